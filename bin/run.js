@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Production entry: runs the compiled commands in dist/ with the shipped manifest.
+import {execute} from '@oclif/core'
+
+await execute({dir: import.meta.url})

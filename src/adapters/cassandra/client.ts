@@ -1,0 +1,58 @@
+import cassandra from 'cassandra-driver'
+
+import type {CassandraConnection} from '../../core/connection.js'
+import {classifySdkError} from '../classify-error.js'
+import {readPem} from '../tls-files.js'
+
+/**
+ * The one place a cassandra-driver Client is built from fleetops settings.
+ * Reconnection is bounded so a dead cluster fails fast instead of retrying forever.
+ */
+export function createCassandraClient(conn: CassandraConnection, opts: {keyspace?: string} = {}): cassandra.Client {
+  const options: cassandra.DseClientOptions = {
+    contactPoints: conn.contactPoints,
+    localDataCenter: conn.localDc,
+    keyspace: opts.keyspace,
+    socketOptions: {connectTimeout: conn.connectTimeoutMs, readTimeout: conn.requestTimeoutMs},
+    policies: {
+      reconnection: new cassandra.policies.reconnection.ConstantReconnectionPolicy(1000),
+    },
+    pooling: {warmup: true},
+  }
+  if (conn.auth) options.authProvider = new cassandra.auth.PlainTextAuthProvider(conn.auth.username, conn.auth.password)
+  if (conn.tls) {
+    options.sslOptions = {
+      rejectUnauthorized: !conn.tls.insecureSkipVerify,
+      ca: conn.tls.caFile ? [readPem(conn.tls.caFile, '--ca-file')] : undefined,
+      cert: conn.tls.certFile ? readPem(conn.tls.certFile, '--cert-file') : undefined,
+      key: conn.tls.keyFile ? readPem(conn.tls.keyFile, '--key-file') : undefined,
+    }
+  }
+  return new cassandra.Client(options)
+}
+
+/** Connects, turning driver errors into FleetopsErrors, with a hard deadline. */
+export async function connectCassandra(conn: CassandraConnection, opts: {keyspace?: string} = {}): Promise<cassandra.Client> {
+  const client = createCassandraClient(conn, opts)
+  try {
+    await withDeadline(client.connect(), conn.connectTimeoutMs * 2, 'connecting to Cassandra')
+  } catch (error) {
+    await client.shutdown().catch(() => {})
+    throw classifySdkError(error, 'Cassandra')
+  }
+  return client
+}
+
+export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), {name: 'TimeoutError'})), ms)
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export {cassandra}

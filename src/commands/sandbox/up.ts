@@ -1,0 +1,63 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import {DEFAULT_CASSANDRA_VERSION, DEFAULT_KAFKA_VERSION} from '../../core/sandbox/topology.js'
+import {parseIntInRange} from '../../core/units.js'
+import {sandboxNameFlag} from '../../flags.js'
+import {renderSandboxStatus} from '../../output/sandbox.js'
+import {startProgress} from '../../output/progress.js'
+import {fleetopsHome, sandboxUp, type SandboxStatus} from '../../services/sandbox/sandbox.js'
+
+export default class SandboxUp extends BaseCommand {
+  static override summary = 'Start local Kafka (KRaft) and Cassandra clusters from the real Maven Central jars.'
+  static override description = `Resolves org.apache.kafka:kafka_2.13 and org.apache.cassandra:cassandra-all with Maven into FLEETOPS_HOME (default ~/.cache/fleetops), starts each server as a background JVM on a loopback address (127.0.0.1, .2, .3 ...), and waits until every broker is in the metadata and every Cassandra node is UP and answers CQL. Idempotent: when the sandbox is already up it just reports it.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --kafka-nodes 1 --no-cassandra',
+    '<%= config.bin %> <%= command.id %> --kafka-version 3.9.1',
+  ]
+
+  static override flags = {
+    name: sandboxNameFlag,
+    'kafka-nodes': Flags.string({description: 'Number of Kafka brokers (the first 3 are also KRaft controllers).', default: '3'}),
+    'cassandra-nodes': Flags.string({description: 'Number of Cassandra nodes, each in its own rack of datacenter1.', default: '3'}),
+    'kafka-version': Flags.string({description: 'Apache Kafka version (3.9.x and 4.x).', default: DEFAULT_KAFKA_VERSION}),
+    'cassandra-version': Flags.string({description: 'Apache Cassandra version (5.0.x).', default: DEFAULT_CASSANDRA_VERSION}),
+    'tokens-per-node': Flags.string({description: 'Cassandra tokens per initial node (evenly interleaved).', default: '1'}),
+    kafka: Flags.boolean({description: 'Start Kafka.', default: true, allowNo: true}),
+    cassandra: Flags.boolean({description: 'Start Cassandra.', default: true, allowNo: true}),
+    network: Flags.string({description: 'Loopback prefix for node addresses.', default: '127.0.0', hidden: true}),
+  }
+
+  async run(): Promise<SandboxStatus> {
+    const {flags} = await this.parse(SandboxUp)
+    const kafkaNodes = flags.kafka ? parseIntInRange(flags['kafka-nodes'], '--kafka-nodes', 1, 9) : 0
+    const cassandraNodes = flags.cassandra ? parseIntInRange(flags['cassandra-nodes'], '--cassandra-nodes', 1, 9) : 0
+    const tokensPerNode = parseIntInRange(flags['tokens-per-node'], '--tokens-per-node', 1, 256)
+    const progress = await startProgress('starting sandbox', {json: this.jsonEnabled()})
+    try {
+      const status = await sandboxUp(
+        {
+          home: fleetopsHome(),
+          name: flags.name,
+          network: flags.network,
+          kafkaNodes,
+          cassandraNodes,
+          kafkaVersion: flags['kafka-version'],
+          cassandraVersion: flags['cassandra-version'],
+          tokensPerNode,
+        },
+        (msg) => {
+          progress.update(msg)
+          this.trace(msg)
+        },
+      )
+      progress.succeed('sandbox is up')
+      this.log(renderSandboxStatus(status))
+      return status
+    } catch (error) {
+      progress.fail('sandbox did not start')
+      throw error
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import {badInput} from '../errors.js'
+
+/**
+ * The sandbox's shape: which nodes run where, and the exact configuration
+ * files and JVM flags for each. Pure, so the recipe is unit-tested; the
+ * sandbox service only writes these files and starts the processes.
+ */
+
+export const DEFAULT_KAFKA_VERSION = '4.1.1'
+export const DEFAULT_CASSANDRA_VERSION = '5.0.8'
+export const SANDBOX_DC = 'datacenter1'
+
+export interface KafkaNodeSpec {
+  id: number
+  host: string
+  port: number
+  controllerPort: number
+  /** The first nodes are combined broker+controller voters; added brokers are broker-only. */
+  roles: 'broker,controller' | 'broker'
+  rack: string
+}
+
+export interface CassandraNodeSpec {
+  id: number
+  host: string
+  port: number
+  rack: string
+  tokens: string[]
+  /** Initial nodes start together with auto_bootstrap off; added nodes bootstrap. */
+  bootstrap: boolean
+}
+
+export interface SandboxSpec {
+  name: string
+  /** First three octets of the loopback addresses, e.g. "127.0.0". */
+  network: string
+  kafka?: {version: string; nodes: KafkaNodeSpec[]; voters: number[]}
+  cassandra?: {version: string; nodes: CassandraNodeSpec[]; seeds: number[]}
+}
+
+export function validateNetwork(network: string): string {
+  const m = /^127\.(\d{1,3})\.(\d{1,3})$/.exec(network)
+  if (!m || Number(m[1]) > 255 || Number(m[2]) > 255) {
+    throw badInput(`sandbox network "${network}" must be a loopback prefix such as 127.0.0 (nodes get .1, .2, ...)`)
+  }
+  return network
+}
+
+export function validateVersion(version: string, product: 'kafka' | 'cassandra'): string {
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw badInput(`--${product}-version "${version}" must look like 4.1.1`)
+  if (product === 'kafka') {
+    const [major, minor] = version.split('.').map(Number)
+    if (major < 3 || (major === 3 && minor < 9)) throw badInput(`--kafka-version ${version} is too old; the sandbox runs KRaft from 3.9.0 on`)
+  } else if (!version.startsWith('5.0.')) {
+    throw badInput(`--cassandra-version ${version} is not supported; the sandbox runs Cassandra 5.0.x on Java 17`)
+  }
+  return version
+}
+
+export function hostFor(network: string, id: number): string {
+  if (id < 1 || id > 254) throw badInput(`node id ${id} is out of range 1..254`)
+  return `${network}.${id}`
+}
+
+/**
+ * Evenly interleaved Murmur3 tokens for `nodes` nodes with `perNode` tokens
+ * each: token k of node i sits at position (k*nodes + i) / (nodes*perNode) of
+ * the ring, so every node owns exactly 1/nodes of the range.
+ */
+export function balancedTokens(nodes: number, perNode: number): string[][] {
+  const total = BigInt(nodes * perNode)
+  const span = 2n ** 64n
+  const min = -(2n ** 63n)
+  const out: string[][] = []
+  for (let i = 0; i < nodes; i++) {
+    const tokens: string[] = []
+    for (let k = 0; k < perNode; k++) {
+      const position = BigInt(k * nodes + i)
+      tokens.push(String(min + (span * position) / total))
+    }
+    out.push(tokens)
+  }
+  return out
+}
+
+export function initialSpec(opts: {
+  name: string
+  network: string
+  kafkaNodes: number
+  cassandraNodes: number
+  kafkaVersion: string
+  cassandraVersion: string
+  tokensPerNode: number
+}): SandboxSpec {
+  const spec: SandboxSpec = {name: opts.name, network: validateNetwork(opts.network)}
+  if (opts.kafkaNodes > 0) {
+    const voters = Array.from({length: Math.min(opts.kafkaNodes, 3)}, (_, i) => i + 1)
+    spec.kafka = {
+      version: validateVersion(opts.kafkaVersion, 'kafka'),
+      voters,
+      nodes: Array.from({length: opts.kafkaNodes}, (_, i) => ({
+        id: i + 1,
+        host: hostFor(spec.network, i + 1),
+        port: 9092,
+        controllerPort: 9093,
+        roles: voters.includes(i + 1) ? ('broker,controller' as const) : ('broker' as const),
+        rack: `rack${i + 1}`,
+      })),
+    }
+  }
+  if (opts.cassandraNodes > 0) {
+    const tokens = balancedTokens(opts.cassandraNodes, opts.tokensPerNode)
+    spec.cassandra = {
+      version: validateVersion(opts.cassandraVersion, 'cassandra'),
+      seeds: Array.from({length: Math.min(opts.cassandraNodes, 3)}, (_, i) => i + 1),
+      nodes: Array.from({length: opts.cassandraNodes}, (_, i) => ({
+        id: i + 1,
+        host: hostFor(spec.network, i + 1),
+        port: 9042,
+        rack: `rack${i + 1}`,
+        tokens: tokens[i],
+        bootstrap: false,
+      })),
+    }
+  }
+  return spec
+}
+
+export function kafkaServerProperties(spec: SandboxSpec, node: KafkaNodeSpec, dataDir: string): string {
+  const kafka = spec.kafka!
+  const voters = kafka.voters.map((id) => `${id}@${hostFor(spec.network, id)}:9093`).join(',')
+  const rf = Math.min(3, kafka.voters.length)
+  const lines = [
+    `process.roles=${node.roles}`,
+    `node.id=${node.id}`,
+    `controller.quorum.voters=${voters}`,
+    node.roles === 'broker'
+      ? `listeners=PLAINTEXT://${node.host}:${node.port}`
+      : `listeners=PLAINTEXT://${node.host}:${node.port},CONTROLLER://${node.host}:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${node.host}:${node.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    `broker.rack=${node.rack}`,
+    `offsets.topic.replication.factor=${rf}`,
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${Math.min(2, rf)}`,
+    'group.initial.rebalance.delay.ms=0',
+    // Small-machine settings: the dedupe buffer is on-heap and 128 MiB by default.
+    'log.cleaner.dedupe.buffer.size=2097152',
+    'num.network.threads=2',
+    'num.io.threads=2',
+    'num.partitions=3',
+    'auto.create.topics.enable=false',
+    // Let a restarted broker take its leaderships back quickly in fault tests.
+    'leader.imbalance.check.interval.seconds=10',
+  ]
+  return `${lines.join('\n')}\n`
+}
+
+export function kafkaJvmArgs(version: string, libDir: string, logConfig: string, heapMb = 512): string[] {
+  const major = Number(version.split('.')[0])
+  const logging = major >= 4 ? `-Dlog4j2.configurationFile=${logConfig}` : `-Dlog4j.configuration=file:${logConfig}`
+  return [
+    `-Xms${Math.min(256, heapMb)}m`,
+    `-Xmx${heapMb}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    logging,
+    '-cp',
+    `${libDir}/*`,
+  ]
+}
+
+export function kafkaLogConfig(version: string): string {
+  const major = Number(version.split('.')[0])
+  if (major >= 4) {
+    return [
+      'status = warn',
+      'appender.out.type = Console',
+      'appender.out.name = STDOUT',
+      'appender.out.layout.type = PatternLayout',
+      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = info',
+      'rootLogger.appenderRef.out.ref = STDOUT',
+      '',
+    ].join('\n')
+  }
+  return [
+    'log4j.rootLogger=INFO, stdout',
+    'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+    'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+    '',
+  ].join('\n')
+}
+
+export function kafkaPom(version: string): string {
+  const major = Number(version.split('.')[0])
+  // The POM leaves out the logging backend the tarball ships; without it the
+  // broker logs nothing, not even its readiness line.
+  const logging =
+    major >= 4
+      ? ['log4j-slf4j-impl', 'log4j-core', 'log4j-api']
+          .map((a) => `    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>${a}</artifactId><version>2.24.3</version></dependency>`)
+          .join('\n')
+      : '    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>'
+  return `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>fleetops.sandbox</groupId><artifactId>kafka-runtime</artifactId><version>${version}</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${version}</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${version}</version></dependency>
+${logging}
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+`
+}
+
+export function cassandraPom(version: string): string {
+  return `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>fleetops.sandbox</groupId><artifactId>cassandra-runtime</artifactId><version>${version}</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.cassandra</groupId><artifactId>cassandra-all</artifactId><version>${version}</version></dependency>
+  </dependencies>
+</project>
+`
+}
+
+export function cassandraYaml(spec: SandboxSpec, node: CassandraNodeSpec, dir: string): string {
+  const cass = spec.cassandra!
+  const seeds = cass.seeds.map((id) => `${hostFor(spec.network, id)}:7000`).join(',')
+  return `cluster_name: 'fleetops-sandbox-${spec.name}'
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+endpoint_snitch: GossipingPropertyFileSnitch
+num_tokens: ${node.tokens.length}
+initial_token: ${node.tokens.join(',')}
+auto_bootstrap: ${node.bootstrap}
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "${seeds}"
+listen_address: ${node.host}
+rpc_address: ${node.host}
+storage_port: 7000
+native_transport_port: ${node.port}
+start_native_transport: true
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+commitlog_segment_size: 8MiB
+data_file_directories: [${dir}/data]
+commitlog_directory: ${dir}/commitlog
+hints_directory: ${dir}/hints
+saved_caches_directory: ${dir}/saved_caches
+auto_snapshot: false
+concurrent_compactors: 1
+hinted_handoff_enabled: true
+max_hint_window: 3h
+hints_flush_period: 2000ms
+`
+}
+
+export function cassandraRackdc(node: CassandraNodeSpec): string {
+  return `dc=${SANDBOX_DC}\nrack=${node.rack}\n`
+}
+
+export const cassandraLogback = `<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %logger{0} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+</configuration>
+`
+
+/** Java 17 module flags from Cassandra 5.0's jvm17-server.options, plus nio.charset for jamm. */
+const cassandraModuleFlags = [
+  '-Djdk.attach.allowAttachSelf=true',
+  ...[
+    'java.base/jdk.internal.misc',
+    'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+    'java.management/com.sun.jmx.remote.security',
+    'java.rmi/sun.rmi.registry',
+    'java.rmi/sun.rmi.server',
+    'java.sql/java.sql',
+    'java.base/java.lang.ref',
+    'jdk.unsupported/sun.misc',
+  ].flatMap((p) => ['--add-exports', `${p}=ALL-UNNAMED`]),
+  ...[
+    'java.base/java.lang.module',
+    'java.base/jdk.internal.loader',
+    'java.base/jdk.internal.ref',
+    'java.base/jdk.internal.reflect',
+    'java.base/jdk.internal.math',
+    'java.base/jdk.internal.module',
+    'java.base/jdk.internal.util.jar',
+    'jdk.management/com.sun.management.internal',
+    'java.base/sun.nio.ch',
+    'java.base/java.io',
+    'java.base/java.lang.reflect',
+    'java.base/java.lang',
+    'java.base/java.util',
+    'java.base/java.nio',
+    'java.base/java.nio.charset',
+  ].flatMap((p) => ['--add-opens', `${p}=ALL-UNNAMED`]),
+  '-Dio.netty.tryReflectionSetAccessible=true',
+  '-Dio.netty.allocator.useCacheForAllThreads=true',
+  '-Dio.netty.allocator.maxOrder=11',
+]
+
+export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: string; logback: string; heapMb?: number}): string[] {
+  const heap = opts.heapMb ?? 768
+  return [
+    '-ea',
+    '-da:net.openhft...',
+    '-Xss256k',
+    '-XX:+UseThreadPriorities',
+    '-XX:+UseTLAB',
+    '-XX:+ResizeTLAB',
+    '-XX:+PerfDisableSharedMem',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.net.preferIPv4Stack=true',
+    '-Dchronicle.analytics.disable=true',
+    `-Xms${Math.min(512, heap)}m`,
+    `-Xmx${heap}m`,
+    '-XX:+UseG1GC',
+    '-XX:+ParallelRefProcEnabled',
+    '-XX:MaxTenuringThreshold=1',
+    '-XX:MaxGCPauseMillis=300',
+    ...cassandraModuleFlags,
+    `-javaagent:${opts.jammJar}`,
+    `-Dcassandra.config=file://${opts.dir}/cassandra.yaml`,
+    `-Dcassandra-rackdc.properties=file://${opts.dir}/cassandra-rackdc.properties`,
+    '-Dcassandra-foreground=yes',
+    `-Dcassandra.storagedir=${opts.dir}`,
+    `-Dcassandra.logdir=${opts.dir}/logs`,
+    `-Dlogback.configurationFile=${opts.logback}`,
+    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    // Every initial node is a seed and seeds are up before nodes are added, so a short ring delay is safe.
+    '-Dcassandra.ring_delay_ms=5000',
+    '-Dcassandra.unsafesystem=true',
+    `-Djna.tmpdir=${opts.dir}/tmp`,
+    '-cp',
+    `${opts.libDir}/*`,
+    'org.apache.cassandra.service.CassandraDaemon',
+  ]
+}

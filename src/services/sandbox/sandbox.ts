@@ -1,0 +1,450 @@
+import {spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+import {type CassandraConnection, type KafkaConnection} from '../../core/connection.js'
+import {badInput, FleetopsError} from '../../core/errors.js'
+import {
+  type CassandraNodeSpec,
+  cassandraJvmArgs,
+  cassandraLogback,
+  cassandraRackdc,
+  cassandraYaml,
+  hostFor,
+  initialSpec,
+  type KafkaNodeSpec,
+  kafkaJvmArgs,
+  kafkaLogConfig,
+  kafkaServerProperties,
+  SANDBOX_DC,
+  type SandboxSpec,
+} from '../../core/sandbox/topology.js'
+import {findJar, resolveArtifacts} from './artifacts.js'
+import {isOurProcess, logSize, portOpen, readPid, rssMb, sleep, startDetached, stopProcess, waitForLogLine} from './processes.js'
+
+/**
+ * Local multi-node Kafka (KRaft) and Cassandra clusters from the real Maven
+ * Central jars, as background JVMs on loopback addresses. State lives in
+ * FLEETOPS_HOME/sandbox/<name>/sandbox.json; every operation is idempotent.
+ */
+
+export interface SandboxState extends SandboxSpec {
+  kafkaClusterId?: string
+  createdAt: string
+}
+
+export type Report = (message: string) => void
+
+export interface NodeStatus {
+  kind: 'broker' | 'node'
+  id: number
+  host: string
+  port: number
+  rack: string
+  pid: number | null
+  up: boolean
+  rssMb: number | null
+  log: string
+}
+
+export interface SandboxStatus {
+  name: string
+  home: string
+  exists: boolean
+  kafka: {version: string; clusterId?: string; brokers: NodeStatus[]} | null
+  cassandra: {version: string; dc: string; nodes: NodeStatus[]} | null
+  env: Record<string, string>
+}
+
+export function fleetopsHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLEETOPS_HOME || join(homedir(), '.cache', 'fleetops')
+}
+
+function sandboxDir(home: string, name: string): string {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw badInput(`sandbox name "${name}" must be lower-case letters, digits and '-'`)
+  return join(home, 'sandbox', name)
+}
+
+const kafkaDir = (dir: string, id: number) => join(dir, `kafka-${id}`)
+const cassandraDir = (dir: string, id: number) => join(dir, `cassandra-${id}`)
+
+function readState(dir: string): SandboxState | undefined {
+  const file = join(dir, 'sandbox.json')
+  if (!existsSync(file)) return undefined
+  return JSON.parse(readFileSync(file, 'utf8')) as SandboxState
+}
+
+function writeState(dir: string, state: SandboxState): void {
+  writeFileSync(join(dir, 'sandbox.json'), `${JSON.stringify(state, null, 2)}\n`)
+}
+
+/** A lock so two `sandbox up` calls (say, two test projects) never race. */
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(dir, {recursive: true})
+  const lock = join(dir, '.lock')
+  const deadline = Date.now() + 15 * 60_000
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), {flag: 'wx'})
+      break
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'))
+      let alive = false
+      try {
+        process.kill(holder, 0)
+        alive = holder !== process.pid
+      } catch {}
+      if (!alive) {
+        rmSync(lock, {force: true})
+        continue
+      }
+      if (Date.now() > deadline) throw new FleetopsError('LOCKED', `another fleetops (pid ${holder}) holds the sandbox lock ${lock}`)
+      await sleep(500)
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    rmSync(lock, {force: true})
+  }
+}
+
+export interface UpOptions {
+  home: string
+  name: string
+  network: string
+  kafkaNodes: number
+  cassandraNodes: number
+  kafkaVersion: string
+  cassandraVersion: string
+  tokensPerNode: number
+}
+
+export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Promise<SandboxStatus> {
+  const dir = sandboxDir(opts.home, opts.name)
+  return withLock(dir, async () => {
+    let state = readState(dir)
+    const wanted = initialSpec(opts)
+    if (state) {
+      assertCompatible(state, wanted)
+    } else {
+      state = {...wanted, createdAt: new Date().toISOString()}
+    }
+    const kafkaLib = state.kafka ? await resolveWithReport(opts.home, 'kafka', state.kafka.version, report) : undefined
+    const cassLib = state.cassandra ? await resolveWithReport(opts.home, 'cassandra', state.cassandra.version, report) : undefined
+    if (state.kafka && !state.kafkaClusterId) state.kafkaClusterId = kafkaClusterId()
+    writeState(dir, state)
+
+    // Kafka first: it is light, and its controllers need each other to form a quorum.
+    const starts: Promise<void>[] = []
+    if (state.kafka && kafkaLib) {
+      for (const node of state.kafka.nodes) starts.push(startKafkaNode(dir, state, node, kafkaLib, report))
+    }
+    if (state.cassandra && cassLib) {
+      for (const node of state.cassandra.nodes) starts.push(startCassandraNode(dir, state, node, cassLib, report))
+    }
+    await Promise.all(starts)
+    await waitClusterReady(state, report)
+    return statusOf(opts.home, state)
+  })
+}
+
+function assertCompatible(state: SandboxState, wanted: SandboxSpec): void {
+  const problems: string[] = []
+  if (state.network !== wanted.network) problems.push(`network ${state.network}`)
+  if (Boolean(state.kafka) !== Boolean(wanted.kafka)) problems.push(state.kafka ? 'Kafka' : 'no Kafka')
+  if (Boolean(state.cassandra) !== Boolean(wanted.cassandra)) problems.push(state.cassandra ? 'Cassandra' : 'no Cassandra')
+  if (state.kafka && wanted.kafka && state.kafka.version !== wanted.kafka.version) problems.push(`Kafka ${state.kafka.version}`)
+  if (state.cassandra && wanted.cassandra && state.cassandra.version !== wanted.cassandra.version) problems.push(`Cassandra ${state.cassandra.version}`)
+  // Nodes added later (add-broker / add-node) are fine: the sandbox keeps them.
+  if (state.kafka && wanted.kafka && state.kafka.voters.length !== wanted.kafka.voters.length) problems.push(`${state.kafka.nodes.length} brokers`)
+  if (state.cassandra && wanted.cassandra && state.cassandra.seeds.length !== wanted.cassandra.seeds.length) {
+    problems.push(`${state.cassandra.nodes.length} Cassandra nodes`)
+  }
+  if (problems.length > 0) {
+    throw badInput(
+      `sandbox "${state.name}" already exists with ${problems.join(', ')}; run \`fleetops sandbox down --purge\` first to change its shape`,
+    )
+  }
+}
+
+async function resolveWithReport(home: string, product: 'kafka' | 'cassandra', version: string, report: Report): Promise<string> {
+  report(`resolving ${product} ${version} from Maven Central`)
+  return resolveArtifacts(home, product, version)
+}
+
+function kafkaClusterId(): string {
+  // Kafka's Uuid: 16 random bytes, URL-safe base64 without padding, never starting with '-'.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
+
+async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeSpec, lib: string, report: Report): Promise<void> {
+  const nodeDir = kafkaDir(dir, node.id)
+  const pidFile = join(nodeDir, 'pid')
+  if (isOurProcess(readPid(pidFile), nodeDir)) return
+  mkdirSync(join(nodeDir, 'data'), {recursive: true})
+  const props = join(nodeDir, 'server.properties')
+  const logConfig = join(nodeDir, Number(state.kafka!.version.split('.')[0]) >= 4 ? 'log4j2.properties' : 'log4j.properties')
+  writeFileSync(props, kafkaServerProperties(state, node, join(nodeDir, 'data')))
+  writeFileSync(logConfig, kafkaLogConfig(state.kafka!.version))
+  const jvm = kafkaJvmArgs(state.kafka!.version, lib, logConfig)
+  if (!existsSync(join(nodeDir, 'data', 'meta.properties'))) {
+    const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', state.kafkaClusterId!, '-c', props, '--ignore-formatted'], {
+      encoding: 'utf8',
+    })
+    writeFileSync(join(nodeDir, 'format.log'), `${format.stdout ?? ''}${format.stderr ?? ''}`)
+    if (format.status !== 0) throw new FleetopsError('INTERNAL', `formatting Kafka broker ${node.id} failed; see ${join(nodeDir, 'format.log')}`)
+  }
+  const log = join(nodeDir, 'server.log')
+  const from = logSize(log)
+  report(`starting Kafka broker ${node.id} on ${node.host}:${node.port}`)
+  const pid = startDetached({command: 'java', args: [...jvm, 'kafka.Kafka', props], logFile: log, pidFile, cwd: nodeDir})
+  await waitForLogLine({logFile: log, pattern: /Kafka Server started/, pid, marker: nodeDir, timeoutMs: 120_000, fromOffset: from, what: `Kafka broker ${node.id}`})
+}
+
+async function startCassandraNode(dir: string, state: SandboxState, node: CassandraNodeSpec, lib: string, report: Report): Promise<void> {
+  const nodeDir = cassandraDir(dir, node.id)
+  const pidFile = join(nodeDir, 'pid')
+  if (isOurProcess(readPid(pidFile), nodeDir)) return
+  for (const sub of ['data', 'commitlog', 'hints', 'saved_caches', 'logs', 'tmp']) mkdirSync(join(nodeDir, sub), {recursive: true})
+  writeFileSync(join(nodeDir, 'cassandra.yaml'), cassandraYaml(state, node, nodeDir))
+  writeFileSync(join(nodeDir, 'cassandra-rackdc.properties'), cassandraRackdc(node))
+  writeFileSync(join(nodeDir, 'logback.xml'), cassandraLogback)
+  const args = cassandraJvmArgs({libDir: lib, jammJar: findJar(lib, 'jamm-'), dir: nodeDir, logback: join(nodeDir, 'logback.xml')})
+  const log = join(nodeDir, 'server.log')
+  const from = logSize(log)
+  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${node.rack})`)
+  const pid = startDetached({command: 'java', args, logFile: log, pidFile, cwd: nodeDir})
+  await waitForLogLine({
+    logFile: log,
+    pattern: /Startup complete|Starting listening for CQL clients/,
+    pid,
+    marker: nodeDir,
+    timeoutMs: node.bootstrap ? 300_000 : 180_000,
+    fromOffset: from,
+    what: `Cassandra node ${node.id}`,
+  })
+}
+
+export function kafkaConnectionOf(state: SandboxSpec): KafkaConnection {
+  return {
+    brokers: state.kafka!.nodes.map((n) => `${n.host}:${n.port}`),
+    connectTimeoutMs: 5000,
+    requestTimeoutMs: 15000,
+  }
+}
+
+export function cassandraConnectionOf(state: SandboxSpec): CassandraConnection {
+  return {
+    contactPoints: state.cassandra!.nodes.map((n) => n.host),
+    localDc: SANDBOX_DC,
+    connectTimeoutMs: 5000,
+    requestTimeoutMs: 15000,
+  }
+}
+
+/** Ready means: every broker in the metadata, every Cassandra node UP and answering CQL. */
+async function waitClusterReady(state: SandboxState, report: Report, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const {registeredBrokerIds} = await import('../../adapters/kafka/cluster-probe.js')
+  const {probeCassandraNodes} = await import('../../adapters/cassandra/cluster-probe.js')
+  if (state.kafka) {
+    const want = state.kafka.nodes.map((n) => n.id).sort((a, b) => a - b)
+    report('waiting for every broker to register')
+    let last = ''
+    for (;;) {
+      try {
+        const ids = await registeredBrokerIds(kafkaConnectionOf(state))
+        if (want.every((id) => ids.includes(id))) break
+        last = `registered brokers ${ids.join(',')}`
+      } catch (error) {
+        last = (error as Error).message
+      }
+      if (Date.now() > deadline) throw new FleetopsError('UNAVAILABLE', `Kafka sandbox not ready: ${last}`)
+      await sleep(500)
+    }
+  }
+  if (state.cassandra) {
+    const want = state.cassandra.nodes.map((n) => n.host)
+    report('waiting for every Cassandra node to be UP and answer CQL')
+    let last = ''
+    for (;;) {
+      try {
+        const nodes = await probeCassandraNodes(cassandraConnectionOf(state))
+        const ready = want.every((h) => nodes.some((n) => n.address === h && n.up && n.answered))
+        if (ready) break
+        last = nodes.map((n) => `${n.address}:${n.up ? 'UP' : 'DOWN'}${n.answered ? '' : '(no answer)'}`).join(' ')
+      } catch (error) {
+        last = (error as Error).message
+      }
+      if (Date.now() > deadline) throw new FleetopsError('UNAVAILABLE', `Cassandra sandbox not ready: ${last}`)
+      await sleep(1000)
+    }
+  }
+}
+
+export async function sandboxStatus(home: string, name: string): Promise<SandboxStatus> {
+  const state = readState(sandboxDir(home, name))
+  if (!state) return {name, home, exists: false, kafka: null, cassandra: null, env: {}}
+  return statusOf(home, state)
+}
+
+async function statusOf(home: string, state: SandboxState): Promise<SandboxStatus> {
+  const dir = sandboxDir(home, state.name)
+  const nodeStatus = async (kind: 'broker' | 'node', nodeDir: string, n: {id: number; host: string; port: number; rack: string}): Promise<NodeStatus> => {
+    const pid = readPid(join(nodeDir, 'pid'))
+    const alive = isOurProcess(pid, nodeDir)
+    const up = alive && (await portOpen(n.host, n.port))
+    return {kind, id: n.id, host: n.host, port: n.port, rack: n.rack, pid: alive ? pid! : null, up, rssMb: alive ? (rssMb(pid!) ?? null) : null, log: join(nodeDir, 'server.log')}
+  }
+  const status: SandboxStatus = {name: state.name, home, exists: true, kafka: null, cassandra: null, env: sandboxEnv(state)}
+  if (state.kafka) {
+    status.kafka = {
+      version: state.kafka.version,
+      clusterId: state.kafkaClusterId,
+      brokers: await Promise.all(state.kafka.nodes.map((n) => nodeStatus('broker', kafkaDir(dir, n.id), n))),
+    }
+  }
+  if (state.cassandra) {
+    status.cassandra = {
+      version: state.cassandra.version,
+      dc: SANDBOX_DC,
+      nodes: await Promise.all(state.cassandra.nodes.map((n) => nodeStatus('node', cassandraDir(dir, n.id), n))),
+    }
+  }
+  return status
+}
+
+export function sandboxEnv(state: SandboxSpec): Record<string, string> {
+  const env: Record<string, string> = {}
+  if (state.kafka) env.FLEETOPS_BROKERS = kafkaConnectionOf(state).brokers.join(',')
+  if (state.cassandra) {
+    env.FLEETOPS_CONTACT_POINTS = cassandraConnectionOf(state).contactPoints.join(',')
+    env.FLEETOPS_LOCAL_DC = SANDBOX_DC
+  }
+  return env
+}
+
+export async function sandboxDown(home: string, name: string, opts: {purge: boolean}): Promise<{stopped: string[]; purged: boolean}> {
+  const dir = sandboxDir(home, name)
+  const state = readState(dir)
+  const stopped: string[] = []
+  if (state) {
+    const stops: Promise<void>[] = []
+    for (const n of state.kafka?.nodes ?? []) {
+      const d = kafkaDir(dir, n.id)
+      const pid = readPid(join(d, 'pid'))
+      if (isOurProcess(pid, d)) {
+        stopped.push(`broker ${n.id}`)
+        stops.push(stopProcess(pid!, d, {graceMs: 30_000, kill: opts.purge}))
+      }
+    }
+    for (const n of state.cassandra?.nodes ?? []) {
+      const d = cassandraDir(dir, n.id)
+      const pid = readPid(join(d, 'pid'))
+      if (isOurProcess(pid, d)) {
+        stopped.push(`node ${n.id}`)
+        stops.push(stopProcess(pid!, d, {graceMs: 30_000, kill: opts.purge}))
+      }
+    }
+    await Promise.all(stops)
+  }
+  if (opts.purge) rmSync(dir, {recursive: true, force: true})
+  return {stopped, purged: opts.purge}
+}
+
+function requireState(home: string, name: string): {dir: string; state: SandboxState} {
+  const dir = sandboxDir(home, name)
+  const state = readState(dir)
+  if (!state) throw badInput(`sandbox "${name}" does not exist; start it with \`fleetops sandbox up\``)
+  return {dir, state}
+}
+
+function findNode(state: SandboxState, kind: 'broker' | 'node', id: number): KafkaNodeSpec | CassandraNodeSpec {
+  const list = kind === 'broker' ? state.kafka?.nodes : state.cassandra?.nodes
+  const node = list?.find((n) => n.id === id)
+  if (!node) {
+    const known = (list ?? []).map((n) => n.id).join(', ') || 'none'
+    throw badInput(`the sandbox has no ${kind === 'broker' ? 'Kafka broker' : 'Cassandra node'} ${id}; known: ${known}`)
+  }
+  return node
+}
+
+export async function stopNode(home: string, name: string, kind: 'broker' | 'node', id: number, opts: {kill: boolean}): Promise<NodeStatus> {
+  const {dir, state} = requireState(home, name)
+  const node = findNode(state, kind, id)
+  const d = kind === 'broker' ? kafkaDir(dir, id) : cassandraDir(dir, id)
+  const pid = readPid(join(d, 'pid'))
+  if (pid) await stopProcess(pid, d, {graceMs: 30_000, kill: opts.kill})
+  const status = await statusOf(home, state)
+  return (kind === 'broker' ? status.kafka!.brokers : status.cassandra!.nodes).find((n) => n.id === node.id)!
+}
+
+export async function startNode(home: string, name: string, kind: 'broker' | 'node', id: number, report: Report = () => {}): Promise<NodeStatus> {
+  const {dir, state} = requireState(home, name)
+  return withLock(dir, async () => {
+    const node = findNode(state, kind, id)
+    if (kind === 'broker') {
+      const lib = await resolveArtifacts(home, 'kafka', state.kafka!.version)
+      await startKafkaNode(dir, state, node as KafkaNodeSpec, lib, report)
+    } else {
+      const lib = await resolveArtifacts(home, 'cassandra', state.cassandra!.version)
+      await startCassandraNode(dir, state, node as CassandraNodeSpec, lib, report)
+    }
+    await waitClusterReady(state, report)
+    const status = await statusOf(home, state)
+    return (kind === 'broker' ? status.kafka!.brokers : status.cassandra!.nodes).find((n) => n.id === id)!
+  })
+}
+
+/** Adds a broker-only node that joins the running KRaft cluster. */
+export async function addBroker(home: string, name: string, report: Report = () => {}): Promise<NodeStatus> {
+  const {dir, state} = requireState(home, name)
+  if (!state.kafka) throw badInput(`sandbox "${name}" has no Kafka; start it without --no-kafka`)
+  return withLock(dir, async () => {
+    const id = Math.max(...state.kafka!.nodes.map((n) => n.id)) + 1
+    const node: KafkaNodeSpec = {id, host: hostFor(state.network, id), port: 9092, controllerPort: 9093, roles: 'broker', rack: `rack${id}`}
+    state.kafka!.nodes.push(node)
+    writeState(dir, state)
+    const lib = await resolveArtifacts(home, 'kafka', state.kafka!.version)
+    await startKafkaNode(dir, state, node, lib, report)
+    await waitClusterReady(state, report)
+    const status = await statusOf(home, state)
+    return status.kafka!.brokers.find((n) => n.id === id)!
+  })
+}
+
+/** Adds a Cassandra node that bootstraps into the ring with the given tokens. */
+export async function addNode(home: string, name: string, opts: {tokens: string[]; rack?: string}, report: Report = () => {}): Promise<NodeStatus> {
+  const {dir, state} = requireState(home, name)
+  if (!state.cassandra) throw badInput(`sandbox "${name}" has no Cassandra; start it without --no-cassandra`)
+  return withLock(dir, async () => {
+    const id = Math.max(...state.cassandra!.nodes.map((n) => n.id)) + 1
+    const racks = [...new Set(state.cassandra!.nodes.map((n) => n.rack))].sort()
+    const rack = opts.rack ?? racks[(id - 1) % racks.length]
+    const taken = new Set(state.cassandra!.nodes.flatMap((n) => n.tokens))
+    for (const t of opts.tokens) if (taken.has(t)) throw badInput(`token ${t} is already owned by another node; propose new tokens with \`fleetops ring plan --add 1\``)
+    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, rack, tokens: opts.tokens, bootstrap: true}
+    state.cassandra!.nodes.push(node)
+    writeState(dir, state)
+    const lib = await resolveArtifacts(home, 'cassandra', state.cassandra!.version)
+    try {
+      await startCassandraNode(dir, state, node, lib, report)
+    } catch (error) {
+      // Leave no half-added node in the state: a failed bootstrap can be retried.
+      state.cassandra!.nodes = state.cassandra!.nodes.filter((n) => n.id !== id)
+      writeState(dir, state)
+      await stopProcess(readPid(join(cassandraDir(dir, id), 'pid')) ?? 0, cassandraDir(dir, id), {graceMs: 1000, kill: true})
+      rmSync(cassandraDir(dir, id), {recursive: true, force: true})
+      throw error
+    }
+    await waitClusterReady(state, report, 300_000)
+    const status = await statusOf(home, state)
+    return status.cassandra!.nodes.find((n) => n.id === id)!
+  })
+}

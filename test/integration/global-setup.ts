@@ -1,0 +1,55 @@
+import {spawnSync} from 'node:child_process'
+
+import type {TestProject} from 'vitest/node'
+
+import {runCli} from './support/cli.js'
+import {TEST_SANDBOX} from './support/sandbox.js'
+
+/**
+ * Starts the real sandbox once for the whole integration run (or reuses one that
+ * is already up) and stops it in teardown if this run started it. Servers log to
+ * files under FLEETOPS_HOME, never to the runner's output.
+ * FLEETOPS_TEST_BROKERS / FLEETOPS_TEST_CONTACT_POINTS skip the sandbox and point
+ * the suite at clusters that are already running.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.env.FLEETOPS_TEST_BROKERS && process.env.FLEETOPS_TEST_CONTACT_POINTS) {
+    project.provide('brokers', process.env.FLEETOPS_TEST_BROKERS)
+    project.provide('contactPoints', process.env.FLEETOPS_TEST_CONTACT_POINTS)
+    project.provide('localDc', process.env.FLEETOPS_TEST_LOCAL_DC ?? 'datacenter1')
+    project.provide('fleetopsHome', process.env.FLEETOPS_HOME ?? '')
+    return async () => {}
+  }
+
+  // Fail loudly, not with a skipped suite, when the machine cannot run the servers.
+  for (const [tool, args] of [['java', ['-version']], ['mvn', ['-v']]] as const) {
+    const probe = spawnSync(tool, args, {encoding: 'utf8'})
+    if (probe.error || probe.status !== 0) {
+      throw new Error(`integration tests need ${tool} (OpenJDK 17 and Maven) to run real Kafka and Cassandra; install it (apt-get install openjdk-17-jdk-headless maven)`)
+    }
+  }
+
+  const sandbox = ['--name', TEST_SANDBOX.name]
+  const before = await runCli(['sandbox', 'status', ...sandbox, '--json'])
+  const alreadyUp =
+    before.json?.exists &&
+    [...(before.json.kafka?.brokers ?? []), ...(before.json.cassandra?.nodes ?? [])].every((n: {up: boolean}) => n.up)
+  if (before.json?.exists && !alreadyUp) {
+    // Left over from a run that died: start clean rather than inherit its state.
+    await runCli(['sandbox', 'down', ...sandbox, '--purge'])
+  }
+  const started = Date.now()
+  const up = await runCli(['sandbox', 'up', ...sandbox, '--network', TEST_SANDBOX.network, '--json'])
+  if (up.code !== 0) throw new Error(`sandbox up failed (exit ${up.code}): ${up.stderr || up.stdout}`)
+  process.stderr.write(`[global-setup] sandbox ${alreadyUp ? 'reused' : 'started'} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`)
+
+  project.provide('brokers', up.json.env.FLEETOPS_BROKERS)
+  project.provide('contactPoints', up.json.env.FLEETOPS_CONTACT_POINTS)
+  project.provide('localDc', up.json.env.FLEETOPS_LOCAL_DC)
+  project.provide('fleetopsHome', up.json.home)
+
+  return async () => {
+    if (alreadyUp) return
+    await runCli(['sandbox', 'down', ...sandbox, '--purge'])
+  }
+}
