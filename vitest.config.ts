@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/core/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['test/core/**/*.test.ts', 'test/commands/**/*.test.ts', 'test/services/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

@@ -31,6 +31,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const sandbox = ['--name', TEST_SANDBOX.name]
   const before = await runCli(['sandbox', 'status', ...sandbox, '--json'])
+  if (TEST_SANDBOX.external) {
+    if (!before.json?.exists) throw new Error(`FLEETOPS_TEST_SANDBOX=${TEST_SANDBOX.name} does not exist; start it with fleetops sandbox up --name ${TEST_SANDBOX.name}`)
+    project.provide('brokers', before.json.env.FLEETOPS_BROKERS ?? '')
+    project.provide('contactPoints', before.json.env.FLEETOPS_CONTACT_POINTS ?? '')
+    project.provide('localDc', before.json.env.FLEETOPS_LOCAL_DC ?? 'datacenter1')
+    project.provide('fleetopsHome', before.json.home)
+    return async () => {}
+  }
   const alreadyUp =
     before.json?.exists &&
     [...(before.json.kafka?.brokers ?? []), ...(before.json.cassandra?.nodes ?? [])].every((n: {up: boolean}) => n.up)

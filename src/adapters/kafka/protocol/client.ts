@@ -1,0 +1,416 @@
+/**
+ * KafkaProtocolClient: Kafka requests kafkajs 2.2.4 lacks, sent over kafkajs's own
+ * connections (see kafkajs-internals.ts). Every failure is a FleetopsError; messages never
+ * contain SASL/TLS secrets.
+ */
+import {FleetopsError, isFleetopsError, type ErrorCode} from '../../../core/errors.js'
+import {
+  DESCRIBE_LOG_DIRS_KEY,
+  DESCRIBE_LOG_DIRS_VERSIONS,
+  describeLogDirsRequest,
+  type LogDirDescription,
+  type LogDirTopicFilter,
+} from './describe-log-dirs.js'
+import {ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS, electLeadersRequest, type ElectionTypeName, type TopicPartitions} from './elect-leaders.js'
+import {
+  INCREMENTAL_ALTER_CONFIGS_KEY,
+  INCREMENTAL_ALTER_CONFIGS_VERSIONS,
+  incrementalAlterConfigsRequest,
+  type ConfigResourceChange,
+  type ConfigResourceTypeName,
+} from './incremental-alter-configs.js'
+import {openInternalCluster, toFleetopsError, type InternalBroker, type InternalCluster, type ProtocolClientOptions} from './kafkajs-internals.js'
+import {
+  DEBUGGING_REPLICA_ID,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  LIST_OFFSETS_KEY,
+  LIST_OFFSETS_VERSIONS,
+  listOffsetsRequest,
+} from './list-offsets.js'
+import {KafkaErrorCode, assertInt32, kafkaError, kafkaErrorName, negotiateVersion} from './shared.js'
+
+export type {ProtocolClientOptions} from './kafkajs-internals.js'
+
+export type BrokerLogDirs =
+  | {brokerId: number; ok: true; apiVersion: number; logDirs: LogDirDescription[]}
+  | {brokerId: number; ok: false; error: FleetopsError}
+
+export interface AlterConfigsResult {
+  type: ConfigResourceTypeName
+  name: string
+  ok: boolean
+  errorCode: number
+  errorName: string
+  errorMessage: string | null
+  /** Set when !ok. */
+  error?: FleetopsError
+}
+
+export interface ElectionResult {
+  topic: string
+  partition: number
+  /** 'not-needed' = ELECTION_NOT_NEEDED (84): the preferred leader already leads; a success. */
+  outcome: 'elected' | 'not-needed' | 'failed'
+  errorCode: number
+  errorName: string
+  errorMessage: string | null
+  error?: FleetopsError
+}
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+export type ReplicaOffsetResult =
+  | {
+      topic: string
+      partition: number
+      brokerId: number
+      measurable: true
+      /** The replica's local offset for the query (LATEST: its log end offset). */
+      offset: number
+      leaderEpoch: number | null
+    }
+  | {
+      topic: string
+      partition: number
+      brokerId: number
+      measurable: false
+      /** Why there is no number, e.g. "NOT_LEADER_OR_FOLLOWER (6): broker 2 hosts no replica". */
+      reason: string
+      /** Kafka error code when the broker answered with one; null for connection/version problems. */
+      errorCode: number | null
+      errorName: string | null
+    }
+
+/** Per-API version caps, e.g. to pin an older encoding (compatibility, tests). */
+export interface MaxApiVersions {
+  DescribeLogDirs?: number
+  IncrementalAlterConfigs?: number
+  ElectLeaders?: number
+  ListOffsets?: number
+}
+
+export type KafkaProtocolClientOptions = ProtocolClientOptions & {maxApiVersions?: MaxApiVersions}
+
+const PRIORITY: ErrorCode[] = ['AUTH', 'PERMISSION', 'BAD_INPUT', 'UNAVAILABLE', 'TIMEOUT']
+
+export class KafkaProtocolClient {
+  private readonly cluster: InternalCluster
+  private readonly secrets: string[]
+  private readonly maxApiVersions: MaxApiVersions
+  private ready: Promise<void> | null = null
+
+  /** Same connection options as `new Kafka({...})`. Connects lazily on first use. */
+  constructor(options: KafkaProtocolClientOptions) {
+    const {maxApiVersions = {}, ...kafkaOptions} = options
+    this.maxApiVersions = maxApiVersions
+    this.secrets = collectSecrets(kafkaOptions)
+    this.cluster = openInternalCluster(kafkaOptions)
+  }
+
+  /** Broker ids from cluster metadata. */
+  async brokerIds(): Promise<number[]> {
+    return this.guard(async () => {
+      await this.connect()
+      return this.cluster.nodeIds()
+    })
+  }
+
+  /**
+   * DescribeLogDirs on each broker (all brokers by default). Per-broker failures are
+   * returned (ok: false), not thrown, so callers can still use the other brokers' sizes.
+   * `topics` null/omitted = every partition the broker hosts.
+   */
+  async describeLogDirs(brokerIds?: number[], options: {topics?: LogDirTopicFilter[] | null} = {}): Promise<BrokerLogDirs[]> {
+    return this.guard(async () => {
+      await this.connect()
+      const ids = brokerIds ?? this.cluster.nodeIds()
+      for (const id of ids) this.assertKnownBroker(id)
+      const topics = options.topics ?? null
+      return Promise.all(
+        ids.map(async (brokerId): Promise<BrokerLogDirs> => {
+          try {
+            const broker = await this.cluster.broker(brokerId)
+            const version = this.version(broker, 'DescribeLogDirs', DESCRIBE_LOG_DIRS_KEY, DESCRIBE_LOG_DIRS_VERSIONS)
+            const res = await broker.send(describeLogDirsRequest(version, topics))
+            if (res.errorCode !== 0) {
+              return {brokerId, ok: false, error: this.redact(kafkaError(res.errorCode, `DescribeLogDirs on broker ${brokerId}`))}
+            }
+            return {brokerId, ok: true, apiVersion: version, logDirs: res.logDirs}
+          } catch (e) {
+            return {brokerId, ok: false, error: this.redact(toFleetopsError(e, `DescribeLogDirs on broker ${brokerId}`))}
+          }
+        }),
+      )
+    })
+  }
+
+  /**
+   * IncrementalAlterConfigs: change individual entries, leaving the rest of the
+   * resource's dynamic config untouched. BROKER / BROKER_LOGGER resources named by a broker
+   * id go to that broker; the cluster default (name "") and TOPIC resources go to any
+   * broker (KRaft brokers forward to the controller, KIP-590).
+   *
+   * With throwOnError (default) any failed resource throws one FleetopsError
+   * (PERMISSION for 29/30/31, BAD_INPUT for 40/42/44, UNAVAILABLE for connection
+   * problems) naming every failed resource and the ones that were applied anyway.
+   */
+  async incrementalAlterConfigs(
+    resources: ConfigResourceChange[],
+    options: {validateOnly?: boolean; throwOnError?: boolean} = {},
+  ): Promise<AlterConfigsResult[]> {
+    const validateOnly = options.validateOnly ?? false
+    const results = await this.guard(async () => {
+      validateConfigChanges(resources)
+      if (resources.length === 0) return []
+      await this.connect()
+      const groups = new Map<string, ConfigResourceChange[]>()
+      for (const res of resources) {
+        const routed = (res.type === 'BROKER' || res.type === 'BROKER_LOGGER') && res.name !== ''
+        if (routed) this.assertKnownBroker(Number(res.name))
+        const key = routed ? res.name : 'any'
+        groups.set(key, [...(groups.get(key) ?? []), res])
+      }
+      const out: AlterConfigsResult[] = []
+      await Promise.all(
+        [...groups].map(async ([key, group]) => {
+          try {
+            const broker = key === 'any' ? await this.cluster.anyBroker() : await this.cluster.broker(Number(key))
+            const version = this.version(broker, 'IncrementalAlterConfigs', INCREMENTAL_ALTER_CONFIGS_KEY, INCREMENTAL_ALTER_CONFIGS_VERSIONS)
+            const raw = await broker.send(incrementalAlterConfigsRequest(version, group, validateOnly))
+            for (const res of group) {
+              const r = raw.find((x) => x.resourceName === res.name && x.resourceType === typeCode(res.type))
+              if (!r) {
+                out.push(failed(res, this.redact(new FleetopsError('INTERNAL', `broker ${broker.nodeId} returned no result for ${res.type} "${res.name}"`))))
+              } else if (r.errorCode !== 0) {
+                out.push({
+                  ...failed(res, this.redact(kafkaError(r.errorCode, `IncrementalAlterConfigs on ${res.type} "${res.name}"`, r.errorMessage))),
+                  errorCode: r.errorCode,
+                  errorName: kafkaErrorName(r.errorCode),
+                  errorMessage: r.errorMessage,
+                })
+              } else {
+                out.push({type: res.type, name: res.name, ok: true, errorCode: 0, errorName: 'NONE', errorMessage: null})
+              }
+            }
+          } catch (e) {
+            const err = this.redact(toFleetopsError(e, 'IncrementalAlterConfigs'))
+            for (const res of group) out.push(failed(res, err))
+          }
+        }),
+      )
+      // Keep the caller's order.
+      return resources.map((res) => out.find((o) => o.type === res.type && o.name === res.name)!)
+    })
+    if (options.throwOnError ?? true) {
+      const bad = results.filter((r) => !r.ok)
+      if (bad.length > 0) {
+        const applied = results.filter((r) => r.ok).map((r) => `${r.type} "${r.name}"`)
+        const code = PRIORITY.find((c) => bad.some((b) => b.error?.code === c)) ?? bad[0]!.error?.code ?? 'INTERNAL'
+        const msg =
+          bad.map((b) => b.error?.message ?? `${b.type} "${b.name}": ${b.errorName}`).join('; ') +
+          (applied.length > 0 ? ` (${validateOnly ? 'validated' : 'applied'} anyway: ${applied.join(', ')})` : '')
+        throw new FleetopsError(code, msg, {cause: results})
+      }
+    }
+    return results
+  }
+
+  /**
+   * ElectLeaders (PREFERRED, or UNCLEAN) for the given partitions, or for every partition
+   * when `partitions` is null. Per-partition failures are returned, not thrown;
+   * ELECTION_NOT_NEEDED is outcome 'not-needed'. A top-level error throws.
+   */
+  async electLeaders(
+    type: ElectionTypeName,
+    partitions: TopicPartition[] | null,
+    options: {timeoutMs?: number} = {},
+  ): Promise<ElectionResult[]> {
+    return this.guard(async () => {
+      if (type !== 'PREFERRED' && type !== 'UNCLEAN') throw new FleetopsError('BAD_INPUT', `election type must be PREFERRED or UNCLEAN, got ${String(type)}`)
+      const grouped = partitions === null ? null : groupPartitions(partitions)
+      if (grouped !== null && grouped.length === 0) return []
+      const timeoutMs = options.timeoutMs ?? 30000
+      assertInt32(timeoutMs, 'timeoutMs')
+      await this.connect()
+      const broker = await this.cluster.controllerBroker()
+      const version = this.version(broker, 'ElectLeaders', ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS)
+      const res = await broker.send(electLeadersRequest(version, type, grouped, timeoutMs), timeoutMs + 5000)
+      if (res.errorCode !== 0) throw kafkaError(res.errorCode, `ElectLeaders (${type})`)
+      return res.partitions.map((p): ElectionResult => {
+        const base = {topic: p.topic, partition: p.partition, errorCode: p.errorCode, errorName: kafkaErrorName(p.errorCode), errorMessage: p.errorMessage}
+        if (p.errorCode === 0) return {...base, outcome: 'elected'}
+        if (p.errorCode === KafkaErrorCode.ELECTION_NOT_NEEDED) return {...base, outcome: 'not-needed'}
+        return {...base, outcome: 'failed', error: this.redact(kafkaError(p.errorCode, `ElectLeaders for ${p.topic}-${p.partition}`, p.errorMessage))}
+      })
+    })
+  }
+
+  /**
+   * ListOffsets with replica id -2 sent to `brokerId`: that broker's own offset for each
+   * partition replica it hosts (LATEST = its log end offset), follower or leader. Compare
+   * with the leader's result to get a follower's offset gap. Anything the broker refuses
+   * (NOT_LEADER_OR_FOLLOWER when it hosts no replica, authorization, ...) or a broker that
+   * cannot be reached comes back as measurable: false with the reason, never a number.
+   */
+  async listReplicaOffsets(
+    brokerId: number,
+    partitions: TopicPartition[],
+    options: {timestamp?: 'latest' | 'earliest'} = {},
+  ): Promise<ReplicaOffsetResult[]> {
+    return this.guard(async () => {
+      const grouped = groupPartitions(partitions)
+      const unique = grouped.flatMap((g) => g.partitions.map((partition) => ({topic: g.topic, partition})))
+      if (unique.length === 0) return []
+      await this.connect()
+      this.assertKnownBroker(brokerId)
+      const timestamp = (options.timestamp ?? 'latest') === 'latest' ? LATEST_TIMESTAMP : EARLIEST_TIMESTAMP
+      const notMeasurable = (tp: TopicPartition, reason: string, errorCode: number | null): ReplicaOffsetResult => ({
+        ...tp,
+        brokerId,
+        measurable: false,
+        reason,
+        errorCode,
+        errorName: errorCode === null ? null : kafkaErrorName(errorCode),
+      })
+      let raw
+      try {
+        const broker = await this.cluster.broker(brokerId)
+        const version = this.version(broker, 'ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS)
+        raw = await broker.send(listOffsetsRequest(version, DEBUGGING_REPLICA_ID, unique.map((tp) => ({...tp, timestamp}))))
+      } catch (e) {
+        const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${brokerId}`))
+        return unique.map((tp) => notMeasurable(tp, err.message, null))
+      }
+      return unique.map((tp): ReplicaOffsetResult => {
+        const r = raw.find((x) => x.topic === tp.topic && x.partition === tp.partition)
+        if (!r) return notMeasurable(tp, `broker ${brokerId} returned no result for ${tp.topic}-${tp.partition}`, null)
+        if (r.errorCode !== 0) {
+          return notMeasurable(tp, `broker ${brokerId} refused: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, r.errorCode)
+        }
+        if (r.offset < 0) return notMeasurable(tp, `broker ${brokerId} returned no offset for ${tp.topic}-${tp.partition}`, 0)
+        return {...tp, brokerId, measurable: true, offset: r.offset, leaderEpoch: r.leaderEpoch < 0 ? null : r.leaderEpoch}
+      })
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.disconnect().catch(() => {})
+    this.ready = null
+  }
+
+  // -------------------------------------------------------------------------
+
+  private connect(): Promise<void> {
+    if (!this.ready) {
+      this.ready = (async () => {
+        await this.cluster.connect()
+        await this.cluster.refreshMetadata()
+      })()
+      this.ready.catch(() => {
+        this.ready = null
+      })
+    }
+    return this.ready
+  }
+
+  private assertKnownBroker(id: number): void {
+    assertInt32(id, 'broker id')
+    const known = this.cluster.nodeIds()
+    if (!known.includes(id)) {
+      throw new FleetopsError('BAD_INPUT', `broker ${id} is not in the cluster metadata (known brokers: ${known.join(', ')})`)
+    }
+  }
+
+  private version(broker: InternalBroker, apiName: keyof MaxApiVersions, apiKey: number, ours: {min: number; max: number}): number {
+    const cap = this.maxApiVersions[apiName]
+    if (cap !== undefined && (!Number.isInteger(cap) || cap < ours.min)) {
+      throw new FleetopsError('BAD_INPUT', `maxApiVersions.${apiName} must be an integer >= ${ours.min}, got ${String(cap)}`)
+    }
+    const range = {min: ours.min, max: Math.min(ours.max, cap ?? ours.max)}
+    return negotiateVersion(apiName, apiKey, range, broker.versions, `broker ${broker.nodeId} (${broker.address})`)
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw this.redact(isFleetopsError(e) ? e : toFleetopsError(e, 'Kafka request'))
+    }
+  }
+
+  /** Defence in depth: strip any configured secret that might have reached a message. */
+  private redact(err: FleetopsError): FleetopsError {
+    if (!this.secrets.some((s) => err.message.includes(s))) return err
+    let message = err.message
+    for (const s of this.secrets) message = message.split(s).join('***')
+    return new FleetopsError(err.code, message, {exit: err.exit})
+  }
+}
+
+function typeCode(t: ConfigResourceTypeName): number {
+  return {TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8}[t]
+}
+
+function failed(res: ConfigResourceChange, error: FleetopsError): AlterConfigsResult {
+  return {type: res.type, name: res.name, ok: false, errorCode: -1, errorName: error.code, errorMessage: error.message, error}
+}
+
+function validateConfigChanges(resources: ConfigResourceChange[]): void {
+  const seen = new Set<string>()
+  for (const res of resources) {
+    if (res.type !== 'TOPIC' && res.type !== 'BROKER' && res.type !== 'BROKER_LOGGER') {
+      throw new FleetopsError('BAD_INPUT', `config resource type must be TOPIC, BROKER or BROKER_LOGGER, got ${String(res.type)}`)
+    }
+    if (res.type === 'TOPIC' && res.name === '') throw new FleetopsError('BAD_INPUT', 'a TOPIC config resource needs a topic name')
+    if (res.type !== 'TOPIC' && res.name !== '' && !/^\d+$/.test(res.name)) {
+      throw new FleetopsError('BAD_INPUT', `a ${res.type} config resource name must be a broker id or "" (cluster default), got "${res.name}"`)
+    }
+    const key = `${res.type}/${res.name}`
+    if (seen.has(key)) throw new FleetopsError('BAD_INPUT', `config resource ${res.type} "${res.name}" is listed twice; merge its changes`)
+    seen.add(key)
+    if (res.configs.length === 0) throw new FleetopsError('BAD_INPUT', `no config changes given for ${res.type} "${res.name}"`)
+    for (const c of res.configs) {
+      if (!c.name) throw new FleetopsError('BAD_INPUT', `empty config name for ${res.type} "${res.name}"`)
+      if (!['SET', 'DELETE', 'APPEND', 'SUBTRACT'].includes(c.op)) {
+        throw new FleetopsError('BAD_INPUT', `config operation must be SET, DELETE, APPEND or SUBTRACT, got ${String(c.op)}`)
+      }
+      if (c.op !== 'DELETE' && (c.value === undefined || c.value === null)) {
+        throw new FleetopsError('BAD_INPUT', `${c.op} of ${c.name} on ${res.type} "${res.name}" needs a value`)
+      }
+    }
+  }
+}
+
+function groupPartitions(partitions: TopicPartition[]): TopicPartitions[] {
+  const byTopic = new Map<string, Set<number>>()
+  for (const {topic, partition} of partitions) {
+    if (!topic) throw new FleetopsError('BAD_INPUT', 'topic name must not be empty')
+    assertInt32(partition, `partition of topic ${topic}`)
+    const set = byTopic.get(topic) ?? new Set<number>()
+    set.add(partition)
+    byTopic.set(topic, set)
+  }
+  return [...byTopic].map(([topic, set]) => ({topic, partitions: [...set].sort((a, b) => a - b)}))
+}
+
+function collectSecrets(options: ProtocolClientOptions): string[] {
+  const out: string[] = []
+  const add = (v: unknown): void => {
+    if (typeof v === 'string' && v.length >= 4) out.push(v)
+    else if (Buffer.isBuffer(v) && v.length >= 4) out.push(v.toString('utf8'))
+  }
+  const sasl = options.sasl as Record<string, unknown> | undefined
+  if (sasl) for (const k of ['username', 'password', 'accessKeyId', 'secretAccessKey', 'sessionToken', 'authorizationIdentity']) add(sasl[k])
+  const ssl = options.ssl
+  if (ssl && typeof ssl === 'object') {
+    const s = ssl as Record<string, unknown>
+    add(s.passphrase)
+    add(s.key)
+    add(s.pfx)
+  }
+  return out
+}

@@ -1,0 +1,89 @@
+/**
+ * ListOffsets (API key 2) with a chosen replica id, sent to a chosen broker.
+ *
+ * With replica id -2 (ListOffsetsRequest.DEBUGGING_REPLICA_ID) the broker skips its
+ * "leader only" check and, because the id is not the consumer id (-1), applies no
+ * isolation level: LATEST then returns THAT broker's local log end offset, follower or
+ * leader (ReplicaManager.fetchOffset / Partition.fetchOffsetForTimestamp).
+ *
+ * Versions 4-9: 4 adds CurrentLeaderEpoch (we send -1 = no fencing), 6+ is flexible,
+ * 7-9 only add new special timestamps. Kafka 3.9 supports 0-9 and 4.x 1-10 (KIP-896
+ * removed v0; v10 adds a tiered-storage timeout we do not need), so 4-9 is in both.
+ */
+import type {RawRequest} from './kafkajs-internals.js'
+import {Writer, type Reader, type VersionRange} from './shared.js'
+
+export const LIST_OFFSETS_KEY = 2
+export const LIST_OFFSETS_VERSIONS: VersionRange = {min: 4, max: 9}
+
+export const CONSUMER_REPLICA_ID = -1
+export const DEBUGGING_REPLICA_ID = -2
+export const LATEST_TIMESTAMP = -1
+export const EARLIEST_TIMESTAMP = -2
+
+export interface ListOffsetsPartitionQuery {
+  topic: string
+  partition: number
+  /** -1 latest, -2 earliest, or a timestamp in ms. */
+  timestamp: number
+}
+
+export interface ListOffsetsPartitionResult {
+  topic: string
+  partition: number
+  errorCode: number
+  timestamp: number
+  offset: number
+  leaderEpoch: number
+}
+
+export function listOffsetsRequest(
+  version: number,
+  replicaId: number,
+  queries: ListOffsetsPartitionQuery[],
+): RawRequest<ListOffsetsPartitionResult[]> {
+  const flexible = version >= 6
+  const byTopic = new Map<string, ListOffsetsPartitionQuery[]>()
+  for (const q of queries) byTopic.set(q.topic, [...(byTopic.get(q.topic) ?? []), q])
+
+  const w = new Writer(flexible)
+  w.int32(replicaId)
+  w.int8(0) // isolation level READ_UNCOMMITTED; the broker ignores it for non-consumer replica ids
+  w.array([...byTopic], (w, [topic, parts]) => {
+    w.string(topic)
+    w.array(parts, (w, q) => {
+      w.int32(q.partition)
+      w.int32(-1) // CurrentLeaderEpoch: unknown, no fencing
+      w.int64(q.timestamp)
+      w.tags()
+    })
+    w.tags()
+  })
+  w.tags()
+  return {
+    apiKey: LIST_OFFSETS_KEY,
+    apiName: 'ListOffsets',
+    apiVersion: version,
+    flexible,
+    body: w.toBuffer(),
+    decode: (r: Reader) => {
+      const throttleTimeMs = r.int32()
+      const out: ListOffsetsPartitionResult[] = []
+      r.array((r) => {
+        const topic = r.string()
+        r.array((r) => {
+          const partition = r.int32()
+          const errorCode = r.int16()
+          const timestamp = r.int64()
+          const offset = r.int64()
+          const leaderEpoch = r.int32()
+          r.tags()
+          out.push({topic, partition, errorCode, timestamp, offset, leaderEpoch})
+        })
+        r.tags()
+      })
+      r.tags()
+      return {value: out, throttleTimeMs}
+    },
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * Shared pieces of the hand-written Kafka protocol requests: a byte writer/reader that
+ * knows both the classic encodings and the "flexible" ones (KIP-482: unsigned varints,
+ * compact strings/arrays, tagged fields), version negotiation, and error-code mapping.
+ *
+ * Nothing here imports kafkajs; the wire framing and connections come from
+ * `kafkajs-internals.ts`.
+ */
+import {FleetopsError, type ErrorCode} from '../../../core/errors.js'
+
+// ---------------------------------------------------------------------------
+// Encoding
+
+export class Writer {
+  private chunks: Buffer[] = []
+
+  constructor(readonly flexible: boolean) {}
+
+  int8(v: number): this {
+    const b = Buffer.alloc(1)
+    b.writeInt8(v)
+    return this.push(b)
+  }
+
+  bool(v: boolean): this {
+    return this.int8(v ? 1 : 0)
+  }
+
+  int16(v: number): this {
+    const b = Buffer.alloc(2)
+    b.writeInt16BE(v)
+    return this.push(b)
+  }
+
+  int32(v: number): this {
+    const b = Buffer.alloc(4)
+    b.writeInt32BE(v)
+    return this.push(b)
+  }
+
+  int64(v: number | bigint): this {
+    const b = Buffer.alloc(8)
+    b.writeBigInt64BE(BigInt(v))
+    return this.push(b)
+  }
+
+  uvarint(v: number): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`uvarint out of range: ${v}`)
+    const bytes: number[] = []
+    let rest = v
+    while (rest > 0x7f) {
+      bytes.push((rest & 0x7f) | 0x80)
+      rest = Math.floor(rest / 128)
+    }
+    bytes.push(rest)
+    return this.push(Buffer.from(bytes))
+  }
+
+  /** STRING / COMPACT_STRING (non-null). */
+  string(v: string): this {
+    return this.nullableString(v)
+  }
+
+  /** NULLABLE_STRING / COMPACT_NULLABLE_STRING. */
+  nullableString(v: string | null): this {
+    if (v === null) return this.flexible ? this.uvarint(0) : this.int16(-1)
+    const bytes = Buffer.from(v, 'utf8')
+    if (this.flexible) this.uvarint(bytes.length + 1)
+    else {
+      if (bytes.length > 0x7fff) throw new RangeError('string too long for the Kafka protocol')
+      this.int16(bytes.length)
+    }
+    return this.push(bytes)
+  }
+
+  /** ARRAY / COMPACT_ARRAY; `null` encodes a null array (only where the schema allows it). */
+  array<T>(items: readonly T[] | null, each: (w: this, item: T) => void): this {
+    if (items === null) return this.flexible ? this.uvarint(0) : this.int32(-1)
+    if (this.flexible) this.uvarint(items.length + 1)
+    else this.int32(items.length)
+    for (const item of items) each(this, item)
+    return this
+  }
+
+  /** An empty tagged-field section (flexible versions only; a no-op otherwise). */
+  tags(): this {
+    return this.flexible ? this.uvarint(0) : this
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.chunks)
+  }
+
+  private push(b: Buffer): this {
+    this.chunks.push(b)
+    return this
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+export class ProtocolDecodeError extends Error {
+  override name = 'ProtocolDecodeError'
+}
+
+export class Reader {
+  private pos = 0
+
+  constructor(
+    private readonly buf: Buffer,
+    readonly flexible: boolean,
+  ) {}
+
+  int8(): number {
+    this.need(1)
+    const v = this.buf.readInt8(this.pos)
+    this.pos += 1
+    return v
+  }
+
+  bool(): boolean {
+    return this.int8() !== 0
+  }
+
+  int16(): number {
+    this.need(2)
+    const v = this.buf.readInt16BE(this.pos)
+    this.pos += 2
+    return v
+  }
+
+  int32(): number {
+    this.need(4)
+    const v = this.buf.readInt32BE(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  /** INT64 as a JS number. Offsets and byte sizes stay far below 2^53 in practice. */
+  int64(): number {
+    this.need(8)
+    const v = this.buf.readBigInt64BE(this.pos)
+    this.pos += 8
+    const n = Number(v)
+    if (!Number.isSafeInteger(n)) throw new ProtocolDecodeError(`int64 value ${v} does not fit a JS number`)
+    return n
+  }
+
+  uvarint(): number {
+    let result = 0
+    let multiplier = 1
+    for (let i = 0; i < 5; i++) {
+      const byte = this.uint8()
+      result += (byte & 0x7f) * multiplier
+      if ((byte & 0x80) === 0) return result
+      multiplier *= 128
+    }
+    throw new ProtocolDecodeError('unsigned varint longer than 5 bytes')
+  }
+
+  string(): string {
+    const v = this.nullableString()
+    if (v === null) throw new ProtocolDecodeError('unexpected null string')
+    return v
+  }
+
+  nullableString(): string | null {
+    const len = this.flexible ? this.uvarint() - 1 : this.int16()
+    if (len < 0) return null
+    this.need(len)
+    const v = this.buf.toString('utf8', this.pos, this.pos + len)
+    this.pos += len
+    return v
+  }
+
+  array<T>(each: (r: this) => T): T[] {
+    return this.nullableArray(each) ?? []
+  }
+
+  nullableArray<T>(each: (r: this) => T): T[] | null {
+    const len = this.flexible ? this.uvarint() - 1 : this.int32()
+    if (len < 0) return null
+    // Guard against garbage lengths before allocating.
+    if (len > this.buf.length - this.pos) throw new ProtocolDecodeError(`array length ${len} exceeds the response`)
+    const out: T[] = []
+    for (let i = 0; i < len; i++) out.push(each(this))
+    return out
+  }
+
+  /** Skips a tagged-field section (flexible versions); none of our fields are tagged. */
+  tags(): void {
+    if (!this.flexible) return
+    const count = this.uvarint()
+    for (let i = 0; i < count; i++) {
+      this.uvarint() // tag
+      const size = this.uvarint()
+      this.need(size)
+      this.pos += size
+    }
+  }
+
+  private uint8(): number {
+    this.need(1)
+    return this.buf[this.pos++]!
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) {
+      throw new ProtocolDecodeError(`response truncated: need ${n} bytes at offset ${this.pos} of ${this.buf.length}`)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Version negotiation
+
+export interface VersionRange {
+  min: number
+  max: number
+}
+
+/** What the broker advertised in ApiVersions for one API key, or undefined if not at all. */
+export type BrokerApiVersions = Record<number, {minVersion: number; maxVersion: number} | undefined>
+
+/**
+ * Highest version both sides speak. Throws UNAVAILABLE (the broker cannot serve this
+ * request) when the ranges do not overlap or the broker does not know the API.
+ */
+export function negotiateVersion(
+  apiName: string,
+  apiKey: number,
+  ours: VersionRange,
+  brokerVersions: BrokerApiVersions,
+  brokerLabel: string,
+): number {
+  const theirs = brokerVersions[apiKey]
+  if (!theirs) {
+    throw new FleetopsError('UNAVAILABLE', `${brokerLabel} does not support ${apiName} (API key ${apiKey}).`)
+  }
+  const version = Math.min(ours.max, theirs.maxVersion)
+  if (version < ours.min || version < theirs.minVersion) {
+    throw new FleetopsError(
+      'UNAVAILABLE',
+      `${brokerLabel} supports ${apiName} v${theirs.minVersion}-${theirs.maxVersion}; fleetops implements v${ours.min}-${ours.max}.`,
+    )
+  }
+  return version
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/** Kafka error codes we name explicitly (org.apache.kafka.common.protocol.Errors). */
+const ERROR_NAMES: Record<number, string> = {
+  [-1]: 'UNKNOWN_SERVER_ERROR',
+  0: 'NONE',
+  1: 'OFFSET_OUT_OF_RANGE',
+  3: 'UNKNOWN_TOPIC_OR_PARTITION',
+  5: 'LEADER_NOT_AVAILABLE',
+  6: 'NOT_LEADER_OR_FOLLOWER',
+  7: 'REQUEST_TIMED_OUT',
+  8: 'BROKER_NOT_AVAILABLE',
+  9: 'REPLICA_NOT_AVAILABLE',
+  13: 'NETWORK_EXCEPTION',
+  15: 'COORDINATOR_NOT_AVAILABLE',
+  19: 'NOT_ENOUGH_REPLICAS',
+  29: 'TOPIC_AUTHORIZATION_FAILED',
+  30: 'GROUP_AUTHORIZATION_FAILED',
+  31: 'CLUSTER_AUTHORIZATION_FAILED',
+  33: 'UNSUPPORTED_SASL_MECHANISM',
+  35: 'UNSUPPORTED_VERSION',
+  37: 'INVALID_PARTITIONS',
+  38: 'INVALID_REPLICATION_FACTOR',
+  39: 'INVALID_REPLICA_ASSIGNMENT',
+  40: 'INVALID_CONFIG',
+  41: 'NOT_CONTROLLER',
+  42: 'INVALID_REQUEST',
+  43: 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+  44: 'POLICY_VIOLATION',
+  56: 'KAFKA_STORAGE_ERROR',
+  57: 'LOG_DIR_NOT_FOUND',
+  58: 'SASL_AUTHENTICATION_FAILED',
+  59: 'UNKNOWN_PRODUCER_ID',
+  60: 'REASSIGNMENT_IN_PROGRESS',
+  74: 'FENCED_LEADER_EPOCH',
+  75: 'UNKNOWN_LEADER_EPOCH',
+  78: 'OFFSET_NOT_AVAILABLE',
+  80: 'PREFERRED_LEADER_NOT_AVAILABLE',
+  81: 'GROUP_MAX_SIZE_REACHED',
+  83: 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
+  84: 'ELECTION_NOT_NEEDED',
+  85: 'NO_REASSIGNMENT_IN_PROGRESS',
+  87: 'INVALID_RECORD',
+  89: 'THROTTLING_QUOTA_EXCEEDED',
+  100: 'UNKNOWN_TOPIC_ID',
+  103: 'INCONSISTENT_TOPIC_ID',
+  106: 'INCONSISTENT_CLUSTER_ID',
+  110: 'DUPLICATE_BROKER_REGISTRATION',
+  112: 'NEW_LEADER_ELECTED',
+}
+
+export const KafkaErrorCode = {
+  NONE: 0,
+  NOT_LEADER_OR_FOLLOWER: 6,
+  TOPIC_AUTHORIZATION_FAILED: 29,
+  GROUP_AUTHORIZATION_FAILED: 30,
+  CLUSTER_AUTHORIZATION_FAILED: 31,
+  INVALID_CONFIG: 40,
+  INVALID_REQUEST: 42,
+  POLICY_VIOLATION: 44,
+  ELECTION_NOT_NEEDED: 84,
+} as const
+
+export function kafkaErrorName(code: number): string {
+  return ERROR_NAMES[code] ?? `KAFKA_ERROR_${code}`
+}
+
+/** Which FleetopsError code a Kafka error code maps to. */
+export function fleetopsCodeFor(kafkaCode: number): ErrorCode {
+  switch (kafkaCode) {
+    case 29:
+    case 30:
+    case 31:
+      return 'PERMISSION'
+    case 40:
+    case 42:
+    case 44: // POLICY_VIOLATION: the broker rejected the value by policy
+      return 'BAD_INPUT'
+    case 7:
+      return 'TIMEOUT'
+    case 5:
+    case 8:
+    case 9:
+    case 13:
+    case 15:
+    case 41:
+    case 56:
+      return 'UNAVAILABLE'
+    default:
+      return 'INTERNAL'
+  }
+}
+
+/** One Kafka error code (+ optional broker message) as a FleetopsError with a readable message. */
+export function kafkaError(kafkaCode: number, context: string, brokerMessage?: string | null): FleetopsError {
+  const name = kafkaErrorName(kafkaCode)
+  const detail = brokerMessage ? `: ${brokerMessage}` : ''
+  return new FleetopsError(fleetopsCodeFor(kafkaCode), `${context} failed with ${name} (${kafkaCode})${detail}`)
+}
+
+/** Positive int32 check for user-provided ids and partitions. */
+export function assertInt32(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    throw new FleetopsError('BAD_INPUT', `${what} must be a non-negative integer, got ${String(value)}`)
+  }
+}

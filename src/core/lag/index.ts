@@ -1,0 +1,11 @@
+// Pure replication-lag evaluation: no I/O; callers pass `now` and measured data.
+export * from './offsets.js'
+export * from './partition-lag.js'
+export * from './burrow.js'
+export * from './nagios.js'
+export * from './thresholds.js'
+export * from './rollup.js'
+export * from './prometheus.js'
+export * from './replica-health.js'
+export * from './canary.js'
+export * from './perfdata.js'

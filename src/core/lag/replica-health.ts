@@ -1,0 +1,233 @@
+import {badInput} from '../errors.js'
+import {worstNagiosState, type NagiosState} from './nagios.js'
+import {offsetToBigInt, offsetToNumber, type OffsetValue} from './offsets.js'
+
+/**
+ * Structural health of partition replicas, reproducing the kafka-topics.sh
+ * --describe report predicates (TopicCommand.PartitionDescription, see
+ * lag-probes.md §2.2) from Metadata + describeConfigs + listPartitionReassignments.
+ */
+
+export interface ReplicaLogEnd {
+  broker: number
+  /** LEO from ListOffsets(replica_id=-2, LATEST) sent to that broker; null when it failed. */
+  logEndOffset: OffsetValue | null
+  error?: string
+}
+
+export interface PartitionReplicas {
+  topic: string
+  partition: number
+  replicas: number[]
+  isr: number[]
+  /** -1 or null: no leader. */
+  leader: number | null
+  addingReplicas?: number[]
+  removingReplicas?: number[]
+  /** Per-replica log end offsets, when measured. */
+  replicaLogEnds?: ReplicaLogEnd[]
+}
+
+export interface ReplicaHealthOptions {
+  /** min.insync.replicas per topic (describeConfigs). */
+  topicMinIsr: Readonly<Record<string, number>>
+  /** Used for topics missing from topicMinIsr; without it min-ISR checks are skipped for them. */
+  defaultMinIsr?: number
+  /** Broker ids from describeCluster; when given, a leader outside it counts as offline (--unavailable-partitions). */
+  liveBrokers?: readonly number[]
+  /** Escalations above the defaults (under-replicated WARNING, at-min-ISR OK, reassigning OK). */
+  escalate?: {
+    underReplicated?: 'WARNING' | 'CRITICAL'
+    atMinIsr?: 'WARNING' | 'CRITICAL'
+    reassigning?: 'WARNING' | 'CRITICAL'
+  }
+}
+
+export interface FollowerGap {
+  broker: number
+  adding: boolean
+  inIsr: boolean
+  logEndOffset: number | null
+  /** Leader LEO minus this replica's LEO; null when it cannot be measured. */
+  gap: number | null
+  gapNote?: string
+}
+
+export interface PartitionHealth {
+  topic: string
+  partition: number
+  leader: number | null
+  replicas: number[]
+  isr: number[]
+  addingReplicas: number[]
+  removingReplicas: number[]
+  minIsr: number | null
+  offline: boolean
+  underReplicated: boolean
+  underMinIsr: boolean
+  atMinIsr: boolean
+  reassigning: boolean
+  /** Replicas (excluding ones still being added) that are not in the ISR. */
+  missingFromIsr: number[]
+  followers: FollowerGap[]
+  state: NagiosState
+  reasons: string[]
+}
+
+export interface BrokerReplicaCounts {
+  broker: number
+  replicas: number
+  leaders: number
+  missingFromIsr: number
+}
+
+export interface ReplicaHealthReport {
+  state: NagiosState
+  counts: {
+    partitions: number
+    offline: number
+    underReplicated: number
+    underMinIsr: number
+    atMinIsr: number
+    reassigning: number
+    minIsrUnknown: number
+  }
+  brokers: BrokerReplicaCounts[]
+  partitions: PartitionHealth[]
+}
+
+/**
+ * Per partition:
+ * - offline: no leader (-1/null), or leader not among liveBrokers when given.
+ * - missingFromIsr: replicas - addingReplicas - isr. Replicas still being added
+ *   by a reassignment are not missing (kafka-topics.sh uses RF = replicas -
+ *   adding). We compare sets rather than counts so an adding replica that has
+ *   already joined the ISR cannot mask a missing one.
+ * - underReplicated: missingFromIsr is not empty.
+ * - underMinIsr: offline or |isr| < min.insync.replicas; atMinIsr: |isr| == min.
+ * - reassigning: adding or removing replicas present.
+ * State: offline or under-min-ISR -> CRITICAL (writes with acks=all fail);
+ * under-replicated -> WARNING; at-min-ISR and reassigning -> OK with a reason,
+ * unless escalated. Offline is always CRITICAL.
+ */
+export function classifyReplicaHealth(partitions: readonly PartitionReplicas[], opts: ReplicaHealthOptions): ReplicaHealthReport {
+  const live = opts.liveBrokers ? new Set(opts.liveBrokers) : null
+  const brokers = new Map<number, BrokerReplicaCounts>()
+  const broker = (id: number): BrokerReplicaCounts => {
+    let b = brokers.get(id)
+    if (!b) brokers.set(id, (b = {broker: id, replicas: 0, leaders: 0, missingFromIsr: 0}))
+    return b
+  }
+  const results = partitions.map((p) => classifyPartition(p, opts, live))
+  for (const r of results) {
+    for (const id of r.replicas) broker(id).replicas++
+    if (!r.offline && r.leader !== null) broker(r.leader).leaders++
+    for (const id of r.missingFromIsr) broker(id).missingFromIsr++
+  }
+  return {
+    state: worstNagiosState(results.map((r) => r.state), 'OK'),
+    counts: {
+      partitions: results.length,
+      offline: results.filter((r) => r.offline).length,
+      underReplicated: results.filter((r) => r.underReplicated).length,
+      underMinIsr: results.filter((r) => r.underMinIsr).length,
+      atMinIsr: results.filter((r) => r.atMinIsr).length,
+      reassigning: results.filter((r) => r.reassigning).length,
+      minIsrUnknown: results.filter((r) => r.minIsr === null).length,
+    },
+    brokers: [...brokers.values()].sort((a, b) => a.broker - b.broker),
+    partitions: results,
+  }
+}
+
+function classifyPartition(p: PartitionReplicas, opts: ReplicaHealthOptions, live: Set<number> | null): PartitionHealth {
+  const name = `${p.topic}-${p.partition}`
+  if (p.replicas.length === 0) throw badInput(`partition ${name} has no replicas in the metadata; refresh metadata and retry`)
+  const adding = p.addingReplicas ?? []
+  const removing = p.removingReplicas ?? []
+  const leader = p.leader === null || p.leader < 0 ? null : p.leader
+  const isr = new Set(p.isr)
+  const addingSet = new Set(adding)
+  const minIsr = opts.topicMinIsr[p.topic] ?? opts.defaultMinIsr ?? null
+  if (minIsr !== null && (!Number.isInteger(minIsr) || minIsr < 1)) {
+    throw badInput(`min.insync.replicas ${minIsr} for topic ${p.topic} is not a whole number >= 1; check the topic config`)
+  }
+  const offline = leader === null || (live !== null && !live.has(leader))
+  const missingFromIsr = p.replicas.filter((r) => !addingSet.has(r) && !isr.has(r))
+  const underReplicated = missingFromIsr.length > 0
+  const underMinIsr = offline || (minIsr !== null && p.isr.length < minIsr)
+  const atMinIsr = minIsr !== null && p.isr.length === minIsr
+  const reassigning = adding.length > 0 || removing.length > 0
+
+  const verdicts: {state: NagiosState; reason: string}[] = []
+  if (offline) {
+    verdicts.push({state: 'CRITICAL', reason: leader === null ? 'offline: no leader' : `offline: leader ${leader} is not a live broker`})
+  }
+  if (underMinIsr && !offline) verdicts.push({state: 'CRITICAL', reason: `under min ISR: ${p.isr.length} in sync < min.insync.replicas ${minIsr}`})
+  if (underReplicated) {
+    verdicts.push({state: opts.escalate?.underReplicated ?? 'WARNING', reason: `under-replicated: broker(s) ${missingFromIsr.join(',')} not in ISR`})
+  }
+  if (atMinIsr) verdicts.push({state: opts.escalate?.atMinIsr ?? 'OK', reason: `at min ISR (${minIsr}): one more loss blocks acks=all writes`})
+  if (reassigning) {
+    verdicts.push({
+      state: opts.escalate?.reassigning ?? 'OK',
+      reason: `reassigning (adding ${adding.join(',') || '-'}; removing ${removing.join(',') || '-'})`,
+    })
+  }
+  if (minIsr === null) verdicts.push({state: 'OK', reason: `min.insync.replicas unknown for topic ${p.topic}; min-ISR checks skipped`})
+
+  return {
+    topic: p.topic,
+    partition: p.partition,
+    leader,
+    replicas: [...p.replicas],
+    isr: [...p.isr],
+    addingReplicas: [...adding],
+    removingReplicas: [...removing],
+    minIsr,
+    offline,
+    underReplicated,
+    underMinIsr,
+    atMinIsr,
+    reassigning,
+    missingFromIsr,
+    followers: followerGaps(p, leader, offline, isr, addingSet),
+    state: worstNagiosState(verdicts.map((v) => v.state), 'OK'),
+    reasons: verdicts.map((v) => v.reason),
+  }
+}
+
+function followerGaps(p: PartitionReplicas, leader: number | null, offline: boolean, isr: Set<number>, adding: Set<number>): FollowerGap[] {
+  const measured = new Map<number, ReplicaLogEnd>()
+  for (const m of p.replicaLogEnds ?? []) measured.set(m.broker, m)
+  const leoOf = (id: number): bigint | null => {
+    const v = measured.get(id)?.logEndOffset
+    return v === null || v === undefined ? null : offsetToBigInt(v, `log end offset of broker ${id}`)
+  }
+  const leaderLeo = leader === null ? null : leoOf(leader)
+  const why = (id: number): string => {
+    const m = measured.get(id)
+    if (!m) return `log end offset of broker ${id} was not measured (needs ListOffsets replica_id=-2 sent to that broker)`
+    return `log end offset of broker ${id} could not be read${m.error ? `: ${m.error}` : ''}`
+  }
+  return p.replicas
+    .filter((id) => id !== leader)
+    .map((id) => {
+      const leo = leoOf(id)
+      const out: FollowerGap = {
+        broker: id,
+        adding: adding.has(id),
+        inIsr: isr.has(id),
+        logEndOffset: leo === null ? null : offsetToNumber(leo, `log end offset of broker ${id}`),
+        gap: null,
+      }
+      if (offline || leader === null) out.gapNote = 'partition has no live leader, so there is no log end offset to compare with'
+      else if (leaderLeo === null) out.gapNote = `leader ${why(leader)}`
+      else if (leo === null) out.gapNote = why(id)
+      else if (leo > leaderLeo) {
+        // Possible after a leader change before truncation, or a race between the two requests.
+        out.gapNote = `replica log end offset ${leo} is ahead of the leader's ${leaderLeo} (divergent log or measured at different moments)`
+      } else out.gap = offsetToNumber(leaderLeo - leo, 'follower gap')
+      return out
+    })
+}

@@ -1,0 +1,202 @@
+import {badInput} from '../errors.js'
+import {worstBurrowStatus, type BurrowEvaluation, type BurrowStatus} from './burrow.js'
+import {nagiosExitCode, worstNagiosState, type NagiosState} from './nagios.js'
+import type {PartitionLag} from './partition-lag.js'
+import {evaluateLagState, type LagThresholds} from './thresholds.js'
+
+/**
+ * Builds the JSON result of a lag probe: per partition, per topic and per
+ * group. `status` is always a Nagios state; `burrowStatus` the sliding-window
+ * judgement (null when not evaluated); group `state` is the broker's consumer
+ * group state (Stable, Empty, ...) passed through. Unknown numbers are null.
+ */
+
+export type Isolation = 'read_uncommitted' | 'read_committed'
+export type EndOffsetKind = 'high-watermark' | 'last-stable-offset'
+
+export interface GroupMember {
+  memberId: string
+  clientId: string
+  host: string
+  assignments: {topic: string; partitions: number[]}[]
+}
+
+export interface PartitionObservation {
+  topic: string
+  partition: number
+  offsets: PartitionLag
+  burrow?: BurrowEvaluation | null
+}
+
+export interface GroupObservation {
+  group: string
+  /** Consumer group state from DescribeGroups, or null when not available (e.g. KIP-848 groups via kafkajs). */
+  state?: string | null
+  members?: GroupMember[]
+  partitions: PartitionObservation[]
+}
+
+export interface PartitionOwner {
+  memberId: string
+  clientId: string
+  host: string
+}
+
+export interface PartitionResult {
+  partition: number
+  committedOffset: number | null
+  logEndOffset: number
+  lag: number | null
+  timeLagMs: number | null
+  status: NagiosState
+  burrowStatus: BurrowStatus | null
+  reason: string
+  owner: PartitionOwner | null
+  note?: string
+}
+
+export interface TopicResult {
+  topic: string
+  /** Sum of known partition lags; null when no partition lag is known. */
+  lag: number | null
+  /** Largest known time lag; null when none is known. */
+  timeLagMs: number | null
+  status: NagiosState
+  partitions: PartitionResult[]
+}
+
+export interface GroupResult {
+  group: string
+  state: string | null
+  status: NagiosState
+  burrowStatus: BurrowStatus | null
+  lag: number | null
+  maxLag: number | null
+  timeLagMs: number | null
+  partitionCount: number
+  /** Partitions whose lag is unknown and therefore missing from `lag`. */
+  unknownLagPartitions: number
+  members: GroupMember[]
+  topics: TopicResult[]
+}
+
+export interface LagResult {
+  version: 1
+  status: NagiosState
+  exitCode: 0 | 1 | 2 | 3
+  evaluatedAt: number
+  isolation: Isolation
+  endOffsetKind: EndOffsetKind
+  groups: GroupResult[]
+}
+
+export interface RollUpOptions {
+  now: number
+  thresholds: LagThresholds
+  isolation: Isolation
+  endOffsetKind: EndOffsetKind
+  burrowStates?: Partial<Record<BurrowStatus, NagiosState | null>>
+}
+
+function sumKnown(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null)
+  if (known.length === 0) return null
+  // Summed exactly; only the final total is rounded if it ever passes 2^53.
+  return Number(known.reduce((acc, v) => acc + BigInt(v), 0n))
+}
+
+function maxKnown(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null)
+  return known.length === 0 ? null : Math.max(...known)
+}
+
+function ownersOf(members: GroupMember[]): Map<string, PartitionOwner> {
+  const owners = new Map<string, PartitionOwner>()
+  for (const m of members) {
+    for (const a of m.assignments) {
+      for (const p of a.partitions) owners.set(`${a.topic}\u0000${p}`, {memberId: m.memberId, clientId: m.clientId, host: m.host})
+    }
+  }
+  return owners
+}
+
+export function rollUpLag(groups: readonly GroupObservation[], opts: RollUpOptions): LagResult {
+  if (!Number.isFinite(opts.now)) throw badInput('now must be epoch milliseconds; pass Date.now() from the caller')
+  const groupResults = [...groups]
+    .sort((a, b) => compareText(a.group, b.group))
+    .map((g) => rollUpGroup(g, opts))
+  const status = worstNagiosState(groupResults.map((g) => g.status))
+  return {
+    version: 1,
+    status,
+    exitCode: nagiosExitCode(status),
+    evaluatedAt: opts.now,
+    isolation: opts.isolation,
+    endOffsetKind: opts.endOffsetKind,
+    groups: groupResults,
+  }
+}
+
+function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
+  const members = g.members ?? []
+  const owners = ownersOf(members)
+  const byTopic = new Map<string, PartitionResult[]>()
+  const seen = new Set<string>()
+  for (const p of g.partitions) {
+    const key = `${p.topic}\u0000${p.partition}`
+    if (seen.has(key)) throw badInput(`group ${g.group} lists ${p.topic}-${p.partition} twice; pass each partition once`)
+    seen.add(key)
+    const burrowStatus = p.burrow?.status ?? null
+    const verdict = evaluateLagState(
+      {lag: p.offsets.lag, timeLagMs: p.offsets.timeLagMs, burrowStatus},
+      opts.thresholds,
+      opts.burrowStates,
+    )
+    const result: PartitionResult = {
+      partition: p.partition,
+      committedOffset: p.offsets.committedOffset,
+      logEndOffset: p.offsets.logEndOffset,
+      lag: p.offsets.lag,
+      timeLagMs: p.offsets.timeLagMs,
+      status: verdict.state,
+      burrowStatus,
+      reason: verdict.reason,
+      owner: owners.get(key) ?? null,
+    }
+    if (p.offsets.note !== undefined) result.note = p.offsets.note
+    const list = byTopic.get(p.topic) ?? []
+    list.push(result)
+    byTopic.set(p.topic, list)
+  }
+  const topics: TopicResult[] = [...byTopic.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([topic, partitions]) => {
+      partitions.sort((a, b) => a.partition - b.partition)
+      return {
+        topic,
+        lag: sumKnown(partitions.map((p) => p.lag)),
+        timeLagMs: maxKnown(partitions.map((p) => p.timeLagMs)),
+        status: worstNagiosState(partitions.map((p) => p.status)),
+        partitions,
+      }
+    })
+  const all = topics.flatMap((t) => t.partitions)
+  const burrowed = all.map((p) => p.burrowStatus).filter((s): s is BurrowStatus => s !== null)
+  return {
+    group: g.group,
+    state: g.state ?? null,
+    status: worstNagiosState(topics.map((t) => t.status)),
+    burrowStatus: burrowed.length === 0 ? null : worstBurrowStatus(burrowed),
+    lag: sumKnown(all.map((p) => p.lag)),
+    maxLag: maxKnown(all.map((p) => p.lag)),
+    timeLagMs: maxKnown(all.map((p) => p.timeLagMs)),
+    partitionCount: all.length,
+    unknownLagPartitions: all.filter((p) => p.lag === null).length,
+    members,
+    topics,
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,118 @@
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {BURROW_STATUSES, burrowSeverity, type BurrowEvaluation} from '../../../src/core/lag/burrow.js'
+import {nagiosSeverity} from '../../../src/core/lag/nagios.js'
+import {rollUpLag, type GroupObservation} from '../../../src/core/lag/rollup.js'
+import {NO_THRESHOLDS} from '../../../src/core/lag/thresholds.js'
+import {NOW, sampleGroups, sampleResult} from './fixtures.js'
+
+describe('rollUpLag', () => {
+  it('builds the JSON shape with sums of known lags, max time lag and worst status', () => {
+    const r = sampleResult()
+    expect(r).toMatchObject({version: 1, status: 'WARNING', exitCode: 1, evaluatedAt: NOW, isolation: 'read_uncommitted', endOffsetKind: 'high-watermark'})
+    expect(r.groups.map((g) => g.group)).toEqual(['analytics', 'orders-svc'])
+    const [analytics, orders] = r.groups
+    expect(analytics).toMatchObject({state: 'Empty', status: 'OK', lag: 0, maxLag: 0, timeLagMs: 0, members: [], unknownLagPartitions: 0})
+    expect(orders).toMatchObject({
+      group: 'orders-svc',
+      state: 'Stable',
+      status: 'WARNING',
+      burrowStatus: null,
+      lag: 400,
+      maxLag: 300,
+      timeLagMs: 12_000,
+      partitionCount: 3,
+      unknownLagPartitions: 1,
+    })
+    expect(orders.members[0].memberId).toBe('c-1')
+    expect(orders.topics.map((t) => [t.topic, t.lag, t.timeLagMs, t.status])).toEqual([
+      ['orders', 400, 12_000, 'WARNING'],
+      ['payments', null, null, 'UNKNOWN'],
+    ])
+    expect(orders.topics[0].partitions).toEqual([
+      {
+        partition: 0,
+        committedOffset: 900,
+        logEndOffset: 1000,
+        lag: 100,
+        timeLagMs: 2000,
+        status: 'OK',
+        burrowStatus: null,
+        reason: 'lag 100, time lag 2.0s',
+        owner: {memberId: 'c-1', clientId: 'orders', host: '/10.0.0.1'},
+      },
+      {
+        partition: 1,
+        committedOffset: 100,
+        logEndOffset: 400,
+        lag: 300,
+        timeLagMs: 12_000,
+        status: 'WARNING',
+        burrowStatus: null,
+        reason: 'lag 300 exceeds warn 250, time lag 12s',
+        owner: {memberId: 'c-1', clientId: 'orders', host: '/10.0.0.1'},
+      },
+    ])
+    const payments = orders.topics[1].partitions[0]
+    expect(payments).toMatchObject({committedOffset: null, lag: null, timeLagMs: null, status: 'UNKNOWN', owner: null})
+    expect(payments.note).toMatch(/no committed offset/)
+    // JSON-safe: no bigint, no undefined-vs-null confusion for unknowns.
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r)
+  })
+
+  it('states the end offset used and reports UNKNOWN when nothing was evaluated', () => {
+    const r = rollUpLag([], {now: NOW, thresholds: NO_THRESHOLDS, isolation: 'read_committed', endOffsetKind: 'last-stable-offset'})
+    expect(r).toMatchObject({status: 'UNKNOWN', exitCode: 3, isolation: 'read_committed', endOffsetKind: 'last-stable-offset', groups: []})
+    const empty = rollUpLag([{group: 'g', partitions: []}], {now: NOW, thresholds: NO_THRESHOLDS, isolation: 'read_uncommitted', endOffsetKind: 'high-watermark'})
+    expect(empty.groups[0]).toMatchObject({status: 'UNKNOWN', lag: null, maxLag: null, timeLagMs: null, state: null})
+  })
+
+  it('refuses a partition listed twice', () => {
+    const g = sampleGroups()[0]
+    g.partitions.push(g.partitions[1])
+    expect(() => rollUpLag([g], {now: NOW, thresholds: NO_THRESHOLDS, isolation: 'read_uncommitted', endOffsetKind: 'high-watermark'})).toThrow(/twice/)
+  })
+
+  const burrowEval = (status: (typeof BURROW_STATUSES)[number]): BurrowEvaluation => ({status, reason: '', currentLag: null, samplesUsed: 3, complete: 1, lastCommitAt: null})
+  const partitionArb = fc.record({
+    lag: fc.option(fc.nat(10_000), {nil: null}),
+    time: fc.option(fc.nat(600_000), {nil: null}),
+    burrow: fc.option(fc.constantFrom(...BURROW_STATUSES), {nil: null}),
+    topic: fc.constantFrom('a', 'b', 'c'),
+  })
+
+  it('property: group status and Burrow status are the worst of their partitions; lag is the sum of known lags', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(partitionArb, {minLength: 1, maxLength: 12}), {minLength: 1, maxLength: 4}), fc.nat(5000), (groups, warnLag) => {
+        const obs: GroupObservation[] = groups.map((parts, gi) => ({
+          group: `g${gi}`,
+          partitions: parts.map((p, i) => ({
+            topic: p.topic,
+            partition: i,
+            offsets: {committedOffset: p.lag === null ? null : 0, logEndOffset: p.lag ?? 0, lag: p.lag, timeLagMs: p.lag === null ? null : p.time},
+            burrow: p.burrow === null ? null : burrowEval(p.burrow),
+          })),
+        }))
+        const r = rollUpLag(obs, {now: NOW, thresholds: {...NO_THRESHOLDS, warnLag}, isolation: 'read_uncommitted', endOffsetKind: 'high-watermark'})
+        for (const g of r.groups) {
+          const parts = g.topics.flatMap((t) => t.partitions)
+          expect(parts.map((p) => p.status)).toContain(g.status)
+          for (const p of parts) expect(nagiosSeverity(p.status)).toBeLessThanOrEqual(nagiosSeverity(g.status))
+          const burrows = parts.map((p) => p.burrowStatus).filter((b) => b !== null)
+          if (burrows.length === 0) expect(g.burrowStatus).toBeNull()
+          else {
+            expect(burrows).toContain(g.burrowStatus)
+            for (const b of burrows) expect(burrowSeverity(b)).toBeLessThanOrEqual(burrowSeverity(g.burrowStatus!))
+          }
+          const known = parts.filter((p) => p.lag !== null).map((p) => p.lag!)
+          expect(g.lag).toBe(known.length ? known.reduce((a, b) => a + b, 0) : null)
+          expect(g.unknownLagPartitions).toBe(parts.length - known.length)
+          // Unknown lag without other evidence is never OK.
+          for (const p of parts) if (p.lag === null && (p.burrowStatus === null || p.burrowStatus === 'INCOMPLETE')) expect(p.status).toBe('UNKNOWN')
+        }
+        expect(r.groups.map((g) => g.status)).toContain(r.status)
+        for (const g of r.groups) expect(nagiosSeverity(g.status)).toBeLessThanOrEqual(nagiosSeverity(r.status))
+      }),
+    )
+  })
+})

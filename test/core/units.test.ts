@@ -1,0 +1,78 @@
+import {fc, test} from '@fast-check/vitest'
+import {describe, expect, it} from 'vitest'
+
+import {FleetopsError} from '../../src/core/errors.js'
+import {formatBytes, parseByteRate, parseBytes, parseDuration, parseIdList, parseIntInRange, printable} from '../../src/core/units.js'
+
+describe('parseDuration', () => {
+  it('reads single and compound units', () => {
+    expect(parseDuration('500ms')).toBe(500)
+    expect(parseDuration('10s')).toBe(10_000)
+    expect(parseDuration('5m')).toBe(300_000)
+    expect(parseDuration('1h30m')).toBe(5_400_000)
+    expect(parseDuration('3d')).toBe(259_200_000)
+  })
+
+  it.each(['', '5', '-5m', '5 minutes', 'm5', '1y', '5m;rm -rf /', '０5m'])('rejects %j with exit 2', (text) => {
+    try {
+      parseDuration(text, '--interval')
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(FleetopsError)
+      expect((error as FleetopsError).exit).toBe(2)
+      expect((error as FleetopsError).message).toMatch(/--interval/)
+      expect((error as FleetopsError).message).not.toMatch(/\n/)
+    }
+  })
+
+  it('rejects zero unless allowed, and absurd lengths', () => {
+    expect(() => parseDuration('0s')).toThrow(/greater than zero/)
+    expect(parseDuration('0s', 'x', {allowZero: true})).toBe(0)
+    expect(() => parseDuration('400d')).toThrow(/longer than a year/)
+  })
+
+  test.prop([fc.integer({min: 1, max: 2_000}), fc.constantFrom('ms', 's', 'm', 'h')])('is additive over compound specs', (n, unit) => {
+    expect(parseDuration(`${n}${unit}${n}${unit}`)).toBe(2 * parseDuration(`${n}${unit}`))
+  })
+})
+
+describe('byte sizes and rates', () => {
+  it('reads decimal and binary units', () => {
+    expect(parseBytes('1234')).toBe(1234)
+    expect(parseBytes('50MB')).toBe(50_000_000)
+    expect(parseBytes('1.5KiB')).toBe(1536)
+    expect(parseByteRate('50MB/s')).toBe(50_000_000)
+  })
+  it('rejects nonsense and tiny rates', () => {
+    expect(() => parseBytes('fifty')).toThrow(FleetopsError)
+    expect(() => parseByteRate('10B/s')).toThrow(/below 1KB/)
+  })
+  it('formats bytes in binary units', () => {
+    expect(formatBytes(512)).toBe('512 B')
+    expect(formatBytes(1536)).toBe('1.5 KiB')
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB')
+  })
+})
+
+describe('ids and ranges', () => {
+  it('parses id lists and refuses duplicates', () => {
+    expect(parseIdList('4, 5', '--add-brokers')).toEqual([4, 5])
+    expect(() => parseIdList('4,4', '--add-brokers')).toThrow(/lists 4 twice/)
+    expect(() => parseIdList('', '--add-brokers')).toThrow(/empty/)
+    expect(() => parseIdList('1,x', '--add-brokers')).toThrow(/not a whole number/)
+  })
+  it('bounds integers', () => {
+    expect(parseIntInRange('7', 'n', 1, 9)).toBe(7)
+    expect(() => parseIntInRange('0', 'n', 1, 9)).toThrow(/between 1 and 9/)
+    expect(() => parseIntInRange('1e3', 'n', 1, 9)).toThrow(/whole number/)
+  })
+})
+
+describe('printable', () => {
+  test.prop([fc.string({unit: 'binary', maxLength: 200})])('never emits control characters or newlines', (s) => {
+    const out = printable(s)
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u001f\u007f\u202e]/)
+    expect([...out].length).toBeLessThanOrEqual(81)
+  })
+})
