@@ -5,6 +5,7 @@ import {defineConfig} from 'vitest/config'
 export default defineConfig({
   test: {
     disableConsoleIntercept: true,
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [-- --only lag,rebalance]`: runs every benchmark suite in bench/suites,
+// each figure against its anchor measured in the same run, and writes bench/results/latest.{json,md}.
+// A benchmark is not a test: it never fails the build (always exits 0).
+import {execFile} from 'node:child_process'
+import {readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {cpus, totalmem} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const bin = join(root, 'bin', 'run.js')
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const onlyArg = args.find((a) => a.startsWith('--only'))
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : null
+const runs = quick ? 3 : 5
+const SANDBOX = ['--name', 'bench']
+const NETWORK = '127.0.30'
+
+function log(msg) {
+  process.stderr.write(`[bench] ${msg}\n`)
+}
+
+function exec(command, argv, opts = {}) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint()
+    execFile(command, argv, {maxBuffer: 256 * 1024 * 1024, timeout: opts.timeoutMs ?? 900_000, env: {...process.env, NO_COLOR: '1', ...opts.env}}, (error, stdout, stderr) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+      resolve({code, stdout, stderr, ms})
+    })
+  })
+}
+
+const cli = (argv, opts = {}) => exec(process.execPath, [bin, ...argv], opts)
+const java = (mainClass, argv, opts) => exec('java', ['-Xmx512m', '-cp', `${opts.lib}/*`, mainClass, ...argv], opts)
+
+async function measure(fn, n = runs) {
+  const samples = []
+  for (let i = 0; i < n; i++) samples.push(await fn())
+  const sorted = [...samples].sort((a, b) => a - b)
+  return {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], samples}
+}
+
+function versionOf(cmd, argv) {
+  return exec(cmd, argv).then((r) => (r.stdout + r.stderr).split('\n')[0].trim())
+}
+
+const suiteFiles = readdirSync(join(root, 'bench', 'suites')).filter((f) => f.endsWith('.mjs')).sort()
+const suites = []
+for (const f of suiteFiles) {
+  const mod = await import(pathToFileURL(join(root, 'bench', 'suites', f)).href)
+  if (!only || only.includes(mod.id)) suites.push(mod)
+}
+
+const needs = new Set(suites.flatMap((s) => s.needs ?? []))
+let env = {}
+let sandboxStatus = null
+let startedSandbox = false
+if (needs.size > 0) {
+  const before = await cli(['sandbox', 'status', ...SANDBOX, '--json'])
+  const status = JSON.parse(before.stdout || '{}')
+  const allUp = status.exists && [...(status.kafka?.brokers ?? []), ...(status.cassandra?.nodes ?? [])].every((n) => n.up)
+  if (!allUp) {
+    log('starting the bench sandbox (3 brokers, 3 Cassandra nodes)')
+    const up = await cli(['sandbox', 'up', ...SANDBOX, '--network', NETWORK, '--json'])
+    if (up.code !== 0) {
+      log(`sandbox did not start: ${up.stderr}`)
+      process.exit(0)
+    }
+    startedSandbox = true
+    sandboxStatus = JSON.parse(up.stdout)
+  } else sandboxStatus = status
+  env = sandboxStatus.env
+}
+const home = sandboxStatus?.home ?? join(process.env.HOME ?? '', '.cache', 'fleetops')
+const kafkaVersion = sandboxStatus?.kafka?.version ?? '4.1.1'
+const cassandraVersion = sandboxStatus?.cassandra?.version ?? '5.0.8'
+const ctx = {
+  quick,
+  runs,
+  env,
+  root,
+  home,
+  kafkaLib: join(home, 'maven', `kafka-${kafkaVersion}`, 'lib'),
+  cassandraLib: join(home, 'maven', `cassandra-${cassandraVersion}`, 'lib'),
+  cli,
+  java,
+  exec,
+  measure,
+  log,
+}
+
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 1024 ** 3),
+  node: process.version,
+  java: await versionOf('java', ['-version']),
+  kafka: needs.has('kafka') ? kafkaVersion : null,
+  cassandra: needs.has('cassandra') ? cassandraVersion : null,
+}
+
+const results = []
+for (const suite of suites) {
+  log(`suite ${suite.id}: ${suite.title}`)
+  const started = Date.now()
+  try {
+    const figures = await suite.run(ctx)
+    results.push({id: suite.id, title: suite.title, seconds: Math.round((Date.now() - started) / 1000), figures})
+  } catch (error) {
+    log(`suite ${suite.id} failed: ${error?.stack ?? error}`)
+    results.push({id: suite.id, title: suite.title, error: String(error?.message ?? error), figures: []})
+  }
+}
+
+if (startedSandbox) await cli(['sandbox', 'down', ...SANDBOX, '--purge'])
+
+const report = {generatedAt: new Date().toISOString(), quick, runs, machine, suites: results}
+mkdirSync(join(root, 'bench', 'results'), {recursive: true})
+const stem = quick ? 'latest-quick' : 'latest'
+writeFileSync(join(root, 'bench', 'results', `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`)
+writeFileSync(join(root, 'bench', 'results', `${stem}.md`), renderMarkdown(report))
+process.stdout.write(renderMarkdown(report))
+
+function fmt(v, unit) {
+  if (v === null || v === undefined) return '-'
+  if (typeof v === 'number') return `${Number.isInteger(v) ? v : v.toPrecision(4)}${unit ? ` ${unit}` : ''}`
+  return `${fmt(v.median, unit)} (${fmt(v.min)}–${fmt(v.max)})`
+}
+
+function renderMarkdown(r) {
+  const lines = [
+    `# fleetops benchmarks${r.quick ? ' (quick)' : ''}`,
+    '',
+    `Generated ${r.generatedAt}; medians of ${r.runs} runs with (min–max).`,
+    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.java}` +
+      `${r.machine.kafka ? `, Kafka ${r.machine.kafka}` : ''}${r.machine.cassandra ? `, Cassandra ${r.machine.cassandra}` : ''}.`,
+    '',
+    '| suite | figure | ours | anchor | ratio | goal | met |',
+    '|---|---|---|---|---|---|---|',
+  ]
+  for (const s of r.suites) {
+    if (s.error) lines.push(`| ${s.id} | suite failed: ${s.error.replace(/\|/g, '/')} | | | | | |`)
+    for (const f of s.figures) {
+      lines.push(
+        `| ${s.id} | ${f.label} | ${fmt(f.ours, f.unit)} | ${fmt(f.anchor, f.unit)} | ${f.ratio === null || f.ratio === undefined ? '-' : f.ratio.toFixed(3)} | ${f.goal} | ${f.met === null || f.met === undefined ? '-' : f.met ? 'yes' : 'no'} |`,
+      )
+    }
+  }
+  const notes = r.suites.flatMap((s) => s.figures.filter((f) => f.notes).map((f) => `- ${s.id} / ${f.label}: ${f.notes}`))
+  if (notes.length) lines.push('', 'Notes:', ...notes)
+  return `${lines.join('\n')}\n`
+}
