@@ -1,0 +1,185 @@
+import {type Admin, ConfigResourceTypes} from 'kafkajs'
+
+import type {KafkaConnection} from '../../core/connection.js'
+import {classifySdkError} from '../classify-error.js'
+import {createKafka, kafkajsConfig} from './kafkajs-client.js'
+import {KafkaProtocolClient} from './protocol/index.js'
+
+/**
+ * Cluster metadata and administration for fleetops: brokers with their racks,
+ * partitions with replicas/leader/ISR, replica sizes, reassignments and topic
+ * configs. kafkajs drops what we need in places (no rack in describeCluster, no
+ * DescribeLogDirs), so this adapter fills the gaps with the protocol client.
+ */
+
+export interface BrokerInfo {
+  id: number
+  host: string | null
+  port: number | null
+  rack: string | null
+  /** False for a broker that replicas name but the metadata no longer lists (it is down). */
+  alive: boolean
+}
+
+export interface PartitionInfo {
+  topic: string
+  partition: number
+  replicas: number[]
+  leader: number
+  isr: number[]
+  offlineReplicas: number[]
+  /** Bytes of the partition (the leader's replica, else the largest replica); null when unknown. */
+  size: number | null
+}
+
+export interface ReassignmentInFlight {
+  topic: string
+  partition: number
+  replicas: number[]
+  addingReplicas: number[]
+  removingReplicas: number[]
+}
+
+export class KafkaClusterAdmin {
+  private constructor(
+    private readonly admin: Admin,
+    private readonly protocol: KafkaProtocolClient,
+  ) {}
+
+  static async open(conn: KafkaConnection, opts: {verbose?: boolean; clientId?: string} = {}): Promise<KafkaClusterAdmin> {
+    const clientId = opts.clientId ?? 'fleetops'
+    const admin = createKafka(conn, clientId, opts.verbose).admin()
+    try {
+      await admin.connect()
+    } catch (error) {
+      throw classifySdkError(error, 'Kafka')
+    }
+    return new KafkaClusterAdmin(admin, new KafkaProtocolClient(kafkajsConfig(conn, clientId, opts.verbose)))
+  }
+
+  get protocolClient(): KafkaProtocolClient {
+    return this.protocol
+  }
+
+  get kafkajsAdmin(): Admin {
+    return this.admin
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.admin.disconnect(), this.protocol.close()])
+  }
+
+  private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw classifySdkError(error, what)
+    }
+  }
+
+  /** Live brokers with racks (from DescribeConfigs broker.rack, which kafkajs's describeCluster drops). */
+  async liveBrokers(): Promise<BrokerInfo[]> {
+    return this.guard('Kafka describe cluster', async () => {
+      const cluster = await this.admin.describeCluster()
+      const ids = cluster.brokers.map((b) => b.nodeId)
+      const racks = new Map<number, string | null>()
+      if (ids.length > 0) {
+        const configs = await this.admin.describeConfigs({
+          includeSynonyms: false,
+          resources: ids.map((id) => ({type: ConfigResourceTypes.BROKER, name: String(id), configNames: ['broker.rack']})),
+        })
+        for (const r of configs.resources) {
+          const entry = r.configEntries.find((e) => e.configName === 'broker.rack')
+          racks.set(Number(r.resourceName), entry?.configValue ? entry.configValue : null)
+        }
+      }
+      return cluster.brokers
+        .map((b) => ({id: b.nodeId, host: b.host, port: b.port, rack: racks.get(b.nodeId) ?? null, alive: true}))
+        .sort((a, b) => a.id - b.id)
+    })
+  }
+
+  async topicNames(): Promise<string[]> {
+    return this.guard('Kafka list topics', async () => (await this.admin.listTopics()).sort())
+  }
+
+  /** Partitions of the given topics (replicas, leader, ISR); sizes are filled by partitionSizes(). */
+  async partitions(topics: string[]): Promise<PartitionInfo[]> {
+    if (topics.length === 0) return []
+    return this.guard('Kafka topic metadata', async () => {
+      const meta = await this.admin.fetchTopicMetadata({topics})
+      const out: PartitionInfo[] = []
+      for (const t of meta.topics) {
+        for (const p of t.partitions) {
+          out.push({
+            topic: t.name,
+            partition: p.partitionId,
+            replicas: [...p.replicas],
+            leader: p.leader,
+            isr: [...p.isr],
+            offlineReplicas: [...(p.offlineReplicas ?? [])],
+            size: null,
+          })
+        }
+      }
+      return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+    })
+  }
+
+  /** Fills each partition's size from DescribeLogDirs on every live broker. */
+  async fillPartitionSizes(partitions: PartitionInfo[], brokerIds: number[]): Promise<void> {
+    const sizes = new Map<string, Map<number, number>>()
+    const results = await this.protocol.describeLogDirs(brokerIds)
+    for (const r of results) {
+      if (!r.ok) continue
+      for (const dir of r.logDirs) {
+        for (const p of dir.partitions) {
+          if (p.isFuture) continue
+          const key = `${p.topic}\u0000${p.partition}`
+          let byBroker = sizes.get(key)
+          if (!byBroker) sizes.set(key, (byBroker = new Map()))
+          byBroker.set(r.brokerId, p.size)
+        }
+      }
+    }
+    for (const p of partitions) {
+      const byBroker = sizes.get(`${p.topic}\u0000${p.partition}`)
+      if (!byBroker || byBroker.size === 0) continue
+      p.size = byBroker.get(p.leader) ?? Math.max(...byBroker.values())
+    }
+  }
+
+  async reassignmentsInFlight(): Promise<ReassignmentInFlight[]> {
+    return this.guard('Kafka list reassignments', async () => {
+      // kafkajs 2.2.4's typings say {topic, partitionIndex}; at runtime it returns {name, partition}.
+      const res = (await this.admin.listPartitionReassignments({})) as unknown as {
+        topics: {name: string; partitions: {partition: number; replicas: number[]; addingReplicas?: number[]; removingReplicas?: number[]}[]}[]
+      }
+      const out: ReassignmentInFlight[] = []
+      for (const t of res.topics ?? []) {
+        for (const p of t.partitions) {
+          out.push({topic: t.name, partition: p.partition, replicas: p.replicas, addingReplicas: p.addingReplicas ?? [], removingReplicas: p.removingReplicas ?? []})
+        }
+      }
+      return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+    })
+  }
+
+  /** Topic configs for the given keys (e.g. min.insync.replicas), by topic. */
+  async topicConfigs(topics: string[], keys: string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>()
+    if (topics.length === 0) return out
+    return this.guard('Kafka describe topic configs', async () => {
+      const res = await this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((t) => ({type: ConfigResourceTypes.TOPIC, name: t, configNames: keys})),
+      })
+      for (const r of res.resources) {
+        const values: Record<string, string> = {}
+        for (const e of r.configEntries) values[e.configName] = e.configValue
+        out.set(r.resourceName, values)
+      }
+      return out
+    })
+  }
+}

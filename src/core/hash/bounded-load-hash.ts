@@ -1,0 +1,30 @@
+import {buildVnodeRing, successor} from './ring-vnodes.js'
+import type {Placement, SchemeParams} from './scheme.js'
+
+/**
+ * Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam,
+ * SODA 2018) over the vnode ring: keys arrive in order and each goes to the
+ * first node clockwise whose load is below ceil(c · keys / nodes). Placement
+ * depends on arrival order, so `assign` models one batch placed from empty.
+ */
+export function boundedLoadPlacement(nodeIds: readonly number[], params: SchemeParams): Placement {
+  const ring = buildVnodeRing(nodeIds, params)
+  const maxId = Math.max(0, ...nodeIds)
+  return {
+    // The ring (8 bytes per point) plus one 4-byte load counter per node.
+    memoryBytes: ring.points.length * 8 + nodeIds.length * 4,
+    assign(keys) {
+      const cap = Math.ceil((params.loadFactor * keys.length) / Math.max(1, nodeIds.length))
+      const load = new Int32Array(maxId + 1)
+      const out = new Int32Array(keys.length)
+      const n = ring.points.length
+      for (let i = 0; i < keys.length; i++) {
+        let p = successor(ring, keys[i])
+        while (load[ring.owners[p]] >= cap) p = (p + 1) % n
+        out[i] = ring.owners[p]
+        load[out[i]]++
+      }
+      return out
+    },
+  }
+}

@@ -1,0 +1,7 @@
+export * from './tokens.js'
+export * from './ring-state.js'
+export * from './token-ring.js'
+export * from './placement.js'
+export * from './ownership.js'
+export * from './token-proposal.js'
+export * from './ring-plan.js'

@@ -1,0 +1,184 @@
+import {badInput} from '../errors.js'
+import {printable} from '../units.js'
+import {computeOwnership, type NodeOwnership} from './ownership.js'
+import {keyspaceReplication, placementRule, replicasAtPosition} from './placement.js'
+import type {Replication, RingNode, RingState} from './ring-state.js'
+import {buildTokenRing, dcNames} from './token-ring.js'
+import {proposeTokens} from './token-proposal.js'
+import {ownerIndex, rangeWidth, ringFraction} from './tokens.js'
+
+export interface PlanOptions {
+  add?: {count: number; dc: string; racks?: readonly string[]; rack?: string; tokensPerNode: number; rf?: number}
+  remove?: string
+  /** Judge the plan under this keyspace's replication… */
+  keyspace?: string
+  /** …or under NetworkTopologyStrategy with this RF in every DC (or per DC). */
+  rf?: number | Record<string, number>
+}
+
+export interface Stream {
+  /** The range (start, end] as decimal token strings. */
+  range: {start: string; end: string}
+  from: string
+  to: string
+  /** Width of the range as a fraction of the ring. */
+  fraction: number
+}
+
+export interface RingPlan {
+  proposed: {address: string; dc: string; rack: string; tokens: string[]}[]
+  ownership: {before: NodeOwnership[]; after: NodeOwnership[]}
+  /**
+   * Replica copies that must be streamed, as a share of all replica copies in
+   * the affected scope: Σ over ranges of width × (replicas gained by the range)
+   * divided by RF × 2^64, where RF is the (node-capped) replication of the DC
+   * being changed (of the whole ring for SimpleStrategy). Adding one node to an
+   * N-node DC at best moves 1/(N+1); removing one at best moves 1/N.
+   */
+  movedFraction: number
+  /** |nodes added or removed| / max(nodes before, nodes after) in that scope. */
+  optimalMovedFraction: number
+  streams: Stream[]
+  warnings: string[]
+}
+
+/** Replication used to judge the plan: keyspace, explicit RF, or the one all keyspaces share. */
+function planReplication(state: RingState, opts: PlanOptions, warnings: string[]): Replication {
+  if (opts.keyspace !== undefined && opts.rf !== undefined) throw badInput('give keyspace or rf, not both')
+  if (opts.keyspace !== undefined) return keyspaceReplication(state, opts.keyspace)
+  const dcs = dcNames(state.nodes)
+  if (opts.rf !== undefined) {
+    const table: Record<string, number> = Object.create(null)
+    if (typeof opts.rf === 'number') {
+      if (!Number.isInteger(opts.rf) || opts.rf < 1) throw badInput(`rf must be a whole number >= 1, got ${printable(opts.rf)}`)
+      for (const dc of dcs) table[dc] = opts.rf
+    } else {
+      for (const [dc, rf] of Object.entries(opts.rf)) {
+        if (!Number.isInteger(rf) || rf < 1) throw badInput(`rf for DC ${printable(dc)} must be a whole number >= 1`)
+        table[dc] = rf
+      }
+    }
+    return {strategy: 'NetworkTopologyStrategy', dcs: table}
+  }
+  const settings = Object.values(state.keyspaces)
+  const distinct = new Set(settings.map((r) => JSON.stringify(r.strategy === 'SimpleStrategy' ? r : {...r.dcs})))
+  if (distinct.size > 1) {
+    throw badInput('keyspaces have different replication settings; pass keyspace (or rf) to say which one to plan for')
+  }
+  if (settings.length > 0) return settings[0]
+  warnings.push('no keyspaces in the ring state: judged with NetworkTopologyStrategy RF 3 in every DC (pass rf to change)')
+  const table: Record<string, number> = Object.create(null)
+  for (const dc of dcs) table[dc] = 3
+  return {strategy: 'NetworkTopologyStrategy', dcs: table}
+}
+
+/**
+ * Plans adding nodes to one DC or removing one node: proposed tokens,
+ * ownership before and after, the ranges to stream and how much data moves
+ * compared with the best possible. Judged one change at a time.
+ */
+export function planRing(state: RingState, opts: PlanOptions): RingPlan {
+  if (!opts.add === !opts.remove) throw badInput('give exactly one of add or remove; plan a replacement as two steps')
+  const warnings: string[] = []
+  const replication = planReplication(state, opts, warnings)
+
+  let after: RingNode[]
+  let proposedNodes: RingNode[] = []
+  let scopeDc: string
+  if (opts.add) {
+    const allocationRf = opts.add.rf ?? defaultAllocationRf(replication, opts.add.dc)
+    const proposal = proposeTokens(state, {...opts.add, rf: allocationRf})
+    proposedNodes = proposal.nodes
+    warnings.push(...proposal.warnings)
+    after = [...state.nodes, ...proposedNodes]
+    scopeDc = opts.add.dc
+  } else {
+    const leaving = state.nodes.find((n) => n.address === opts.remove)
+    if (!leaving) throw badInput(`node "${printable(opts.remove)}" is not in the ring; give the address as the ring state lists it`)
+    after = state.nodes.filter((n) => n !== leaving)
+    scopeDc = leaving.dc
+  }
+
+  // Nodes in the affected scope and the replica count that scope carries.
+  const inScope = (nodes: readonly RingNode[]) =>
+    replication.strategy === 'SimpleStrategy' ? nodes.length : nodes.filter((n) => n.dc === scopeDc).length
+  const scopeRf = (nodes: readonly RingNode[]) =>
+    Math.min(replication.strategy === 'SimpleStrategy' ? replication.replicationFactor : (replication.dcs[scopeDc] ?? 0), inScope(nodes))
+  const nBefore = inScope(state.nodes)
+  const nAfter = inScope(after)
+  const requested = replication.strategy === 'SimpleStrategy' ? replication.replicationFactor : (replication.dcs[scopeDc] ?? 0)
+  if (requested > nAfter) warnings.push(`after the change ${scopeDc} has ${nAfter} node(s), fewer than RF ${requested}: data will be under-replicated`)
+  if (requested === 0) warnings.push(`the replication judged does not place data in DC ${scopeDc}: nothing moves there`)
+
+  const {streams, copiesMoved} = diffReplicas(state.nodes, after, replication)
+  const denominator = Math.max(scopeRf(state.nodes), scopeRf(after))
+  return {
+    proposed: proposedNodes.map((n) => ({address: n.address, dc: n.dc, rack: n.rack, tokens: n.tokens.map(String)})),
+    ownership: {before: computeOwnership(state.nodes, replication), after: computeOwnership(after, replication)},
+    movedFraction: denominator === 0 ? 0 : copiesMoved / denominator,
+    optimalMovedFraction: Math.abs(nAfter - nBefore) / Math.max(nBefore, nAfter, 1),
+    streams,
+    warnings,
+  }
+}
+
+function defaultAllocationRf(replication: Replication, dc: string): number {
+  if (replication.strategy === 'SimpleStrategy') return replication.replicationFactor
+  return replication.dcs[dc] ?? 3
+}
+
+/**
+ * Walks every range of the union of both token sets and, for each replica a
+ * range gains, emits a stream from a replica that had the data. A replica
+ * that dropped out is preferred as the source (it is the one being replaced,
+ * as in a bootstrap); otherwise the first remaining replica in walk order.
+ */
+function diffReplicas(
+  before: readonly RingNode[],
+  after: readonly RingNode[],
+  replication: Replication,
+): {streams: Stream[]; copiesMoved: number} {
+  const ringBefore = buildTokenRing(before)
+  const ringAfter = buildTokenRing(after)
+  const ruleBefore = placementRule(ringBefore, replication)
+  const ruleAfter = placementRule(ringAfter, replication)
+  const bounds = [...new Set([...ringBefore.tokens, ...ringAfter.tokens])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const streams: Stream[] = []
+  const stillThere = new Set(after.map((n) => n.address))
+  let moved = 0n
+  const cacheB = new Map<number, string[]>()
+  const cacheA = new Map<number, string[]>()
+  const lookup = (ring: typeof ringBefore, rule: typeof ruleBefore, cache: Map<number, string[]>, token: bigint) => {
+    if (ring.tokens.length === 0) return []
+    const pos = ownerIndex(ring.tokens, token)
+    let r = cache.get(pos)
+    if (!r) cache.set(pos, (r = replicasAtPosition(ring, rule, pos).map((i) => ring.nodes[i].address)))
+    return r
+  }
+  for (let i = 0; i < bounds.length; i++) {
+    const start = bounds[(i + bounds.length - 1) % bounds.length]
+    const end = bounds[i]
+    const width = rangeWidth(start, end)
+    const had = lookup(ringBefore, ruleBefore, cacheB, end)
+    const has = lookup(ringAfter, ruleAfter, cacheA, end)
+    const gained = has.filter((a) => !had.includes(a))
+    if (gained.length === 0) continue
+    const dropped = had.filter((a) => !has.includes(a) && stillThere.has(a))
+    const kept = had.filter((a) => has.includes(a))
+    const leaving = had.filter((a) => !has.includes(a))
+    gained.forEach((to, k) => {
+      const from = dropped[k] ?? kept[0] ?? leaving[0]
+      if (from === undefined) return
+      moved += width
+      const last = streams.at(-1)
+      // Adjacent pieces of one stream are merged so the list reads like describering.
+      if (last && last.from === from && last.to === to && last.range.end === String(start)) {
+        last.range.end = String(end)
+        last.fraction += ringFraction(width)
+      } else {
+        streams.push({range: {start: String(start), end: String(end)}, from, to, fraction: ringFraction(width)})
+      }
+    })
+  }
+  return {streams, copiesMoved: ringFraction(moved)}
+}
