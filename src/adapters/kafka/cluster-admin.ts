@@ -1,4 +1,4 @@
-import {type Admin, ConfigResourceTypes} from 'kafkajs'
+import kafkajs, {type Admin} from 'kafkajs'
 
 import type {KafkaConnection} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
@@ -11,6 +11,9 @@ import {KafkaProtocolClient} from './protocol/index.js'
  * configs. kafkajs drops what we need in places (no rack in describeCluster, no
  * DescribeLogDirs), so this adapter fills the gaps with the protocol client.
  */
+
+// kafkajs is CommonJS and Node cannot see this export by name.
+const {ConfigResourceTypes} = kafkajs
 
 export interface BrokerInfo {
   id: number
