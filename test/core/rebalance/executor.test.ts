@@ -1,0 +1,114 @@
+import {describe, expect, test} from 'vitest'
+import {FleetopsError} from '../../../src/core/errors.js'
+import {
+  brokersDoneAfter,
+  brokersInvolved,
+  movesFromPlan,
+  progressEstimate,
+  selectNextBatch,
+  throttleConfigFor,
+  type PartitionHealth,
+  type PartitionMove,
+} from '../../../src/core/rebalance/index.js'
+
+const move = (topic: string, partition: number, from: number[], to: number[]): PartitionMove => ({topic, partition, from, to})
+const healthy = (moves: PartitionMove[], minIsr = 1): PartitionHealth[] =>
+  moves.map((m) => ({topic: m.topic, partition: m.partition, isr: [...m.from], minIsr}))
+
+describe('selectNextBatch', () => {
+  test('never lets a broker take part in more than perBroker moves', () => {
+    const pending = [move('t', 0, [1, 2], [1, 3]), move('t', 1, [1, 2], [1, 4]), move('t', 2, [5, 6], [5, 7])]
+    const {start} = selectNextBatch(pending, [], {perBroker: 1, cluster: 10}, healthy(pending))
+    // t-0 and t-1 both take a replica off broker 2; only the first may run.
+    expect(start.map((m) => m.partition)).toEqual([0, 2])
+  })
+
+  test('counts in-flight moves against both limits', () => {
+    const inFlight = [move('t', 9, [1, 2], [3, 2])]
+    const pending = [move('t', 0, [1, 4], [5, 4]), move('t', 1, [6, 7], [8, 7]), move('t', 2, [9, 10], [11, 10])]
+    const perBroker = selectNextBatch(pending, inFlight, {perBroker: 1, cluster: 10}, healthy(pending))
+    expect(perBroker.start.map((m) => m.partition)).toEqual([1, 2])
+    const cluster = selectNextBatch(pending, inFlight, {perBroker: 5, cluster: 2}, healthy(pending))
+    expect(cluster.start.map((m) => m.partition)).toEqual([0])
+  })
+
+  test('skips pending moves that are already in flight', () => {
+    const m = move('t', 0, [1], [2])
+    expect(selectNextBatch([m], [m], {perBroker: 5, cluster: 5}, healthy([m])).start).toEqual([])
+  })
+
+  test('holds back under-replicated, at-min-ISR and unknown-health partitions', () => {
+    const pending = [move('t', 0, [1, 2, 3], [4, 2, 3]), move('t', 1, [1, 2, 3], [5, 2, 3]), move('t', 2, [1, 2, 3], [6, 2, 3]), move('t', 3, [1, 2, 3], [7, 2, 3])]
+    const health: PartitionHealth[] = [
+      {topic: 't', partition: 0, isr: [1, 2], minIsr: 1},
+      {topic: 't', partition: 1, isr: [1, 2, 3], minIsr: 3},
+      {topic: 't', partition: 3, isr: [1, 2, 3], minIsr: 2},
+    ]
+    const {start, heldBack} = selectNextBatch(pending, [], {perBroker: 5, cluster: 10}, health)
+    expect(start.map((m) => m.partition)).toEqual([3])
+    expect(heldBack.map((h) => [h.partition, h.reason.split(' ')[0]])).toEqual([
+      [0, 'under-replicated:'],
+      [1, 'ISR'],
+      [2, 'no'],
+    ])
+  })
+
+  test('is deterministic: input order does not matter', () => {
+    const pending = Array.from({length: 20}, (_, i) => move(`t${i % 3}`, i, [1 + (i % 4), 10], [5 + (i % 3), 10]))
+    const a = selectNextBatch(pending, [], {perBroker: 2, cluster: 6}, healthy(pending))
+    const b = selectNextBatch([...pending].reverse(), [], {perBroker: 2, cluster: 6}, healthy(pending))
+    expect(b).toEqual(a)
+    const perBroker = new Map<number, number>()
+    for (const m of a.start) for (const x of brokersInvolved(m)) perBroker.set(x, (perBroker.get(x) ?? 0) + 1)
+    expect(Math.max(...perBroker.values())).toBeLessThanOrEqual(2)
+    expect(a.start.length).toBeLessThanOrEqual(6)
+  })
+
+  test('rejects limits below 1', () => {
+    expect(() => selectNextBatch([], [], {perBroker: 0, cluster: 1}, [])).toThrow(FleetopsError)
+    expect(() => selectNextBatch([], [], {perBroker: 1, cluster: 1.5}, [])).toThrow(/whole number/)
+  })
+})
+
+describe('throttles', () => {
+  test('leader throttles list the current replicas, follower throttles the new ones, rate on all of them', () => {
+    const plan = throttleConfigFor([move('b', 3, [1, 2], [1, 4]), move('a', 0, [2, 3], [5, 6]), move('a', 1, [1, 2], [2, 1])])
+    expect(plan.topics).toEqual([
+      {topic: 'a', leaderReplicas: '0:2,0:3', followerReplicas: '0:5,0:6'},
+      {topic: 'b', leaderReplicas: '3:1,3:2', followerReplicas: '3:4'},
+    ])
+    expect(plan.brokers).toEqual([1, 2, 3, 4, 5, 6])
+  })
+
+  test('a broker is done once none of the remaining moves needs it', () => {
+    const done = [move('t', 0, [1, 2], [1, 3]), move('t', 1, [4, 5], [4, 6])]
+    const remaining = [move('t', 2, [2, 7], [8, 7])]
+    expect(brokersDoneAfter(done, remaining)).toEqual([1, 3, 4, 5, 6])
+    expect(brokersDoneAfter(done, [])).toEqual([1, 2, 3, 4, 5, 6])
+  })
+
+  test('movesFromPlan pairs targets with originals', () => {
+    const moves = movesFromPlan({
+      reassignment: {version: 1, partitions: [{topic: 't', partition: 0, replicas: [2, 3]}]},
+      original: {version: 1, partitions: [{topic: 't', partition: 0, replicas: [1, 2]}]},
+    })
+    expect(moves).toEqual([{topic: 't', partition: 0, from: [1, 2], to: [2, 3]}])
+    expect(brokersInvolved(moves[0])).toEqual([1, 3])
+  })
+})
+
+describe('progressEstimate', () => {
+  test('linear ETA from the average rate so far', () => {
+    expect(progressEstimate(250, 1000, 10_000)).toEqual({fraction: 0.25, remainingBytes: 750, bytesPerSecond: 25, etaMs: 30_000})
+  })
+  test('no estimate before anything moved; zero when done', () => {
+    expect(progressEstimate(0, 1000, 5000).etaMs).toBeNull()
+    expect(progressEstimate(1000, 1000, 5000)).toMatchObject({fraction: 1, etaMs: 0})
+    expect(progressEstimate(0, 0, 0)).toMatchObject({fraction: 1, etaMs: 0})
+    expect(progressEstimate(2000, 1000, 5000).fraction).toBe(1)
+  })
+  test('rejects negative or non-finite input', () => {
+    expect(() => progressEstimate(-1, 10, 10)).toThrow(FleetopsError)
+    expect(() => progressEstimate(1, Number.NaN, 10)).toThrow(/total bytes/)
+  })
+})

@@ -1,0 +1,263 @@
+import fc from 'fast-check'
+import {describe, expect, test} from 'vitest'
+import {FleetopsError} from '../../../src/core/errors.js'
+import {parseClusterState, planRebalance, type ClusterState, type RebalanceOptions} from '../../../src/core/rebalance/index.js'
+import {
+  applyPlan,
+  byteCounts,
+  checkPlanShape,
+  clusterArb,
+  expectedCountBound,
+  leaderCounts,
+  partitionViolations,
+  rackMap,
+  replicaCounts,
+  spread,
+  type RawState,
+} from './helpers.js'
+
+const RUNS = {numRuns: Number(process.env.PROP_RUNS ?? 120)}
+
+/** Plans, or returns the UNSAFE error when racks are fewer than the replication factor. */
+function planOrUnsafe(state: ClusterState, options: RebalanceOptions, rf: number, racks: number) {
+  if (racks > 0 && rf > racks && !options.ignoreRacks && state.partitions.length > 0) {
+    expect(() => planRebalance(state, options)).toThrow(expect.objectContaining({code: 'UNSAFE', exit: 2}))
+    return null
+  }
+  return planRebalance(state, options)
+}
+
+function expectIdempotent(after: RawState, options: RebalanceOptions): void {
+  const again = planRebalance(parseClusterState(after), options)
+  expect(again.reassignment.partitions).toEqual([])
+  expect(again.summary.moves).toBe(0)
+}
+
+function reversed(raw: RawState): RawState {
+  return {brokers: [...raw.brokers].reverse(), partitions: [...raw.partitions].reverse()}
+}
+
+/** No legal single move (rack-safe) goes from a broker to one holding 2+ fewer replicas. */
+function noImprovingMoveLeft(after: RawState, ids: number[]): void {
+  const racks = rackMap(after)
+  const counts = new Map(ids.map((id, i) => [id, replicaCounts(after, ids)[i]]))
+  for (const b of ids) {
+    for (const d of ids) {
+      if ((counts.get(b) as number) - (counts.get(d) as number) < 2) continue
+      for (const p of after.partitions) {
+        if (!p.replicas.includes(b) || p.replicas.includes(d)) continue
+        const moved = p.replicas.map((x) => (x === b ? d : x))
+        const worse = partitionViolations(moved, racks) > partitionViolations(p.replicas, racks)
+        expect(worse, `partition ${p.topic}-${p.partition} could move ${b}→${d}`).toBe(true)
+      }
+    }
+  }
+}
+
+describe('planRebalance balance mode (count)', () => {
+  test('rack-unaware: moves equal the lower bound; replica and leader counts end within 1', () => {
+    fc.assert(
+      fc.property(clusterArb, ({raw}) => {
+        const state = parseClusterState(raw)
+        const ids = state.brokers.map((b) => b.id)
+        const plan = planRebalance(state, {ignoreRacks: true})
+        const after = checkPlanShape(state, plan)
+        const bound = expectedCountBound(replicaCounts(state, ids))
+        expect(plan.summary.lowerBound).toBe(bound)
+        expect(plan.summary.moves).toBe(bound)
+        expect(spread(replicaCounts(after, ids))).toBeLessThanOrEqual(1)
+        expect(spread(leaderCounts(after, ids))).toBeLessThanOrEqual(1)
+        expectIdempotent(after, {ignoreRacks: true})
+      }),
+      RUNS,
+    )
+  })
+
+  test('rack-aware: no new violations, none left when racks >= RF, no improving move left', () => {
+    fc.assert(
+      fc.property(clusterArb, ({raw, rf, rackCount}) => {
+        const state = parseClusterState(raw)
+        const ids = state.brokers.map((b) => b.id)
+        const plan = planOrUnsafe(state, {}, rf, rackCount)
+        if (!plan) return
+        const after = checkPlanShape(state, plan)
+        const racks = rackMap(state)
+        let before = 0
+        state.partitions.forEach((p, i) => {
+          const v0 = partitionViolations(p.replicas, racks)
+          const v1 = partitionViolations(after.partitions[i].replicas, racks)
+          before += v0
+          expect(v1).toBeLessThanOrEqual(v0)
+          if (rackCount > 0) expect(v1).toBe(0)
+        })
+        expect(plan.summary.rackViolationsBefore).toBe(before)
+        expect(plan.summary.rackViolationsAfter).toBe(0)
+        // Each violation needs its own move; count balancing without racks is exact.
+        expect(plan.summary.moves).toBeGreaterThanOrEqual(before)
+        if (rackCount === 0) expect(plan.summary.moves).toBe(expectedCountBound(replicaCounts(state, ids)))
+        expect(plan.summary.moves).toBeGreaterThanOrEqual(plan.summary.rackFixMoves)
+        expect(plan.summary.moves).toBeGreaterThanOrEqual(plan.summary.lowerBoundWithRacks)
+        noImprovingMoveLeft(after, ids)
+        expect(spread(leaderCounts(after, ids))).toBeLessThanOrEqual(1)
+        expectIdempotent(after, {})
+      }),
+      RUNS,
+    )
+  })
+
+  test('deterministic: same input, or the same cluster listed in another order, gives the same plan', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.constantFrom<'count' | 'size'>('count', 'size'), ({raw, rf, rackCount}, balanceBy) => {
+        const options: RebalanceOptions = {balanceBy, ignoreRacks: rackCount > 0 && rf > rackCount}
+        const first = planRebalance(parseClusterState(raw), options)
+        const second = planRebalance(parseClusterState(structuredClone(raw)), options)
+        const shuffled = planRebalance(parseClusterState(reversed(raw)), options)
+        expect(JSON.stringify(second)).toBe(JSON.stringify(first))
+        expect(JSON.stringify(shuffled)).toBe(JSON.stringify(first))
+      }),
+      {numRuns: 60},
+    )
+  })
+
+  test('topic filters: unselected partitions never move; selected ones are balanced among themselves', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.integer({min: 0, max: 3}), ({raw}, topic) => {
+        const state = parseClusterState(raw)
+        const ids = state.brokers.map((b) => b.id)
+        const options: RebalanceOptions = {ignoreRacks: true, excludeTopics: new RegExp(`^t${topic}$`)}
+        const plan = planRebalance(state, options)
+        const after = checkPlanShape(state, plan)
+        for (const p of plan.reassignment.partitions) expect(p.topic).not.toBe(`t${topic}`)
+        const selected = (s: RawState | ClusterState) => ({partitions: s.partitions.filter((p) => p.topic !== `t${topic}`)})
+        expect(plan.summary.moves).toBe(expectedCountBound(replicaCounts(selected(state), ids)))
+        expect(spread(replicaCounts(selected(after), ids))).toBeLessThanOrEqual(1)
+        expectIdempotent(after, options)
+      }),
+      {numRuns: 60},
+    )
+  })
+})
+
+describe('planRebalance add mode', () => {
+  const addArb = fc.tuple(clusterArb, fc.integer({min: 1, max: 3}))
+
+  test('moves only onto the new brokers, fills them to ⌊R/n⌋ with the minimum number of moves', () => {
+    fc.assert(
+      fc.property(addArb, ([{raw, rf, rackCount}, extra]) => {
+        const maxId = Math.max(...raw.brokers.map((b) => b.id))
+        const added = Array.from({length: extra}, (_, i) => maxId + 1 + i)
+        const withNew: RawState = {
+          ...raw,
+          brokers: [...raw.brokers, ...added.map((id, i) => ({id, ...(rackCount > 0 ? {rack: `r${i % rackCount}`} : {})}))],
+        }
+        const state = parseClusterState(withNew)
+        const options: RebalanceOptions = {mode: 'add', addBrokers: added}
+        const plan = planOrUnsafe(state, options, rf, rackCount)
+        if (!plan) return
+        const after = checkPlanShape(state, plan)
+        const racks = rackMap(state)
+        state.partitions.forEach((p, i) => {
+          const now = after.partitions[i].replicas
+          for (const b of now) if (!p.replicas.includes(b)) expect(added).toContain(b)
+          for (const b of p.replicas) if (!now.includes(b)) expect(added).not.toContain(b)
+          expect(partitionViolations(now, racks)).toBeLessThanOrEqual(partitionViolations(p.replicas, racks))
+        })
+        const ids = state.brokers.map((b) => b.id)
+        const counts = replicaCounts(state, ids)
+        const total = counts.reduce((a, b) => a + b, 0)
+        const lo = Math.floor(total / ids.length)
+        const hi = Math.ceil(total / ids.length)
+        if (rackCount === 0) {
+          // New brokers start empty: they need lo each; old surplus above hi also has to go to them.
+          const need = added.length * lo
+          const surplus = counts.slice(0, raw.brokers.length).reduce((a, c) => a + Math.max(0, c - hi), 0)
+          expect(plan.summary.moves).toBe(Math.max(need, Math.min(surplus, added.length * hi)))
+          for (const c of replicaCounts(after, added)) expect(c).toBeGreaterThanOrEqual(lo)
+        }
+        expectIdempotent(after, options)
+      }),
+      RUNS,
+    )
+  })
+})
+
+describe('planRebalance remove mode', () => {
+  const removeArb = fc.tuple(clusterArb, fc.array(fc.boolean(), {minLength: 20, maxLength: 20}))
+
+  test('empties the removed brokers, moving exactly their replicas and nothing else', () => {
+    fc.assert(
+      fc.property(removeArb, ([{raw, rf, rackCount}, flags]) => {
+        const removed = raw.brokers.map((b) => b.id).filter((_, i) => flags[i])
+        const kept = raw.brokers.filter((b) => !removed.includes(b.id))
+        if (removed.length === 0) return
+        const state = parseClusterState(raw)
+        const options: RebalanceOptions = {mode: 'remove', removeBrokers: removed}
+        const keptRacks = new Set(kept.map((b) => b.rack)).size
+        const touchesRemoved = state.partitions.some((p) => p.replicas.some((b) => removed.includes(b)))
+        if (kept.length === 0 || (kept.length < rf && touchesRemoved)) {
+          expect(() => planRebalance(state, options)).toThrow(expect.objectContaining({code: 'UNSAFE'}))
+          return
+        }
+        const plan = planOrUnsafe(state, options, state.partitions.length > 0 ? rf : 0, rackCount > 0 ? keptRacks : 0)
+        if (!plan) return
+        const after = checkPlanShape(state, plan)
+        const onRemoved = replicaCounts(state, removed).reduce((a, b) => a + b, 0)
+        expect(plan.summary.moves).toBe(onRemoved)
+        expect(plan.summary.lowerBound).toBe(onRemoved)
+        expect(replicaCounts(after, removed).every((c) => c === 0)).toBe(true)
+        const racks = rackMap(state)
+        state.partitions.forEach((p, i) => {
+          const now = after.partitions[i].replicas
+          for (const b of p.replicas) if (!now.includes(b)) expect(removed).toContain(b)
+          for (const b of now) if (!p.replicas.includes(b)) expect(removed).not.toContain(b)
+          expect(partitionViolations(now, racks)).toBeLessThanOrEqual(partitionViolations(p.replicas, racks))
+        })
+        expectIdempotent(after, options)
+      }),
+      RUNS,
+    )
+  })
+})
+
+describe('planRebalance balanceBy size', () => {
+  test('never widens the byte gap, keeps counts in the documented band, keeps racks, is idempotent', () => {
+    fc.assert(
+      fc.property(clusterArb, ({raw, rf, rackCount}) => {
+        const state = parseClusterState(raw)
+        const ids = state.brokers.map((b) => b.id)
+        const options: RebalanceOptions = {balanceBy: 'size', ignoreRacks: rackCount > 0 && rf > rackCount}
+        const plan = planRebalance(state, options)
+        const after = checkPlanShape(state, plan)
+        expect(spread(byteCounts(after, ids))).toBeLessThanOrEqual(spread(byteCounts(state, ids)))
+        const counts = replicaCounts(state, ids)
+        const total = counts.reduce((a, b) => a + b, 0)
+        // Documented band: ⌊R/n⌋..⌈R/n⌉ widened by max(1, ⌈10% of R/n⌉).
+        const slack = Math.max(1, Math.ceil((total / ids.length) * 0.1))
+        const countsAfter = replicaCounts(after, ids)
+        expect(Math.max(...countsAfter)).toBeLessThanOrEqual(Math.max(...counts, Math.ceil(total / ids.length) + slack))
+        expect(Math.min(...countsAfter)).toBeGreaterThanOrEqual(Math.min(...counts, Math.floor(total / ids.length) - slack))
+        if (!options.ignoreRacks) {
+          const racks = rackMap(state)
+          state.partitions.forEach((p, i) => {
+            expect(partitionViolations(after.partitions[i].replicas, racks)).toBeLessThanOrEqual(partitionViolations(p.replicas, racks))
+          })
+        }
+        expectIdempotent(after, options)
+      }),
+      RUNS,
+    )
+  })
+})
+
+test('planning never throws anything but a FleetopsError on valid states', () => {
+  fc.assert(
+    fc.property(clusterArb, fc.constantFrom<RebalanceOptions>({}, {balanceBy: 'size'}, {ignoreRacks: true}), ({raw}, options) => {
+      try {
+        planRebalance(parseClusterState(raw), options)
+      } catch (err) {
+        expect(err).toBeInstanceOf(FleetopsError)
+      }
+    }),
+    {numRuns: 60},
+  )
+})
