@@ -1,0 +1,116 @@
+import {printable} from '../units.js'
+import {type FieldPath, readField} from './field-path.js'
+import type {JobSpec} from './job-spec.js'
+import type {RejectReason} from './rejects.js'
+import {parseEventTime} from './event-time.js'
+
+/** What aggregation needs from one record. */
+export interface LookbackEvent {
+  eventMs: number
+  /** '' when the job has no groupBy. */
+  group: string
+  /** Canonical text of the distinct field (type-tagged: "42" the number vs "\"42\"" the string); null when absent. */
+  distinct: string | null
+  value: number | null
+}
+
+export type ExtractResult = {ok: true; event: LookbackEvent} | {ok: false; reason: RejectReason; detail: string}
+
+/** Group keys and distinct keys longer than this are refused: they would bloat sink rows and memory. */
+export const MAX_KEY_CHARS = 1024
+/** Values beyond ±1e250 are refused so the exact sum can never overflow to Infinity. */
+export const MAX_ABS_VALUE = 1e250
+
+const utf8 = new TextDecoder('utf-8', {fatal: true})
+
+/**
+ * Turns one source record into an event, or says why not (never throws; the
+ * caller counts rejects). `record` is the Kafka value (bytes or text) or, for
+ * a Cassandra source, the row as an object. `recordTimestampMs` is the event
+ * time when the job has no event-time field (Kafka record timestamp).
+ *
+ * Missing distinct/value fields are not errors: like SQL COUNT(DISTINCT x) and
+ * SUM(x), the event is counted and the absent field is skipped. A present
+ * field of the wrong type is a reject.
+ */
+export function extractEvent(record: Uint8Array | string | Record<string, unknown> | null, recordTimestampMs: number, job: JobSpec): ExtractResult {
+  if (record === null || record === undefined) return reject('empty-record', 'record has no value (tombstone)')
+  let parsed: unknown
+  if (typeof record === 'string' || record instanceof Uint8Array) {
+    let text: string
+    try {
+      text = typeof record === 'string' ? record : utf8.decode(record)
+    } catch {
+      return reject('malformed-utf8', 'record value is not valid UTF-8')
+    }
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      return reject('malformed-json', `record value is not JSON: ${printable((error as Error).message, 60)}`)
+    }
+  } else {
+    parsed = record
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return reject('not-an-object', 'record value is not a JSON object')
+  }
+
+  const timeField = eventTimeField(job)
+  const time = parseEventTime(timeField === null ? recordTimestampMs : readField(parsed, timeField))
+  if (!time.ok) return reject('bad-time', timeField === null ? `record timestamp: ${time.reason}` : `${timeField.path}: ${time.reason}`)
+
+  let group = ''
+  if (job.groupBy !== null) {
+    const key = keyText(readField(parsed, job.groupBy), false)
+    if (key === null) return reject('bad-group', `${job.groupBy.path}: missing or null`)
+    if (!key.ok) return reject('bad-group', `${job.groupBy.path}: ${key.reason}`)
+    group = key.text
+  }
+
+  let distinct: string | null = null
+  if (job.distinct !== null) {
+    const key = keyText(readField(parsed, job.distinct), true)
+    if (key !== null && !key.ok) return reject('bad-distinct', `${job.distinct.path}: ${key.reason}`)
+    distinct = key === null ? null : key.text
+  }
+
+  let value: number | null = null
+  if (job.value !== null) {
+    const raw = readField(parsed, job.value)
+    if (raw !== undefined && raw !== null) {
+      const n = typeof raw === 'bigint' && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw
+      if (typeof n !== 'number' || !Number.isFinite(n)) return reject('bad-value', `${job.value.path}: not a number`)
+      if (Math.abs(n) > MAX_ABS_VALUE) return reject('bad-value', `${job.value.path}: magnitude above ${MAX_ABS_VALUE}`)
+      value = n === 0 ? 0 : n // -0 and 0 must aggregate identically
+    }
+  }
+  return {ok: true, event: {eventMs: time.ms, group, distinct, value}}
+}
+
+function reject(reason: RejectReason, detail: string): ExtractResult {
+  return {ok: false, reason, detail}
+}
+
+function eventTimeField(job: JobSpec): FieldPath | null {
+  if (job.source.kind === 'kafka') return job.source.eventTimeField
+  return {path: job.source.timeColumn, segments: [job.source.timeColumn]}
+}
+
+/**
+ * Canonical text for a group or distinct key; null when absent. Group keys are
+ * stored as text in the sink, so 42 and "42" are the same group; distinct keys
+ * keep the type apart (JSON-style quoting) so a user id 42 and "42" stay distinct.
+ */
+function keyText(value: unknown, typed: boolean): {ok: true; text: string} | {ok: false; reason: string} | null {
+  if (value === undefined || value === null) return null
+  let text: string
+  if (typeof value === 'string') text = typed ? JSON.stringify(value) : value
+  else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return {ok: false, reason: 'not a finite number'}
+    text = String(value === 0 ? 0 : value)
+  } else if (typeof value === 'bigint') text = String(value)
+  else if (typeof value === 'boolean') text = String(value)
+  else return {ok: false, reason: `is ${Array.isArray(value) ? 'an array' : 'an object'}, expected a string, number or boolean`}
+  if (text.length > MAX_KEY_CHARS) return {ok: false, reason: `longer than ${MAX_KEY_CHARS} characters`}
+  return {ok: true, text}
+}
