@@ -28,6 +28,9 @@ import {
   LIST_OFFSETS_VERSIONS,
   listOffsetsRequest,
 } from './list-offsets.js'
+import {FETCH_KEY, FETCH_VERSIONS, fetchRequest, type FetchPartitionQuery} from './fetch.js'
+import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
+import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaError, kafkaErrorName, negotiateVersion} from './shared.js'
 
 export type {ProtocolClientOptions} from './kafkajs-internals.js'
@@ -91,7 +94,29 @@ export interface MaxApiVersions {
   IncrementalAlterConfigs?: number
   ElectLeaders?: number
   ListOffsets?: number
+  OffsetFetch?: number
+  Fetch?: number
 }
+
+/** A partition and the broker that leads it (from metadata); leader null/-1 = none. */
+export interface LeaderPartition extends TopicPartition {
+  leader: number | null
+}
+
+export interface CommittedOffset extends TopicPartition {
+  /** null when the group has no committed offset for the partition. */
+  offset: number | null
+}
+
+export type EndOffsetResult =
+  | (TopicPartition & {ok: true; offset: number})
+  | (TopicPartition & {ok: false; reason: string; error?: FleetopsError})
+
+export type RecordTimestampResult =
+  | {kind: 'found'; offset: number; timestamp: number}
+  /** The record is no longer in the log (retention or deletion moved the log start past it). */
+  | {kind: 'gone'}
+  | {kind: 'unknown'; reason: string}
 
 export type KafkaProtocolClientOptions = ProtocolClientOptions & {maxApiVersions?: MaxApiVersions}
 
@@ -294,6 +319,173 @@ export class KafkaProtocolClient {
         if (r.offset < 0) return notMeasurable(tp, `broker ${brokerId} returned no offset for ${tp.topic}-${tp.partition}`, 0)
         return {...tp, brokerId, measurable: true, offset: r.offset, leaderEpoch: r.leaderEpoch < 0 ? null : r.leaderEpoch}
       })
+    })
+  }
+
+  /**
+   * A consumer group's committed offsets, read with OffsetFetch from its coordinator:
+   * every partition it has committed on (topics null) or the given topics. Read-only: it
+   * neither joins the group nor commits. Partitions without a commit have offset null.
+   */
+  async fetchCommittedOffsets(groupId: string, topics: {topic: string; partitions: number[]}[] | null = null): Promise<CommittedOffset[]> {
+    return this.guard(async () => {
+      if (!groupId) throw new FleetopsError('BAD_INPUT', 'group id must not be empty')
+      await this.connect()
+      const coordinator = await this.cluster.groupCoordinator(groupId)
+      const version = this.version(coordinator, 'OffsetFetch', OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS)
+      const res = await coordinator.send(offsetFetchRequest(version, groupId, topics))
+      if (res.errorCode !== 0) throw kafkaError(res.errorCode, `OffsetFetch for group "${groupId}"`)
+      return res.partitions.map((p) => {
+        if (p.errorCode !== 0) throw kafkaError(p.errorCode, `OffsetFetch for group "${groupId}" on ${p.topic}-${p.partition}`)
+        return {topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset}
+      })
+    })
+  }
+
+  /**
+   * End offsets as a consumer sees them (ListOffsets replica id -1, LATEST, sent to each
+   * leader, one request per broker): isolation 0 = high watermark, 1 = last stable offset.
+   * Per-partition and per-broker failures come back as ok: false with the reason.
+   */
+  async listEndOffsets(partitions: LeaderPartition[], isolationLevel: 0 | 1): Promise<EndOffsetResult[]> {
+    return this.guard(async () => {
+      if (partitions.length === 0) return []
+      await this.connect()
+      const out: EndOffsetResult[] = []
+      const byLeader = new Map<number, TopicPartition[]>()
+      for (const p of partitions) {
+        if (p.leader === null || p.leader < 0) out.push({topic: p.topic, partition: p.partition, ok: false, reason: 'partition has no leader'})
+        else byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), {topic: p.topic, partition: p.partition}])
+      }
+      await Promise.all(
+        [...byLeader].map(async ([leader, tps]) => {
+          try {
+            const broker = await this.cluster.broker(leader)
+            const version = this.version(broker, 'ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS)
+            const raw = await broker.send(
+              listOffsetsRequest(version, -1, tps.map((tp) => ({...tp, timestamp: LATEST_TIMESTAMP})), isolationLevel),
+            )
+            const index = new Map(raw.map((r) => [`${r.topic}\u0000${r.partition}`, r]))
+            for (const tp of tps) {
+              const r = index.get(`${tp.topic}\u0000${tp.partition}`)
+              if (!r) out.push({...tp, ok: false, reason: `broker ${leader} returned no offset`})
+              else if (r.errorCode !== 0) {
+                out.push({...tp, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${tp.topic}-${tp.partition}`)})
+              } else out.push({...tp, ok: true, offset: r.offset})
+            }
+          } catch (e) {
+            const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
+            for (const tp of tps) out.push({...tp, ok: false, reason: err.message, error: err})
+          }
+        }),
+      )
+      return out
+    })
+  }
+
+  /**
+   * Timestamp of the first record at or after each given offset, read with a sessionless
+   * Fetch from the leader (replica id -1, READ_UNCOMMITTED): no group is joined, nothing
+   * is committed. One request per leader per round; partitions whose batch was cut short by
+   * the byte limits are fetched again with a larger limit (up to three rounds).
+   * Keyed by `${topic}\u0000${partition}`.
+   */
+  async fetchRecordTimestamps(items: (LeaderPartition & {offset: number})[]): Promise<Map<string, RecordTimestampResult>> {
+    return this.guard(async () => {
+      const out = new Map<string, RecordTimestampResult>()
+      if (items.length === 0) return out
+      await this.connect()
+      const key = (t: string, p: number): string => `${t}\u0000${p}`
+      let pending = items.filter((it) => {
+        if (it.leader === null || it.leader < 0) {
+          out.set(key(it.topic, it.partition), {kind: 'unknown', reason: 'partition has no leader'})
+          return false
+        }
+        return true
+      })
+      const limits = [64 * 1024, 1024 * 1024, 8 * 1024 * 1024]
+      for (let round = 0; round < limits.length && pending.length > 0; round++) {
+        const partitionMaxBytes = limits[round]!
+        const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
+        for (const it of pending) byLeader.set(it.leader!, [...(byLeader.get(it.leader!) ?? []), it])
+        const retry: (LeaderPartition & {offset: number})[] = []
+        await Promise.all(
+          [...byLeader].map(async ([leader, list]) => {
+            try {
+              const broker = await this.cluster.broker(leader)
+              const version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
+              const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes}))
+              const res = await broker.send(fetchRequest(version, queries, {maxBytes: 64 * 1024 * 1024, isolationLevel: 0}))
+              if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
+              const index = new Map(res.partitions.map((p) => [key(p.topic, p.partition), p]))
+              for (const it of list) {
+                const k = key(it.topic, it.partition)
+                const p = index.get(k)
+                if (!p) {
+                  out.set(k, {kind: 'unknown', reason: `broker ${leader} returned nothing for ${it.topic}-${it.partition}`})
+                } else if (p.errorCode === 1) {
+                  out.set(k, {kind: 'gone'})
+                } else if (p.errorCode !== 0) {
+                  out.set(k, {kind: 'unknown', reason: `broker ${leader}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
+                } else {
+                  const found = firstRecordAtOrAfter(p.records, it.offset)
+                  if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
+                  else if (found.kind === 'unsupported') out.set(k, {kind: 'unknown', reason: found.reason})
+                  else if (found.kind === 'none') out.set(k, {kind: 'unknown', reason: `no record at or after offset ${it.offset} below the high watermark`})
+                  else if (round === limits.length - 1) out.set(k, {kind: 'unknown', reason: `record at offset ${it.offset} not returned within ${partitionMaxBytes} bytes`})
+                  else retry.push(it)
+                }
+              }
+            } catch (e) {
+              const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
+              for (const it of list) out.set(key(it.topic, it.partition), {kind: 'unknown', reason: err.message})
+            }
+          }),
+        )
+        pending = retry
+      }
+      return out
+    })
+  }
+
+  /**
+   * Raw record batches of each partition from the given offset, read with a sessionless
+   * Fetch from the leader (replica id -1, READ_UNCOMMITTED): no group is joined, nothing
+   * is committed. One request per leader. Used by `hash kafka-partitions --sample`.
+   * Keyed by `${topic}\u0000${partition}`.
+   */
+  async fetchRecordBatches(
+    items: (LeaderPartition & {offset: number})[],
+    partitionMaxBytes = 1024 * 1024,
+  ): Promise<Map<string, {errorCode: number; highWatermark: number; logStartOffset: number; records: Buffer | null} | {error: string}>> {
+    return this.guard(async () => {
+      const out = new Map<string, {errorCode: number; highWatermark: number; logStartOffset: number; records: Buffer | null} | {error: string}>()
+      if (items.length === 0) return out
+      await this.connect()
+      const key = (t: string, p: number): string => `${t}\u0000${p}`
+      const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
+      for (const it of items) {
+        if (it.leader === null || it.leader < 0) out.set(key(it.topic, it.partition), {error: 'partition has no leader'})
+        else byLeader.set(it.leader, [...(byLeader.get(it.leader) ?? []), it])
+      }
+      await Promise.all(
+        [...byLeader].map(async ([leader, list]) => {
+          try {
+            const broker = await this.cluster.broker(leader)
+            const version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
+            const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes}))
+            const res = await broker.send(fetchRequest(version, queries, {maxBytes: 64 * 1024 * 1024, isolationLevel: 0}))
+            if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
+            for (const p of res.partitions) {
+              out.set(key(p.topic, p.partition), {errorCode: p.errorCode, highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, records: p.records})
+            }
+          } catch (e) {
+            const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
+            for (const it of list) out.set(key(it.topic, it.partition), {error: err.message})
+          }
+        }),
+      )
+      return out
     })
   }
 

@@ -6,6 +6,10 @@
 export {
   KafkaProtocolClient,
   type AlterConfigsResult,
+  type CommittedOffset,
+  type EndOffsetResult,
+  type LeaderPartition,
+  type RecordTimestampResult,
   type BrokerLogDirs,
   type ElectionResult,
   type KafkaProtocolClientOptions,

@@ -83,6 +83,8 @@ export interface InternalCluster {
   anyBroker(): Promise<InternalBroker>
   /** The broker metadata names as controller (in KRaft a random broker, which forwards). */
   controllerBroker(): Promise<InternalBroker>
+  /** The group coordinator of a consumer group (FindCoordinator; does not join the group). */
+  groupCoordinator(groupId: string): Promise<InternalBroker>
   disconnect(): Promise<void>
 }
 
@@ -107,6 +109,7 @@ interface KjsCluster {
   getNodeIds(): Array<string | number>
   findBroker(q: {nodeId: number | string}): Promise<KjsBroker>
   findControllerBroker(): Promise<KjsBroker>
+  findGroupCoordinator(q: {groupId: string}): Promise<KjsBroker>
   brokerPool: {findConnectedBroker(): Promise<KjsBroker>}
 }
 
@@ -211,6 +214,8 @@ export function openInternalCluster(options: ProtocolClientOptions): InternalClu
     broker: (nodeId) => guarded(`connecting to broker ${nodeId}`, async () => wrap(await cluster.findBroker({nodeId}))),
     anyBroker: () => guarded('connecting to a broker', async () => wrap(await cluster.brokerPool.findConnectedBroker())),
     controllerBroker: () => guarded('connecting to the controller', async () => wrap(await cluster.findControllerBroker())),
+    groupCoordinator: (groupId) =>
+      guarded(`finding the coordinator of group "${groupId}"`, async () => wrap(await cluster.findGroupCoordinator({groupId}))),
     disconnect: () => cluster.disconnect(),
   }
 }

@@ -6,6 +6,10 @@
  * isolation level: LATEST then returns THAT broker's local log end offset, follower or
  * leader (ReplicaManager.fetchOffset / Partition.fetchOffsetForTimestamp).
  *
+ * With replica id -1 (a consumer) the request must go to the partition leader, and the
+ * isolation level decides what LATEST means: 0 = the high watermark, 1 = the last stable
+ * offset (what kafkajs's admin fetchTopicOffsets returns, since it never overrides it).
+ *
  * Versions 4-9: 4 adds CurrentLeaderEpoch (we send -1 = no fencing), 6+ is flexible,
  * 7-9 only add new special timestamps. Kafka 3.9 supports 0-9 and 4.x 1-10 (KIP-896
  * removed v0; v10 adds a tiered-storage timeout we do not need), so 4-9 is in both.
@@ -41,6 +45,8 @@ export function listOffsetsRequest(
   version: number,
   replicaId: number,
   queries: ListOffsetsPartitionQuery[],
+  /** 0 READ_UNCOMMITTED (LATEST = high watermark), 1 READ_COMMITTED (LATEST = last stable offset); only for replica id -1. */
+  isolationLevel: 0 | 1 = 0,
 ): RawRequest<ListOffsetsPartitionResult[]> {
   const flexible = version >= 6
   const byTopic = new Map<string, ListOffsetsPartitionQuery[]>()
@@ -48,7 +54,7 @@ export function listOffsetsRequest(
 
   const w = new Writer(flexible)
   w.int32(replicaId)
-  w.int8(0) // isolation level READ_UNCOMMITTED; the broker ignores it for non-consumer replica ids
+  w.int8(isolationLevel) // the broker ignores it for non-consumer replica ids (-2)
   w.array([...byTopic], (w, [topic, parts]) => {
     w.string(topic)
     w.array(parts, (w, q) => {

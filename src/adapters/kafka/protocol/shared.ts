@@ -188,6 +188,16 @@ export class Reader {
     return out
   }
 
+  /** BYTES / RECORDS (COMPACT_ variants when flexible); null for a null value. */
+  nullableBytes(): Buffer | null {
+    const len = this.flexible ? this.uvarint() - 1 : this.int32()
+    if (len < 0) return null
+    this.need(len)
+    const v = this.buf.subarray(this.pos, this.pos + len)
+    this.pos += len
+    return v
+  }
+
   /** Skips a tagged-field section (flexible versions); none of our fields are tagged. */
   tags(): void {
     if (!this.flexible) return

@@ -1,0 +1,109 @@
+/**
+ * Fetch (API key 1) as a plain, sessionless consumer (replica id -1, session 0/-1): reads
+ * the record batch(es) at a given offset WITHOUT joining a consumer group or committing
+ * anything. Used to read the timestamp of the record at a group's committed offset (the
+ * oldest unconsumed record) for an exact time lag.
+ *
+ * Versions 4-12: Kafka 4.x removed 0-3 (KIP-896); v13+ name topics by id. v5 adds
+ * log_start_offset, v7 fetch sessions, v9 current_leader_epoch, v11 rack_id and
+ * preferred_read_replica, v12 is flexible and adds last_fetched_epoch.
+ */
+import type {RawRequest} from './kafkajs-internals.js'
+import {Writer, type Reader, type VersionRange} from './shared.js'
+
+export const FETCH_KEY = 1
+export const FETCH_VERSIONS: VersionRange = {min: 4, max: 12}
+
+export interface FetchPartitionQuery {
+  topic: string
+  partition: number
+  fetchOffset: number
+  partitionMaxBytes: number
+}
+
+export interface FetchPartitionResult {
+  topic: string
+  partition: number
+  errorCode: number
+  highWatermark: number
+  lastStableOffset: number
+  logStartOffset: number
+  /** Raw record batches (the last one may be cut short by the byte limits), or null. */
+  records: Buffer | null
+}
+
+export interface FetchResponse {
+  errorCode: number
+  partitions: FetchPartitionResult[]
+}
+
+export function fetchRequest(
+  version: number,
+  queries: FetchPartitionQuery[],
+  opts: {maxBytes: number; isolationLevel: 0 | 1},
+): RawRequest<FetchResponse> {
+  const flexible = version >= 12
+  const byTopic = new Map<string, FetchPartitionQuery[]>()
+  for (const q of queries) byTopic.set(q.topic, [...(byTopic.get(q.topic) ?? []), q])
+  const w = new Writer(flexible)
+  w.int32(-1) // replica id: a consumer
+  w.int32(0) // max_wait_ms: answer at once with whatever is there
+  w.int32(0) // min_bytes
+  w.int32(opts.maxBytes)
+  w.int8(opts.isolationLevel)
+  if (version >= 7) {
+    w.int32(0) // session id: none
+    w.int32(-1) // session epoch -1: a full, sessionless fetch
+  }
+  w.array([...byTopic], (w, [topic, parts]) => {
+    w.string(topic)
+    w.array(parts, (w, q) => {
+      w.int32(q.partition)
+      if (version >= 9) w.int32(-1) // current_leader_epoch: unknown, no fencing
+      w.int64(q.fetchOffset)
+      if (version >= 12) w.int32(-1) // last_fetched_epoch
+      if (version >= 5) w.int64(-1) // log_start_offset (only followers send one)
+      w.int32(q.partitionMaxBytes)
+      w.tags()
+    })
+    w.tags()
+  })
+  if (version >= 7) w.array([], () => {}) // forgotten_topics_data
+  if (version >= 11) w.string('') // rack_id
+  w.tags()
+  return {
+    apiKey: FETCH_KEY,
+    apiName: 'Fetch',
+    apiVersion: version,
+    flexible,
+    body: w.toBuffer(),
+    decode: (r: Reader) => {
+      const throttleTimeMs = r.int32()
+      const errorCode = version >= 7 ? r.int16() : 0
+      if (version >= 7) r.int32() // session id
+      const partitions: FetchPartitionResult[] = []
+      r.array((r) => {
+        const topic = r.string()
+        r.array((r) => {
+          const partition = r.int32()
+          const code = r.int16()
+          const highWatermark = r.int64()
+          const lastStableOffset = r.int64()
+          const logStartOffset = version >= 5 ? r.int64() : -1
+          r.nullableArray((r) => {
+            r.int64() // producer id
+            r.int64() // first offset
+            r.tags()
+          })
+          if (version >= 11) r.int32() // preferred_read_replica
+          const records = r.nullableBytes()
+          r.tags()
+          partitions.push({topic, partition, errorCode: code, highWatermark, lastStableOffset, logStartOffset, records})
+        })
+        r.tags()
+      })
+      r.tags()
+      return {value: {errorCode, partitions}, throttleTimeMs}
+    },
+  }
+}

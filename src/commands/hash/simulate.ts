@@ -1,0 +1,46 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import {parseIntInRange} from '../../core/units.js'
+import {renderSimulation} from '../../output/hash.js'
+import {CLI_SCHEMES, runSimulation, schemeFromCli, type SimulateReport} from '../../services/hash/simulate.js'
+
+export default class HashSimulate extends BaseCommand {
+  static override summary = 'Simulate a consistent-hashing scheme: balance, keys moved on add/remove, lookup time and memory.'
+  static override description =
+    'Puts K synthetic keys through ring (vnodes), jump, rendezvous, maglev or bounded (bounded-load) hashing on N nodes, then on N+A and N−R nodes, and reports the peak-to-mean load, the share of keys moved against the optimum, the lookup time per key and the lookup structure\'s size. --compare runs every scheme on the same keys. Needs no cluster.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --scheme ring --nodes 100 --vnodes 256 --keys 1000000',
+    '<%= config.bin %> <%= command.id %> --compare --nodes 50 --add 5',
+  ]
+
+  static override flags = {
+    scheme: Flags.string({description: `Scheme: ${CLI_SCHEMES.join(', ')}.`, default: 'ring'}),
+    nodes: Flags.string({description: 'Nodes (2 or more).', default: '10'}),
+    vnodes: Flags.string({description: 'Points per node on the ring (ring, bounded).', default: '100'}),
+    keys: Flags.string({description: 'Keys to place.', default: '100000'}),
+    add: Flags.string({description: 'Nodes added for the movement-on-add figure.', default: '1'}),
+    remove: Flags.string({description: 'Nodes removed for the movement-on-remove figure.', default: '1'}),
+    seed: Flags.string({description: 'Seed for key and node hashes (same seed, same result).', default: '1'}),
+    compare: Flags.boolean({description: 'Run every scheme side by side.', default: false}),
+  }
+
+  async run(): Promise<SimulateReport> {
+    const {flags} = await this.parse(HashSimulate)
+    const scheme = schemeFromCli(flags.scheme)
+    const nodes = parseIntInRange(flags.nodes, '--nodes', 2, 100_000)
+    const report = runSimulation({
+      scheme,
+      compare: flags.compare,
+      nodes,
+      vnodes: parseIntInRange(flags.vnodes, '--vnodes', 1, 10_000),
+      keys: parseIntInRange(flags.keys, '--keys', 1, 10_000_000),
+      add: parseIntInRange(flags.add, '--add', 1, 100_000),
+      remove: parseIntInRange(flags.remove, '--remove', 1, nodes - 1),
+      seed: parseIntInRange(flags.seed, '--seed', 0, 0xffffffff),
+    })
+    this.log(renderSimulation(report))
+    return report
+  }
+}

@@ -1,0 +1,32 @@
+import {Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../base-command.js'
+import {cqlIdentifier} from '../../core/identifiers.js'
+import {renderRingShow} from '../../output/ring.js'
+import {readRingState, type RingShowResult, showRing} from '../../services/ring/ring.js'
+
+export default class RingShow extends ClusterCommand {
+  static override summary = "Show the live Cassandra token ring: every node's tokens, DC, rack, state and ownership."
+  static override description =
+    'Raw ownership is the share of its DC\'s token range a node holds as primary; effective ownership is its share of the replicas under a keyspace\'s replication, placed as Cassandra places them (clockwise, distinct racks first). --json prints the ring state file that `fleetops ring plan --state FILE` reads (the extra "ownership" field is ignored when read back).'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --keyspace shop',
+    '<%= config.bin %> <%= command.id %> --json > ring.json && <%= config.bin %> ring plan --state ring.json --add 3',
+  ]
+
+  static override flags = {
+    keyspace: Flags.string({description: 'Judge effective ownership under this keyspace\'s replication.'}),
+  }
+
+  async run(): Promise<RingShowResult> {
+    const {flags} = await this.parse(RingShow)
+    const keyspace = flags.keyspace === undefined ? undefined : cqlIdentifier(flags.keyspace, '--keyspace')
+    const conn = this.cassandraConnection(flags)
+    const live = await readRingState(conn)
+    for (const w of live.warnings) this.warnLine(w)
+    const result = showRing(live.state, keyspace)
+    this.log(renderRingShow(result, live.readFrom))
+    return result
+  }
+}

@@ -1,0 +1,112 @@
+import type {DcImbalance, NodeOwnership} from '../core/ring/ownership.js'
+import type {RingPlanResult, RingShowResult} from '../services/ring/ring.js'
+import {style} from './style.js'
+import {bar, percent, renderTable} from './table.js'
+
+const ratio = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '∞')
+
+function imbalanceLine(i: DcImbalance, withEffective: boolean): string {
+  const raw = `raw max/mean ${ratio(i.raw.maxOverMean)}, max/min ${ratio(i.raw.maxOverMin)}`
+  const eff = withEffective ? `; effective max/mean ${ratio(i.effective.maxOverMean)}, max/min ${ratio(i.effective.maxOverMin)}` : ''
+  return `DC ${i.dc}: ${i.nodes} node(s); ${raw}${eff}`
+}
+
+export function renderRingShow(r: RingShowResult, readFrom?: string): string {
+  const c = style()
+  const o = r.ownership
+  const withEffective = o.replication !== null
+  const tokens = r.nodes.reduce((a, n) => a + n.tokens.length, 0)
+  const lines = [
+    c.bold(`Ring: ${r.nodes.length} node(s), ${tokens} token(s), ${r.partitioner}${readFrom ? ` (read from ${readFrom})` : ''}`),
+    withEffective
+      ? `Effective ownership for ${o.basis}: ${formatReplication(o.replication!)}`
+      : 'Effective ownership: not shown (raw only); pass --keyspace',
+    '',
+  ]
+  for (const imb of o.imbalance) {
+    lines.push(c.bold(imbalanceLine(imb, withEffective)))
+    const rows = o.nodes.map((n, i) => ({n, node: r.nodes[i]})).filter((x) => x.n.dc === imb.dc)
+    const max = Math.max(...rows.map((x) => (withEffective ? x.n.effective : x.n.raw)))
+    lines.push(
+      renderTable(rows, [
+        {header: 'ADDRESS', get: (x) => x.n.address},
+        {header: 'RACK', get: (x) => x.n.rack},
+        {header: 'STATE', get: (x) => (x.node.state === 'DOWN' ? c.red('DOWN') : x.node.state === undefined ? '-' : c.green(x.node.state))},
+        {header: 'TOKENS', get: (x) => x.node.tokens.length, align: 'right'},
+        {header: 'RAW', get: (x) => percent(x.n.raw, 2), align: 'right'},
+        ...(withEffective ? [{header: 'EFFECTIVE', get: (x: (typeof rows)[number]) => percent(x.n.effective, 2), align: 'right' as const}] : []),
+        {header: '', get: (x) => bar(withEffective ? x.n.effective : x.n.raw, max, 30)},
+      ]),
+    )
+    lines.push('')
+  }
+  for (const w of o.warnings) lines.push(c.yellow(`Warning: ${w}`))
+  return lines.join('\n').trimEnd()
+}
+
+function formatReplication(r: {class: string; replication: Record<string, number>}): string {
+  return `${r.class} ${Object.entries(r.replication)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}`
+}
+
+export function renderRingPlan(p: RingPlanResult, maxStreams = 40): string {
+  const c = style()
+  const lines: string[] = [c.bold(`Ring plan (${p.source})`), '']
+  if (p.proposed.length > 0) {
+    lines.push(c.bold('Proposed tokens, in bootstrap order (start each node only after the one before it has joined):'))
+    for (const t of p.initialTokens) {
+      lines.push(`  ${t.address} (DC ${t.dc}, rack ${t.rack}):`)
+      lines.push(`    ${t.line}`)
+    }
+    lines.push('')
+  }
+  lines.push(c.bold('Ownership before → after:'))
+  const before = new Map(p.ownership.before.map((o) => [o.address, o]))
+  const after = new Map(p.ownership.after.map((o) => [o.address, o]))
+  const addresses = [...new Set([...before.keys(), ...after.keys()])]
+  const rows = addresses.map((a) => ({a, b: before.get(a), f: after.get(a)}))
+  const max = Math.max(...p.ownership.after.map((o) => o.effective), ...p.ownership.before.map((o) => o.effective))
+  const pick = (o: NodeOwnership | undefined, k: 'raw' | 'effective') => (o ? percent(o[k], 2) : '-')
+  lines.push(
+    renderTable(rows, [
+      {header: 'ADDRESS', get: (x) => x.a},
+      {header: 'DC', get: (x) => (x.b ?? x.f)!.dc},
+      {header: 'RACK', get: (x) => (x.b ?? x.f)!.rack},
+      {header: 'RAW BEFORE', get: (x) => pick(x.b, 'raw'), align: 'right'},
+      {header: 'RAW AFTER', get: (x) => pick(x.f, 'raw'), align: 'right'},
+      {header: 'EFF BEFORE', get: (x) => pick(x.b, 'effective'), align: 'right'},
+      {header: 'EFF AFTER', get: (x) => pick(x.f, 'effective'), align: 'right'},
+      {header: '', get: (x) => bar(x.f?.effective ?? 0, max, 24)},
+    ]),
+  )
+  lines.push('')
+  const ok = p.movedFraction <= p.optimalMovedFraction * 1.05 + 1e-9
+  lines.push(
+    `Data moved: ${percent(p.movedFraction, 2)} of the replicas (optimum ${percent(p.optimalMovedFraction, 2)}${
+      p.optimalMovedFraction > 0 ? `, ratio ${(p.movedFraction / p.optimalMovedFraction).toFixed(3)}` : ''
+    })${ok ? '' : c.yellow(' — more than the optimum')}`,
+  )
+  lines.push('')
+  lines.push(c.bold(`Streams (${p.streams.length}): token range (start, end] sent from → to`))
+  lines.push(
+    renderTable(p.streams.slice(0, maxStreams), [
+      {header: 'FROM', get: (s) => s.from},
+      {header: 'TO', get: (s) => s.to},
+      {header: 'START (exclusive)', get: (s) => s.range.start, align: 'right'},
+      {header: 'END (inclusive)', get: (s) => s.range.end, align: 'right'},
+      {header: 'SHARE', get: (s) => percent(s.fraction, 3), align: 'right'},
+    ]),
+  )
+  if (p.streams.length > maxStreams) lines.push(`… ${p.streams.length - maxStreams} more streams (see --json)`)
+  const summary = new Map<string, number>()
+  for (const s of p.streams) summary.set(`${s.from} → ${s.to}`, (summary.get(`${s.from} → ${s.to}`) ?? 0) + s.fraction)
+  if (summary.size > 0) {
+    lines.push('', c.bold('Per sender → receiver:'))
+    for (const [k, v] of [...summary].sort((a, b) => b[1] - a[1])) lines.push(`  ${k}: ${percent(v, 2)} of the ring`)
+  }
+  const warnings = [...((p as {readWarnings?: string[]}).readWarnings ?? []), ...p.warnings]
+  if (warnings.length > 0) lines.push('')
+  for (const w of warnings) lines.push(c.yellow(`Warning: ${w}`))
+  return lines.join('\n')
+}
