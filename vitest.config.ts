@@ -1,7 +1,9 @@
 import {defineConfig} from 'vitest/config'
 
-// Two projects: fast pure tests, and integration tests that share one real sandbox
-// started (if needed) by the global setup and stopped in its teardown.
+// Three projects: fast pure tests; integration tests that share one real sandbox
+// started (if needed) by the global setup and stopped in its teardown; and the
+// secure tests, on a second, secure sandbox (TLS, SASL/SCRAM, Cassandra auth) with
+// its own global setup. `--project integration` never starts the secure sandbox.
 export default defineConfig({
   test: {
     disableConsoleIntercept: true,
@@ -18,9 +20,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/secure/**', '**/node_modules/**'],
           globalSetup: ['test/integration/global-setup.ts'],
           // One sandbox on 2 cores: files run one at a time so fault injection in one
           // file never disturbs another.
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'secure',
+          include: ['test/integration/secure/**/*.test.ts'],
+          globalSetup: ['test/integration/secure-setup.ts'],
+          // Like the integration files, one file at a time (vitest runs both projects' files in
+          // one sequential group), so the two suites never compete for the 2 cores.
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 600_000,

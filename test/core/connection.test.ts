@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {classifySdkError} from '../../src/adapters/classify-error.js'
 import {mergeLayers, parseBrokerList, resolveCassandraConnection, resolveKafkaConnection} from '../../src/core/connection.js'
 import {envLayer, holdsInlineSecret, parseProfilesFile} from '../../src/core/profile.js'
 import {redact, redactValue, registerSecret} from '../../src/core/redact.js'
@@ -77,5 +78,43 @@ describe('redaction', () => {
     registerSecret('s3cr3t-Value')
     expect(redact('password=s3cr3t-Value; again s3cr3t-Value')).toBe('password=***; again ***')
     expect(redactValue({nested: ['x s3cr3t-Value y']})).toEqual({nested: ['x *** y']})
+  })
+})
+
+describe('classifySdkError for secured clusters', () => {
+  // Shapes of the real kafkajs / cassandra-driver errors (observed against the secure sandbox).
+  const kafkaRetries = (cause: object) => Object.assign(new Error((cause as Error).message), {name: 'KafkaJSNumberOfRetriesExceeded', cause})
+  it('wrong password is AUTH (77), for Kafka and Cassandra', () => {
+    const k = classifySdkError(Object.assign(new Error('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512'), {name: 'KafkaJSSASLAuthenticationError'}), 'Kafka')
+    expect([k.code, k.exit]).toEqual(['AUTH', 77])
+    const inner = Object.assign(new Error('Provided username admin and/or password are incorrect'), {name: 'AuthenticationError'})
+    const c = classifySdkError(Object.assign(new Error('All host(s) tried for query failed.'), {name: 'NoHostAvailableError', innerErrors: {'127.0.20.1:9042': inner}}), 'Cassandra')
+    expect([c.code, c.exit]).toEqual(['AUTH', 77])
+  })
+  it('an untrusted certificate is a TLS line, exit 69', () => {
+    const e = classifySdkError(kafkaRetries(Object.assign(new Error('Connection error: self-signed certificate in certificate chain'), {name: 'KafkaJSConnectionError'})), 'Kafka')
+    expect(e.exit).toBe(69)
+    expect(e.message).toBe("Kafka: TLS: the server's certificate is not trusted (self-signed certificate in certificate chain); pass --ca-file with the CA that signed the servers")
+  })
+  it('TLS to a plaintext port says the port does not speak TLS', () => {
+    const e = classifySdkError(new Error('Connection error: Client network socket disconnected before secure TLS connection was established'), 'Kafka')
+    expect(e.message).toMatch(/does not speak TLS/)
+  })
+  it('a closed plaintext connection hints at TLS when the client did not use it', () => {
+    const e = classifySdkError(Object.assign(new Error('All host(s) tried for query failed. First host tried, 127.0.20.1:9042: Error: socket hang up'), {name: 'NoHostAvailableError'}), 'Cassandra', {plaintext: true})
+    expect([e.exit, e.message]).toEqual([69, 'Cassandra: the server closed the connection without answering; the port may require TLS (--tls)'])
+    const refused = classifySdkError(new Error('connect ECONNREFUSED 127.0.0.1:9042'), 'Cassandra', {plaintext: true})
+    expect(refused.message).not.toMatch(/TLS/)
+  })
+  it('authorization failures are PERMISSION (77) and name the permission', () => {
+    const kafka = classifySdkError(
+      Object.assign(new Error('Topic creation errors'), {name: 'KafkaJSAggregateError', errors: [Object.assign(new Error('Topic authorization failed'), {name: 'KafkaJSCreateTopicError', type: 'TOPIC_AUTHORIZATION_FAILED'})]}),
+      'Kafka: creating topic t',
+      {needs: 'CREATE on the topic'},
+    )
+    expect([kafka.code, kafka.exit]).toEqual(['PERMISSION', 77])
+    expect(kafka.message).toBe('Kafka: creating topic t: permission denied (TOPIC_AUTHORIZATION_FAILED): the user needs CREATE on the topic; ask an administrator for the ACL')
+    const cass = classifySdkError(Object.assign(new Error('User reader has no CREATE permission on <all keyspaces> or any of its parents'), {name: 'ResponseError', code: 0x2100}), 'Cassandra')
+    expect(cass.message).toMatch(/^Cassandra: permission denied: User reader has no CREATE permission/)
   })
 })

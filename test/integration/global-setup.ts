@@ -4,6 +4,7 @@ import type {TestProject} from 'vitest/node'
 
 import {runCli} from './support/cli.js'
 import {TEST_SANDBOX} from './support/sandbox.js'
+import {secureSandbox} from './support/secure-sandbox.js'
 
 /**
  * Starts the real sandbox once for the whole integration run (or reuses one that
@@ -13,6 +14,12 @@ import {TEST_SANDBOX} from './support/sandbox.js'
  * the suite at clusters that are already running.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // When the `secure` project runs too (npm test), start its sandbox now so both sandboxes
+  // start together; secure-setup.ts awaits the same start, reports its errors and stops it.
+  const secureSelected = project.vitest.projects.some((p) => p.name === 'secure')
+  if (secureSelected && (!process.env.FLEETOPS_TEST_SANDBOX || process.env.FLEETOPS_TEST_SECURE_SANDBOX)) {
+    secureSandbox().catch(() => {})
+  }
   if (process.env.FLEETOPS_TEST_BROKERS && process.env.FLEETOPS_TEST_CONTACT_POINTS) {
     project.provide('brokers', process.env.FLEETOPS_TEST_BROKERS)
     project.provide('contactPoints', process.env.FLEETOPS_TEST_CONTACT_POINTS)

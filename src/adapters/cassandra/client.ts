@@ -38,7 +38,8 @@ export async function connectCassandra(conn: CassandraConnection, opts: {keyspac
     await withDeadline(client.connect(), conn.connectTimeoutMs * 2, 'connecting to Cassandra')
   } catch (error) {
     await client.shutdown().catch(() => {})
-    throw classifySdkError(error, 'Cassandra')
+    // A plaintext client whose connection the node closes is most likely talking to a TLS-only port.
+    throw classifySdkError(error, 'Cassandra', {plaintext: !conn.tls})
   }
   return client
 }

@@ -1,8 +1,38 @@
-import {Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
+import {Kafka, type KafkaConfig, logLevel, type SASLOptions, type ISocketFactory} from 'kafkajs'
+import net from 'node:net'
+import tls from 'node:tls'
 
 import type {KafkaConnection} from '../../core/connection.js'
 import {redact} from '../../core/redact.js'
 import {readPem} from '../tls-files.js'
+import {notePlaintextWithoutAnswer} from '../transport-evidence.js'
+
+/**
+ * kafkajs's own socket factory, plus one observation: a plaintext connection
+ * that the broker answers with a TLS record, or closes (or leaves to time out)
+ * before sending any byte, is what a TLS listener does with a plaintext client;
+ * classifySdkError then says the port may require TLS.
+ */
+const socketFactory: ISocketFactory = ({host, port, ssl, onConnect}) => {
+  const socket = ssl
+    ? tls.connect({host, port, ...(net.isIP(host) ? {} : {servername: host}), ...ssl}, onConnect)
+    : net.connect({host, port}, onConnect)
+  socket.setKeepAlive(true, 60_000)
+  if (!ssl) {
+    // Registered before kafkajs's own listeners, so the note is there when kafkajs reports the failure.
+    const note = () => {
+      if (socket.bytesRead === 0 && socket.bytesWritten > 0) notePlaintextWithoutAnswer(`${host}:${port}`)
+    }
+    // A TLS listener answers a plaintext request with a TLS alert record (0x15 0x03 ...) and hangs up.
+    socket.once('data', (chunk: Buffer) => {
+      if (chunk.length >= 2 && (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) notePlaintextWithoutAnswer(`${host}:${port}`)
+    })
+    socket.once('end', note)
+    socket.once('timeout', note)
+    socket.once('close', note)
+  }
+  return socket
+}
 
 /**
  * The one place a kafkajs client is built from fleetops connection settings.
@@ -18,6 +48,7 @@ export function kafkajsConfig(conn: KafkaConnection, clientId = 'fleetops', verb
     requestTimeout: conn.requestTimeoutMs,
     // Bounded retries: a dead cluster must fail in seconds, not hang a cron job.
     retry: {retries: 2, initialRetryTime: 200, maxRetryTime: 2000},
+    socketFactory,
     logLevel: verbose ? logLevel.WARN : logLevel.NOTHING,
     logCreator: () => (entry) => {
       if (!verbose) return

@@ -2,6 +2,7 @@ import {BaseCommand} from '../../base-command.js'
 import {sandboxNameFlag} from '../../flags.js'
 import {renderSandboxStatus} from '../../output/sandbox.js'
 import {fleetopsHome, sandboxStatus, type SandboxStatus as Status} from '../../services/sandbox/sandbox.js'
+import {secureSummary} from './up.js'
 
 export default class SandboxStatus extends BaseCommand {
   static override summary = 'Show each sandbox process, its address, whether it is up, its memory and the versions.'
@@ -13,6 +14,7 @@ export default class SandboxStatus extends BaseCommand {
     const {flags} = await this.parse(SandboxStatus)
     const status = await sandboxStatus(fleetopsHome(), flags.name)
     this.log(renderSandboxStatus(status))
+    if (status.secure) this.log(secureSummary(status))
     return status
   }
 }

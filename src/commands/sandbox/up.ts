@@ -8,6 +8,11 @@ import {renderSandboxStatus} from '../../output/sandbox.js'
 import {startProgress} from '../../output/progress.js'
 import {fleetopsHome, sandboxUp, type SandboxStatus} from '../../services/sandbox/sandbox.js'
 
+/** One line on a secure sandbox's users; passwords are only ever in the files `sandbox env` names. */
+export function secureSummary(status: SandboxStatus): string {
+  return `Secure: TLS (CA ${status.env.FLEETOPS_CA_FILE}), Kafka SASL_SSL SCRAM-SHA-512, Cassandra password auth; users ${status.users.map((u) => `${u.name} (${u.role}, password in ${u.passwordFile})`).join(', ')}.`
+}
+
 export default class SandboxUp extends BaseCommand {
   static override summary = 'Start local Kafka (KRaft) and Cassandra clusters from the real Maven Central jars.'
   static override description = `Resolves org.apache.kafka:kafka_2.13 and org.apache.cassandra:cassandra-all with Maven into FLEETOPS_HOME (default ~/.cache/fleetops), starts each server as a background JVM on a loopback address (127.0.0.1, .2, .3 ...), and waits until every broker is in the metadata and every Cassandra node is UP and answers CQL. Idempotent: when the sandbox is already up it just reports it.`
@@ -15,6 +20,7 @@ export default class SandboxUp extends BaseCommand {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --kafka-nodes 1 --no-cassandra',
     '<%= config.bin %> <%= command.id %> --kafka-version 3.9.1',
+    '<%= config.bin %> <%= command.id %> --name secure --network 127.0.20 --secure',
   ]
 
   static override flags = {
@@ -27,6 +33,11 @@ export default class SandboxUp extends BaseCommand {
     kafka: Flags.boolean({description: 'Start Kafka.', default: true, allowNo: true}),
     cassandra: Flags.boolean({description: 'Start Cassandra.', default: true, allowNo: true}),
     network: Flags.string({description: 'Loopback prefix for node addresses.', default: '127.0.0', hidden: true}),
+    secure: Flags.boolean({
+      description:
+        'Security on: a sandbox CA and TLS everywhere, Kafka SASL_SSL with SCRAM-SHA-512 and ACLs, Cassandra password auth; users admin and reader (read-only). Passwords are random and kept in files (see `sandbox env`).',
+      default: false,
+    }),
   }
 
   async run(): Promise<SandboxStatus> {
@@ -46,6 +57,7 @@ export default class SandboxUp extends BaseCommand {
           kafkaVersion: flags['kafka-version'],
           cassandraVersion: flags['cassandra-version'],
           tokensPerNode,
+          secure: flags.secure,
         },
         (msg) => {
           progress.update(msg)
@@ -54,6 +66,7 @@ export default class SandboxUp extends BaseCommand {
       )
       progress.succeed('sandbox is up')
       this.log(renderSandboxStatus(status))
+      if (status.secure) this.log(secureSummary(status))
       return status
     } catch (error) {
       progress.fail('sandbox did not start')

@@ -1,4 +1,5 @@
 import {badInput} from '../errors.js'
+import {type KafkaSecurityConfig, kafkaSecurityProperties, type SecureSpec} from './security.js'
 
 /**
  * The sandbox's shape: which nodes run where, and the exact configuration
@@ -36,6 +37,8 @@ export interface SandboxSpec {
   network: string
   kafka?: {version: string; nodes: KafkaNodeSpec[]; voters: number[]}
   cassandra?: {version: string; nodes: CassandraNodeSpec[]; seeds: number[]}
+  /** Present for a secure sandbox (`sandbox up --secure`): TLS, SASL/SCRAM and Cassandra auth. */
+  secure?: SecureSpec
 }
 
 export function validateNetwork(network: string): string {
@@ -126,21 +129,26 @@ export function initialSpec(opts: {
   return spec
 }
 
-export function kafkaServerProperties(spec: SandboxSpec, node: KafkaNodeSpec, dataDir: string): string {
+/**
+ * server.properties for one broker. With `security` (a secure sandbox) the
+ * client and inter-broker listener is SASL_SSL instead of PLAINTEXT, on the same port.
+ */
+export function kafkaServerProperties(spec: SandboxSpec, node: KafkaNodeSpec, dataDir: string, security?: KafkaSecurityConfig): string {
   const kafka = spec.kafka!
   const voters = kafka.voters.map((id) => `${id}@${hostFor(spec.network, id)}:9093`).join(',')
   const rf = Math.min(3, kafka.voters.length)
+  const listener = security ? 'SASL_SSL' : 'PLAINTEXT'
   const lines = [
     `process.roles=${node.roles}`,
     `node.id=${node.id}`,
     `controller.quorum.voters=${voters}`,
     node.roles === 'broker'
-      ? `listeners=PLAINTEXT://${node.host}:${node.port}`
-      : `listeners=PLAINTEXT://${node.host}:${node.port},CONTROLLER://${node.host}:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${node.host}:${node.port}`,
+      ? `listeners=${listener}://${node.host}:${node.port}`
+      : `listeners=${listener}://${node.host}:${node.port},CONTROLLER://${node.host}:${node.controllerPort}`,
+    `advertised.listeners=${listener}://${node.host}:${node.port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `inter.broker.listener.name=${listener}`,
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,${listener}:${listener}`,
     `log.dirs=${dataDir}`,
     `broker.rack=${node.rack}`,
     `offsets.topic.replication.factor=${rf}`,
@@ -155,6 +163,7 @@ export function kafkaServerProperties(spec: SandboxSpec, node: KafkaNodeSpec, da
     'auto.create.topics.enable=false',
     // Let a restarted broker take its leaderships back quickly in fault tests.
     'leader.imbalance.check.interval.seconds=10',
+    ...(security ? kafkaSecurityProperties(security) : []),
   ]
   return `${lines.join('\n')}\n`
 }
@@ -234,7 +243,8 @@ export function cassandraPom(version: string): string {
 `
 }
 
-export function cassandraYaml(spec: SandboxSpec, node: CassandraNodeSpec, dir: string): string {
+/** cassandra.yaml for one node; `securityYaml` (from cassandraSecurityYaml) turns on auth and client TLS. */
+export function cassandraYaml(spec: SandboxSpec, node: CassandraNodeSpec, dir: string, securityYaml = ''): string {
   const cass = spec.cassandra!
   const seeds = cass.seeds.map((id) => `${hostFor(spec.network, id)}:7000`).join(',')
   return `cluster_name: 'fleetops-sandbox-${spec.name}'
@@ -264,7 +274,7 @@ concurrent_compactors: 1
 hinted_handoff_enabled: true
 max_hint_window: 3h
 hints_flush_period: 2000ms
-`
+${securityYaml}`
 }
 
 export function cassandraRackdc(node: CassandraNodeSpec): string {
@@ -314,7 +324,7 @@ const cassandraModuleFlags = [
   '-Dio.netty.allocator.maxOrder=11',
 ]
 
-export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: string; logback: string; heapMb?: number}): string[] {
+export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: string; logback: string; heapMb?: number; secure?: boolean}): string[] {
   const heap = opts.heapMb ?? 768
   return [
     '-ea',
@@ -346,6 +356,8 @@ export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: st
     '-Dcassandra.ring_delay_ms=5000',
     '-Dcassandra.unsafesystem=true',
     `-Djna.tmpdir=${opts.dir}/tmp`,
+    // A secure node creates the default superuser as soon as it can, not after the default 10 s.
+    ...(opts.secure ? ['-Dcassandra.superuser_setup_delay_ms=0'] : []),
     '-cp',
     `${opts.libDir}/*`,
     'org.apache.cassandra.service.CassandraDaemon',

@@ -21,7 +21,19 @@ import {
   SANDBOX_DC,
   type SandboxSpec,
 } from '../../core/sandbox/topology.js'
+import {
+  cassandraLockDefaultSuperuser,
+  cassandraRoleStatements,
+  cassandraSecurityYaml,
+  CASSANDRA_DEFAULT_SUPERUSER,
+  javaArgFile,
+  KAFKA_BROKER_USER,
+  readerAcls,
+  scramFormatArgs,
+  SECURE_USERS,
+} from '../../core/sandbox/security.js'
 import {findJar, resolveArtifacts} from './artifacts.js'
+import {ensureSecrets, keystoreOf, passwordOf, writePrivateFile} from './security.js'
 import {isOurProcess, logSize, portOpen, readPid, rssMb, sleep, startDetached, stopProcess, waitForLogLine} from './processes.js'
 
 /**
@@ -55,6 +67,10 @@ export interface SandboxStatus {
   exists: boolean
   kafka: {version: string; clusterId?: string; brokers: NodeStatus[]} | null
   cassandra: {version: string; dc: string; nodes: NodeStatus[]} | null
+  /** A secure sandbox: TLS, SASL/SCRAM-SHA-512 for Kafka, password auth for Cassandra. */
+  secure: boolean
+  /** Its login users (names, roles and password FILES; never a password). */
+  users: {name: string; role: 'admin' | 'read-only'; passwordFile: string}[]
   env: Record<string, string>
 }
 
@@ -120,6 +136,8 @@ export interface UpOptions {
   kafkaVersion: string
   cassandraVersion: string
   tokensPerNode: number
+  /** TLS + SASL/SCRAM Kafka and TLS + password-auth Cassandra (see core/sandbox/security.ts). */
+  secure?: boolean
 }
 
 export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Promise<SandboxStatus> {
@@ -128,9 +146,13 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
     let state = readState(dir)
     const wanted = initialSpec(opts)
     if (state) {
-      assertCompatible(state, wanted)
+      assertCompatible(state, wanted, Boolean(opts.secure))
     } else {
       state = {...wanted, createdAt: new Date().toISOString()}
+      if (opts.secure) {
+        report('making the CA, the server certificate and the passwords')
+        state.secure = ensureSecrets(dir, opts.name, state.network)
+      }
     }
     const kafkaLib = state.kafka ? await resolveWithReport(opts.home, 'kafka', state.kafka.version, report) : undefined
     const cassLib = state.cassandra ? await resolveWithReport(opts.home, 'cassandra', state.cassandra.version, report) : undefined
@@ -146,13 +168,14 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
       for (const node of state.cassandra.nodes) starts.push(startCassandraNode(dir, state, node, cassLib, report))
     }
     await Promise.all(starts)
-    await waitClusterReady(state, report)
+    await waitClusterReady(dir, state, report)
     return statusOf(opts.home, state)
   })
 }
 
-function assertCompatible(state: SandboxState, wanted: SandboxSpec): void {
+function assertCompatible(state: SandboxState, wanted: SandboxSpec, secure: boolean): void {
   const problems: string[] = []
+  if (Boolean(state.secure) !== secure) problems.push(state.secure ? 'security on (--secure)' : 'security off (no --secure)')
   if (state.network !== wanted.network) problems.push(`network ${state.network}`)
   if (Boolean(state.kafka) !== Boolean(wanted.kafka)) problems.push(state.kafka ? 'Kafka' : 'no Kafka')
   if (Boolean(state.cassandra) !== Boolean(wanted.cassandra)) problems.push(state.cassandra ? 'Cassandra' : 'no Cassandra')
@@ -190,13 +213,30 @@ async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeS
   mkdirSync(join(nodeDir, 'data'), {recursive: true})
   const props = join(nodeDir, 'server.properties')
   const logConfig = join(nodeDir, Number(state.kafka!.version.split('.')[0]) >= 4 ? 'log4j2.properties' : 'log4j.properties')
-  writeFileSync(props, kafkaServerProperties(state, node, join(nodeDir, 'data')))
+  const security = state.secure
+    ? {...keystoreOf(state.secure), truststorePem: state.secure.caFile, brokerPassword: passwordOf(state.secure, KAFKA_BROKER_USER)}
+    : undefined
+  // A secure broker's properties hold the keystore and inter-broker passwords: owner-only.
+  writePrivateFile(props, kafkaServerProperties(state, node, join(nodeDir, 'data'), security))
   writeFileSync(logConfig, kafkaLogConfig(state.kafka!.version))
   const jvm = kafkaJvmArgs(state.kafka!.version, lib, logConfig)
   if (!existsSync(join(nodeDir, 'data', 'meta.properties'))) {
-    const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', state.kafkaClusterId!, '-c', props, '--ignore-formatted'], {
-      encoding: 'utf8',
-    })
+    const formatArgs = [...jvm, 'kafka.tools.StorageTool', 'format', '-t', state.kafkaClusterId!, '-c', props, '--ignore-formatted']
+    let format
+    if (state.secure) {
+      // SCRAM users exist from the first start. Their passwords go through a 0600 Java
+      // @argfile (deleted right after), never on a command line where ps could see them.
+      const users = [SECURE_USERS.admin, SECURE_USERS.reader, KAFKA_BROKER_USER].map((name) => ({name, password: passwordOf(state.secure!, name)}))
+      const argFile = join(nodeDir, 'format.args')
+      writePrivateFile(argFile, javaArgFile([...formatArgs, ...scramFormatArgs(users)]))
+      try {
+        format = spawnSync('java', [`@${argFile}`], {encoding: 'utf8'})
+      } finally {
+        rmSync(argFile, {force: true})
+      }
+    } else {
+      format = spawnSync('java', formatArgs, {encoding: 'utf8'})
+    }
     writeFileSync(join(nodeDir, 'format.log'), `${format.stdout ?? ''}${format.stderr ?? ''}`)
     if (format.status !== 0) throw new FleetopsError('INTERNAL', `formatting Kafka broker ${node.id} failed; see ${join(nodeDir, 'format.log')}`)
   }
@@ -212,10 +252,18 @@ async function startCassandraNode(dir: string, state: SandboxState, node: Cassan
   const pidFile = join(nodeDir, 'pid')
   if (isOurProcess(readPid(pidFile), nodeDir)) return
   for (const sub of ['data', 'commitlog', 'hints', 'saved_caches', 'logs', 'tmp']) mkdirSync(join(nodeDir, sub), {recursive: true})
-  writeFileSync(join(nodeDir, 'cassandra.yaml'), cassandraYaml(state, node, nodeDir))
+  const securityYaml = state.secure ? cassandraSecurityYaml(keystoreOf(state.secure)) : ''
+  // A secure node's yaml holds the keystore password: owner-only.
+  writePrivateFile(join(nodeDir, 'cassandra.yaml'), cassandraYaml(state, node, nodeDir, securityYaml))
   writeFileSync(join(nodeDir, 'cassandra-rackdc.properties'), cassandraRackdc(node))
   writeFileSync(join(nodeDir, 'logback.xml'), cassandraLogback)
-  const args = cassandraJvmArgs({libDir: lib, jammJar: findJar(lib, 'jamm-'), dir: nodeDir, logback: join(nodeDir, 'logback.xml')})
+  const args = cassandraJvmArgs({
+    libDir: lib,
+    jammJar: findJar(lib, 'jamm-'),
+    dir: nodeDir,
+    logback: join(nodeDir, 'logback.xml'),
+    secure: Boolean(state.secure),
+  })
   const log = join(nodeDir, 'server.log')
   const from = logSize(log)
   report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${node.rack})`)
@@ -231,25 +279,84 @@ async function startCassandraNode(dir: string, state: SandboxState, node: Cassan
   })
 }
 
-export function kafkaConnectionOf(state: SandboxSpec): KafkaConnection {
-  return {
+/**
+ * How the sandbox itself connects (readiness checks, set-up). For a secure
+ * sandbox: TLS with the sandbox CA (host names verified) and the admin user,
+ * or `user` (e.g. the read-only one).
+ */
+export function kafkaConnectionOf(state: SandboxSpec, user: string = SECURE_USERS.admin): KafkaConnection {
+  const conn: KafkaConnection = {
     brokers: state.kafka!.nodes.map((n) => `${n.host}:${n.port}`),
     connectTimeoutMs: 5000,
     requestTimeoutMs: 15000,
   }
+  if (state.secure) {
+    conn.tls = {caFile: state.secure.caFile}
+    conn.sasl = {mechanism: 'scram-sha-512', username: user, password: passwordOf(state.secure, user)}
+  }
+  return conn
 }
 
-export function cassandraConnectionOf(state: SandboxSpec): CassandraConnection {
-  return {
+export function cassandraConnectionOf(state: SandboxSpec, user: string = SECURE_USERS.admin): CassandraConnection {
+  const conn: CassandraConnection = {
     contactPoints: state.cassandra!.nodes.map((n) => n.host),
     localDc: SANDBOX_DC,
     connectTimeoutMs: 5000,
     requestTimeoutMs: 15000,
   }
+  if (state.secure) {
+    conn.tls = {caFile: state.secure.caFile}
+    const password = user === CASSANDRA_DEFAULT_SUPERUSER && !state.secure.cassandraRolesReady ? 'cassandra' : passwordOf(state.secure, user)
+    conn.auth = {username: user, password}
+  }
+  return conn
+}
+
+/** First start of a secure sandbox: the read-only user's Kafka ACLs, created as admin. Idempotent. */
+async function ensureKafkaAcls(dir: string, state: SandboxState, report: Report): Promise<void> {
+  if (!state.secure || state.secure.kafkaAclsReady) return
+  report('creating the read-only user\'s Kafka ACLs')
+  const {ensureAllowAcls} = await import('../../adapters/kafka/acls.js')
+  await ensureAllowAcls(kafkaConnectionOf(state), readerAcls())
+  state.secure.kafkaAclsReady = true
+  writeState(dir, state)
+}
+
+/**
+ * First start of a secure sandbox: as the default cassandra/cassandra superuser
+ * (which each node creates once it is up), replicate system_auth, create the
+ * admin and read-only roles; then, as admin, lock the default superuser.
+ */
+async function ensureCassandraRoles(dir: string, state: SandboxState, report: Report, deadline: number): Promise<void> {
+  if (!state.secure || state.secure.cassandraRolesReady) return
+  report('creating the Cassandra admin and read-only roles')
+  const {executeStatements} = await import('../../adapters/cassandra/roles.js')
+  const statements = cassandraRoleStatements({
+    dc: SANDBOX_DC,
+    nodes: state.cassandra!.nodes.length,
+    adminPassword: passwordOf(state.secure, SECURE_USERS.admin),
+    readerPassword: passwordOf(state.secure, SECURE_USERS.reader),
+  })
+  await retryUntil(deadline, 'Cassandra default superuser', () => executeStatements(cassandraConnectionOf(state, CASSANDRA_DEFAULT_SUPERUSER), statements))
+  const lock = cassandraLockDefaultSuperuser(passwordOf(state.secure, CASSANDRA_DEFAULT_SUPERUSER))
+  await retryUntil(deadline, 'Cassandra admin role', () => executeStatements(cassandraConnectionOf(state), [lock]))
+  state.secure.cassandraRolesReady = true
+  writeState(dir, state)
+}
+
+async function retryUntil(deadline: number, what: string, fn: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (Date.now() > deadline) throw new FleetopsError('UNAVAILABLE', `Cassandra sandbox not ready: ${what}: ${(error as Error).message}`)
+      await sleep(1000)
+    }
+  }
 }
 
 /** Ready means: every broker in the metadata, every Cassandra node UP and answering CQL. */
-async function waitClusterReady(state: SandboxState, report: Report, timeoutMs = 180_000): Promise<void> {
+async function waitClusterReady(dir: string, state: SandboxState, report: Report, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   const {registeredBrokerIds} = await import('../../adapters/kafka/cluster-probe.js')
   const {probeCassandraNodes} = await import('../../adapters/cassandra/cluster-probe.js')
@@ -268,9 +375,11 @@ async function waitClusterReady(state: SandboxState, report: Report, timeoutMs =
       if (Date.now() > deadline) throw new FleetopsError('UNAVAILABLE', `Kafka sandbox not ready: ${last}`)
       await sleep(500)
     }
+    await ensureKafkaAcls(dir, state, report)
   }
   if (state.cassandra) {
     const want = state.cassandra.nodes.map((n) => n.host)
+    await ensureCassandraRoles(dir, state, report, deadline)
     report('waiting for every Cassandra node to be UP and answer CQL')
     let last = ''
     for (;;) {
@@ -290,7 +399,7 @@ async function waitClusterReady(state: SandboxState, report: Report, timeoutMs =
 
 export async function sandboxStatus(home: string, name: string): Promise<SandboxStatus> {
   const state = readState(sandboxDir(home, name))
-  if (!state) return {name, home, exists: false, kafka: null, cassandra: null, env: {}}
+  if (!state) return {name, home, exists: false, kafka: null, cassandra: null, secure: false, users: [], env: {}}
   return statusOf(home, state)
 }
 
@@ -302,7 +411,16 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
     const up = alive && (await portOpen(n.host, n.port))
     return {kind, id: n.id, host: n.host, port: n.port, rack: n.rack, pid: alive ? pid! : null, up, rssMb: alive ? (rssMb(pid!) ?? null) : null, log: join(nodeDir, 'server.log')}
   }
-  const status: SandboxStatus = {name: state.name, home, exists: true, kafka: null, cassandra: null, env: sandboxEnv(state)}
+  const status: SandboxStatus = {
+    name: state.name,
+    home,
+    exists: true,
+    kafka: null,
+    cassandra: null,
+    secure: Boolean(state.secure),
+    users: state.secure?.users ?? [],
+    env: sandboxEnv(state),
+  }
   if (state.kafka) {
     status.kafka = {
       version: state.kafka.version,
@@ -322,10 +440,20 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
 
 export function sandboxEnv(state: SandboxSpec): Record<string, string> {
   const env: Record<string, string> = {}
-  if (state.kafka) env.FLEETOPS_BROKERS = kafkaConnectionOf(state).brokers.join(',')
+  if (state.kafka) env.FLEETOPS_BROKERS = state.kafka.nodes.map((n) => `${n.host}:${n.port}`).join(',')
   if (state.cassandra) {
-    env.FLEETOPS_CONTACT_POINTS = cassandraConnectionOf(state).contactPoints.join(',')
+    env.FLEETOPS_CONTACT_POINTS = state.cassandra.nodes.map((n) => n.host).join(',')
     env.FLEETOPS_LOCAL_DC = SANDBOX_DC
+  }
+  if (state.secure) {
+    // Kafka and Cassandra share these (Cassandra falls back to the shared TLS and user settings).
+    // The password is never printed: only the file (mode 0600) that holds it.
+    const admin = state.secure.users.find((u) => u.role === 'admin')!
+    env.FLEETOPS_TLS = '1'
+    env.FLEETOPS_CA_FILE = state.secure.caFile
+    if (state.kafka) env.FLEETOPS_SASL_MECHANISM = 'scram-sha-512'
+    env.FLEETOPS_USERNAME = admin.name
+    env.FLEETOPS_PASSWORD_FILE = admin.passwordFile
   }
   return env
 }
@@ -396,7 +524,7 @@ export async function startNode(home: string, name: string, kind: 'broker' | 'no
       const lib = await resolveArtifacts(home, 'cassandra', state.cassandra!.version)
       await startCassandraNode(dir, state, node as CassandraNodeSpec, lib, report)
     }
-    await waitClusterReady(state, report)
+    await waitClusterReady(dir, state, report)
     const status = await statusOf(home, state)
     return (kind === 'broker' ? status.kafka!.brokers : status.cassandra!.nodes).find((n) => n.id === id)!
   })
@@ -413,7 +541,7 @@ export async function addBroker(home: string, name: string, report: Report = () 
     writeState(dir, state)
     const lib = await resolveArtifacts(home, 'kafka', state.kafka!.version)
     await startKafkaNode(dir, state, node, lib, report)
-    await waitClusterReady(state, report)
+    await waitClusterReady(dir, state, report)
     const status = await statusOf(home, state)
     return status.kafka!.brokers.find((n) => n.id === id)!
   })
@@ -443,7 +571,7 @@ export async function addNode(home: string, name: string, opts: {tokens: string[
       rmSync(cassandraDir(dir, id), {recursive: true, force: true})
       throw error
     }
-    await waitClusterReady(state, report, 300_000)
+    await waitClusterReady(dir, state, report, 300_000)
     const status = await statusOf(home, state)
     return status.cassandra!.nodes.find((n) => n.id === id)!
   })
