@@ -355,7 +355,11 @@ export class KafkaProtocolClient {
       const byLeader = new Map<number, TopicPartition[]>()
       for (const p of partitions) {
         if (p.leader === null || p.leader < 0) out.push({topic: p.topic, partition: p.partition, ok: false, reason: 'partition has no leader'})
-        else byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), {topic: p.topic, partition: p.partition}])
+        else {
+          const list = byLeader.get(p.leader)
+          if (list) list.push({topic: p.topic, partition: p.partition})
+          else byLeader.set(p.leader, [{topic: p.topic, partition: p.partition}])
+        }
       }
       await Promise.all(
         [...byLeader].map(async ([leader, tps]) => {
@@ -407,7 +411,11 @@ export class KafkaProtocolClient {
       for (let round = 0; round < limits.length && pending.length > 0; round++) {
         const partitionMaxBytes = limits[round]!
         const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
-        for (const it of pending) byLeader.set(it.leader!, [...(byLeader.get(it.leader!) ?? []), it])
+        for (const it of pending) {
+          const list = byLeader.get(it.leader!)
+          if (list) list.push(it)
+          else byLeader.set(it.leader!, [it])
+        }
         const retry: (LeaderPartition & {offset: number})[] = []
         await Promise.all(
           [...byLeader].map(async ([leader, list]) => {

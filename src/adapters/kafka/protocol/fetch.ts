@@ -44,7 +44,11 @@ export function fetchRequest(
 ): RawRequest<FetchResponse> {
   const flexible = version >= 12
   const byTopic = new Map<string, FetchPartitionQuery[]>()
-  for (const q of queries) byTopic.set(q.topic, [...(byTopic.get(q.topic) ?? []), q])
+  for (const q of queries) {
+    const list = byTopic.get(q.topic)
+    if (list) list.push(q)
+    else byTopic.set(q.topic, [q])
+  }
   const w = new Writer(flexible)
   w.int32(-1) // replica id: a consumer
   w.int32(0) // max_wait_ms: answer at once with whatever is there

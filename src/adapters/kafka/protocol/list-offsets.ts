@@ -50,7 +50,11 @@ export function listOffsetsRequest(
 ): RawRequest<ListOffsetsPartitionResult[]> {
   const flexible = version >= 6
   const byTopic = new Map<string, ListOffsetsPartitionQuery[]>()
-  for (const q of queries) byTopic.set(q.topic, [...(byTopic.get(q.topic) ?? []), q])
+  for (const q of queries) {
+    const list = byTopic.get(q.topic)
+    if (list) list.push(q)
+    else byTopic.set(q.topic, [q])
+  }
 
   const w = new Writer(flexible)
   w.int32(replicaId)

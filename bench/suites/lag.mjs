@@ -1,0 +1,120 @@
+// `fleetops lag kafka --group G --json` against Kafka's own ConsumerGroupCommand --describe
+// (run from the sandbox's kafka-tools classpath) on the same group in the same run, and our
+// wall time at 10,000 partitions. Drives the built CLI only; imports nothing from src.
+import {createRequire} from 'node:module'
+import {join} from 'node:path'
+
+export const id = 'lag'
+export const title = 'Lag probe vs Kafka ConsumerGroupCommand --describe'
+export const needs = ['kafka']
+
+const TOOL = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
+
+// Runs in a child node: creates the topic, produces 2 records per partition and commits
+// offset 1 on every partition for the group (setup only; the probe itself is read-only).
+const SETUP = `
+const kafkajs = require(process.env.KAFKAJS_PATH)
+const {Kafka, logLevel} = kafkajs
+const [topic, group, n, action] = process.argv.slice(1)
+const kafka = new Kafka({clientId: 'fleetops-bench', brokers: process.env.FLEETOPS_BROKERS.split(','), logLevel: logLevel.NOTHING, requestTimeout: 120000, retry: {retries: 12, initialRetryTime: 500, maxRetryTime: 5000}})
+const admin = kafka.admin()
+;(async () => {
+  await admin.connect()
+  if (action === 'delete') {
+    await admin.deleteGroups([group]).catch(() => {})
+    await admin.deleteTopics({topics: [topic], timeout: 120000}).catch(() => {})
+  } else {
+    const parts = Array.from({length: Number(n)}, (_, p) => p)
+    await admin.createTopics({topics: [{topic, numPartitions: Number(n), replicationFactor: 1}], waitForLeaders: true, timeout: 300000})
+    const producer = kafka.producer({allowAutoTopicCreation: false})
+    await producer.connect()
+    for (let i = 0; i < parts.length; i += 2000) {
+      const chunk = parts.slice(i, i + 2000)
+      await producer.send({topic, acks: 1, messages: chunk.flatMap((p) => [{partition: p, value: 'a'}, {partition: p, value: 'b'}])})
+    }
+    await producer.disconnect()
+    await admin.setOffsets({groupId: group, topic, partitions: parts.map((p) => ({partition: p, offset: '1'}))})
+  }
+  await admin.disconnect()
+})().catch((e) => { console.error(e.stack || String(e)); process.exit(1) })
+`
+
+async function setup(ctx, topic, group, n, action = 'create') {
+  const kafkajsPath = createRequire(join(ctx.root ?? process.cwd(), 'package.json')).resolve('kafkajs')
+  const r = await ctx.exec(process.execPath, ['-e', SETUP, topic, group, String(n), action], {env: {...ctx.env, KAFKAJS_PATH: kafkajsPath}, timeoutMs: 900_000})
+  if (r.code !== 0) throw new Error(`lag bench setup (${action} ${n} partitions) failed: ${r.stderr.trim().split('\n').slice(0, 6).join(' | ')}`)
+}
+
+async function ours(ctx, group, partitions) {
+  const r = await ctx.cli(['lag', 'kafka', '--group', group, '--json'], {env: ctx.env})
+  const g = JSON.parse(r.stdout || '{}')?.groups?.[0]
+  // Every partition committed offset 1 of at least 2 records: lag >= 1 and a time lag everywhere.
+  if (r.code !== 0 || g?.partitionCount !== partitions || g.unknownLagPartitions !== 0 || !(g.lag >= partitions)) {
+    throw new Error(`fleetops lag kafka exited ${r.code} with ${g?.partitionCount} partitions, lag ${g?.lag}: ${r.stderr.trim()}`)
+  }
+  return r.ms
+}
+
+async function theirs(ctx, group, partitions) {
+  const r = await ctx.java(TOOL, ['--bootstrap-server', ctx.env.FLEETOPS_BROKERS, '--describe', '--group', group], {lib: ctx.kafkaLib})
+  const rows = r.stdout.split('\n').filter((l) => l.startsWith(`${group} `)).length
+  if (r.code !== 0 || rows !== partitions) throw new Error(`ConsumerGroupCommand exited ${r.code} with ${rows} rows (expected ${partitions}): ${r.stderr.trim().split('\n')[0]}`)
+  return r.ms
+}
+
+const pick = (m) => ({median: m.median, min: m.min, max: m.max})
+
+export async function run(ctx) {
+  const stamp = Date.now().toString(36)
+  const figures = []
+
+  const n1 = 1000
+  const t1 = `bench-lag-1k-${stamp}`
+  const g1 = `bench-lag-1k-${stamp}`
+  ctx.log(`lag: creating ${t1} (${n1} partitions) and committing offsets for ${g1}`)
+  try {
+    await setup(ctx, t1, g1, n1)
+    await ours(ctx, g1, n1) // warm the page cache / JIT of the brokers, not measured
+    await theirs(ctx, g1, n1)
+    const a = await ctx.measure(() => theirs(ctx, g1, n1), ctx.runs)
+    const o = await ctx.measure(() => ours(ctx, g1, n1), ctx.runs)
+    const ratio = o.median / a.median
+    figures.push({
+      id: 'describe-1k',
+      label: `lag kafka --group G --json, 1 group × ${n1} partitions (vs ConsumerGroupCommand --describe)`,
+      unit: 'ms',
+      ours: pick(o),
+      anchor: pick(a),
+      ratio,
+      goal: '≤ 0.2',
+      met: ratio <= 0.2,
+      notes: 'same group and topic in the same run; ours also reads the record at every committed offset for the time lag',
+    })
+  } finally {
+    await setup(ctx, t1, g1, n1, 'delete').catch((e) => ctx.log(String(e.message)))
+  }
+
+  const n2 = ctx.quick ? 3000 : 10000
+  const t2 = `bench-lag-big-${stamp}`
+  const g2 = `bench-lag-big-${stamp}`
+  ctx.log(`lag: creating ${t2} (${n2} partitions)`)
+  try {
+    await setup(ctx, t2, g2, n2)
+    await ours(ctx, g2, n2)
+    const o = await ctx.measure(() => ours(ctx, g2, n2), ctx.runs)
+    figures.push({
+      id: 'describe-10k',
+      label: `lag kafka --group G --json, 1 group × ${n2.toLocaleString('en')} partitions`,
+      unit: 'ms',
+      ours: pick(o),
+      anchor: null,
+      ratio: null,
+      goal: '< 1500 ms at 10,000 partitions',
+      met: ctx.quick ? null : o.median < 1500,
+      notes: ctx.quick ? `quick mode: ${n2.toLocaleString('en')} partitions instead of 10,000, so the goal is not judged` : 'absolute goal, no anchor',
+    })
+  } finally {
+    await setup(ctx, t2, g2, n2, 'delete').catch((e) => ctx.log(String(e.message)))
+  }
+  return figures
+}

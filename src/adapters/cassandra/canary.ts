@@ -1,0 +1,237 @@
+import {randomUUID} from 'node:crypto'
+
+import type {CassandraConnection} from '../../core/connection.js'
+import {classifySdkError} from '../classify-error.js'
+import {cassandra, connectCassandra} from './client.js'
+
+/**
+ * The Cassandra canary (lag-probes.md §3.4/3.5): a uniquely keyed row written at ONE
+ * through one coordinator, then read at ONE from each replica pinned to that host (the
+ * driver's `host` option), until each replica returns it. Remote-DC replicas are ignored
+ * by the default load-balancing policy (no pool, NoHostAvailableError), so this adapter
+ * opens one client per data centre and pins each read through its own DC's client.
+ * Also: node states (driver metadata + system.peers) and pending hints from
+ * system_views.pending_hints, discovered at runtime (Cassandra 4.1+).
+ */
+
+export interface CanaryNode {
+  address: string
+  dc: string
+  rack: string
+  state: 'UP' | 'DOWN' | 'UNKNOWN'
+  hostId: string | null
+}
+
+export interface ReplicaObservation {
+  address: string
+  dc: string
+  rack: string
+  up: boolean
+  /** ms from the write's acknowledgement until a read pinned to this replica returned the row; null = never. */
+  seenAfterMs: number | null
+  error?: string
+}
+
+export interface PendingHintRow {
+  holder: string
+  target: string
+  targetHostId: string
+  files: number
+  oldest: number | null
+}
+
+type Client = InstanceType<typeof cassandra.Client>
+type Host = ReturnType<Client['hosts']['values']>[number]
+
+const ip = (address: string): string => address.replace(/:\d+$/, '')
+const one = cassandra.types.consistencies.one
+
+export class CassandraCanary {
+  private constructor(
+    private readonly main: Client,
+    private readonly byDc: Map<string, Client>,
+    private readonly localDc: string | undefined,
+  ) {}
+
+  static async open(conn: CassandraConnection): Promise<CassandraCanary> {
+    const main = await connectCassandra(conn)
+    const byDc = new Map<string, Client>()
+    const localDc = conn.localDc ?? main.hosts.values().find((h) => h.isUp())?.datacenter
+    try {
+      if (localDc) byDc.set(localDc, main)
+      for (const dc of new Set(main.hosts.values().map((h) => h.datacenter))) {
+        if (byDc.has(dc)) continue
+        byDc.set(dc, await connectCassandra({...conn, localDc: dc}))
+      }
+    } catch (error) {
+      await Promise.all([main, ...byDc.values()].map((c) => c.shutdown().catch(() => {})))
+      throw classifySdkError(error, 'Cassandra')
+    }
+    return new CassandraCanary(main, byDc, localDc)
+  }
+
+  private hostIn(dc: string, address: string): {client: Client; host: Host | undefined} {
+    const client = this.byDc.get(dc) ?? this.main
+    return {client, host: client.hosts.get(address)}
+  }
+
+  /** Every node: the driver's view (UP/DOWN), plus peers from system.peers it does not know. */
+  async nodes(): Promise<CanaryNode[]> {
+    const out = new Map<string, CanaryNode>()
+    for (const h of this.main.hosts.values()) {
+      out.set(ip(h.address), {address: ip(h.address), dc: h.datacenter, rack: h.rack, state: h.isUp() ? 'UP' : 'DOWN', hostId: h.hostId ? String(h.hostId) : null})
+    }
+    try {
+      const rs = await this.main.execute('SELECT peer, data_center, rack, host_id FROM system.peers', [], {consistency: one})
+      for (const row of rs.rows) {
+        const address = String(row.peer)
+        if (!out.has(address)) {
+          out.set(address, {address, dc: row.data_center ?? '?', rack: row.rack ?? '?', state: 'UNKNOWN', hostId: row.host_id ? String(row.host_id) : null})
+        }
+      }
+    } catch {
+      // The driver's view alone still lists every node it knows.
+    }
+    return [...out.values()].sort((a, b) => a.address.localeCompare(b.address, 'en', {numeric: true}))
+  }
+
+  async canaryExists(keyspace: string, table: string): Promise<boolean> {
+    try {
+      const t = await this.main.metadata.getTable(keyspace, table)
+      return Boolean(t)
+    } catch (error) {
+      throw classifySdkError(error, 'Cassandra: reading the canary schema')
+    }
+  }
+
+  /**
+   * Keyspace with NetworkTopologyStrategy, RF = min(3, nodes) in every DC; table with
+   * read_repair 'NONE' and speculative_retry 'NONE' (the probe must neither repair nor
+   * hide what it measures) and a TTL so canary rows vanish. Names are checked identifiers.
+   */
+  async createCanary(keyspace: string, table: string, ttlSeconds: number): Promise<void> {
+    const perDc = new Map<string, number>()
+    for (const h of this.main.hosts.values()) perDc.set(h.datacenter, (perDc.get(h.datacenter) ?? 0) + 1)
+    const replication = [...perDc].map(([dc, n]) => `'${dc.replace(/'/g, "''")}': ${Math.min(3, n)}`).join(', ')
+    try {
+      await this.main.execute(`CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', ${replication}}`)
+      await this.main.execute(
+        `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (k text PRIMARY KEY, v timeuuid, written_at timestamp) ` +
+          `WITH read_repair = 'NONE' AND speculative_retry = 'NONE' AND default_time_to_live = ${ttlSeconds} AND gc_grace_seconds = ${ttlSeconds}`,
+      )
+      await this.main.metadata.refreshKeyspace(keyspace)
+    } catch (error) {
+      throw classifySdkError(error, 'Cassandra: creating the canary')
+    }
+  }
+
+  /** An UP node to coordinate the n-th write (rotating over the local DC). */
+  coordinators(): string[] {
+    return this.main.hosts
+      .values()
+      .filter((h) => h.isUp() && (this.localDc === undefined || h.datacenter === this.localDc))
+      .map((h) => h.address)
+      .sort()
+  }
+
+  /** Prepares the canary read on every UP node first, so no measurement pays for it. */
+  async warmUp(keyspace: string, table: string): Promise<void> {
+    await Promise.all(
+      [...this.byDc].flatMap(([dc, client]) =>
+        client.hosts
+          .values()
+          .filter((h) => h.isUp() && h.datacenter === dc)
+          .map((host) =>
+            client.execute(`SELECT v FROM ${keyspace}.${table} WHERE k = ?`, ['warm-up'], {prepare: true, consistency: one, host, isIdempotent: true}).catch(() => {}),
+          ),
+      ),
+    )
+  }
+
+  /**
+   * One canary write through `coordinator` and its visibility on every replica of the key.
+   * `now` is the caller's clock; `pollMs` the pause between reads; `timeoutMs` how long a
+   * replica may take before it counts as never having seen the write.
+   */
+  async writeAndObserve(
+    keyspace: string,
+    table: string,
+    coordinator: string,
+    opts: {now: () => number; sleep: (ms: number) => Promise<void>; timeoutMs: number; pollMs?: number},
+  ): Promise<{key: string; replicas: ReplicaObservation[]}> {
+    const key = `canary-${randomUUID()}`
+    const value = cassandra.types.TimeUuid.now()
+    const coord = this.main.hosts.get(coordinator)
+    if (!coord) throw classifySdkError(new Error(`coordinator ${coordinator} is not a known host`), 'Cassandra canary')
+    try {
+      await this.main.execute(`INSERT INTO ${keyspace}.${table} (k, v, written_at) VALUES (?, ?, ?)`, [key, value, new Date()], {
+        prepare: true,
+        consistency: one,
+        host: coord,
+      })
+    } catch (error) {
+      throw classifySdkError(error, `Cassandra: canary write through ${ip(coordinator)}`)
+    }
+    const ackAt = opts.now()
+    const replicas = this.main.getReplicas(keyspace, Buffer.from(key, 'utf8')) ?? []
+    const observations = await Promise.all(
+      replicas.map(async (r): Promise<ReplicaObservation> => {
+        const base = {address: ip(r.address), dc: r.datacenter, rack: r.rack, up: r.isUp()}
+        const {client, host} = this.hostIn(r.datacenter, r.address)
+        if (!host) return {...base, seenAfterMs: null, error: 'no connection to this replica (unknown to the driver)'}
+        for (;;) {
+          try {
+            const rs = await client.execute(`SELECT v FROM ${keyspace}.${table} WHERE k = ?`, [key], {prepare: true, consistency: one, host, isIdempotent: true})
+            const row = rs.first()
+            if (row && String(row.v) === String(value)) return {...base, seenAfterMs: Math.max(0, opts.now() - ackAt)}
+          } catch (error) {
+            const e = error as {name?: string; message?: string; innerErrors?: Record<string, Error>}
+            const inner = e.innerErrors ? Object.values(e.innerErrors)[0]?.message : undefined
+            return {...base, seenAfterMs: null, error: `unreachable: ${inner ?? e.message ?? String(error)}`.split('\n')[0]!.slice(0, 200)}
+          }
+          if (opts.now() - ackAt > opts.timeoutMs) return {...base, seenAfterMs: null}
+          await opts.sleep(opts.pollMs ?? 5)
+        }
+      }),
+    )
+    return {key, replicas: observations}
+  }
+
+  /** null when system_views.pending_hints does not exist (Cassandra < 4.1). */
+  async pendingHints(): Promise<{rows: PendingHintRow[]; queried: string[]} | null> {
+    try {
+      const rs = await this.main.execute("SELECT table_name FROM system_virtual_schema.tables WHERE keyspace_name = 'system_views'", [])
+      if (!rs.rows.some((r) => r.table_name === 'pending_hints')) return null
+    } catch {
+      return null // no virtual tables at all (Cassandra < 4.0)
+    }
+    const rows: PendingHintRow[] = []
+    const queried: string[] = []
+    for (const [, client] of this.byDc) {
+      for (const host of client.hosts.values()) {
+        if (!host.isUp() || this.byDc.get(host.datacenter) !== client) continue
+        try {
+          // Virtual tables are node-local: ask every node, pinned.
+          const rs = await client.execute('SELECT host_id, address, files, oldest FROM system_views.pending_hints', [], {host})
+          queried.push(ip(host.address))
+          for (const row of rs.rows) {
+            rows.push({
+              holder: ip(host.address),
+              target: row.address ? String(row.address) : String(row.host_id),
+              targetHostId: String(row.host_id),
+              files: Number(row.files ?? 0),
+              oldest: row.oldest instanceof Date ? row.oldest.getTime() : null,
+            })
+          }
+        } catch {
+          // A node that stops answering is reported by the canary itself.
+        }
+      }
+    }
+    return {rows, queried}
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...new Set([this.main, ...this.byDc.values()])].map((c) => c.shutdown().catch(() => {})))
+  }
+}

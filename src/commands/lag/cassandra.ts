@@ -1,0 +1,61 @@
+import {Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../base-command.js'
+import {cqlIdentifier} from '../../core/identifiers.js'
+import {parseLagThresholds} from '../../core/lag/index.js'
+import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {renderCassandraProbe} from '../../output/lag.js'
+import type {CassandraProbeReport} from '../../services/lag/cassandra.js'
+
+export default class LagCassandra extends ClusterCommand {
+  static override summary = 'Cassandra replication canary: write at ONE, read it back from each replica directly, report the propagation delay.'
+  static override description = `Writes a uniquely keyed row at consistency ONE through one coordinator, then reads it at ONE from each replica pinned to that host, and reports how long each replica took to see it, over --samples writes. Also reports every node's state (driver metadata and system.peers) and the pending hints per node from system_views.pending_hints where the version has it (Cassandra 4.1+; only finished hint files are listed).
+
+The canary keyspace and table are created only with --create-canary (NetworkTopologyStrategy, RF min(3, nodes) per DC, read_repair 'NONE', speculative_retry 'NONE', a TTL so rows vanish). A replica that is unreachable or never shows the write, or a DOWN node, is CRITICAL; propagation above --warn-time-lag/--crit-time-lag is WARNING/CRITICAL; pending hints are WARNING. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, canary missing). Usage errors exit 2 with "Error:" before touching the cluster.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --create-canary',
+    '<%= config.bin %> <%= command.id %> --samples 5 --warn-time-lag 200ms --crit-time-lag 2s --json',
+    '<%= config.bin %> <%= command.id %> --keyspace ops_canary --table probe --samples 3',
+  ]
+
+  static override flags = {
+    keyspace: Flags.string({description: 'Canary keyspace.', default: 'fleetops_canary'}),
+    table: Flags.string({description: 'Canary table.', default: 'replication_canary'}),
+    'create-canary': Flags.boolean({description: 'Create the canary keyspace and table if they do not exist.'}),
+    samples: Flags.string({description: 'Canary writes to make.', default: '3'}),
+    interval: Flags.string({description: 'Pause between canary writes.', default: '200ms'}),
+    timeout: Flags.string({description: 'How long a replica may take to show a write before it counts as missed (default: --crit-time-lag, else 10s).'}),
+    ttl: Flags.string({description: 'TTL of the canary rows when the table is created.', default: '1h'}),
+    'warn-time-lag': Flags.string({description: 'WARNING when a replica takes longer than this to show a write, e.g. 200ms.'}),
+    'crit-time-lag': Flags.string({description: 'CRITICAL when a replica takes longer than this to show a write, e.g. 2s.'}),
+    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
+  }
+
+  async run(): Promise<CassandraProbeReport> {
+    const {flags} = await this.parse(LagCassandra)
+    const t = parseLagThresholds({warnTimeLag: flags['warn-time-lag'], critTimeLag: flags['crit-time-lag']})
+    const keyspace = cqlIdentifier(flags.keyspace, '--keyspace')
+    const table = cqlIdentifier(flags.table, '--table')
+    const samples = parseIntInRange(flags.samples, '--samples', 1, 100)
+    const intervalMs = parseDuration(flags.interval, '--interval', {allowZero: true})
+    const timeoutMs = flags.timeout === undefined ? (t.critTimeLagMs ?? 10_000) : parseDuration(flags.timeout, '--timeout')
+    const ttlSeconds = Math.max(60, Math.round(parseDuration(flags.ttl, '--ttl') / 1000))
+    const conn = this.cassandraConnection(flags)
+    const {probeCassandra} = await import('../../services/lag/cassandra.js')
+    const report = await probeCassandra(conn, {
+      keyspace,
+      table,
+      createCanary: flags['create-canary'],
+      samples,
+      intervalMs,
+      timeoutMs,
+      ttlSeconds,
+      thresholds: {warnTimeLagMs: t.warnTimeLagMs, critTimeLagMs: t.critTimeLagMs},
+    })
+    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    else if (!this.jsonEnabled()) this.log(renderCassandraProbe(report))
+    process.exitCode = report.exitCode
+    return report
+  }
+}

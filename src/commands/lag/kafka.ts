@@ -1,0 +1,104 @@
+import {Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../base-command.js'
+import {badInput} from '../../core/errors.js'
+import {kafkaTopicName, userRegex} from '../../core/identifiers.js'
+import {parseLagThresholds, renderLagPrometheus, type Isolation} from '../../core/lag/index.js'
+import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {renderKafkaLag} from '../../output/lag.js'
+import type {KafkaLagReport} from '../../services/lag/kafka.js'
+
+export default class LagKafka extends ClusterCommand {
+  static override summary = 'Consumer-group lag in messages and in time, judged by thresholds and the Burrow rules (read-only).'
+  static override description = `For each partition: the committed offset, the log-end offset (the high watermark, or with --isolation read_committed the last stable offset), the lag in messages, and the time lag: the age of the record AT the committed offset (the oldest unconsumed message), read exactly from the broker. A partition without a committed offset is unknown, never "lag = log size". The probe never joins the group, commits or changes offsets.
+
+With --samples K (K >= 2) it samples K times --interval apart and judges every partition by the Burrow rules: OK, WARN (lag growing), STALL (committed offset not moving while lag > 0), STOP (no commit for longer than the window; needs --watch), REWIND (committed offset went backwards). --watch samples until interrupted over a sliding window of --samples (default 10) samples.
+
+Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the probe could not run or judge: cluster unreachable or timing out, credentials refused, the group or topic does not exist, or no partition has a committed offset. Usage errors (bad flags, warn above crit, a malformed duration) also exit 2 but print "Error:" and never touch the cluster.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --group orders-service',
+    '<%= config.bin %> <%= command.id %> --group orders-service --warn-lag 1000 --crit-lag 10000 --warn-time-lag 1m --crit-time-lag 5m',
+    '<%= config.bin %> <%= command.id %> --group-regex "^billing-" --samples 5 --interval 10s --json',
+    '<%= config.bin %> <%= command.id %> --group orders-service --format prometheus > /var/lib/node_exporter/lag.prom.$$ && mv /var/lib/node_exporter/lag.prom.$$ /var/lib/node_exporter/lag.prom',
+    '<%= config.bin %> <%= command.id %> --group orders-service --topic orders --isolation read_committed',
+    '<%= config.bin %> <%= command.id %> --group orders-service --watch --interval 10s',
+  ]
+
+  static override flags = {
+    group: Flags.string({char: 'g', description: 'Consumer group id (repeatable).', multiple: true}),
+    'group-regex': Flags.string({description: 'Every consumer group whose id matches this regular expression.'}),
+    topic: Flags.string({char: 't', description: 'Only this topic.'}),
+    isolation: Flags.string({
+      description: 'End offset to measure against: the high watermark (read_uncommitted) or the last stable offset (read_committed).',
+      options: ['read_uncommitted', 'read_committed'],
+      default: 'read_uncommitted',
+    }),
+    samples: Flags.string({description: 'Samples to take before judging (Burrow rules need >= 2); with --watch, the sliding window size (default 10).'}),
+    interval: Flags.string({description: 'Time between samples, e.g. 10s.', default: '10s'}),
+    watch: Flags.boolean({description: 'Sample every --interval until interrupted, judging each time over a sliding window.'}),
+    'warn-lag': Flags.string({description: 'WARNING when a partition lags by more than this many messages.'}),
+    'crit-lag': Flags.string({description: 'CRITICAL when a partition lags by more than this many messages.'}),
+    'warn-time-lag': Flags.string({description: 'WARNING when the oldest unconsumed message is older than this, e.g. 1m.'}),
+    'crit-time-lag': Flags.string({description: 'CRITICAL when the oldest unconsumed message is older than this, e.g. 5m.'}),
+    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json', 'prometheus'], default: 'table'}),
+  }
+
+  private streaming = false
+
+  async run(): Promise<KafkaLagReport> {
+    const {flags} = await this.parse(LagKafka)
+    // Everything the user typed is checked before the cluster is touched (exit 2).
+    const thresholds = parseLagThresholds({
+      warnLag: flags['warn-lag'],
+      critLag: flags['crit-lag'],
+      warnTimeLag: flags['warn-time-lag'],
+      critTimeLag: flags['crit-time-lag'],
+    })
+    const groups = (flags.group ?? []).map((g) => {
+      if (g.trim() === '') throw badInput('--group is empty; give a consumer group id')
+      return g
+    })
+    const groupRegex = flags['group-regex'] === undefined ? undefined : userRegex(flags['group-regex'], '--group-regex')
+    if (groups.length === 0 && !groupRegex) throw badInput('name the consumer group(s) to probe with --group G (repeatable) or --group-regex REGEX')
+    const topic = flags.topic === undefined ? undefined : kafkaTopicName(flags.topic, '--topic')
+    const intervalMs = parseDuration(flags.interval, '--interval')
+    const samples = flags.samples === undefined ? (flags.watch ? 10 : 1) : parseIntInRange(flags.samples, '--samples', 1, 1000)
+    if (flags.watch && samples < 2) throw badInput('--watch needs a window of at least 2 samples; use --samples 10 or leave it out')
+    const format = this.jsonEnabled() ? 'json' : (flags.format as 'table' | 'json' | 'prometheus')
+    const conn = this.kafkaConnection(flags)
+
+    const {probeKafkaLag} = await import('../../services/lag/kafka.js')
+    const print = (report: KafkaLagReport): void => {
+      if (format === 'json') process.stdout.write(`${JSON.stringify(report)}\n`)
+      else if (format === 'prometheus') process.stdout.write(`${renderLagPrometheus(report, {now: report.evaluatedAt})}\n`)
+      else this.log(`${flags.watch ? `--- ${new Date(report.evaluatedAt).toISOString()}\n` : ''}${renderKafkaLag(report, thresholds)}\n`)
+    }
+    let report: KafkaLagReport
+    if (flags.watch) {
+      const controller = new AbortController()
+      const stop = (): void => controller.abort()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      this.streaming = true
+      try {
+        report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose, watch: {signal: controller.signal, onEvaluation: print}})
+      } finally {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+      }
+    } else {
+      report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose})
+      if (format === 'prometheus') process.stdout.write(renderLagPrometheus(report, {now: report.evaluatedAt}))
+      else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+      else if (format === 'table') this.log(renderKafkaLag(report, thresholds))
+    }
+    process.exitCode = report.exitCode
+    return report
+  }
+
+  /** Under --watch every evaluation was already written as one JSON line. */
+  override logJson(json: unknown): void {
+    if (!this.streaming) super.logJson(json)
+  }
+}

@@ -1,0 +1,50 @@
+import {Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../base-command.js'
+import {badInput} from '../../core/errors.js'
+import {userRegex} from '../../core/identifiers.js'
+import {parseLagThresholds} from '../../core/lag/index.js'
+import {renderReplicaHealth} from '../../output/lag.js'
+import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
+
+export default class LagReplicas extends ClusterCommand {
+  static override summary = 'Kafka replica health: offline, under-replicated, under/at-min-ISR and reassigning partitions, with follower gaps.'
+  static override description = `Reproduces the kafka-topics.sh --describe report predicates from metadata, min.insync.replicas and the ongoing reassignments (replicas still being added are not missing), with counts per broker. Where it can be measured, each follower's offset gap behind its leader is reported (its log end offset from ListOffsets with replica id -2 sent to its own broker); where it cannot (the broker is down), it says so instead of making up a number.
+
+States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL with --under-replicated critical); a follower gap above --warn-lag/--crit-lag WARNING/CRITICAL. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, no topic matches). Usage errors exit 2 with "Error:" before touching the cluster.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --topics "^orders\\." --crit-lag 10000 --json',
+    '<%= config.bin %> <%= command.id %> --under-replicated critical',
+  ]
+
+  static override flags = {
+    topics: Flags.string({description: 'Only topics whose name matches this regular expression.'}),
+    'warn-lag': Flags.string({description: 'WARNING when a follower is more than this many offsets behind its leader.'}),
+    'crit-lag': Flags.string({description: 'CRITICAL when a follower is more than this many offsets behind its leader.'}),
+    'under-replicated': Flags.string({description: 'State of an under-replicated partition.', options: ['warning', 'critical'], default: 'warning'}),
+    gaps: Flags.boolean({description: 'Measure follower offset gaps (one ListOffsets per broker).', default: true, allowNo: true}),
+    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
+  }
+
+  async run(): Promise<ReplicaProbeReport> {
+    const {flags} = await this.parse(LagReplicas)
+    const t = parseLagThresholds({warnLag: flags['warn-lag'], critLag: flags['crit-lag']})
+    const topics = flags.topics === undefined ? undefined : userRegex(flags.topics, '--topics')
+    if (flags.topics !== undefined && flags.topics.trim() === '') throw badInput('--topics is empty; give a regular expression such as "^orders"')
+    const conn = this.kafkaConnection(flags)
+    const {probeReplicaHealth} = await import('../../services/lag/replicas.js')
+    const report = await probeReplicaHealth(conn, {
+      topics,
+      thresholds: {warnLag: t.warnLag, critLag: t.critLag},
+      underReplicated: flags['under-replicated'] === 'critical' ? 'CRITICAL' : 'WARNING',
+      measureGaps: flags.gaps,
+      verbose: this.verbose,
+    })
+    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    else if (!this.jsonEnabled()) this.log(renderReplicaHealth(report))
+    process.exitCode = report.exitCode
+    return report
+  }
+}

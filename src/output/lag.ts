@@ -1,0 +1,149 @@
+import {formatDuration} from '../core/units.js'
+import {lagSummaryLine, type LagThresholds, type NagiosState} from '../core/lag/index.js'
+import type {KafkaLagReport} from '../services/lag/kafka.js'
+import type {ReplicaProbeReport} from '../services/lag/replicas.js'
+import type {CassandraProbeReport} from '../services/lag/cassandra.js'
+import {style} from './style.js'
+import {renderTable} from './table.js'
+
+/** Human output of the lag probes: a Nagios-style first line, then tables. */
+
+function stateText(state: string): string {
+  const c = style()
+  if (state === 'OK') return c.green(state)
+  if (state === 'WARNING' || state === 'WARN' || state === 'REWIND' || state === 'INCOMPLETE') return c.yellow(state)
+  if (state === 'CRITICAL' || state === 'STALL' || state === 'STOP') return c.red(state)
+  return c.magenta(state)
+}
+
+const ms = (v: number | null | undefined): string | null => (v === null || v === undefined ? null : formatDuration(v))
+
+export function renderKafkaLag(report: KafkaLagReport, thresholds: LagThresholds): string {
+  const c = style()
+  const out: string[] = [lagSummaryLine(report, thresholds)]
+  const endLabel = report.endOffsetKind === 'high-watermark' ? 'high watermark (read_uncommitted)' : 'last stable offset (read_committed)'
+  out.push(
+    c.dim(
+      `LOG-END = ${endLabel}; time lag = age of the record at the committed offset` +
+        (report.mode === 'single' ? '' : `; Burrow rules over ${report.samples} samples ${formatDuration(report.intervalMs ?? 0)} apart`),
+    ),
+  )
+  for (const g of report.groups) {
+    out.push('')
+    out.push(
+      `${c.bold(`Group ${g.group}`)}  state ${g.state ?? '-'}  status ${stateText(g.status)}${g.burrowStatus ? `  burrow ${stateText(g.burrowStatus)}` : ''}` +
+        `  lag ${g.lag ?? '-'}  time lag ${ms(g.timeLagMs) ?? '-'}  partitions ${g.partitionCount}` +
+        (g.unknownLagPartitions > 0 ? `  (${g.unknownLagPartitions} without a committed offset)` : ''),
+    )
+    const rows = g.topics.flatMap((t) => t.partitions.map((p) => ({t, p})))
+    if (rows.length === 0) out.push('  no partitions (the group has no committed offsets and no assignments)')
+    else {
+      out.push(
+        renderTable(rows, [
+          {header: 'TOPIC', get: (r) => r.t.topic},
+          {header: 'PARTITION', get: (r) => r.p.partition, align: 'right'},
+          {header: 'CURRENT-OFFSET', get: (r) => r.p.committedOffset, align: 'right'},
+          {header: 'LOG-END-OFFSET', get: (r) => r.p.logEndOffset, align: 'right'},
+          {header: 'LAG', get: (r) => r.p.lag, align: 'right'},
+          {header: 'TIME-LAG', get: (r) => ms(r.p.timeLagMs), align: 'right'},
+          {header: 'STATUS', get: (r) => stateText(r.p.status)},
+          ...(report.mode === 'single' ? [] : [{header: 'BURROW', get: (r: {p: {burrowStatus: string | null}}) => (r.p.burrowStatus ? stateText(r.p.burrowStatus) : null)}]),
+          {header: 'CONSUMER-ID', get: (r) => r.p.owner?.memberId},
+          {header: 'HOST', get: (r) => r.p.owner?.host},
+          {header: 'CLIENT-ID', get: (r) => r.p.owner?.clientId},
+          {header: 'NOTE', get: (r) => r.p.note ?? (r.p.status === 'OK' ? '' : r.p.reason)},
+        ]),
+      )
+    }
+    if (g.members.length > 0) {
+      out.push(
+        renderTable(g.members, [
+          {header: 'CONSUMER-ID', get: (m) => m.memberId},
+          {header: 'HOST', get: (m) => m.host},
+          {header: 'CLIENT-ID', get: (m) => m.clientId},
+          {header: '#PARTITIONS', get: (m) => m.assignments.reduce((n, a) => n + a.partitions.length, 0), align: 'right'},
+          {header: 'ASSIGNMENT', get: (m) => m.assignments.map((a) => `${a.topic}(${a.partitions.join(',')})`).join(', ')},
+        ]),
+      )
+    } else {
+      out.push(c.dim(`  Consumer group '${g.group}' has no active members.`))
+    }
+  }
+  return out.join('\n')
+}
+
+export function renderReplicaHealth(report: ReplicaProbeReport): string {
+  const c = style()
+  const k = report.counts
+  const out = [
+    `REPLICAS ${report.status} - ${k.partitions} partitions: ${k.offline} offline, ${k.underReplicated} under-replicated, ${k.underMinIsr} under min ISR, ${k.atMinIsr} at min ISR, ${k.reassigning} reassigning` +
+      ` | offline=${k.offline};;;0 under_replicated=${k.underReplicated};;;0 under_min_isr=${k.underMinIsr};;;0 at_min_isr=${k.atMinIsr};;;0`,
+  ]
+  out.push('')
+  out.push(
+    renderTable(report.brokers, [
+      {header: 'BROKER', get: (b) => b.broker, align: 'right'},
+      {header: 'LIVE', get: (b) => (b.live ? c.green('yes') : c.red('no'))},
+      {header: 'REPLICAS', get: (b) => b.replicas, align: 'right'},
+      {header: 'LEADERS', get: (b) => b.leaders, align: 'right'},
+      {header: 'NOT-IN-ISR', get: (b) => b.missingFromIsr, align: 'right'},
+    ]),
+  )
+  const flagged = report.partitions.filter((p) => p.state !== 'OK' || p.offline || p.underReplicated || p.underMinIsr || p.atMinIsr || p.reassigning)
+  out.push('')
+  if (flagged.length === 0) out.push(c.green('All partitions are fully replicated.'))
+  else {
+    out.push(
+      renderTable(flagged, [
+        {header: 'TOPIC', get: (p) => p.topic},
+        {header: 'PARTITION', get: (p) => p.partition, align: 'right'},
+        {header: 'LEADER', get: (p) => p.leader ?? 'none'},
+        {header: 'REPLICAS', get: (p) => p.replicas.join(',')},
+        {header: 'ISR', get: (p) => p.isr.join(',')},
+        {header: 'MIN-ISR', get: (p) => p.minIsr, align: 'right'},
+        {header: 'STATE', get: (p) => stateText(p.state)},
+        {
+          header: 'FOLLOWER GAP',
+          get: (p) => p.followers.map((f) => `${f.broker}:${f.gap === null ? 'unmeasured' : f.gap}`).join(' '),
+        },
+        {header: 'WHY', get: (p) => p.reasons.join('; ')},
+      ]),
+    )
+  }
+  if (report.gapNotes.length > 0) out.push('', ...report.gapNotes.map((n) => c.dim(n)))
+  return out.join('\n')
+}
+
+export function renderCassandraProbe(report: CassandraProbeReport): string {
+  const c = style()
+  const head = report.reasons.length > 0 ? report.reasons.slice(0, 3).join('; ') : `${report.replicas.length} replicas saw every canary write`
+  const out = [
+    `CANARY ${report.status} - ${head} | propagation_p50=${report.p50Ms === null ? 'U' : `${report.p50Ms}ms`} propagation_max=${report.maxMs === null ? 'U' : `${report.maxMs}ms`}`,
+    c.dim(`canary ${report.keyspace}.${report.table}, ${report.samples} write(s) at ONE through ${report.coordinators.join(', ')}; each replica read at ONE pinned to it`),
+    '',
+    renderTable(report.replicas, [
+      {header: 'REPLICA', get: (r) => r.address},
+      {header: 'DC', get: (r) => r.dc},
+      {header: 'RACK', get: (r) => r.rack},
+      {header: 'SEEN', get: (r) => `${r.seen}/${r.seen + r.missed}`, align: 'right'},
+      {header: 'MAX-DELAY', get: (r) => ms(r.maxSeenAfterMs), align: 'right'},
+      {header: 'STATUS', get: (r) => stateText(r.state)},
+      {header: 'WHY', get: (r) => r.reason},
+    ]),
+    '',
+    renderTable(report.nodes, [
+      {header: 'NODE', get: (n) => n.address},
+      {header: 'DC', get: (n) => n.dc},
+      {header: 'RACK', get: (n) => n.rack},
+      {header: 'STATE', get: (n) => (n.state === 'UP' ? c.green('UP') : n.state === 'DOWN' ? c.red('DOWN') : n.state)},
+      {header: 'HINTS-HELD', get: (n) => (report.hintsAvailable ? n.hintsHeld : 'n/a'), align: 'right'},
+      {header: 'HINTS-FOR', get: (n) => (report.hintsAvailable ? n.hintsFor : 'n/a'), align: 'right'},
+    ]),
+  ]
+  if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(n)))
+  return out.join('\n')
+}
+
+export function nagiosWord(state: NagiosState): string {
+  return stateText(state)
+}
