@@ -3,7 +3,7 @@ import kafkajs, {type Admin} from 'kafkajs'
 import type {KafkaConnection} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
 import {createKafka, kafkajsConfig} from './kafkajs-client.js'
-import {KafkaProtocolClient} from './protocol/index.js'
+import {KafkaProtocolClient, type ConfigResourceChange, type ElectionResult} from './protocol/index.js'
 
 /**
  * Cluster metadata and administration for fleetops: brokers with their racks,
@@ -14,6 +14,10 @@ import {KafkaProtocolClient} from './protocol/index.js'
 
 // kafkajs is CommonJS and Node cannot see this export by name.
 const {ConfigResourceTypes} = kafkajs
+
+/** kafkajs ConfigSource values for configs set dynamically on one resource. */
+const TOPIC_CONFIG_SOURCE = 1
+const DYNAMIC_BROKER_CONFIG_SOURCE = 2
 
 export interface BrokerInfo {
   id: number
@@ -180,6 +184,88 @@ export class KafkaClusterAdmin {
       for (const r of res.resources) {
         const values: Record<string, string> = {}
         for (const e of r.configEntries) values[e.configName] = e.configValue
+        out.set(r.resourceName, values)
+      }
+      return out
+    })
+  }
+
+  // --- rebalance execution (additive) -------------------------------------------------------
+
+  /** Ids of the brokers in the cluster metadata right now (KRaft lists only unfenced, live brokers). */
+  async liveBrokerIds(): Promise<number[]> {
+    return this.guard('Kafka describe cluster', async () => {
+      const cluster = await this.admin.describeCluster()
+      return cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b)
+    })
+  }
+
+  /**
+   * Starts reassignments (AlterPartitionReassignments). kafkajs rejects duplicate topic entries, so
+   * partitions are grouped by topic. Partitions that Kafka accepted have started even when others fail.
+   */
+  async alterReassignments(assignments: readonly {topic: string; partition: number; replicas: readonly number[]}[], timeoutMs = 30_000): Promise<void> {
+    if (assignments.length === 0) return
+    const byTopic = new Map<string, {partition: number; replicas: number[]}[]>()
+    for (const a of assignments) {
+      const list = byTopic.get(a.topic) ?? []
+      list.push({partition: a.partition, replicas: [...a.replicas]})
+      byTopic.set(a.topic, list)
+    }
+    await this.guard('Kafka alter partition reassignments', async () => {
+      await this.admin.alterPartitionReassignments({
+        topics: [...byTopic].map(([topic, partitionAssignment]) => ({topic, partitionAssignment})),
+        timeout: timeoutMs,
+      })
+    })
+  }
+
+  /** PREFERRED leader election (ElectLeaders) for the given partitions; per-partition results. */
+  async electPreferredLeaders(partitions: readonly {topic: string; partition: number}[]): Promise<ElectionResult[]> {
+    if (partitions.length === 0) return []
+    return this.protocol.electLeaders('PREFERRED', partitions.map((p) => ({topic: p.topic, partition: p.partition})))
+  }
+
+  /** IncrementalAlterConfigs (SET/DELETE/APPEND/SUBTRACT of single entries); never the legacy, replace-all AlterConfigs. */
+  async alterConfigsIncrementally(changes: ConfigResourceChange[]): Promise<void> {
+    if (changes.length === 0) return
+    await this.protocol.incrementalAlterConfigs(changes)
+  }
+
+  /** Values of the given keys set dynamically on each broker itself (not defaults, not static), by broker id. */
+  async dynamicBrokerConfigs(brokerIds: readonly number[], keys: string[]): Promise<Map<number, Record<string, string>>> {
+    const out = new Map<number, Record<string, string>>()
+    if (brokerIds.length === 0) return out
+    return this.guard('Kafka describe broker configs', async () => {
+      const res = await this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: brokerIds.map((id) => ({type: ConfigResourceTypes.BROKER, name: String(id), configNames: keys})),
+      })
+      for (const r of res.resources) {
+        const values: Record<string, string> = {}
+        for (const e of r.configEntries) {
+          if ((e as {configSource?: number}).configSource === DYNAMIC_BROKER_CONFIG_SOURCE && e.configValue !== null) values[e.configName] = e.configValue
+        }
+        out.set(Number(r.resourceName), values)
+      }
+      return out
+    })
+  }
+
+  /** Values of the given keys set on each topic itself (not broker defaults), by topic. */
+  async dynamicTopicConfigs(topics: readonly string[], keys: string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>()
+    if (topics.length === 0) return out
+    return this.guard('Kafka describe topic configs', async () => {
+      const res = await this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((t) => ({type: ConfigResourceTypes.TOPIC, name: t, configNames: keys})),
+      })
+      for (const r of res.resources) {
+        const values: Record<string, string> = {}
+        for (const e of r.configEntries) {
+          if ((e as {configSource?: number}).configSource === TOPIC_CONFIG_SOURCE && e.configValue !== null) values[e.configName] = e.configValue
+        }
         out.set(r.resourceName, values)
       }
       return out

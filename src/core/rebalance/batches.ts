@@ -29,6 +29,17 @@ export interface BatchSelection {
   readonly start: PartitionMove[]
   /** Pending moves skipped for health reasons (moves skipped only for capacity are not listed). */
   readonly heldBack: HeldBack[]
+  /**
+   * One line per started move of a partition with no min-ISR slack (replication factor at or
+   * under min.insync.replicas): such partitions can never have spare in-sync replicas, so they
+   * are moved one at a time rather than held back forever.
+   */
+  readonly warnings: string[]
+}
+
+/** True when the partition's RF leaves no room above min.insync.replicas, so waiting never helps. */
+function noSlack(h: PartitionHealth, rf: number): boolean {
+  return rf <= h.minIsr
 }
 
 function positiveInt(value: unknown, what: string): number {
@@ -40,10 +51,16 @@ function positiveInt(value: unknown, what: string): number {
 
 /**
  * Sliding-window batching: picks the pending moves that may start now without any broker taking
- * part in more than `perBroker` moves or the cluster running more than `cluster`. Partitions that
- * are under-replicated (ISR smaller than the replica list) or at/under min.insync.replicas are held
- * back, since one more failure during the copy would make them unavailable; partitions without
- * health data are held back too. Leader-only reorders involve no broker and use only a cluster slot.
+ * part in more than `perBroker` moves or the cluster running more than `cluster`.
+ *
+ * Health rules (Cruise Control's PostponeUrp / min-ISR strategies):
+ * - under-replicated partitions (ISR smaller than the replica list) are held back;
+ * - partitions whose ISR size is at or under min.insync.replicas are held back when their RF is
+ *   above min.insync.replicas (they will regain slack once the ISR recovers);
+ * - partitions whose RF is at or under min.insync.replicas can never have slack: they are moved
+ *   anyway, but only one of them at a time in the cluster, each with a warning;
+ * - partitions without health data are held back.
+ * Leader-only reorders involve no broker and use only a cluster slot.
  */
 export function selectNextBatch(
   pending: readonly PartitionMove[],
@@ -56,13 +73,18 @@ export function selectNextBatch(
   const healthByKey = new Map(health.map((h) => [partitionKey(h.topic, h.partition), h]))
   const busy = new Map<number, number>()
   const running = new Set<string>()
+  let noSlackRunning = 0
   for (const move of inFlight) {
-    running.add(partitionKey(move.topic, move.partition))
+    const key = partitionKey(move.topic, move.partition)
+    running.add(key)
     for (const b of brokersInvolved(move)) busy.set(b, (busy.get(b) ?? 0) + 1)
+    const h = healthByKey.get(key)
+    if (h !== undefined && noSlack(h, move.from.length)) noSlackRunning++
   }
   let slots = cluster - running.size
   const start: PartitionMove[] = []
   const heldBack: HeldBack[] = []
+  const warnings: string[] = []
   for (const move of [...pending].sort(compareTopicPartition)) {
     if (slots <= 0) break
     const key = partitionKey(move.topic, move.partition)
@@ -73,20 +95,30 @@ export function selectNextBatch(
       heldBack.push({...base, reason: `no ISR data for ${partitionLabel(move)}; refresh the cluster state`})
       continue
     }
-    if (h.isr.length < move.from.length) {
-      heldBack.push({...base, reason: `under-replicated: ISR ${h.isr.length} of ${move.from.length} replicas`})
+    const rf = move.from.length
+    if (h.isr.length < rf) {
+      heldBack.push({...base, reason: `under-replicated: ISR ${h.isr.length} of ${rf} replicas`})
       continue
     }
-    if (h.isr.length <= h.minIsr) {
+    const slackless = noSlack(h, rf)
+    if (!slackless && h.isr.length <= h.minIsr) {
       heldBack.push({...base, reason: `ISR ${h.isr.length} is at or under min.insync.replicas ${h.minIsr}`})
       continue
     }
+    // Capacity before the one-at-a-time rule, so a partition waiting for a slot is not reported as held back.
     const involved = brokersInvolved(move)
     if (involved.some((b) => (busy.get(b) ?? 0) >= perBroker)) continue
+    if (slackless) {
+      if (noSlackRunning > 0) continue
+      noSlackRunning++
+      warnings.push(
+        `${partitionLabel(move)} has replication factor ${rf} and min.insync.replicas ${h.minIsr}, so it never has a spare in-sync replica; moving it alone`,
+      )
+    }
     for (const b of involved) busy.set(b, (busy.get(b) ?? 0) + 1)
     running.add(key)
     slots--
     start.push(move)
   }
-  return {start, heldBack}
+  return {start, heldBack, warnings}
 }

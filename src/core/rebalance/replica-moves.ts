@@ -196,6 +196,94 @@ function destinationsByGroup(
   return out
 }
 
+/**
+ * Bucket queue of destinations by replica count, one per failure domain: the lightest and
+ * runner-up destination of each domain come from the lowest non-empty buckets instead of a scan
+ * of every broker, so a move costs O(domains + brokers sharing a count) rather than O(brokers).
+ * Ties break on the lower index, exactly like `lighter` does for counts, so plans are unchanged.
+ */
+class CountBuckets {
+  /** buckets[g]: count -> broker indices with that count, ascending. */
+  private readonly buckets: Map<number, number[]>[]
+  private readonly minCount: Float64Array
+  private readonly isDest: Uint8Array
+
+  constructor(
+    private readonly m: PlacementModel,
+    dests: readonly number[],
+  ) {
+    this.buckets = Array.from({length: m.groupCount}, () => new Map<number, number[]>())
+    this.minCount = new Float64Array(m.groupCount).fill(Number.POSITIVE_INFINITY)
+    this.isDest = new Uint8Array(m.brokerCount)
+    for (const d of [...dests].sort((a, b) => a - b)) {
+      this.isDest[d] = 1
+      this.insert(d, m.count[d])
+    }
+  }
+
+  private insert(d: number, c: number): void {
+    const g = this.m.groupOf[d]
+    let list = this.buckets[g].get(c)
+    if (list === undefined) this.buckets[g].set(c, (list = []))
+    let at = list.length
+    while (at > 0 && list[at - 1] > d) at--
+    list.splice(at, 0, d)
+    if (c < this.minCount[g]) this.minCount[g] = c
+  }
+
+  private remove(d: number, c: number): void {
+    const g = this.m.groupOf[d]
+    const list = this.buckets[g].get(c) as number[]
+    list.splice(list.indexOf(d), 1)
+    if (list.length === 0) {
+      this.buckets[g].delete(c)
+      if (c === this.minCount[g]) {
+        let next = Number.POSITIVE_INFINITY
+        for (const k of this.buckets[g].keys()) if (k < next) next = k
+        this.minCount[g] = next
+      }
+    }
+  }
+
+  /** Call after m.move(p, from, to): counts already changed by one each. */
+  moved(from: number, to: number): void {
+    if (this.isDest[from]) {
+      this.remove(from, this.m.count[from] + 1)
+      this.insert(from, this.m.count[from])
+    }
+    if (this.isDest[to]) {
+      this.remove(to, this.m.count[to] - 1)
+      this.insert(to, this.m.count[to])
+    }
+  }
+
+  /** Same contract as destinationsByGroup with load = count and no accept filter. */
+  lightestPerGroup(from: number, maxLoad: number, best: Int32Array, second: Int32Array): number[] {
+    best.fill(-1)
+    second.fill(-1)
+    const out: number[] = []
+    for (let g = 0; g < this.buckets.length; g++) {
+      const map = this.buckets[g]
+      if (map.size === 0) continue
+      let found = 0
+      for (let c = this.minCount[g]; c <= maxLoad && found < 2 && Number.isFinite(c); c++) {
+        const list = map.get(c)
+        if (list === undefined) continue
+        for (let i = 0; i < list.length && found < 2; i++) {
+          const d = list[i]
+          if (d === from) continue
+          if (found === 0) best[g] = d
+          else second[g] = d
+          found++
+        }
+      }
+      if (best[g] >= 0) out.push(best[g])
+    }
+    if (out.length > 1) out.sort((a, b) => this.m.count[a] - this.m.count[b] || a - b)
+    return out
+  }
+}
+
 /** True when no partition on `from` can possibly go to group of `to` (saves a full scan). */
 function crossRackHopeless(m: PlacementModel, from: number, to: number): boolean {
   return m.rackAware && m.violations === 0 && m.group(from) !== m.group(to) && m.lacking(from, m.group(to)) === 0
@@ -209,10 +297,15 @@ function crossRackHopeless(m: PlacementModel, from: number, to: number): boolean
 export function balanceCounts(m: PlacementModel, scope: GreedyScope): boolean {
   const best = new Int32Array(m.groupCount)
   const second = new Int32Array(m.groupCount)
+  // Plain balancing (every pair wanted) uses the bucket queue; the add/remove filters keep the scan.
+  const buckets = scope.wants === alwaysWanted ? new CountBuckets(m, scope.dests) : null
   const tryFrom = (b: number, stillFirst: () => boolean): boolean => {
     const wants = scope.wants === alwaysWanted ? null : (d: number): boolean => scope.wants(b, d)
     const accept = (d: number): boolean => m.count[d] <= m.count[b] - 2 && (wants === null || wants(d))
-    const order = destinationsByGroup(m, scope, m.count, b, m.count[b] - 2, wants, best, second)
+    const order =
+      buckets !== null
+        ? buckets.lightestPerGroup(b, m.count[b] - 2, best, second)
+        : destinationsByGroup(m, scope, m.count, b, m.count[b] - 2, wants, best, second)
     for (let k = 0; k < order.length; k++) {
       const d = order[k]
       if (crossRackHopeless(m, b, d)) continue
@@ -225,6 +318,7 @@ export function balanceCounts(m: PlacementModel, scope: GreedyScope): boolean {
       const rival = inGroup < 0 ? next : next < 0 || lighter(m, m.count, inGroup, next) ? inGroup : next
       do {
         m.move(p, b, d)
+        buckets?.moved(b, d)
       } while (
         stillFirst() &&
         accept(d) &&

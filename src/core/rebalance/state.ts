@@ -55,7 +55,7 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
 
-const FIX = 'fix the cluster state file, or re-read it with `fleetops kafka state`'
+const FIX = 'fix the cluster state file, or re-read it with `fleetops kafka describe --json`'
 
 function fail(what: string, fix = FIX): never {
   throw badInput(`cluster state: ${what}; ${fix}`)
@@ -86,16 +86,22 @@ function field(obj: Record<string, unknown>, name: string): unknown {
   return Object.hasOwn(obj, name) ? obj[name] : undefined
 }
 
-function kafkaId(value: unknown, where: string): number {
+/** Where a value sits, for error messages; a function so valid input never pays for building it. */
+type Where = string | (() => string)
+const at = (where: Where): string => (typeof where === 'string' ? where : where())
+
+function kafkaId(value: unknown, where: Where): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_KAFKA_ID) {
-    fail(`${where} must be an integer from 0 to ${MAX_KAFKA_ID}, got ${describeJson(value)}`)
+    fail(`${at(where)} must be an integer from 0 to ${MAX_KAFKA_ID}, got ${describeJson(value)}`)
   }
   return value
 }
 
-function idList(value: unknown, where: string): number[] {
-  if (!Array.isArray(value)) fail(`${where} must be an array of broker ids, got ${describeJson(value)}`)
-  return value.map((v, i) => kafkaId(v, `${where}[${i}]`))
+function idList(value: unknown, where: Where): number[] {
+  if (!Array.isArray(value)) fail(`${at(where)} must be an array of broker ids, got ${describeJson(value)}`)
+  const out = new Array<number>(value.length)
+  for (let i = 0; i < value.length; i++) out[i] = kafkaId(value[i], () => `${at(where)}[${i}]`)
+  return out
 }
 
 function parseBroker(raw: unknown, i: number): BrokerState {
@@ -148,18 +154,18 @@ function parsePartition(raw: unknown, i: number, brokerIds: ReadonlySet<number>)
     fail(`${where}.topic ${describeJson(topicRaw)} is not a valid Kafka topic name (letters, digits, '.', '_', '-'; 1-249 chars)`)
   }
   const partition = kafkaId(field(raw, 'partition'), `${where}.partition`)
-  const label = `${where} (${printable(topic, 60)}-${partition})`
+  const label = (): string => `${where} (${printable(topic, 60)}-${partition})`
   const replicasRaw = field(raw, 'replicas')
   if (!Array.isArray(replicasRaw) || replicasRaw.length === 0) {
-    fail(`${label}.replicas must be a non-empty array of broker ids, got ${describeJson(replicasRaw)}`)
+    fail(`${label()}.replicas must be a non-empty array of broker ids, got ${describeJson(replicasRaw)}`)
   }
-  const replicas = idList(replicasRaw, `${label}.replicas`)
+  const replicas = idList(replicasRaw, () => `${label()}.replicas`)
   const seen = new Set<number>()
   for (const b of replicas) {
-    if (seen.has(b)) fail(`${label}.replicas lists broker ${b} twice`, 'each broker may hold at most one replica of a partition')
+    if (seen.has(b)) fail(`${label()}.replicas lists broker ${b} twice`, 'each broker may hold at most one replica of a partition')
     seen.add(b)
     if (!brokerIds.has(b)) {
-      fail(`${label}.replicas lists broker ${b}, which is not in "brokers"`, `add broker ${b} to "brokers" or correct the replica list`)
+      fail(`${label()}.replicas lists broker ${b}, which is not in "brokers"`, `add broker ${b} to "brokers" or correct the replica list`)
     }
   }
   const partitionState: {
@@ -176,17 +182,17 @@ function parsePartition(raw: unknown, i: number, brokerIds: ReadonlySet<number>)
   const size = field(raw, 'size')
   if (size !== undefined && size !== null) {
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-      fail(`${label}.size must be a whole number of bytes (0 or more), got ${describeJson(size)}`)
+      fail(`${label()}.size must be a whole number of bytes (0 or more), got ${describeJson(size)}`)
     }
     partitionState.size = size
   }
   const leader = field(raw, 'leader')
   if (leader !== undefined && leader !== null) {
-    partitionState.leader = leader === -1 ? -1 : kafkaId(leader, `${label}.leader`)
+    partitionState.leader = leader === -1 ? -1 : kafkaId(leader, () => `${label()}.leader`)
   }
   for (const name of ['isr', 'offline', 'adding', 'removing'] as const) {
     const value = field(raw, name)
-    if (value !== undefined && value !== null) partitionState[name] = idList(value, `${label}.${name}`)
+    if (value !== undefined && value !== null) partitionState[name] = idList(value, () => `${label()}.${name}`)
   }
   return partitionState
 }

@@ -1,0 +1,167 @@
+// Rebalance plans: our moves against Kafka's own `kafka-reassign-partitions --generate` on the same
+// cluster in the same run, our moves against the lower bound, and planning time / peak RSS for a
+// synthetic 100,000-partition, RF 3, 100-broker state file.
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {cpus, loadavg, tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+export const id = 'rebalance'
+export const title = 'Kafka rebalance plans against kafka-reassign-partitions --generate; planning speed at 100k partitions'
+export const needs = ['kafka']
+
+const TOPICS = 6
+const PARTITIONS = 10
+const PREFIX = 'bench-reb-'
+
+export async function run(ctx) {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetops-bench-rebalance-'))
+  try {
+    return [...(await againstGenerate(ctx, dir)), ...(await planningSpeed(ctx, dir))]
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+/** Replicas added to brokers that did not hold them: the moves a reassignment costs. */
+function movesBetween(before, after) {
+  const old = new Map(before.map((p) => [`${p.topic}/${p.partition}`, p.replicas]))
+  let moves = 0
+  for (const p of after) {
+    const was = old.get(`${p.topic}/${p.partition}`) ?? []
+    moves += p.replicas.filter((b) => !was.includes(b)).length
+  }
+  return moves
+}
+
+async function againstGenerate(ctx, dir) {
+  const require = createRequire(join(ctx.root, 'package.json'))
+  const {Kafka, logLevel} = require('kafkajs')
+  const brokers = ctx.env.FLEETOPS_BROKERS.split(',')
+  const admin = new Kafka({clientId: 'fleetops-bench', brokers, logLevel: logLevel.NOTHING}).admin()
+  await admin.connect()
+  const topics = Array.from({length: TOPICS}, (_, t) => `${PREFIX}${Date.now().toString(36)}-${t}`)
+  try {
+    const ids = (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b).slice(0, 3)
+    const [a, b, c] = ids
+    // RF 2, nearly balanced but with the third broker light: pairs {a,b} 26x, {a,c} 17x, {b,c} 17x give
+    // replica counts 43/43/34 of 120, so the minimum is 6 moves. A layout like this is what clusters look like
+    // after a broker was added or replaced a while ago.
+    const pairs = [...Array(26).fill([a, b]), ...Array(17).fill([a, c]), ...Array(17).fill([b, c])]
+    const order = (pair, i) => (i % 2 === 0 ? pair : [pair[1], pair[0]])
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic, t) => ({
+        topic,
+        replicaAssignment: Array.from({length: PARTITIONS}, (_, p) => ({partition: p, replicas: order(pairs[(p * TOPICS + t) % pairs.length], p + t)})),
+      })),
+    })
+    const meta = await admin.fetchTopicMetadata({topics})
+    const current = meta.topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partitionId, replicas: p.replicas})))
+
+    const regex = `^(${topics.map((t) => t.replace(/[.-]/g, (ch) => `\\${ch}`)).join('|')})$`
+    const ours = await ctx.cli(['kafka', 'rebalance', 'plan', '--topics', regex, '--json'], {env: ctx.env})
+    if (ours.code !== 0) throw new Error(`fleetops plan failed: ${ours.stderr}`)
+    const plan = JSON.parse(ours.stdout)
+    const ourMoves = movesBetween(current, plan.reassignment.partitions)
+
+    const topicsFile = join(dir, 'topics.json')
+    writeFileSync(topicsFile, JSON.stringify({version: 1, topics: topics.map((topic) => ({topic}))}))
+    const theirs = []
+    const runs = ctx.quick ? 3 : ctx.runs
+    for (let i = 0; i < runs; i++) {
+      const r = await ctx.java(
+        'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+        ['--bootstrap-server', brokers.join(','), '--topics-to-move-json-file', topicsFile, '--broker-list', ids.join(','), '--generate'],
+        {lib: ctx.kafkaLib, timeoutMs: 180_000},
+      )
+      const text = r.stdout.split('Proposed partition reassignment configuration')[1]
+      if (r.code !== 0 || !text) throw new Error(`ReassignPartitionsCommand --generate failed: ${r.stderr || r.stdout}`)
+      const proposed = JSON.parse(text.trim().split('\n')[0])
+      theirs.push(movesBetween(current, proposed.partitions))
+    }
+    const sorted = [...theirs].sort((x, y) => x - y)
+    const anchor = {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], samples: theirs}
+    const ratio = ourMoves / anchor.median
+    const lb = plan.summary.lowerBound
+    return [
+      {
+        id: 'moves-vs-generate',
+        label: `replica moves vs kafka-reassign-partitions --generate (${TOPICS}×${PARTITIONS} partitions RF 2, 3 brokers)`,
+        unit: 'moves',
+        ours: ourMoves,
+        anchor,
+        ratio,
+        goal: '≤ 0.25',
+        met: ratio <= 0.25,
+        notes: `--generate is random (runs: ${theirs.join(', ')}); a move = a replica added to a broker that did not hold it`,
+      },
+      {
+        id: 'moves-vs-lower-bound',
+        label: 'replica moves vs the lower bound',
+        unit: 'moves',
+        ours: ourMoves,
+        anchor: lb,
+        ratio: lb === 0 ? (ourMoves === 0 ? 1 : null) : ourMoves / lb,
+        goal: '= 1.00',
+        met: ourMoves === lb,
+        notes: `lower bound max(Σ over ⌈R/n⌉, Σ under ⌊R/n⌋) = ${lb}; leader changes ${plan.summary.leaderChanges} (bound ${plan.summary.leaderLowerBound})`,
+      },
+    ]
+  } finally {
+    await admin.deleteTopics({topics}).catch(() => {})
+    await admin.disconnect()
+  }
+}
+
+async function planningSpeed(ctx, dir) {
+  const core = await import(pathToFileURL(join(ctx.root, 'dist', 'core', 'rebalance', 'index.js')).href)
+  // Skewed (30 % of replicas drawn from the hottest fifth of the brokers) and rack-aware (5 racks).
+  const state = core.syntheticClusterState({brokers: 100, partitions: 100_000, rf: 3, racks: 5, skew: 0.3, seed: 1})
+  const file = join(dir, 'synthetic-100k.json')
+  writeFileSync(file, JSON.stringify(state))
+  const args = ['kafka', 'rebalance', 'plan', '--state', file, '--json']
+  let moves = null
+  let lowerBound = null
+  const rss = []
+  const cpu = []
+  const time = await ctx.measure(async () => {
+    const r = await ctx.exec('/usr/bin/time', ['-f', 'RSS_KB=%M CPU_S=%U+%S', process.execPath, join(ctx.root, 'bin', 'run.js'), ...args])
+    if (r.code !== 0) throw new Error(`plan --state failed: ${r.stderr.slice(0, 500)}`)
+    const m = /RSS_KB=(\d+)/.exec(r.stderr)
+    if (m) rss.push(Number(m[1]) / 1024)
+    const t = /CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr)
+    if (t) cpu.push((Number(t[1]) + Number(t[2])) * 1000)
+    const summary = JSON.parse(r.stdout).summary
+    moves = summary.moves
+    lowerBound = summary.lowerBound
+    return r.ms
+  }, ctx.quick ? 3 : ctx.runs)
+  const sortedRss = [...rss].sort((a, b) => a - b)
+  const rssFigure = {median: sortedRss[Math.floor(sortedRss.length / 2)], min: sortedRss[0], max: sortedRss[sortedRss.length - 1], samples: rss}
+  return [
+    {
+      id: 'plan-time-100k',
+      label: 'plan --state: 100,000 partitions, RF 3, 100 brokers, 5 racks (wall time incl. start-up, parse, output)',
+      unit: 'ms',
+      ours: time,
+      anchor: 2000,
+      ratio: time.median / 2000,
+      goal: '< 2 s',
+      met: time.median < 2000,
+      notes: `anchor = the goal; ${moves} moves, lower bound ${lowerBound}; CPU (user+sys) median ${Math.round([...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)] ?? 0)} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+    },
+    {
+      id: 'plan-rss-100k',
+      label: 'plan --state: peak RSS at 100,000 partitions',
+      unit: 'MB',
+      ours: rssFigure,
+      anchor: 500,
+      ratio: rssFigure.median / 500,
+      goal: '< 500 MB',
+      met: rssFigure.median < 500,
+      notes: 'anchor = the goal; /usr/bin/time %M of the CLI process',
+    },
+  ]
+}

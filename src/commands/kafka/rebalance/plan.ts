@@ -1,0 +1,61 @@
+import {Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../../base-command.js'
+import {userRegex} from '../../../core/identifiers.js'
+import type {PlanResult} from '../../../core/rebalance/index.js'
+import {parseIdList} from '../../../core/units.js'
+import {renderPlan} from '../../../output/rebalance.js'
+import {planService} from '../../../services/rebalance/plan.js'
+
+export default class KafkaRebalancePlan extends ClusterCommand {
+  static override summary = 'Plan a minimal-move replica rebalance, broker addition or broker removal.'
+  static override description =
+    'Reads the live cluster, or a cluster state file (`fleetops kafka describe --json`) with --state, in which case no cluster is contacted. ' +
+    'The plan moves the fewest replicas that balance replica and leader counts (or bytes with --balance-by size), keeps one replica per rack where racks allow, and is deterministic. ' +
+    'The plan file (--output) holds Kafka\'s own reassignment JSON under "reassignment", the starting replicas under "original", and a summary.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --add-brokers 4 --output plan.json',
+    '<%= config.bin %> <%= command.id %> --remove-brokers 2 --topics "^orders\\." --output plan.json',
+    '<%= config.bin %> <%= command.id %> --state cluster.json --balance-by size --json',
+  ]
+
+  static override flags = {
+    state: Flags.string({description: 'Plan offline from this cluster state file (`fleetops kafka describe --json`); no cluster is contacted.'}),
+    'add-brokers': Flags.string({description: 'New brokers, e.g. 4,5: replicas move only onto them.'}),
+    'remove-brokers': Flags.string({description: 'Brokers to empty, e.g. 2: replicas move only off them.'}),
+    topics: Flags.string({description: 'Only topics whose name matches this regular expression.'}),
+    'exclude-topics': Flags.string({description: 'Never move topics whose name matches this regular expression.'}),
+    'balance-by': Flags.string({description: 'Balance replica counts or bytes.', options: ['count', 'size'], default: 'count'}),
+    'ignore-racks': Flags.boolean({description: 'Plan as if no broker had a rack (rack violations are still reported).', default: false}),
+    output: Flags.string({char: 'o', description: 'Write the plan file here (input of `rebalance execute`; its "reassignment" is valid for kafka-reassign-partitions).'}),
+  }
+
+  /**
+   * A plan for a large cluster is tens of MB of JSON: oclif's colouriser tokenises all of it (seconds,
+   * hundreds of MB), so plain JSON is written unless stdout is a terminal. The value is already redacted.
+   */
+  protected override logJson(json: unknown): void {
+    if (process.stdout.isTTY) super.logJson(json)
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
+  async run(): Promise<Pick<PlanResult, 'reassignment' | 'original' | 'summary'>> {
+    const {flags} = await this.parse(KafkaRebalancePlan)
+    const outcome = await planService({
+      stateFile: flags.state,
+      connection: flags.state === undefined ? () => this.kafkaConnection(flags) : undefined,
+      addBrokers: flags['add-brokers'] === undefined ? undefined : parseIdList(flags['add-brokers'], '--add-brokers'),
+      removeBrokers: flags['remove-brokers'] === undefined ? undefined : parseIdList(flags['remove-brokers'], '--remove-brokers'),
+      topics: flags.topics === undefined ? undefined : userRegex(flags.topics, '--topics'),
+      excludeTopics: flags['exclude-topics'] === undefined ? undefined : userRegex(flags['exclude-topics'], '--exclude-topics'),
+      balanceBy: flags['balance-by'] as 'count' | 'size',
+      ignoreRacks: flags['ignore-racks'],
+      output: flags.output,
+      verbose: this.verbose,
+    })
+    this.log(renderPlan(outcome.plan, {written: outcome.written, source: outcome.source}))
+    const {reassignment, original, summary} = outcome.plan
+    return {reassignment, original, summary}
+  }
+}

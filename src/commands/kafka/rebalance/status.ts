@@ -1,0 +1,22 @@
+import {Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../../base-command.js'
+import {renderStatus} from '../../../output/rebalance.js'
+import {rebalanceStatus, type StatusResult} from '../../../services/rebalance/control.js'
+
+export default class KafkaRebalanceStatus extends ClusterCommand {
+  static override summary = 'List the partition reassignments in flight, and a plan\'s progress.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --plan plan.json']
+
+  static override flags = {
+    plan: Flags.string({description: 'Plan file: mark its partitions and show its progress file.'}),
+    'state-file': Flags.string({description: 'Progress file (default: <plan>.progress.json).'}),
+  }
+
+  async run(): Promise<StatusResult> {
+    const {flags} = await this.parse(KafkaRebalanceStatus)
+    const result = await rebalanceStatus(() => this.kafkaConnection(flags), {planPath: flags.plan, stateFile: flags['state-file'], verbose: this.verbose})
+    this.log(renderStatus(result))
+    return result
+  }
+}

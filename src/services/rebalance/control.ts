@@ -1,0 +1,220 @@
+import type {KafkaConnection} from '../../core/connection.js'
+import {FleetopsError} from '../../core/errors.js'
+import {
+  partitionKey,
+  partitionLabel,
+  parseProgressFile,
+  reassignmentTarget,
+  type ProgressFile,
+} from '../../core/rebalance/index.js'
+import {printable} from '../../core/units.js'
+import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
+import {livePartition, readLiveView} from './live.js'
+import {readPlanFile} from './plan.js'
+import {Throttles} from './throttles.js'
+
+export interface InFlightRow {
+  topic: string
+  partition: number
+  replicas: number[]
+  adding: number[]
+  removing: number[]
+  /** True when the partition belongs to the plan given. */
+  inPlan: boolean
+}
+
+export interface StatusResult {
+  inFlight: InFlightRow[]
+  progress: {
+    stateFile: string
+    status: ProgressFile['status']
+    note: string | null
+    updatedAt: string
+    moves: {total: number; done: number; inFlight: number; pending: number}
+    throttles: ProgressFile['throttles']
+  } | null
+}
+
+export async function rebalanceStatus(
+  conn: () => KafkaConnection,
+  opts: {planPath?: string; stateFile?: string; verbose?: boolean},
+): Promise<StatusResult> {
+  const stateFile = opts.stateFile ?? (opts.planPath ? defaultProgressPath(opts.planPath) : undefined)
+  let progress: ProgressFile | null = null
+  if (stateFile !== undefined) {
+    if (fileExists(stateFile)) progress = parseProgressFile(readJsonFile(stateFile, '--state-file'))
+    else if (opts.stateFile !== undefined) throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)}: no such file`)
+  }
+  const planKeys = new Set<string>()
+  if (opts.planPath) for (const p of readPlanFile(opts.planPath).reassignment.partitions) planKeys.add(partitionKey(p.topic, p.partition))
+  if (progress) for (const m of progress.moves) planKeys.add(partitionKey(m.topic, m.partition))
+
+  const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
+  const admin = await KafkaClusterAdmin.open(conn(), {verbose: opts.verbose})
+  try {
+    const inFlight = (await admin.reassignmentsInFlight()).map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      replicas: r.replicas,
+      adding: r.addingReplicas,
+      removing: r.removingReplicas,
+      inPlan: planKeys.has(partitionKey(r.topic, r.partition)),
+    }))
+    return {
+      inFlight,
+      progress:
+        progress && stateFile
+          ? {
+              stateFile,
+              status: progress.status,
+              note: progress.note,
+              updatedAt: progress.updatedAt,
+              moves: {
+                total: progress.moves.length,
+                done: progress.moves.filter((m) => m.status === 'done').length,
+                inFlight: progress.moves.filter((m) => m.status === 'in-flight').length,
+                pending: progress.moves.filter((m) => m.status === 'pending').length,
+              },
+              throttles: progress.throttles,
+            }
+          : null,
+    }
+  } finally {
+    await admin.close()
+  }
+}
+
+export interface CancelResult {
+  plan: string
+  stateFile: string
+  executed: boolean
+  /** Partitions whose in-flight move is (or would be) reverted to the original replicas. */
+  reverted: {topic: string; partition: number; from: number[]; to: number[]}[]
+  /** Partitions of the plan that had already finished moving (Kafka cannot cancel those; plan again to move them back). */
+  alreadyMoved: number
+  /** In-flight reassignments of plan partitions towards another target: not ours, left alone. */
+  notOurs: {topic: string; partition: number}[]
+  /** Revert still running when cancel stopped waiting. */
+  stillReverting: {topic: string; partition: number}[]
+  throttlesCleared: {brokers: number[]; topics: string[]}
+  warnings: string[]
+}
+
+/**
+ * Cancels the plan's in-flight moves by sending the original replica lists as the new target
+ * (kafkajs cannot send the null "cancel" target; with the original replicas still in sync, Kafka
+ * completes this at once by dropping the replicas being added), then removes exactly the throttles
+ * the progress file says fleetops set.
+ */
+export async function cancelRebalance(
+  conn: () => KafkaConnection,
+  opts: {planPath: string; stateFile?: string; execute: boolean; waitMs: number; pollIntervalMs: number; verbose?: boolean},
+  hooks: {progress(text: string): void},
+): Promise<CancelResult> {
+  const plan = readPlanFile(opts.planPath)
+  const stateFile = opts.stateFile ?? defaultProgressPath(opts.planPath)
+  let progress: ProgressFile | null = null
+  if (fileExists(stateFile)) {
+    progress = parseProgressFile(readJsonFile(stateFile, '--state-file'))
+    if (progress.planDigest !== planDigest(plan.reassignment)) {
+      throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for`)
+    }
+    if (progress.status === 'running' && otherProcessAlive(progress.pid)) {
+      throw new FleetopsError('LOCKED', `fleetops (pid ${progress.pid}) is still executing this plan; stop it (Ctrl-C) before cancelling`)
+    }
+  } else if (opts.stateFile !== undefined) {
+    throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)}: no such file`)
+  }
+  const warnings: string[] = []
+  if (progress === null) warnings.push(`no progress file ${stateFile}: no throttles are known to be ours, so none are cleared`)
+
+  const original = new Map(plan.original.partitions.map((p) => [partitionKey(p.topic, p.partition), p.replicas]))
+  const target = new Map(plan.reassignment.partitions.map((p) => [partitionKey(p.topic, p.partition), p.replicas]))
+  const topics = [...new Set(plan.reassignment.partitions.map((p) => p.topic))].sort()
+
+  const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
+  const admin = await KafkaClusterAdmin.open(conn(), {verbose: opts.verbose})
+  try {
+    let view = await readLiveView(admin, topics)
+    const reverted: CancelResult['reverted'] = []
+    const notOurs: CancelResult['notOurs'] = []
+    let alreadyMoved = 0
+    for (const p of plan.reassignment.partitions) {
+      const key = partitionKey(p.topic, p.partition)
+      const live = livePartition(view, p.topic, p.partition)
+      if (!live) continue
+      if (live.reassignment) {
+        const t = reassignmentTarget(live)
+        const ours = t.length === target.get(key)!.length && t.every((b) => target.get(key)!.includes(b))
+        if (ours) reverted.push({topic: p.topic, partition: p.partition, from: [...live.replicas], to: [...original.get(key)!]})
+        else notOurs.push({topic: p.topic, partition: p.partition})
+      } else if (live.replicas.length === p.replicas.length && live.replicas.every((b, i) => b === p.replicas[i])) {
+        alreadyMoved++
+      }
+    }
+    if (alreadyMoved > 0) warnings.push(`${alreadyMoved} partitions had already finished moving; Kafka cannot cancel those (plan again to move them back)`)
+    if (notOurs.length > 0) warnings.push(`${notOurs.length} plan partitions are being reassigned to another target, not by this plan; left alone`)
+    const throttlesCleared = {
+      brokers: progress ? progress.throttles.brokers.map((b) => b.broker) : [],
+      topics: progress ? progress.throttles.topics.map((t) => t.topic) : [],
+    }
+    const result: CancelResult = {plan: opts.planPath, stateFile, executed: opts.execute, reverted, alreadyMoved, notOurs, stillReverting: [], throttlesCleared, warnings}
+    if (!opts.execute) return result
+
+    const dead = [...new Set(reverted.flatMap((r) => r.to))].filter((b) => !view.alive.has(b))
+    if (dead.length > 0) {
+      warnings.push(`original replicas on broker ${dead.join(',')} are down: those partitions finish reverting only when it is back (KAFKA-14424)`)
+    }
+    await admin.alterReassignments(reverted.map((r) => ({topic: r.topic, partition: r.partition, replicas: r.to})))
+    // Wait for the reverts to finish (they copy nothing, so this is quick when the original replicas are in sync).
+    const deadline = Date.now() + opts.waitMs
+    const revertKeys = new Set(reverted.map((r) => partitionKey(r.topic, r.partition)))
+    for (;;) {
+      view = await readLiveView(admin, topics)
+      const still = [...view.reassigning.keys()].filter((k) => revertKeys.has(k))
+      hooks.progress(`reverting: ${reverted.length - still.length}/${reverted.length} back on their original replicas`)
+      if (still.length === 0 || Date.now() > deadline) {
+        result.stillReverting = reverted.filter((r) => still.includes(partitionKey(r.topic, r.partition))).map((r) => ({topic: r.topic, partition: r.partition}))
+        break
+      }
+      await new Promise((r) => setTimeout(r, opts.pollIntervalMs))
+    }
+
+    if (progress) {
+      const save = (): void => {
+        progress!.updatedAt = new Date().toISOString()
+        writeJsonAtomic(stateFile, progress)
+      }
+      for (const m of progress.moves) {
+        const live = livePartition(view, m.topic, m.partition)
+        if (m.status === 'in-flight' && live && !live.reassignment) m.status = live.replicas.every((b, i) => b === m.to[i]) && live.replicas.length === m.to.length ? 'done' : 'pending'
+      }
+      const throttles = new Throttles(admin, progress, save)
+      if (result.stillReverting.length === 0) {
+        await throttles.releaseAll(view.alive)
+        if (progress.throttles.brokers.length > 0) {
+          warnings.push(`rate throttles stay on brokers ${progress.throttles.brokers.map((b) => b.broker).join(',')}, which are down; run cancel again once they are back`)
+        }
+      } else {
+        warnings.push('throttles kept because some partitions are still reverting; run cancel again to clear them')
+      }
+      progress.status = result.stillReverting.length === 0 ? 'cancelled' : 'stopped'
+      progress.pid = null
+      progress.note = 'cancelled'
+      save()
+      result.throttlesCleared = {
+        brokers: throttlesCleared.brokers.filter((b) => !progress!.throttles.brokers.some((r) => r.broker === b)),
+        topics: throttlesCleared.topics.filter((t) => !progress!.throttles.topics.some((r) => r.topic === t)),
+      }
+    }
+    if (result.stillReverting.length > 0) {
+      throw new FleetopsError(
+        'PARTIAL',
+        `${result.stillReverting.length} partitions are still reverting (${result.stillReverting.slice(0, 3).map((p) => printable(partitionLabel(p))).join(', ')}); their original replicas must be back in sync; run cancel --execute again later`,
+      )
+    }
+    return result
+  } finally {
+    await admin.close()
+  }
+}

@@ -1,0 +1,64 @@
+import {createHash} from 'node:crypto'
+import {existsSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
+
+import {badInput} from '../../core/errors.js'
+import type {ReassignmentJson} from '../../core/rebalance/index.js'
+import {printable} from '../../core/units.js'
+
+/** Reads and parses a JSON file; a missing file or bad JSON is a one-line BAD_INPUT error naming the flag. */
+export function readJsonFile(path: string, flag: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw badInput(`${flag} ${printable(path)}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw badInput(`${flag} ${printable(path)} is not valid JSON (${printable((error as Error).message, 100)}); check the file`)
+  }
+}
+
+/** Writes a file atomically: a temporary file next to it, then a rename, so readers never see half a file. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+  try {
+    writeFileSync(tmp, text)
+    renameSync(tmp, path)
+  } catch (error) {
+    rmSync(tmp, {force: true})
+    throw error
+  }
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** sha256 of the reassignment, in the canonical (sorted) form parsePlanFile returns. */
+export function planDigest(reassignment: ReassignmentJson): string {
+  return createHash('sha256').update(JSON.stringify(reassignment)).digest('hex')
+}
+
+/** Default progress file: next to the plan, `<plan>.progress.json`. */
+export function defaultProgressPath(planPath: string): string {
+  return `${planPath}.progress.json`
+}
+
+export function fileExists(path: string): boolean {
+  return existsSync(path)
+}
+
+/** True when a process with this id is running (and is not us). */
+export function otherProcessAlive(pid: number | null): boolean {
+  if (pid === null || pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

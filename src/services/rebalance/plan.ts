@@ -1,0 +1,88 @@
+import type {KafkaConnection} from '../../core/connection.js'
+import {badInput, isFleetopsError} from '../../core/errors.js'
+import {
+  buildPlanFile,
+  parseClusterState,
+  parsePlanFile,
+  planRebalance,
+  type BalanceBy,
+  type ClusterState,
+  type PlanFile,
+  type PlanResult,
+  type RebalanceMode,
+} from '../../core/rebalance/index.js'
+import {describeKafkaCluster} from '../kafka/describe.js'
+import {readJsonFile, writeFileAtomic} from './files.js'
+
+export interface PlanRequest {
+  /** Offline: a cluster state file (`fleetops kafka describe --json`); no cluster is contacted. */
+  stateFile?: string
+  /** Live: how to reach the cluster (only called when there is no state file). */
+  connection?: () => KafkaConnection
+  addBrokers?: number[]
+  removeBrokers?: number[]
+  topics?: RegExp
+  excludeTopics?: RegExp
+  balanceBy?: BalanceBy
+  ignoreRacks?: boolean
+  /** Write the plan file here. */
+  output?: string
+  verbose?: boolean
+}
+
+export interface PlanOutcome {
+  plan: PlanResult
+  source: 'state-file' | 'cluster'
+  written: string | null
+}
+
+/** The cluster state the planner reads: a state file, or the live cluster via `kafka describe`. */
+export async function loadClusterState(req: {stateFile?: string; connection?: () => KafkaConnection; verbose?: boolean}): Promise<ClusterState> {
+  if (req.stateFile !== undefined) return parseClusterState(readJsonFile(req.stateFile, '--state'))
+  if (!req.connection) throw badInput('no cluster to plan for; pass --state FILE, or --brokers to read the live cluster')
+  let conn: KafkaConnection
+  try {
+    conn = req.connection()
+  } catch (error) {
+    // Planning is the one Kafka command that can run without a cluster: say so.
+    if (isFleetopsError(error) && error.exit === 2 && /no Kafka brokers configured/.test(error.message)) {
+      throw badInput(`${error.message}; or plan offline from a state file with --state FILE`)
+    }
+    throw error
+  }
+  const description = await describeKafkaCluster(conn, {verbose: req.verbose})
+  return parseClusterState(description)
+}
+
+export async function planService(req: PlanRequest): Promise<PlanOutcome> {
+  if (req.addBrokers && req.removeBrokers) {
+    throw badInput('--add-brokers and --remove-brokers cannot be combined; add brokers first, then plan the removal')
+  }
+  const mode: RebalanceMode = req.addBrokers ? 'add' : req.removeBrokers ? 'remove' : 'balance'
+  const state = await loadClusterState(req)
+  const plan = planRebalance(state, {
+    mode,
+    addBrokers: req.addBrokers,
+    removeBrokers: req.removeBrokers,
+    topics: req.topics,
+    excludeTopics: req.excludeTopics,
+    balanceBy: req.balanceBy,
+    ignoreRacks: req.ignoreRacks,
+  })
+  let written: string | null = null
+  if (req.output !== undefined) {
+    // No timestamp: the same state and flags give a byte-identical file (reviewable in a pull request).
+    writeFileAtomic(req.output, renderPlanFile(buildPlanFile(plan)))
+    written = req.output
+  }
+  return {plan, source: req.stateFile !== undefined ? 'state-file' : 'cluster', written}
+}
+
+export function renderPlanFile(file: PlanFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`
+}
+
+/** Reads and validates a plan file (`--plan`). */
+export function readPlanFile(path: string): PlanFile {
+  return parsePlanFile(readJsonFile(path, '--plan'))
+}
