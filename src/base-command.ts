@@ -5,6 +5,7 @@ import type {CassandraConnection, ConnectionLayer, KafkaConnection} from './core
 import {resolveCassandraConnection, resolveKafkaConnection} from './core/connection.js'
 import {ExitCode, FleetopsError, isFleetopsError} from './core/errors.js'
 import {redact, redactValue} from './core/redact.js'
+import {colourEnabled} from './output/style.js'
 import {type ConnectionFlags, resolveConnectionLayer} from './services/connection-settings.js'
 
 /**
@@ -37,6 +38,15 @@ export abstract class BaseCommand extends Command {
 
   protected warnLine(message: string): void {
     if (!this.jsonEnabled()) process.stderr.write(`${redact(`Warning: ${message}`)}\n`)
+  }
+
+  /**
+   * JSON output is plain unless colour is on: oclif's colouriser tokenises the whole
+   * document, which for a large plan costs seconds and hundreds of MB.
+   */
+  override logJson(json: unknown): void {
+    if (colourEnabled()) super.logJson(json)
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
   protected override toSuccessJson(result: unknown): unknown {

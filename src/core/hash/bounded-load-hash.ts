@@ -11,18 +11,20 @@ export function boundedLoadPlacement(nodeIds: readonly number[], params: SchemeP
   const ring = buildVnodeRing(nodeIds, params)
   const maxId = Math.max(0, ...nodeIds)
   return {
-    // The ring (8 bytes per point) plus one 4-byte load counter per node.
-    memoryBytes: ring.points.length * 8 + nodeIds.length * 4,
+    // The ring (8 bytes per point and its 4-byte bucket index) plus one 4-byte load counter per node.
+    memoryBytes: ring.points.length * 8 + ring.index.length * 4 + nodeIds.length * 4,
     assign(keys) {
       const cap = Math.ceil((params.loadFactor * keys.length) / Math.max(1, nodeIds.length))
       const load = new Int32Array(maxId + 1)
       const out = new Int32Array(keys.length)
       const n = ring.points.length
+      const owners = ring.owners
       for (let i = 0; i < keys.length; i++) {
         let p = successor(ring, keys[i])
-        while (load[ring.owners[p]] >= cap) p = (p + 1) % n
-        out[i] = ring.owners[p]
-        load[out[i]]++
+        while (load[owners[p]] >= cap) if (++p === n) p = 0
+        const owner = owners[p]
+        out[i] = owner
+        load[owner]++
       }
       return out
     },

@@ -5,6 +5,18 @@ import type {Placement, SchemeParams} from './scheme.js'
 export interface VnodeRing {
   points: Uint32Array
   owners: Int32Array
+  /**
+   * Lookup index on the top bits of a hash: `index[b]` is the first point at or
+   * after b · 2^shift, and `index[2^bits]` is the point count, so a lookup only
+   * searches the few points of one bucket (about 4 per bucket by construction).
+   */
+  index: Int32Array
+  shift: number
+}
+
+/** Index bits for `n` points: about n/4 buckets, at least 2 so the shift stays below 32. */
+function indexBits(n: number): number {
+  return Math.min(24, Math.max(1, Math.ceil(Math.log2(Math.max(1, n))) - 2))
 }
 
 export function buildVnodeRing(nodeIds: readonly number[], params: Pick<SchemeParams, 'seed' | 'vnodes'>): VnodeRing {
@@ -12,30 +24,47 @@ export function buildVnodeRing(nodeIds: readonly number[], params: Pick<SchemePa
   for (const id of nodeIds) for (let v = 0; v < params.vnodes; v++) entries.push([hashPair(id, v, params.seed ^ 0x5f3759df), id])
   // Equal positions (rare at 32 bits) are ordered by node id so the result stays deterministic.
   entries.sort((a, b) => a[0] - b[0] || a[1] - b[1])
-  return {points: Uint32Array.from(entries, (e) => e[0]), owners: Int32Array.from(entries, (e) => e[1])}
+  const points = Uint32Array.from(entries, (e) => e[0])
+  const owners = Int32Array.from(entries, (e) => e[1])
+  const bits = indexBits(points.length)
+  const shift = 32 - bits
+  const buckets = 2 ** bits
+  const index = new Int32Array(buckets + 1)
+  let j = 0
+  for (let b = 0; b < buckets; b++) {
+    const from = b * 2 ** shift
+    while (j < points.length && points[j] < from) j++
+    index[b] = j
+  }
+  index[buckets] = points.length
+  return {points, owners, index, shift}
 }
 
-/** Index of the first point >= hash, wrapping to 0. */
+/** Index of the first point >= hash (an unsigned 32-bit value), wrapping to 0. */
 export function successor(ring: VnodeRing, hash: number): number {
-  let lo = 0
-  let hi = ring.points.length
+  const {points, index} = ring
+  const b = hash >>> ring.shift
+  // Only the hash's bucket can hold the answer; past its end the next bucket's first point is it.
+  let lo = index[b]
+  let hi = index[b + 1]
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (ring.points[mid] < hash) lo = mid + 1
+    if (points[mid] < hash) lo = mid + 1
     else hi = mid
   }
-  return lo === ring.points.length ? 0 : lo
+  return lo === points.length ? 0 : lo
 }
 
 /** Consistent hashing with virtual nodes: a key belongs to the next point clockwise. */
 export function vnodeRingPlacement(nodeIds: readonly number[], params: SchemeParams): Placement {
   const ring = buildVnodeRing(nodeIds, params)
   return {
-    // 4-byte position + 4-byte owner per point.
-    memoryBytes: ring.points.length * 8,
+    // 4-byte position + 4-byte owner per point, plus the 4-byte bucket index.
+    memoryBytes: ring.points.length * 8 + ring.index.length * 4,
     assign(keys) {
       const out = new Int32Array(keys.length)
-      for (let i = 0; i < keys.length; i++) out[i] = ring.owners[successor(ring, keys[i])]
+      const owners = ring.owners
+      for (let i = 0; i < keys.length; i++) out[i] = owners[successor(ring, keys[i])]
       return out
     },
   }

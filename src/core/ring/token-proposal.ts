@@ -91,11 +91,15 @@ export function proposeTokens(state: RingState, opts: ProposeOptions): TokenProp
   let nameCounter = 1
   let warnedFewRacks = false
 
+  // The DC's nodes, its racks (the planned racks count from the start, so a new DC is modelled with its
+  // final rack layout) and its racks that hold nodes, kept up to date as nodes are planned.
+  const dcNodes = nodes.filter((n) => n.dc === dc)
+  const racksInDc = new Set([...dcNodes.map((n) => n.rack), ...racks])
+  const occupied = new Map<string, number>()
+  for (const n of dcNodes) occupied.set(n.rack, (occupied.get(n.rack) ?? 0) + 1)
+
   for (let i = 0; i < count; i++) {
     const rack = racks[i % racks.length]
-    const dcNodes = nodes.filter((n) => n.dc === dc)
-    // The planned racks count from the start, so a new DC is modelled with its final rack layout.
-    const racksInDc = new Set([...dcNodes.map((n) => n.rack), ...racks])
     const {name, next} = freshName(names, nameCounter)
     nameCounter = next
     names.add(name)
@@ -105,14 +109,15 @@ export function proposeTokens(state: RingState, opts: ProposeOptions): TokenProp
     let tokens: bigint[]
     if (singleReplica) {
       const key = rf <= 1 ? '' : rack
-      const members = rf <= 1 ? dcNodes : dcNodes.filter((n) => n.rack === rack)
-      if (members.length === 0) {
+      const memberCount = rf <= 1 ? dcNodes.length : (occupied.get(rack) ?? 0)
+      if (memberCount === 0) {
         // Empty ring: evenly spaced, interleaved with the other empty rings' first nodes.
-        const slot = rf <= 1 ? 0 : new Set(dcNodes.map((n) => n.rack)).size
+        const slot = rf <= 1 ? 0 : occupied.size
         tokens = spacedTokens(perNode, slot, Math.max(rf, racks.length), taken)
       } else {
         let entry = singleRings.get(key)
         if (!entry) {
+          const members = rf <= 1 ? dcNodes : dcNodes.filter((n) => n.rack === rack)
           const ids = new Map<number, RingNode>()
           const units = new Map<number, bigint[]>()
           members.forEach((m, idx) => {
@@ -149,6 +154,8 @@ export function proposeTokens(state: RingState, opts: ProposeOptions): TokenProp
     }
     node.tokens = tokens
     nodes.push(node)
+    dcNodes.push(node)
+    occupied.set(rack, (occupied.get(rack) ?? 0) + 1)
     proposed.push(node)
   }
 

@@ -1,4 +1,4 @@
-import {rangeWidth, ringFraction, RING_SIZE, wrapToken} from './tokens.js'
+import {MAX_TOKEN, MIN_TOKEN, rangeWidth, RING_SIZE, ringFraction, wrapToken} from './tokens.js'
 
 /**
  * Token allocation for a ring where every range has exactly one replica in the
@@ -11,108 +11,123 @@ import {rangeWidth, ringFraction, RING_SIZE, wrapToken} from './tokens.js'
  * the token budget allows. Each donation is carved from the donor's largest
  * ranges in proportion to their size, so token sizes stay even for later
  * growth. Existing tokens never move.
+ *
+ * The ring is kept as explicit ranges per unit (each unit's splittable ranges
+ * sorted, widest first), updated in place when a token splits one, so planning
+ * a node costs one pass over the units plus work on the 2·tokens most loaded
+ * ones, not passes over every token of the ring. Decisions use doubles derived
+ * from exact bigint widths, with exact tie-breaks, so a plan never depends on
+ * how it was split into batches.
  */
 
-/** Never hand over more than this share of one range: the donor keeps a usable piece. */
-const MAX_TAKE = 0.9
+/**
+ * Never hand over more than this share of one range: the donor keeps a piece.
+ * Small rings (fewer than SMALL_RING units per token) keep a tenth, which
+ * balanced the 6-96-node rings best. In larger rings a donor is cut about once
+ * every units/tokens steps, when its largest range is often not much wider than
+ * the share it must give; a 0.9 cap then leaves it above the water level and
+ * pushes everyone else lower (max/mean 1.072 at 1,000 nodes, 16 tokens, RF 3,
+ * 3 racks, against 1.034 with 0.97, close to the 1 + 1/(2·tokens) a ring that
+ * grows by one unit per step can keep with `tokens` donors a step).
+ */
+const MAX_TAKE_SMALL = 0.9
+const MAX_TAKE_LARGE = 0.97
+const SMALL_RING = 2
+/** Bisection steps for the water level: 2^-40 of the largest share. */
+const LEVEL_STEPS = 40
 
-const total = (plan: readonly Donation[]) => plan.reduce((a, d) => a + d.amount, 0)
-
-interface Donation {
-  unit: number
-  amount: number
-  ranges: number
+/** The range (start, end] of the allocation ring, held by the unit owning `end`. */
+interface Range {
+  start: bigint
+  end: bigint
+  width: bigint
+  /** `width` as a fraction of the ring. */
+  f: number
 }
 
+interface Unit {
+  id: number
+  /** Exact width held, and the same as a fraction of the ring. */
+  share: bigint
+  fraction: number
+  ranges: Range[]
+  /** Ranges of width >= 2 largest first (ties by end token) and their fractions; undefined when stale. */
+  sorted?: Range[]
+  widths?: Float64Array
+}
+
+// Doubles decide unless they tie; exact widths, then positions, break ties, so the order never depends on history.
+const byWidthDesc = (a: Range, b: Range) =>
+  a.f !== b.f ? b.f - a.f : a.width > b.width ? -1 : a.width < b.width ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0
+
 export class SingleReplicaRing {
-  /** Sorted tokens of this allocation ring and the unit (node id) holding each. */
-  private readonly tokens: bigint[] = []
-  private readonly owners: number[] = []
-  /** Exact widths, so a plan does not depend on how it was split into batches. */
-  private readonly share = new Map<number, bigint>()
-  private readonly unitTokens = new Map<number, bigint[]>()
+  private readonly units = new Map<number, Unit>()
+  private tokenCount = 0
 
   constructor(units: ReadonlyMap<number, readonly bigint[]>) {
     const pairs: [bigint, number][] = []
-    for (const [unit, toks] of units) for (const t of toks) pairs.push([t, unit])
+    for (const [id, toks] of units) {
+      this.unitOf(id)
+      for (const t of toks) pairs.push([t, id])
+    }
     pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    for (const [t, u] of pairs) {
-      this.tokens.push(t)
-      this.owners.push(u)
-    }
-    for (const [u, toks] of units) {
-      this.share.set(u, 0n)
-      this.unitTokens.set(u, [...toks])
-    }
-    const n = this.tokens.length
+    const n = pairs.length
     for (let i = 0; i < n; i++) {
-      const w = rangeWidth(this.tokens[(i + n - 1) % n], this.tokens[i])
-      this.share.set(this.owners[i], this.share.get(this.owners[i])! + w)
+      const start = pairs[(i + n - 1) % n][0]
+      const [end, id] = pairs[i]
+      const width = rangeWidth(start, end)
+      const unit = this.unitOf(id)
+      unit.ranges.push({start, end, width, f: ringFraction(width)})
+      unit.share += width
     }
+    for (const unit of this.units.values()) unit.fraction = ringFraction(unit.share)
+    this.tokenCount = n
   }
 
   get isEmpty(): boolean {
-    return this.tokens.length === 0
+    return this.tokenCount === 0
   }
 
   /** Unit shares of this ring (fractions summing to 1). */
   shares(): Map<number, number> {
-    return new Map([...this.share].map(([u, w]) => [u, ringFraction(w)]))
+    return new Map([...this.units].map(([id, u]) => [id, u.fraction]))
   }
 
-  private position(token: bigint): number {
-    let lo = 0
-    let hi = this.tokens.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.tokens[mid] < token) lo = mid + 1
-      else hi = mid
+  private unitOf(id: number): Unit {
+    let unit = this.units.get(id)
+    if (!unit) this.units.set(id, (unit = {id, share: 0n, fraction: 0, ranges: []}))
+    return unit
+  }
+
+  /** A unit's splittable ranges, largest first, cached until the unit changes. */
+  private sortedRanges(unit: Unit): Range[] {
+    if (!unit.sorted) {
+      const sorted: Range[] = []
+      for (const r of unit.ranges) if (r.width >= 2n) sorted.push(r)
+      sorted.sort(byWidthDesc)
+      const widths = new Float64Array(sorted.length)
+      for (let i = 0; i < sorted.length; i++) widths[i] = sorted[i].f
+      unit.sorted = sorted
+      unit.widths = widths
     }
-    return lo
+    return unit.sorted
   }
 
-  /** Ranges (start, end] held by a unit, largest first. */
-  private rangesOf(unit: number): {start: bigint; end: bigint; width: bigint}[] {
-    const n = this.tokens.length
-    const out = (this.unitTokens.get(unit) ?? []).map((end) => {
-      const start = this.tokens[(this.position(end) + n - 1) % n]
-      return {start, end, width: rangeWidth(start, end)}
-    })
-    // Ties broken by position so the order never depends on insertion history.
-    return out.sort((a, b) => (a.width > b.width ? -1 : a.width < b.width ? 1 : a.end < b.end ? -1 : 1))
-  }
-
-  /**
-   * What each unit can give down to `level` when tokens go, one at a time, to
-   * whichever unit gains most from one more range (largest ranges first). The
-   * gains per unit only shrink, so this greedy is the best use of the budget.
-   */
-  private donationsAt(
-    level: number,
-    units: readonly [number, number][],
-    widths: ReadonlyMap<number, number[]>,
-    budget: number,
-  ): Donation[] {
-    const state = units
-      .filter(([, s]) => s > level)
-      .map(([u, s]) => ({unit: u, want: s - level, cap: 0, ranges: 0, w: widths.get(u)!}))
-    const gain = (x: (typeof state)[number]) =>
-      x.ranges < x.w.length ? Math.min(x.want, x.cap + x.w[x.ranges] * MAX_TAKE) - Math.min(x.want, x.cap) : 0
-    for (let t = 0; t < budget; t++) {
-      let best: (typeof state)[number] | undefined
-      let bestGain = 0
-      for (const x of state) {
-        const g = gain(x)
-        if (g > bestGain) {
-          best = x
-          bestGain = g
-        }
+  /** The `m` most loaded units, most loaded first (ties by id), in one pass. */
+  private mostLoaded(m: number): Unit[] {
+    const top: Unit[] = []
+    if (m <= 0) return top
+    const before = (a: Unit, b: Unit) => a.fraction > b.fraction || (a.fraction === b.fraction && a.id < b.id)
+    for (const u of this.units.values()) {
+      if (top.length === m && !before(u, top[m - 1])) continue
+      let i = top.length === m ? m - 1 : top.length
+      while (i > 0 && before(u, top[i - 1])) {
+        top[i] = top[i - 1]
+        i--
       }
-      if (!best) break
-      best.cap += best.w[best.ranges] * MAX_TAKE
-      best.ranges++
+      top[i] = u
     }
-    return state.filter((x) => x.ranges > 0).map((x) => ({unit: x.unit, amount: Math.min(x.want, x.cap), ranges: x.ranges}))
+    return top
   }
 
   /**
@@ -120,103 +135,219 @@ export class SingleReplicaRing {
    * them. `taken` holds every token of the cluster; chosen tokens are added to it.
    */
   allocate(unit: number, count: number, taken: Set<bigint>): bigint[] {
-    const units = [...this.shares().entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    const ideal = 1 / (units.length + 1)
-    const rangeCache = new Map<number, {start: bigint; end: bigint; width: bigint}[]>()
-    const ranges = (u: number) => {
-      let r = rangeCache.get(u)
-      if (!r) rangeCache.set(u, (r = this.rangesOf(u).filter((x) => x.width >= 2n)))
-      return r
+    const ideal = 1 / (this.units.size + 1)
+    const maxTake = this.units.size < SMALL_RING * count ? MAX_TAKE_SMALL : MAX_TAKE_LARGE
+    // A budget of `count` tokens reaches at most `count` donors; the best lie among the most loaded.
+    const candidates = this.mostLoaded(Math.min(this.units.size, 2 * count))
+    const m = candidates.length
+    const shares = new Float64Array(m)
+    const widths: Float64Array[] = []
+    for (let c = 0; c < m; c++) {
+      shares[c] = candidates[c].fraction
+      this.sortedRanges(candidates[c])
+      widths.push(candidates[c].widths!)
+    }
+    const want = new Float64Array(m)
+    const cap = new Float64Array(m)
+    const used = new Int32Array(m)
+    // The token assignments found at the two ends of the level bracket.
+    const usedLow = new Int32Array(m)
+    const usedHigh = new Int32Array(m)
+
+    /**
+     * What each candidate can give down to `level` when tokens go, one at a
+     * time, to whichever unit gains most from one more range (largest ranges
+     * first). The gains per unit only shrink, so this greedy is the best use
+     * of the budget. Fills want/cap/used and returns the total.
+     */
+    const donationsAt = (level: number): number => {
+      for (let c = 0; c < m; c++) {
+        want[c] = shares[c] > level ? shares[c] - level : 0
+        cap[c] = 0
+        used[c] = 0
+      }
+      for (let t = 0; t < count; t++) {
+        let best = -1
+        let bestGain = 0
+        for (let c = 0; c < m; c++) {
+          const w = widths[c]
+          const r = used[c]
+          if (want[c] <= 0 || r >= w.length) continue
+          const before = cap[c] < want[c] ? cap[c] : want[c]
+          const grown = cap[c] + w[r] * maxTake
+          const g = (grown < want[c] ? grown : want[c]) - before
+          if (g > bestGain) {
+            best = c
+            bestGain = g
+          }
+        }
+        if (best < 0) break
+        cap[best] += widths[best][used[best]] * maxTake
+        used[best]++
+      }
+      return donated(level)
+    }
+    /** Total given down to `level` with the current assignment (used/cap) kept. */
+    const donated = (level: number): number => {
+      let sum = 0
+      for (let c = 0; c < m; c++) {
+        if (used[c] === 0) continue
+        want[c] = shares[c] > level ? shares[c] - level : 0
+        sum += cap[c] < want[c] ? cap[c] : want[c]
+      }
+      return sum
+    }
+    const same = (a: Int32Array, b: Int32Array) => {
+      for (let c = 0; c < m; c++) if (a[c] !== b[c]) return false
+      return true
     }
 
-    // Highest common level the donors can be brought down to with `count` tokens.
-    // A budget of `count` tokens reaches at most `count` donors; the best lie among the most loaded.
-    const candidates = units.slice(0, 2 * count)
-    const widths = new Map<number, number[]>()
-    for (const [u] of candidates) widths.set(u, ranges(u).map((r) => ringFraction(r.width)))
+    // Highest common level the donors can be brought down to with `count` tokens: bisection, re-running the
+    // greedy only until both ends of the bracket agree on which ranges to use; from then on the total is
+    // piecewise linear in the level and is evaluated with that assignment kept.
     let low = 0
-    let high = units.length > 0 ? units[0][1] : 0
-    let plan = this.donationsAt(low, candidates, widths, count)
-    if (total(plan) >= ideal) {
-      for (let iter = 0; iter < 40; iter++) {
+    let high = m > 0 ? shares[0] : 0
+    if (donationsAt(low) >= ideal) {
+      usedLow.set(used)
+      donationsAt(high)
+      usedHigh.set(used)
+      let locked = same(usedLow, usedHigh)
+      for (let iter = 0; iter < LEVEL_STEPS; iter++) {
         const mid = (low + high) / 2
-        if (total(this.donationsAt(mid, candidates, widths, count)) >= ideal) low = mid
+        const enough = (locked ? donated(mid) : donationsAt(mid)) >= ideal
+        if (enough) low = mid
         else high = mid
+        if (!locked) {
+          // Once locked, used/cap hold the assignment both ends share.
+          if (enough) usedLow.set(used)
+          else usedHigh.set(used)
+          locked = same(usedLow, usedHigh)
+        }
       }
-      plan = this.donationsAt(low, candidates, widths, count)
+      if (locked) donated(low)
+      else donationsAt(low)
+    }
+    const amount = new Float64Array(m)
+    let total = 0
+    let spare = count
+    for (let c = 0; c < m; c++) {
+      if (used[c] > 0) amount[c] = cap[c] < want[c] ? cap[c] : want[c]
+      total += amount[c]
+      spare -= used[c]
     }
     // Scale to exactly the ideal (or keep everything available when even level 0 falls short).
-    const scale = Math.min(1, ideal / Math.max(total(plan), Number.MIN_VALUE))
-    for (const d of plan) d.amount *= scale
+    const scale = Math.min(1, ideal / Math.max(total, Number.MIN_VALUE))
+    for (let c = 0; c < m; c++) amount[c] *= scale
 
     // Spread spare tokens over the largest per-token donations, keeping token sizes even.
-    let spare = count - plan.reduce((a, x) => a + x.ranges, 0)
     while (spare > 0) {
-      let best: Donation | undefined
-      for (const d of plan) {
-        if (d.ranges < ranges(d.unit).length && (!best || d.amount / d.ranges > best.amount / best.ranges)) best = d
+      let best = -1
+      for (let c = 0; c < m; c++) {
+        if (used[c] > 0 && used[c] < widths[c].length && (best < 0 || amount[c] / used[c] > amount[best] / used[best])) best = c
       }
-      if (!best) break
-      best.ranges++
+      if (best < 0) break
+      used[best]++
       spare--
     }
 
+    const newcomer = this.unitOf(unit)
     const chosen: bigint[] = []
-    for (const d of plan) {
-      const use = ranges(d.unit).slice(0, d.ranges)
-      const total = use.reduce((a, r) => a + ringFraction(r.width), 0)
-      for (const r of use) {
-        const fraction = (d.amount * ringFraction(r.width)) / total
-        let take = BigInt(Math.floor(fraction * Number(RING_SIZE)))
+    for (let c = 0; c < m; c++) {
+      if (used[c] === 0) continue
+      const donor = candidates[c]
+      const use = donor.sorted!.slice(0, used[c])
+      const w = donor.widths!
+      let sum = 0
+      for (let i = 0; i < use.length; i++) sum += w[i]
+      for (let i = 0; i < use.length; i++) {
+        const r = use[i]
+        let take = BigInt(Math.floor(((amount[c] * w[i]) / sum) * 2 ** 64))
         if (take < 1n) take = 1n
         if (take > r.width - 1n) take = r.width - 1n
         const token = freeToken(r.start + take, r.end, taken)
-        if (token !== undefined) chosen.push(token)
+        if (token === undefined) continue
+        this.split(r, donor, newcomer, token)
+        chosen.push(token)
+        taken.add(token)
       }
     }
-    for (const t of chosen) this.insert(t, unit)
     // Tokens left over split the newcomer's own ranges: they change nobody's share.
     while (chosen.length < count) {
-      const own = this.isEmpty ? [] : this.rangesOf(unit).filter((r) => r.width >= 2n)
-      const r = own[0]
+      const r = this.isEmpty ? undefined : this.sortedRanges(newcomer)[0]
       const token = r
         ? freeToken(r.start + r.width / 2n, r.end, taken)
         : freeToken(wrapToken(BigInt(chosen.length) * (RING_SIZE / BigInt(count))), undefined, taken)
       if (token === undefined) break
+      if (r) this.split(r, newcomer, newcomer, token)
+      else this.insertIntoEmpty(token, newcomer)
       chosen.push(token)
-      this.insert(token, unit)
+      taken.add(token)
     }
-    for (const t of chosen) taken.add(t)
     return chosen.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   }
 
-  /** Adds a token (held by `unit`) and moves the share it takes from the range's holder. */
-  insert(token: bigint, unit: number): void {
-    const n = this.tokens.length
-    if (!this.share.has(unit)) this.share.set(unit, 0n)
-    if (!this.unitTokens.has(unit)) this.unitTokens.set(unit, [])
-    this.unitTokens.get(unit)!.push(token)
-    if (n === 0) {
-      this.tokens.push(token)
-      this.owners.push(unit)
-      this.share.set(unit, RING_SIZE)
+  /** `token` (strictly inside `range`, held by `donor`) goes to `to`: it takes (start, token]. */
+  private split(range: Range, donor: Unit, to: Unit, token: bigint): void {
+    const width = rangeWidth(range.start, token)
+    to.ranges.push({start: range.start, end: token, width, f: ringFraction(width)})
+    range.start = token
+    range.width -= width
+    range.f = ringFraction(range.width)
+    donor.share -= width
+    to.share += width
+    donor.fraction = ringFraction(donor.share)
+    to.fraction = ringFraction(to.share)
+    to.sorted = undefined
+    if (donor !== to) this.shrunk(donor, range)
+    this.tokenCount++
+  }
+
+  /** Moves a range that got narrower down its unit's sorted list (or out of it), instead of re-sorting. */
+  private shrunk(unit: Unit, range: Range): void {
+    const sorted = unit.sorted
+    if (!sorted) return
+    let i = sorted.indexOf(range)
+    if (i < 0) {
+      unit.sorted = undefined
       return
     }
-    const pos = this.position(token)
-    const next = pos % n
-    const start = this.tokens[(pos + n - 1) % n]
-    const taken = rangeWidth(start, token)
-    const donor = this.owners[next]
-    this.share.set(donor, this.share.get(donor)! - taken)
-    this.share.set(unit, this.share.get(unit)! + taken)
-    this.tokens.splice(pos, 0, token)
-    this.owners.splice(pos, 0, unit)
+    if (range.width < 2n) {
+      sorted.splice(i, 1)
+    } else {
+      while (i + 1 < sorted.length && byWidthDesc(sorted[i + 1], range) < 0) {
+        sorted[i] = sorted[i + 1]
+        i++
+      }
+      sorted[i] = range
+    }
+    // A fresh array: a caller may still be reading the previous one.
+    const widths = new Float64Array(sorted.length)
+    for (let k = 0; k < sorted.length; k++) widths[k] = sorted[k].f
+    unit.widths = widths
+  }
+
+  /** The first token of an empty ring: its unit holds the whole ring. */
+  private insertIntoEmpty(token: bigint, to: Unit): void {
+    if (this.tokenCount === 0) {
+      to.ranges.push({start: token, end: token, width: RING_SIZE, f: 1})
+      to.share = RING_SIZE
+      to.fraction = 1
+      to.sorted = undefined
+      this.tokenCount = 1
+      return
+    }
+    // Not reached: callers split existing ranges once the ring has a token.
+    throw new Error('insertIntoEmpty on a non-empty ring')
   }
 }
 
 /** The first token at or after `token` (wrapping) not yet used, stopping before `end`. */
 export function freeToken(token: bigint, end: bigint | undefined, taken: ReadonlySet<bigint>): bigint | undefined {
-  let t = wrapToken(token)
+  // Callers stay within one turn of the ring: one subtraction wraps (wrapToken's modulo is the general case).
+  let t = token > MAX_TOKEN ? token - RING_SIZE : token
+  if (t === end) return undefined
+  if (t >= MIN_TOKEN && t <= MAX_TOKEN && !taken.has(t)) return t
+  t = wrapToken(t)
   for (let i = 0; i < 1000; i++) {
     if (!taken.has(t) && t !== end) return t
     if (t === end) return undefined

@@ -80,7 +80,8 @@ describe('simulate', () => {
     const ring = simulate({...base, scheme: 'ring', vnodes: 100})
     // CV ≈ 1/√100 = 0.1 per node share; max of 10 ≈ 1 + 1.5·0.1 — allow up to 1.35.
     expect(ring.peakToMean).toBeLessThan(1.35)
-    expect(ring.memoryBytes).toBe(10 * 100 * 8)
+    // 1,000 points × (4-byte position + 4-byte owner), plus the lookup index: 2^8 buckets + 1, 4 bytes each.
+    expect(ring.memoryBytes).toBe(10 * 100 * 8 + (2 ** 8 + 1) * 4)
     const maglev = simulate({...base, scheme: 'maglev'})
     expect(maglev.memoryBytes).toBe(65537 * 4)
     expect(maglev.peakToMean).toBeLessThan(1.1)

@@ -53,6 +53,26 @@ describe('proposeTokens quality (16 tokens, RF 3, 3 racks)', () => {
     expect([...first, ...rest].map((n) => n.tokens)).toEqual(all.map((n) => n.tokens))
   })
 
+  it('batch-equivalent in large rings too, where ranges are updated in place (RF 1 and racks == RF)', () => {
+    // 4 tokens per node: from 8 units on, a ring is past 2 units per token and donors keep only 3% of a range.
+    for (const opts of [
+      {dc: 'dc1', rack: 'r1', tokensPerNode: 4, rf: 1},
+      {dc: 'dc1', racks: RACKS, tokensPerNode: 4, rf: 3},
+    ]) {
+      const all = proposeTokens(randomStart, {...opts, count: 60}).nodes
+      const first = proposeTokens(randomStart, {...opts, count: 36}).nodes
+      const rest = proposeTokens({...randomStart, nodes: [...randomStart.nodes, ...first]}, {...opts, count: 24}).nodes
+      expect([...first, ...rest].map((n) => n.tokens)).toEqual(all.map((n) => n.tokens))
+    }
+  })
+
+  it('keeps 1,000 nodes (16 tokens, RF 3, 3 racks, from an empty DC) within effective max/mean 1.04', () => {
+    const plan = proposeTokens(EMPTY, {count: 1000, dc: 'dc1', racks: RACKS, tokensPerNode: 16, rf: 3, newDc: true})
+    const tokens = plan.nodes.flatMap((n) => n.tokens)
+    expect(new Set(tokens).size).toBe(16_000)
+    expect(maxOverMean(plan.nodes)).toBeLessThanOrEqual(1.04)
+  })
+
   it('is deterministic and proposes unique, in-range tokens for random starting rings', () => {
     fc.assert(
       fc.property(fc.bigInt({min: 1n, max: 2n ** 40n}), fc.integer({min: 1, max: 8}), (seed, count) => {

@@ -31,15 +31,6 @@ export default class KafkaRebalancePlan extends ClusterCommand {
     output: Flags.string({char: 'o', description: 'Write the plan file here (input of `rebalance execute`; its "reassignment" is valid for kafka-reassign-partitions).'}),
   }
 
-  /**
-   * A plan for a large cluster is tens of MB of JSON: oclif's colouriser tokenises all of it (seconds,
-   * hundreds of MB), so plain JSON is written unless stdout is a terminal. The value is already redacted.
-   */
-  protected override logJson(json: unknown): void {
-    if (process.stdout.isTTY) super.logJson(json)
-    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
-  }
-
   async run(): Promise<Pick<PlanResult, 'reassignment' | 'original' | 'summary'>> {
     const {flags} = await this.parse(KafkaRebalancePlan)
     const outcome = await planService({
