@@ -1,4 +1,7 @@
-import {Command, Errors, Flags, Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
 
 import {classifySdkError} from './adapters/classify-error.js'
 import type {CassandraConnection, ConnectionLayer, KafkaConnection} from './core/connection.js'

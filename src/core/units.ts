@@ -127,3 +127,12 @@ export function formatDuration(ms: number): string {
   if (h < 48) return `${h}h${m % 60}m`
   return `${Math.floor(h / 24)}d${h % 24}h`
 }
+
+/** 1234567 -> "1,234,567" without Intl, whose first use costs tens of ms of start-up. */
+export function formatCount(n: number): string {
+  const [int, frac] = String(n).split('.')
+  const sign = int.startsWith('-') ? '-' : ''
+  const digits = sign ? int.slice(1) : int
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${sign}${grouped}${frac ? `.${frac}` : ''}`
+}

@@ -1,5 +1,5 @@
 import type {SimulationResult} from '../core/hash/simulate.js'
-import {formatBytes} from '../core/units.js'
+import {formatBytes, formatCount} from '../core/units.js'
 import type {KafkaPartitionsResult} from '../services/hash/kafka-partitions.js'
 import type {SimulateReport} from '../services/hash/simulate.js'
 import {style} from './style.js'
@@ -11,7 +11,7 @@ export function renderSimulation(r: SimulateReport): string {
   const c = style()
   const lines = [
     c.bold(
-      `${r.keys.toLocaleString('en')} keys on ${r.nodes} nodes (vnodes ${r.vnodes} for ring/bounded), +${r.add} / −${r.remove} node(s), seed ${r.seed}`,
+      `${formatCount(r.keys)} keys on ${r.nodes} nodes (vnodes ${r.vnodes} for ring/bounded), +${r.add} / −${r.remove} node(s), seed ${r.seed}`,
     ),
     '',
   ]
@@ -46,7 +46,7 @@ export function renderKafkaPartitions(r: KafkaPartitionsResult): string {
     )
     if (s.skippedBatches > 0) lines.push(c.yellow(`Skipped ${s.skippedBatches} batch(es): ${s.skipReason}`))
   } else {
-    lines.push(`No --sample: ${r.keys.toLocaleString('en')} synthetic keys ("key-0" …) stand in for ${r.topic}'s keys.`)
+    lines.push(`No --sample: ${formatCount(r.keys)} synthetic keys ("key-0" …) stand in for ${r.topic}'s keys.`)
   }
   lines.push(
     '',

@@ -2,7 +2,7 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect, it} from 'vitest'
 
 import {FleetopsError} from '../../src/core/errors.js'
-import {formatBytes, parseByteRate, parseBytes, parseDuration, parseIdList, parseIntInRange, printable} from '../../src/core/units.js'
+import {formatBytes, formatCount, parseByteRate, parseBytes, parseDuration, parseIdList, parseIntInRange, printable} from '../../src/core/units.js'
 
 describe('parseDuration', () => {
   it('reads single and compound units', () => {
@@ -74,5 +74,17 @@ describe('printable', () => {
     // eslint-disable-next-line no-control-regex
     expect(out).not.toMatch(/[\u0000-\u001f\u007f\u202e]/)
     expect([...out].length).toBeLessThanOrEqual(81)
+  })
+})
+
+describe('formatCount', () => {
+  it('groups thousands', () => {
+    expect(formatCount(0)).toBe('0')
+    expect(formatCount(999)).toBe('999')
+    expect(formatCount(1000)).toBe('1,000')
+    expect(formatCount(-1234567.5)).toBe('-1,234,567.5')
+  })
+  test.prop([fc.integer({min: -1e12, max: 1e12})])('drops back to the number without commas', (n) => {
+    expect(Number(formatCount(n).replace(/,/g, ''))).toBe(n)
   })
 })

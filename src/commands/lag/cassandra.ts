@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../base-command.js'
 import {cqlIdentifier} from '../../core/identifiers.js'

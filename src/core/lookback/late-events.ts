@@ -31,6 +31,23 @@ export function isLate(eventDay: Pick<DayInterval, 'endMs'>, arrivalMs: number, 
   return arrivalMs >= cutOff
 }
 
+/**
+ * The two late-event numbers a run produces:
+ *
+ * - the sink column `late_events` counts events that arrived after their own day ended
+ *   (`isLate(day, arrival, null)`). It depends only on the events, so recomputing a day
+ *   gives the same value whatever ran before: reruns and overlapping runs converge and a
+ *   rerun with nothing new changes no row;
+ * - the report's stragglers are the events that are late against the previous run
+ *   (`isLate(day, arrival, boundary)`) and that the previous run did not read: with the
+ *   previous run's end offsets (Kafka) or start time (Cassandra WRITETIME) known, a record
+ *   it already read is not new. This makes the straggler report exact instead of
+ *   over-counting events that arrived between the boundary and the previous run's snapshot.
+ */
+export function isNewStraggler(eventDay: Pick<DayInterval, 'endMs'>, arrivalMs: number, previousRunBoundaryMs: number | null, seenByPreviousRun: boolean): boolean {
+  return !seenByPreviousRun && isLate(eventDay, arrivalMs, previousRunBoundaryMs)
+}
+
 export interface LateExample {
   ref: EventRef
   day: string
