@@ -44,6 +44,20 @@ export interface Checkpoint {
   writeTimestampMicros: number
   /** End of the previous successful run's as-of day (see isLate); null on the first run. */
   previousRunBoundaryMs: number | null
+  /**
+   * The previous successful run's exclusive end offsets (Kafka partition → offset), when
+   * known: a record below them was seen by that run, so it is not a new straggler even if
+   * it arrived after the boundary (this makes the late-event report exact). Absent or
+   * null: only the boundary decides.
+   */
+  previousEndOffsets?: Record<string, string> | null
+  /**
+   * When the previous successful run started (Cassandra sources): a row written before
+   * then (WRITETIME) was read by that run, so it is not a new straggler. Null: unknown.
+   */
+  previousRunStartedAtMs?: number | null
+  /** Days the source no longer fully covers (retention), decided at run start; resume keeps them. */
+  incompleteDays?: string[]
   /** Kafka partition → offset as a decimal string (int64). Empty for Cassandra. */
   startOffsets: Record<string, string>
   /** Exclusive end offsets snapshotted at run start. */
@@ -57,6 +71,9 @@ export interface NewCheckpointInput {
   window: LookbackWindow
   startedAtMs: number
   previousRunBoundaryMs: number | null
+  previousEndOffsets?: Record<string, string> | null
+  previousRunStartedAtMs?: number | null
+  incompleteDays?: readonly string[]
   startOffsets?: Record<string, string>
   endOffsets?: Record<string, string>
   unitIds: readonly string[]
@@ -83,6 +100,9 @@ export function newCheckpoint(input: NewCheckpointInput): Checkpoint {
     startedAtMs: input.startedAtMs,
     writeTimestampMicros: input.startedAtMs * 1000,
     previousRunBoundaryMs: input.previousRunBoundaryMs,
+    previousEndOffsets: input.previousEndOffsets ?? null,
+    previousRunStartedAtMs: input.previousRunStartedAtMs ?? null,
+    incompleteDays: [...(input.incompleteDays ?? [])],
     startOffsets: {...(input.startOffsets ?? {})},
     endOffsets: {...(input.endOffsets ?? {})},
     units,
@@ -224,7 +244,12 @@ function validateCheckpoint(value: unknown): asserts value is Checkpoint {
   if (!Array.isArray(c.days) || c.days.length === 0 || !c.days.every((d) => typeof d === 'string') || c.days[c.days.length - 1] !== c.asOf) throw corrupt('bad days')
   if (!Number.isSafeInteger(c.startedAtMs) || !Number.isSafeInteger(c.writeTimestampMicros)) throw corrupt('bad timestamps')
   if (c.previousRunBoundaryMs !== null && !Number.isSafeInteger(c.previousRunBoundaryMs)) throw corrupt('bad previous-run boundary')
-  for (const offsets of [c.startOffsets, c.endOffsets]) {
+  if (c.incompleteDays !== undefined && (!Array.isArray(c.incompleteDays) || !c.incompleteDays.every((d) => typeof d === 'string' && c.days!.includes(d)))) {
+    throw corrupt('bad incomplete days')
+  }
+  if (c.previousRunStartedAtMs !== undefined && c.previousRunStartedAtMs !== null && !Number.isSafeInteger(c.previousRunStartedAtMs)) throw corrupt('bad previous run start')
+  if (c.previousEndOffsets !== undefined && c.previousEndOffsets !== null && typeof c.previousEndOffsets !== 'object') throw corrupt('bad previous end offsets')
+  for (const offsets of [c.startOffsets, c.endOffsets, c.previousEndOffsets ?? {}]) {
     if (offsets === null || typeof offsets !== 'object') throw corrupt('bad offsets')
     for (const [partition, offset] of Object.entries(offsets)) {
       if (!/^\d{1,10}$/.test(partition) || typeof offset !== 'string' || !OFFSET.test(offset)) throw corrupt(`bad offset for partition ${printable(partition)}`)

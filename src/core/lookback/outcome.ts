@@ -9,18 +9,16 @@ export interface OutcomeInput {
   rejects: number
   failedUnits: number
   interrupted: boolean
-  /** --strict-retention: fail when a day is incomplete instead of warning. */
-  strictRetention?: boolean
 }
 
 /**
  * The run's exit code, most serious first:
  * - interrupted (signal; checkpoint saved)          → 130, resume with --resume;
  * - some units failed (checkpoint saved)            → 68 PARTIAL, resume with --resume;
- * - retention lost part of the window, strict mode  → 69 UNAVAILABLE: the data
- *   is gone, so resuming cannot help and cron must alert;
- * - retention lost part of the window, default      → 0 with status 'incomplete'
- *   (the days it could compute were written; the report names the others);
+ * - retention lost part of the window               → 68 PARTIAL with status
+ *   'incomplete': the days it could compute were written, the report names the
+ *   others, and cron sees a non-zero code. Never reported silently as complete
+ *   (resuming cannot bring deleted records back; the days stay incomplete);
  * - rejected records                                → 0 with 'ok_with_rejects'
  *   (bad records are data problems, counted and sampled, not run failures);
  * - otherwise                                       → 0 'ok'.
@@ -28,7 +26,7 @@ export interface OutcomeInput {
 export function lookbackOutcome(input: OutcomeInput): {exit: number; status: LookbackStatus} {
   if (input.interrupted) return {exit: ExitCode.INTERRUPTED, status: 'interrupted'}
   if (input.failedUnits > 0) return {exit: ExitCode.PARTIAL, status: 'partial'}
-  if (input.incompleteDays.length > 0) return {exit: input.strictRetention ? ExitCode.UNAVAILABLE : ExitCode.OK, status: 'incomplete'}
+  if (input.incompleteDays.length > 0) return {exit: ExitCode.PARTIAL, status: 'incomplete'}
   if (input.rejects > 0) return {exit: ExitCode.OK, status: 'ok_with_rejects'}
   return {exit: ExitCode.OK, status: 'ok'}
 }

@@ -175,3 +175,25 @@ describe('checkpoint resume property', () => {
     )
   })
 })
+
+describe('checkpoint: previous-run facts and incomplete days survive a round trip', () => {
+  it('keeps previousEndOffsets, previousRunStartedAtMs and incompleteDays', () => {
+    const window = computeWindow({windowDays: 3, asOf: '2026-11-20', timezone: 'UTC', now: Date.UTC(2026, 10, 22)})
+    const cp = newCheckpoint({
+      runId: 'r1',
+      job: 'j',
+      window,
+      startedAtMs: Date.UTC(2026, 10, 21, 1),
+      previousRunBoundaryMs: Date.UTC(2026, 10, 20),
+      previousEndOffsets: {'0': '10'},
+      previousRunStartedAtMs: Date.UTC(2026, 10, 20, 1),
+      incompleteDays: ['2026-11-18'],
+      unitIds: ['kafka/p=0'],
+    })
+    const back = parseCheckpoint(serializeCheckpoint(cp))
+    expect(back.previousEndOffsets).toEqual({'0': '10'})
+    expect(back.previousRunStartedAtMs).toBe(Date.UTC(2026, 10, 20, 1))
+    expect(back.incompleteDays).toEqual(['2026-11-18'])
+    expect(() => parseCheckpoint(serializeCheckpoint({...cp, incompleteDays: ['1999-01-01']}))).toThrow(/bad incomplete days/)
+  })
+})

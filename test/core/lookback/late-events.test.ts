@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {LateEventLog, isLate} from '../../../src/core/lookback/late-events.js'
+import {LateEventLog, isLate, isNewStraggler} from '../../../src/core/lookback/late-events.js'
 
 const day = {day: '2026-11-19', startMs: Date.UTC(2026, 10, 19), endMs: Date.UTC(2026, 10, 20)}
 const B = Date.UTC(2026, 10, 20) // previous run covered up to 11-19 (its as-of)
@@ -55,5 +55,19 @@ describe('LateEventLog', () => {
     expect(b.count()).toBe(6)
     expect(b.exampleList().map((e) => (e.ref.kind === 'kafka' ? e.ref.offset : 'cassandra'))).toEqual(['0', '1'])
     expect(() => LateEventLog.fromState({perDay: {x: 1}, examples: []})).toThrow(/malformed/)
+  })
+})
+
+describe('isNewStraggler', () => {
+  const day = {endMs: Date.UTC(2026, 10, 19)}
+  const B = Date.UTC(2026, 10, 21)
+  it('is late against the previous boundary and unseen by the previous run', () => {
+    expect(isNewStraggler(day, B + 1, B, false)).toBe(true)
+    expect(isNewStraggler(day, B - 1, B, false)).toBe(false)
+    // Seen by the previous run (offset below its end offsets): not new, whatever its arrival.
+    expect(isNewStraggler(day, B + 1, B, true)).toBe(false)
+    // First run: late means arrived after its own day.
+    expect(isNewStraggler(day, day.endMs, null, false)).toBe(true)
+    expect(isNewStraggler(day, day.endMs - 1, null, false)).toBe(false)
   })
 })

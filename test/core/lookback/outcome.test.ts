@@ -8,8 +8,10 @@ describe('lookbackOutcome', () => {
   it('picks the most serious condition', () => {
     expect(lookbackOutcome(base)).toEqual({exit: 0, status: 'ok'})
     expect(lookbackOutcome({...base, rejects: 3})).toEqual({exit: 0, status: 'ok_with_rejects'})
-    expect(lookbackOutcome({...base, rejects: 3, incompleteDays: ['2026-11-18']})).toEqual({exit: 0, status: 'incomplete'})
-    expect(lookbackOutcome({...base, incompleteDays: ['2026-11-18'], strictRetention: true})).toEqual({exit: ExitCode.UNAVAILABLE, status: 'incomplete'})
+    expect(lookbackOutcome({...base, rejects: 3, incompleteDays: ['2026-11-18']})).toEqual({exit: ExitCode.PARTIAL, status: 'incomplete'})
+    // Retention gaps are never a silent success: the documented partial code, 68.
+    expect(lookbackOutcome({...base, incompleteDays: ['2026-11-18']}).exit).toBe(68)
+    expect(lookbackOutcome({...base, incompleteDays: ['2026-11-18'], interrupted: true})).toEqual({exit: 130, status: 'interrupted'})
     expect(lookbackOutcome({...base, incompleteDays: ['2026-11-18'], failedUnits: 1})).toEqual({exit: 68, status: 'partial'})
     expect(lookbackOutcome({...base, failedUnits: 1, interrupted: true})).toEqual({exit: 130, status: 'interrupted'})
   })

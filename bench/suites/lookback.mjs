@@ -1,0 +1,119 @@
+// Look-back reprocessing: end-to-end throughput of `fleetops lookback run` over N Kafka events
+// against Kafka's own ConsumerPerformance reading the same topic in the same run, and the run's
+// peak RSS at N and 5N events (the key space is fixed, so memory must not grow with events).
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+export const id = 'lookback'
+export const title = 'Look-back run throughput vs ConsumerPerformance; peak RSS vs events'
+export const needs = ['kafka', 'cassandra']
+
+const DAY = 86_400_000
+
+export async function run(ctx) {
+  const {createTopic, deleteTopic, produceEvents} = await import(pathToFileURL(join(ctx.root, 'bench', 'lookback-produce.mjs')).href)
+  const cassandra = (await import('cassandra-driver')).default
+  if (!ctx.env.FLEETOPS_BROKERS || !ctx.env.FLEETOPS_CONTACT_POINTS) {
+    throw new Error('the bench sandbox has no Kafka or no Cassandra; stop it (sandbox down --name bench --purge) so the runner starts both')
+  }
+  const brokers = ctx.env.FLEETOPS_BROKERS.split(',')
+  const n = ctx.quick ? 100_000 : 1_000_000
+  const big = ctx.quick ? 500_000 : 5_000_000
+  const suffix = Date.now().toString(36)
+  const topic = `lookback-bench-${suffix}`
+  const ks = `lb_bench_${suffix}`
+  const dir = mkdtempSync(join(tmpdir(), 'fleetops-bench-lookback-'))
+  // A window that ended two days ago; events cover its 3 days.
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())
+  const asOfMs = today - 2 * DAY
+  const asOf = new Date(asOfMs).toISOString().slice(0, 10)
+  const firstDayMs = asOfMs - 2 * DAY
+
+  const client = new cassandra.Client({contactPoints: ctx.env.FLEETOPS_CONTACT_POINTS.split(','), localDataCenter: ctx.env.FLEETOPS_LOCAL_DC})
+  await client.connect()
+  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${ctx.env.FLEETOPS_LOCAL_DC}':3}`)
+  const jobPath = join(dir, 'bench.yaml')
+  writeFileSync(
+    jobPath,
+    [`name: bench`, 'source:', '  kafka:', `    topic: ${topic}`, '    eventTimeField: ts', 'window: 3d', 'groupBy: country', 'distinct: user', 'value: amount', 'sink:', `  keyspace: ${ks}`, '  table: daily', ''].join('\n'),
+  )
+  const rssFile = join(dir, 'rss')
+  const lookback = async () => {
+    rmSync(rssFile, {force: true})
+    const r = await ctx.cli(['lookback', 'run', '--job', jobPath, '--as-of', asOf, '--create-sink', '--json'], {
+      env: {...ctx.env, FLEETOPS_HOME: dir, FLEETOPS_BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--import ${pathToFileURL(join(ctx.root, 'bench', 'lookback-rss.mjs')).href}`},
+    })
+    if (r.code !== 0) throw new Error(`lookback run exited ${r.code}: ${r.stderr.slice(-500)}`)
+    const report = JSON.parse(r.stdout)
+    return {ms: r.ms, runMs: report.durationMs, events: report.events, rss: Number(readFileSync(rssFile, 'utf8'))}
+  }
+  const consumerPerf = async (messages) => {
+    const r = await ctx.java('org.apache.kafka.tools.ConsumerPerformance', ['--bootstrap-server', brokers.join(','), '--topic', topic, '--messages', String(messages), '--timeout', '120000'], {lib: ctx.kafkaLib})
+    if (r.code !== 0) throw new Error(`ConsumerPerformance exited ${r.code}: ${r.stderr.slice(-500)}`)
+    // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+    const line = r.stdout.trim().split('\n').filter((l) => /^\d{4}-/.test(l)).at(-1)
+    const cols = line.split(',').map((s) => s.trim())
+    return {nMsgSec: Number(cols[5]), fetchNMsgSec: Number(cols[9]), wallMs: r.ms}
+  }
+
+  const figures = []
+  try {
+    await createTopic(brokers, topic, 6)
+    ctx.log(`producing ${n} events`)
+    await produceEvents(brokers, topic, {count: n, firstDayMs, days: 3, seed: 1})
+    // Warm caches once (page cache, JIT of the brokers), then measure both readers.
+    await consumerPerf(n)
+    const ours = []
+    const wall = []
+    const anchor = []
+    const reps = ctx.quick ? 2 : 3
+    let first = null
+    for (let i = 0; i < reps; i++) {
+      const a = await consumerPerf(n)
+      anchor.push(a.nMsgSec)
+      const l = await lookback()
+      first ??= l
+      ours.push(l.events / (l.runMs / 1000))
+      wall.push(l.events / (l.ms / 1000))
+    }
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+    const summary = (xs) => ({median: med(xs), min: Math.min(...xs), max: Math.max(...xs), samples: xs})
+    const ratio = med(ours) / med(anchor)
+    figures.push({
+      id: 'throughput',
+      label: `lookback run over ${n.toLocaleString('en-US')} Kafka events (events/s, end to end)`,
+      unit: 'events/s',
+      ours: summary(ours),
+      anchor: summary(anchor),
+      ratio,
+      goal: '≥ 0.5',
+      met: ratio >= 0.5,
+      notes: `ours = records / the run's own duration (Cassandra connect, lease, offset planning, 6 partitions fetched and JSON-parsed, aggregation of 3 days x 8 groups with exact distinct users, sink read, diff and write; Node/oclif start excluded, as the JVM start is for the anchor); including process start: ${Math.round(med(wall)).toLocaleString('en-US')} events/s; anchor = ConsumerPerformance nMsg.sec on the same topic${ctx.quick ? '; quick mode (100k events)' : ''}`,
+    })
+
+    const rssSmall = first.rss
+    ctx.log(`producing ${big - n} more events`)
+    await produceEvents(brokers, topic, {count: big - n, firstDayMs, days: 3, seed: 2})
+    const l = await lookback()
+    const rssRatio = l.rss / rssSmall
+    figures.push({
+      id: 'peak-rss',
+      label: `peak RSS at ${(big / 1e6).toString()}M vs ${(n / 1e6).toString()}M events (same keys)`,
+      unit: 'MiB',
+      ours: Math.round(l.rss / 1024 / 1024),
+      anchor: Math.round(rssSmall / 1024 / 1024),
+      ratio: rssRatio,
+      goal: '≤ 1.25',
+      met: rssRatio <= 1.25,
+      notes: `${ctx.quick ? 'quick mode: 100k and 500k events instead of 1M and 5M; ' : ''}5,000 users x 8 countries x 3 days in both runs; ${l.events.toLocaleString('en-US')} events read in ${(l.ms / 1000).toFixed(1)} s`,
+    })
+  } finally {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
+    await client.shutdown()
+    await deleteTopic(brokers, topic)
+    rmSync(dir, {recursive: true, force: true})
+  }
+  return figures
+}

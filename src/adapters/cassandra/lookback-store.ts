@@ -1,0 +1,448 @@
+/**
+ * Everything a look-back job reads and writes in Cassandra:
+ *  - the sink table (created with --create-sink), read before writing for the diff, then
+ *    replaced per (job, day) partition: a partition DELETE at T-1 and plain upserts at T
+ *    (T = run start in µs, USING TIMESTAMP), so reruns and overlapping runs converge and a
+ *    newer run wins; no counters, no read-modify-write;
+ *  - fleetops-owned state tables in the sink keyspace: leases (LWT, TTL), per-job state
+ *    (the previous run's boundary and end offsets) and, for shared runs, the run header and
+ *    the per-unit results;
+ *  - a time-bucketed source table read one (day, bucket) partition at a time, paged.
+ *
+ * Identifiers are validated by the caller with cqlIdentifier() (and again here); every
+ * value is a bound parameter of a prepared statement.
+ */
+import cassandra from 'cassandra-driver'
+
+import type {CassandraConnection} from '../../core/connection.js'
+import {FleetopsError, badInput} from '../../core/errors.js'
+import {cqlIdentifier} from '../../core/identifiers.js'
+import type {SinkRow} from '../../core/lookback/sink-row.js'
+import {classifySdkError} from '../classify-error.js'
+import {connectCassandra} from './client.js'
+
+const {consistencies} = cassandra.types
+
+/** Native protocol errors: Unavailable, Overloaded, IsBootstrapping, WriteTimeout, ReadTimeout, ReadFailure, WriteFailure. */
+const UNAVAILABLE_CODES = new Set([0x1000, 0x1001, 0x1002, 0x1100, 0x1200, 0x1300, 0x1500])
+
+export const STATE_TABLES = {
+  leases: 'fleetops_lookback_leases',
+  jobs: 'fleetops_lookback_jobs',
+  runs: 'fleetops_lookback_runs',
+  units: 'fleetops_lookback_units',
+} as const
+
+const SINK_COLUMNS: Record<string, string> = {
+  job: 'text',
+  day: 'date',
+  group_key: 'text',
+  events: 'bigint',
+  distinct_count: 'bigint',
+  value_sum: 'double',
+  value_min: 'double',
+  value_max: 'double',
+  late_events: 'bigint',
+  updated_at: 'timestamp',
+}
+
+export interface JobState {
+  runId: string
+  asOf: string
+  boundaryMs: number
+  /** When that run started (ms). */
+  startedAtMs: number
+  endOffsets: Record<string, string> | null
+  source: string
+  sharedRun: string | null
+}
+
+export interface LeaseResult {
+  acquired: boolean
+  /** The current owner when not acquired. */
+  holder: string | null
+}
+
+export interface SourceRow {
+  /** Row columns with driver types turned into plain JS (Long → number/bigint text, date → 'YYYY-MM-DD'). */
+  row: Record<string, unknown>
+  /** WRITETIME of the arrival column in ms, or -1 when unknown. */
+  arrivalMs: number
+}
+
+export interface SourceTableInfo {
+  columns: string[]
+  partitionKey: string[]
+  clusteringKey: string[]
+  /** A regular (non-key) column whose WRITETIME stands for the row's arrival; null if none. */
+  arrivalColumn: string | null
+}
+
+export class LookbackCassandra {
+  private constructor(
+    readonly client: cassandra.Client,
+    private readonly write: number,
+    private readonly serial: number,
+  ) {}
+
+  static async open(conn: CassandraConnection): Promise<LookbackCassandra> {
+    const client = await connectCassandra(conn)
+    const local = Boolean(conn.localDc)
+    return new LookbackCassandra(client, local ? consistencies.localQuorum : consistencies.quorum, local ? consistencies.localSerial : consistencies.serial)
+  }
+
+  async close(): Promise<void> {
+    await this.client.shutdown().catch(() => {})
+  }
+
+  private opts(extra: cassandra.QueryOptions = {}): cassandra.QueryOptions {
+    return {prepare: true, consistency: this.write, serialConsistency: this.serial, isIdempotent: true, ...extra}
+  }
+
+  private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      // Replicas down or too slow for the consistency level: the cluster is (partly) unavailable.
+      const e = error as {name?: string; code?: number; message?: string}
+      if (e?.name === 'ResponseError' && (UNAVAILABLE_CODES.has(e.code ?? -1) || /Cannot achieve consistency|Operation timed out|replicas? (were|was) required/i.test(String(e.message)))) {
+        throw new FleetopsError('UNAVAILABLE', `Cassandra: ${what}: ${String(e.message).split('\n')[0]}; check that enough replicas are up for QUORUM`, {cause: error})
+      }
+      throw classifySdkError(error, `Cassandra: ${what}`)
+    }
+  }
+
+  async keyspaceExists(keyspace: string): Promise<boolean> {
+    const ks = cqlIdentifier(keyspace, 'keyspace')
+    return this.run(`reading keyspace ${ks}`, async () => (await this.client.metadata.refreshKeyspace(ks).catch(() => null)) !== null && this.client.metadata.keyspaces[ks] !== undefined)
+  }
+
+  async tableColumns(keyspace: string, table: string): Promise<SourceTableInfo | null> {
+    const ks = cqlIdentifier(keyspace, 'keyspace')
+    const t = cqlIdentifier(table, 'table')
+    return this.run(`reading table ${ks}.${t}`, async () => {
+      const meta = await this.client.metadata.getTable(ks, t)
+      if (!meta) return null
+      const partitionKey = meta.partitionKeys.map((c) => c.name)
+      const clusteringKey = meta.clusteringKeys.map((c) => c.name)
+      const keys = new Set([...partitionKey, ...clusteringKey])
+      const regular = meta.columns.map((c) => c.name).filter((c) => !keys.has(c)).sort()
+      return {columns: meta.columns.map((c) => c.name), partitionKey, clusteringKey, arrivalColumn: regular[0] ?? null}
+    })
+  }
+
+  /** Checks the sink table (exact columns and key), creating it when allowed. */
+  async ensureSink(keyspace: string, table: string, create: boolean): Promise<'exists' | 'created'> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const t = cqlIdentifier(table, 'sink.table')
+    if (!(await this.keyspaceExists(ks))) {
+      throw badInput(`sink keyspace "${ks}" does not exist; create it with the replication you want (e.g. NetworkTopologyStrategy, RF 3)`)
+    }
+    const meta = await this.run(`reading table ${ks}.${t}`, () => this.client.metadata.getTable(ks, t))
+    if (!meta) {
+      if (!create) throw badInput(`sink table ${ks}.${t} does not exist; pass --create-sink to create it`)
+      const cols = Object.entries(SINK_COLUMNS)
+        .map(([name, type]) => `${name} ${type}`)
+        .join(', ')
+      await this.run(`creating sink ${ks}.${t}`, () => this.client.execute(`CREATE TABLE IF NOT EXISTS ${ks}.${t} (${cols}, PRIMARY KEY ((job, day), group_key))`))
+      await this.waitForSchema()
+      return 'created'
+    }
+    const names = new Map(Object.entries(cassandra.types.dataTypes as unknown as Record<string, number>).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k.toLowerCase()]))
+    const types = new Map(meta.columns.map((c) => [c.name, names.get(c.type.code as number)]))
+    for (const [name, type] of Object.entries(SINK_COLUMNS)) {
+      if (types.get(name) !== type) {
+        throw badInput(`sink table ${ks}.${t} is not a fleetops look-back sink: column ${name} should be ${type}, found ${types.get(name) ?? 'none'}; use another table`)
+      }
+    }
+    const pk = meta.partitionKeys.map((c) => c.name).join(',')
+    const ck = meta.clusteringKeys.map((c) => c.name).join(',')
+    if (pk !== 'job,day' || ck !== 'group_key') {
+      throw badInput(`sink table ${ks}.${t} must have PRIMARY KEY ((job, day), group_key); found ((${pk}), ${ck}); use another table`)
+    }
+    return 'exists'
+  }
+
+  /** Creates the fleetops-owned state tables in the keyspace if absent. */
+  async ensureStateTables(keyspace: string): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const ddl = [
+      `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.leases} (name text PRIMARY KEY, owner text, acquired_at timestamp)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.jobs} (job text PRIMARY KEY, run_id text, as_of text, boundary_ms bigint, started_ms bigint, end_offsets text, source text, completed_at timestamp, shared_run text)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.runs} (job text, run_id text, header text, finished boolean, report text, PRIMARY KEY (job, run_id))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.units} (job text, run_id text, unit_id text, partial text, last_offset text, worker text, PRIMARY KEY ((job, run_id), unit_id))`,
+    ]
+    const existing = await Promise.all(Object.values(STATE_TABLES).map((t) => this.run('reading state tables', () => this.client.metadata.getTable(ks, t))))
+    if (existing.every(Boolean)) return
+    for (const q of ddl) await this.run('creating fleetops look-back state tables', () => this.client.execute(q))
+    await this.waitForSchema()
+  }
+
+  /** The driver waits for schema agreement after DDL; refresh our view of it too. */
+  private async waitForSchema(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 200))
+  }
+
+  // ---- sink ---------------------------------------------------------------
+
+  async readSinkRows(keyspace: string, table: string, job: string, days: readonly string[]): Promise<SinkRow[]> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const t = cqlIdentifier(table, 'sink.table')
+    const q = `SELECT job, day, group_key, events, distinct_count, value_sum, value_min, value_max, late_events FROM ${ks}.${t} WHERE job = ? AND day = ?`
+    const out: SinkRow[] = []
+    for (const day of days) {
+      let pageState: string | undefined
+      do {
+        const rs = await this.run(`reading sink ${ks}.${t}`, () => this.client.execute(q, [job, cassandra.types.LocalDate.fromString(day)], this.opts({fetchSize: 5000, pageState})))
+        for (const r of rs.rows) {
+          out.push({
+            job: r.job,
+            day: String(r.day),
+            group_key: r.group_key,
+            events: num(r.events) ?? 0,
+            distinct_count: num(r.distinct_count),
+            value_sum: r.value_sum ?? null,
+            value_min: r.value_min ?? null,
+            value_max: r.value_max ?? null,
+            late_events: num(r.late_events) ?? 0,
+          })
+        }
+        pageState = rs.pageState ?? undefined
+      } while (pageState)
+    }
+    return out
+  }
+
+  /**
+   * Replaces each listed day's partition: DELETE at T-1, then every row of the day at T,
+   * so groups that vanished disappear and a newer run (larger T) always wins.
+   */
+  async replaceSinkDays(keyspace: string, table: string, job: string, days: readonly string[], rows: readonly SinkRow[], writeTimestampMicros: number, updatedAtMs: number): Promise<number> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const t = cqlIdentifier(table, 'sink.table')
+    const del = `DELETE FROM ${ks}.${t} USING TIMESTAMP ? WHERE job = ? AND day = ?`
+    const ins =
+      `INSERT INTO ${ks}.${t} (job, day, group_key, events, distinct_count, value_sum, value_min, value_max, late_events, updated_at) ` +
+      `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`
+    const T = cassandra.types.Long.fromNumber(writeTimestampMicros)
+    const Tm1 = cassandra.types.Long.fromNumber(writeTimestampMicros - 1)
+    const daySet = new Set(days)
+    await this.run(`clearing stale groups in ${ks}.${t}`, () =>
+      parallel(days, 16, (day) => this.client.execute(del, [Tm1, job, cassandra.types.LocalDate.fromString(day)], this.opts())),
+    )
+    const updatedAt = new Date(updatedAtMs)
+    const toWrite = rows.filter((r) => daySet.has(r.day))
+    await this.run(`writing sink ${ks}.${t}`, () =>
+      parallel(toWrite, 32, (r) =>
+        this.client.execute(
+          ins,
+          [
+            r.job,
+            cassandra.types.LocalDate.fromString(r.day),
+            r.group_key,
+            cassandra.types.Long.fromNumber(r.events),
+            r.distinct_count === null ? null : cassandra.types.Long.fromNumber(r.distinct_count),
+            r.value_sum,
+            r.value_min,
+            r.value_max,
+            cassandra.types.Long.fromNumber(r.late_events),
+            updatedAt,
+            T,
+          ],
+          this.opts(),
+        ),
+      ),
+    )
+    return toWrite.length
+  }
+
+  // ---- leases -------------------------------------------------------------
+
+  async acquireLease(keyspace: string, name: string, owner: string, ttlSeconds: number): Promise<LeaseResult> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const rs = await this.run('taking the job lease', () =>
+      this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.leases} (name, owner, acquired_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?`, [name, owner, new Date(), ttlSeconds], this.opts({isIdempotent: false})),
+    )
+    const row = rs.first()
+    if (row['[applied]'] === true) return {acquired: true, holder: null}
+    const holder = (row.owner as string | null) ?? null
+    if (holder === owner) return {acquired: (await this.renewLease(keyspace, name, owner, ttlSeconds)), holder}
+    return {acquired: false, holder}
+  }
+
+  /** Extends the lease if we still own it (LWT); false when it was lost. */
+  async renewLease(keyspace: string, name: string, owner: string, ttlSeconds: number): Promise<boolean> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const rs = await this.run('renewing the job lease', () =>
+      this.client.execute(`UPDATE ${ks}.${STATE_TABLES.leases} USING TTL ? SET owner = ?, acquired_at = ? WHERE name = ? IF owner = ?`, [ttlSeconds, owner, new Date(), name, owner], this.opts({isIdempotent: false})),
+    )
+    return rs.first()['[applied]'] === true
+  }
+
+  /** Releases the lease only if we own it. */
+  async releaseLease(keyspace: string, name: string, owner: string): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    await this.run('releasing the job lease', () => this.client.execute(`DELETE FROM ${ks}.${STATE_TABLES.leases} WHERE name = ? IF owner = ?`, [name, owner], this.opts({isIdempotent: false})))
+  }
+
+  // ---- job state ------------------------------------------------------------
+
+  async readJobState(keyspace: string, job: string): Promise<JobState | null> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const table = await this.run('reading job state', () => this.client.metadata.getTable(ks, STATE_TABLES.jobs))
+    if (!table) return null
+    const rs = await this.run('reading job state', () => this.client.execute(`SELECT run_id, as_of, boundary_ms, started_ms, end_offsets, source, shared_run FROM ${ks}.${STATE_TABLES.jobs} WHERE job = ?`, [job], this.opts({consistency: this.serial === consistencies.localSerial ? consistencies.localQuorum : consistencies.quorum})))
+    const r = rs.first()
+    if (!r) return null
+    return {
+      runId: r.run_id ?? '',
+      asOf: r.as_of ?? '',
+      boundaryMs: num(r.boundary_ms) ?? -1,
+      startedAtMs: num(r.started_ms) ?? -1,
+      endOffsets: r.end_offsets ? (JSON.parse(r.end_offsets) as Record<string, string>) : null,
+      source: r.source ?? '',
+      sharedRun: r.shared_run ?? null,
+    }
+  }
+
+  async writeJobState(keyspace: string, job: string, state: Omit<JobState, 'sharedRun'>): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    await this.run('recording job state', () =>
+      this.client.execute(
+        `UPDATE ${ks}.${STATE_TABLES.jobs} SET run_id = ?, as_of = ?, boundary_ms = ?, started_ms = ?, end_offsets = ?, source = ?, completed_at = ? WHERE job = ?`,
+        [state.runId, state.asOf, cassandra.types.Long.fromNumber(state.boundaryMs), cassandra.types.Long.fromNumber(state.startedAtMs), state.endOffsets ? JSON.stringify(state.endOffsets) : null, state.source, new Date(), job],
+        this.opts(),
+      ),
+    )
+  }
+
+  /** LWT: points the job at a shared run if it still points at `expected`. */
+  async setSharedRun(keyspace: string, job: string, expected: string | null, runId: string | null): Promise<boolean> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const rs = await this.run('claiming the shared run', () =>
+      expected === null
+        ? this.client.execute(`UPDATE ${ks}.${STATE_TABLES.jobs} SET shared_run = ? WHERE job = ? IF shared_run = null`, [runId, job], this.opts({isIdempotent: false}))
+        : this.client.execute(`UPDATE ${ks}.${STATE_TABLES.jobs} SET shared_run = ? WHERE job = ? IF shared_run = ?`, [runId, job, expected], this.opts({isIdempotent: false})),
+    )
+    return rs.first()['[applied]'] === true
+  }
+
+  // ---- shared runs ------------------------------------------------------------
+
+  async putRunHeader(keyspace: string, job: string, runId: string, header: string): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    await this.run('recording the run', () => this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.runs} (job, run_id, header, finished) VALUES (?, ?, ?, false)`, [job, runId, header], this.opts()))
+  }
+
+  async getRun(keyspace: string, job: string, runId: string): Promise<{header: string; finished: boolean; report: string | null} | null> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const rs = await this.run('reading the run', () => this.client.execute(`SELECT header, finished, report FROM ${ks}.${STATE_TABLES.runs} WHERE job = ? AND run_id = ?`, [job, runId], this.opts()))
+    const r = rs.first()
+    return r ? {header: r.header, finished: r.finished === true, report: r.report ?? null} : null
+  }
+
+  async finishRun(keyspace: string, job: string, runId: string, report: string): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    await this.run('recording the run', () => this.client.execute(`UPDATE ${ks}.${STATE_TABLES.runs} SET finished = true, report = ? WHERE job = ? AND run_id = ?`, [report, job, runId], this.opts()))
+  }
+
+  async putUnitResult(keyspace: string, job: string, runId: string, unitId: string, partial: string, lastOffset: string | null, worker: string): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    await this.run(`recording unit ${unitId}`, () =>
+      this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.units} (job, run_id, unit_id, partial, last_offset, worker) VALUES (?, ?, ?, ?, ?, ?)`, [job, runId, unitId, partial, lastOffset, worker], this.opts()),
+    )
+  }
+
+  async unitResults(keyspace: string, job: string, runId: string): Promise<Map<string, {partial: string; lastOffset: string | null; worker: string}>> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const out = new Map<string, {partial: string; lastOffset: string | null; worker: string}>()
+    let pageState: string | undefined
+    do {
+      const rs = await this.run('reading unit results', () =>
+        this.client.execute(`SELECT unit_id, partial, last_offset, worker FROM ${ks}.${STATE_TABLES.units} WHERE job = ? AND run_id = ?`, [job, runId], this.opts({fetchSize: 200, pageState})),
+      )
+      for (const r of rs.rows) out.set(r.unit_id, {partial: r.partial, lastOffset: r.last_offset ?? null, worker: r.worker ?? ''})
+      pageState = rs.pageState ?? undefined
+    } while (pageState)
+    return out
+  }
+
+  // ---- source -----------------------------------------------------------------
+
+  /**
+   * Reads one (day, bucket) partition of a time-bucketed table, paged, calling `visit` for
+   * each row. `afterPage` may pause or stop between pages.
+   */
+  async readBucket(
+    source: {keyspace: string; table: string; dayColumn: string; bucketColumn: string},
+    columns: readonly string[],
+    day: string,
+    bucket: number,
+    arrivalColumn: string | null,
+    visit: (row: SourceRow) => void,
+    afterPage?: (rows: number) => Promise<'continue' | 'stop'>,
+  ): Promise<'done' | 'stopped'> {
+    const ks = cqlIdentifier(source.keyspace, 'source.cassandra.keyspace')
+    const t = cqlIdentifier(source.table, 'source.cassandra.table')
+    const dayCol = cqlIdentifier(source.dayColumn, 'source.cassandra.dayColumn')
+    const bucketCol = cqlIdentifier(source.bucketColumn, 'source.cassandra.bucketColumn')
+    const arrival = arrivalColumn === null ? '' : `, WRITETIME(${cqlIdentifier(arrivalColumn, 'arrival column')}) AS fleetops_arrival`
+    const list = columns.map((c) => cqlIdentifier(c, 'source column')).join(', ')
+    const q = `SELECT ${list}${arrival} FROM ${ks}.${t} WHERE ${dayCol} = ? AND ${bucketCol} = ?`
+    let pageState: string | undefined
+    do {
+      const rs = await this.run(`reading ${ks}.${t} day ${day} bucket ${bucket}`, () =>
+        this.client.execute(q, [cassandra.types.LocalDate.fromString(day), bucket], this.opts({fetchSize: 5000, pageState})),
+      )
+      for (const r of rs.rows) {
+        const row: Record<string, unknown> = {}
+        let arrivalMs = -1
+        for (const key of Object.keys(r)) {
+          if (key === 'fleetops_arrival') {
+            const micros = num(r[key])
+            arrivalMs = micros === null ? -1 : Math.floor(micros / 1000)
+          } else row[key] = plain(r[key])
+        }
+        visit({row, arrivalMs})
+      }
+      pageState = rs.pageState ?? undefined
+      if (afterPage && (await afterPage(rs.rows.length)) === 'stop' && pageState) return 'stopped'
+    } while (pageState)
+    return 'done'
+  }
+}
+
+function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'number') return v
+  if (v instanceof cassandra.types.Long) return v.toNumber()
+  return Number(v)
+}
+
+/** Driver values as plain JS for extractEvent: Long → number when safe (else bigint), dates → text. */
+function plain(v: unknown): unknown {
+  if (v === null || v === undefined) return v
+  if (v instanceof cassandra.types.Long) {
+    const n = v.toNumber()
+    return Number.isSafeInteger(n) ? n : BigInt(v.toString())
+  }
+  if (v instanceof cassandra.types.LocalDate || v instanceof cassandra.types.Uuid || v instanceof cassandra.types.InetAddress) return v.toString()
+  if (v instanceof cassandra.types.BigDecimal) return Number(v.toString())
+  if (v instanceof cassandra.types.Integer) return Number(v.toString())
+  return v
+}
+
+async function parallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0
+  const workers = Array.from({length: Math.min(width, items.length)}, async () => {
+    while (next < items.length) {
+      const item = items[next++]!
+      await fn(item)
+    }
+  })
+  await Promise.all(workers)
+}
+
+export function isLeaseTableError(error: unknown): boolean {
+  return error instanceof FleetopsError && /lease/.test(error.message)
+}

@@ -1,0 +1,85 @@
+import * as Flags from '@oclif/core/flags'
+
+import {ClusterCommand} from '../../base-command.js'
+import {badInput} from '../../core/errors.js'
+import {parseAsOf} from '../../core/lookback/window.js'
+import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {renderLookbackReport} from '../../output/lookback.js'
+import {startProgress} from '../../output/progress.js'
+import type {LookbackReport} from '../../services/lookback/report.js'
+import {createRunLog} from '../../services/lookback/run-log.js'
+import {runLookback} from '../../services/lookback/runner.js'
+
+export default class LookbackRun extends ClusterCommand {
+  static override summary = 'Recompute daily aggregates for the last N days from Kafka or Cassandra into a Cassandra sink; converging, resumable, cron-safe.'
+
+  static override description = `Reads the job file (YAML or JSON: name; source.kafka {topic, eventTimeField?} or source.cassandra {keyspace, table, dayColumn, bucketColumn, buckets, timeColumn}; window; timezone; groupBy?; distinct?; value?; sink {keyspace, table}), recomputes per day and group the event count, exact distinct count, and sum/min/max of the value for the last N whole days up to and including --as-of (default: yesterday in the job's time zone), and upserts one row per (day, group) into the sink with USING TIMESTAMP = run start, so reruns converge and a newer run wins. Each day's sink partition is replaced (a delete one microsecond before the upserts), so groups that vanished disappear. Counters are never used.
+
+Kafka: reading starts at the offsets for the window start (ListOffsets by timestamp, minus a 1h skew margin; a partition with no record that new has nothing to read) and stops at the end offsets captured when the run starts, so it always terminates; no consumer group is joined and nothing is committed. Work units are whole partitions (a partition is ordered by offset, not event time, so per-day units would re-read it). Cassandra: one (day, bucket) partition per unit, paged.
+
+Report: per day the rows that changed (old and new values), late events and rejects. The sink's late_events counts events that arrived after their day ended; the report's late events are the stragglers new since the previous successful run: arrived after its as-of boundary and not read by it (its end offsets are kept in the sink keyspace's fleetops_lookback_jobs table).
+
+A lease in Cassandra (fleetops_lookback_leases, LWT with TTL, renewed while running) stops two runs of a job overlapping. Progress is checkpointed per unit in FLEETOPS_HOME/lookback/<job>/checkpoint.json (or --checkpoint-dir); --resume finishes the same run (same as-of, same end offsets) without double counting. --share-work lets several instances split the units through per-unit Cassandra leases; if one dies its claims expire and the others finish them.
+
+Exit codes: 0 success (rejected records are counted and sampled, not failures); 68 partial and resumable: Kafka retention no longer covers part of the window (those days are named and not written), units failed, the sink write failed (rerun with --resume), or --max-runtime was reached; 75 another run holds the job's lease; 2 bad input (job file, unknown fields, window, --as-of, unsafe identifiers, missing sink without --create-sink); 69 a cluster is unavailable at start; 130 interrupted (state saved, use --resume). Progress goes to stderr on a TTY; under --json, JSON-line logs with the run id go to stderr and the report to stdout.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --job nightly.yaml --create-sink',
+    '<%= config.bin %> <%= command.id %> --job nightly.yaml --window 3d --as-of 2026-11-20 --dry-run',
+    '<%= config.bin %> <%= command.id %> --job nightly.yaml --resume --json',
+    '<%= config.bin %> <%= command.id %> --job nightly.yaml --share-work   # on several machines',
+  ]
+
+  static override flags = {
+    job: Flags.string({description: 'Job file (YAML or JSON).', required: true}),
+    window: Flags.string({description: 'Days to recompute, e.g. 3d (overrides the job file).'}),
+    'as-of': Flags.string({description: 'Last day of the window, YYYY-MM-DD (default: yesterday in the job time zone).'}),
+    'dry-run': Flags.boolean({description: 'Compute and report, write nothing (no sink rows, no lease, no state).', default: false}),
+    resume: Flags.boolean({description: 'Finish the interrupted run from its checkpoint (same as-of and end offsets).', default: false}),
+    'create-sink': Flags.boolean({description: 'Create the sink table if it does not exist.', default: false}),
+    'max-runtime': Flags.string({description: 'Stop cleanly after this long (e.g. 30m), saving progress; exit 68.'}),
+    'lease-ttl': Flags.string({description: 'Lease time-to-live; a crashed run blocks others at most this long.', default: '60s'}),
+    'share-work': Flags.boolean({description: 'Share the run with other instances of the job by claiming units through Cassandra leases.', default: false}),
+    'checkpoint-dir': Flags.string({description: 'Directory for the checkpoint file (default FLEETOPS_HOME/lookback/<job>).'}),
+    'max-rate': Flags.string({description: 'Read at most this many records per second (spares the clusters during business hours).'}),
+  }
+
+  async run(): Promise<LookbackReport> {
+    const {flags} = await this.parse(LookbackRun)
+    // Everything that can be checked without a cluster is checked first (exit 2).
+    if (flags['as-of'] !== undefined) parseAsOf(flags['as-of'])
+    const maxRuntimeMs = flags['max-runtime'] === undefined ? undefined : parseDuration(flags['max-runtime'], '--max-runtime')
+    const leaseTtlMs = parseDuration(flags['lease-ttl'], '--lease-ttl')
+    if (leaseTtlMs < 2000) throw badInput('--lease-ttl must be at least 2s')
+    const maxRate = flags['max-rate'] === undefined ? undefined : parseIntInRange(flags['max-rate'], '--max-rate', 1, 1_000_000_000)
+    const json = this.jsonEnabled()
+    const progress = await startProgress('look-back run', {json})
+    const log = createRunLog({json, progress: (t) => progress.update(t)})
+    try {
+      const report = await runLookback({
+        jobPath: flags.job,
+        window: flags.window,
+        asOf: flags['as-of'],
+        dryRun: flags['dry-run'],
+        resume: flags.resume,
+        createSink: flags['create-sink'],
+        maxRuntimeMs,
+        leaseTtlSeconds: Math.ceil(leaseTtlMs / 1000),
+        share: flags['share-work'],
+        checkpointDir: flags['checkpoint-dir'],
+        maxRate,
+        kafka: () => this.kafkaConnection(flags),
+        cassandra: () => this.cassandraConnection(flags),
+        verbose: this.verbose,
+        log,
+      })
+      progress.stop()
+      this.log(renderLookbackReport(report))
+      process.exitCode = report.exit
+      return report
+    } catch (error) {
+      progress.stop()
+      throw error
+    }
+  }
+}

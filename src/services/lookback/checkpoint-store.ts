@@ -1,0 +1,71 @@
+import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+import {badInput} from '../../core/errors.js'
+import {type Checkpoint, parseCheckpoint, serializeCheckpoint} from '../../core/lookback/checkpoint.js'
+import {redact} from '../../core/redact.js'
+import {printable} from '../../core/units.js'
+import {outputDirPath, outputFilePath, writeOutputFile} from '../output-file.js'
+
+/**
+ * The local checkpoint file of a job: `<dir>/checkpoint.json`, dir defaulting to
+ * FLEETOPS_HOME/lookback/<job>. Written atomically (temp file + rename) so a kill at any
+ * moment leaves either the previous or the new checkpoint, never half of one. It holds the
+ * run's as-of, offsets and per-unit partial results: no connection settings, no secrets
+ * (and every write goes through redact() as a last line of defence).
+ */
+export class CheckpointFile {
+  readonly path: string
+  private pending: Checkpoint | null = null
+  private lastWrite = 0
+
+  constructor(
+    job: string,
+    dir: string | undefined,
+    private readonly minIntervalMs = 1000,
+  ) {
+    const base = outputDirPath(dir ?? join(process.env.FLEETOPS_HOME || join(homedir(), '.cache', 'fleetops'), 'lookback', job), dir === undefined ? 'checkpoint directory' : '--checkpoint-dir')
+    this.path = join(base, 'checkpoint.json')
+    if (existsSync(base)) outputFilePath(this.path, 'checkpoint file')
+  }
+
+  /** The saved checkpoint, or null when there is none. A corrupt file is bad input. */
+  load(): Checkpoint | null {
+    let text: string
+    try {
+      text = readFileSync(this.path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw badInput(`cannot read checkpoint ${printable(this.path)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+    return parseCheckpoint(text)
+  }
+
+  /** Saves now. */
+  save(checkpoint: Checkpoint): void {
+    this.pending = null
+    this.lastWrite = Date.now()
+    writeOutputFile(this.path, redact(serializeCheckpoint(checkpoint)), {what: 'checkpoint file', mode: 0o600, mkdir: true})
+  }
+
+  /** Saves unless the last save was very recent; flush() writes what was held back. */
+  saveSoon(checkpoint: Checkpoint): void {
+    if (Date.now() - this.lastWrite >= this.minIntervalMs) this.save(checkpoint)
+    else this.pending = checkpoint
+  }
+
+  /** True when the last save is older than the minimum interval. */
+  due(): boolean {
+    return Date.now() - this.lastWrite >= this.minIntervalMs
+  }
+
+  flush(): void {
+    if (this.pending) this.save(this.pending)
+  }
+
+  remove(): void {
+    this.pending = null
+    rmSync(this.path, {force: true})
+  }
+}

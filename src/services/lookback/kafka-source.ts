@@ -1,0 +1,113 @@
+import type {KafkaRangeReader, PartitionBounds} from '../../adapters/kafka/range-reader.js'
+import type {KafkaConnection} from '../../core/connection.js'
+import {FleetopsError} from '../../core/errors.js'
+import type {Checkpoint} from '../../core/lookback/checkpoint.js'
+import type {EventRef} from '../../core/lookback/event-ref.js'
+import {extractEvent} from '../../core/lookback/extract-event.js'
+import type {JobSpec, KafkaSource} from '../../core/lookback/job-spec.js'
+import {incompleteDaysForRetention} from '../../core/lookback/outcome.js'
+import type {LookbackWindow} from '../../core/lookback/window.js'
+import {kafkaUnitPartition} from '../../core/lookback/work-units.js'
+import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
+import {UnitAccumulator} from './unit-accumulator.js'
+
+/** Producer clocks (CreateTime) may run ahead of event time: start the timestamp lookup this much earlier. */
+export const KAFKA_SKEW_MARGIN_MS = 3_600_000
+
+export interface KafkaPlan {
+  partitions: number[]
+  startOffsets: Record<string, string>
+  endOffsets: Record<string, string>
+  incompleteDays: string[]
+  bounds: PartitionBounds[]
+}
+
+/**
+ * Reads a Kafka topic for a look-back run. Work units are whole partitions, not
+ * (day × partition): a partition is ordered by offset, not by event time, so every day's
+ * events can sit anywhere in [start, end) and per-day units would re-read the same range.
+ */
+export class KafkaSourceReader implements SourceReader {
+  private constructor(
+    private readonly reader: KafkaRangeReader,
+    private readonly job: JobSpec,
+    private readonly source: KafkaSource,
+    private readonly window: LookbackWindow,
+    private readonly checkpoint: Pick<Checkpoint, 'previousRunBoundaryMs' | 'previousEndOffsets'>,
+    private readonly fetchBytes: number | undefined,
+  ) {}
+
+  static async open(conn: KafkaConnection, job: JobSpec, verbose: boolean): Promise<KafkaRangeReader> {
+    const {KafkaRangeReader} = await import('../../adapters/kafka/range-reader.js')
+    return new KafkaRangeReader(conn, (job.source as KafkaSource).topic, verbose)
+  }
+
+  static forRun(reader: KafkaRangeReader, job: JobSpec, window: LookbackWindow, checkpoint: Checkpoint, fetchBytes?: number): KafkaSourceReader {
+    return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes)
+  }
+
+  /** Start offsets by timestamp, end offsets now, and the retention check. */
+  static async plan(reader: KafkaRangeReader, window: LookbackWindow): Promise<KafkaPlan> {
+    const partitions = await reader.partitions()
+    if (partitions.length === 0) throw new FleetopsError('BAD_INPUT', `Kafka topic ${reader.topic} has no partitions`)
+    const bounds = await reader.bounds(partitions, window.startMs - KAFKA_SKEW_MARGIN_MS)
+    const startOffsets: Record<string, string> = {}
+    const endOffsets: Record<string, string> = {}
+    for (const b of bounds) {
+      startOffsets[String(b.partition)] = String(b.start)
+      endOffsets[String(b.partition)] = String(b.end)
+    }
+    const incompleteDays = incompleteDaysForRetention(
+      window.intervals,
+      bounds.map((b) => ({partition: b.partition, logStartOffset: String(b.logStart), earliestTimestampMs: b.earliestTimestampMs})),
+      KAFKA_SKEW_MARGIN_MS,
+    )
+    return {partitions, startOffsets, endOffsets, incompleteDays, bounds}
+  }
+
+  async processUnit(work: UnitWork, hooks: UnitHooks): Promise<UnitOutcome> {
+    const partition = kafkaUnitPartition(work.unitId)
+    if (partition === null || work.nextOffset === undefined || work.endOffset === undefined) {
+      throw new FleetopsError('INTERNAL', `unit ${work.unitId} is not a planned Kafka partition`)
+    }
+    const acc = new UnitAccumulator(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
+    const prevEndText = this.checkpoint.previousEndOffsets?.[String(partition)]
+    const prevEnd = prevEndText === undefined ? -1 : Number(prevEndText)
+    const topic = this.source.topic
+    const job = this.job
+    let from = Number(work.nextOffset)
+    const end = Number(work.endOffset)
+    let lastOffset: string | undefined = from > Number(work.nextOffset) ? String(from - 1) : work.partial ? String(from - 1) : undefined
+    let chunkEvents = 0
+    let currentOffset = 0
+    const ref = (): EventRef => ({kind: 'kafka', topic, partition, offset: String(currentOffset)})
+    if (from < end) {
+      const reached = await this.reader.read({
+        partition,
+        from,
+        end,
+        maxBytes: this.fetchBytes,
+        visit: (offset, timestampMs, data, start, stop) => {
+          currentOffset = offset
+          const value = start < 0 ? null : data.subarray(start, stop)
+          acc.add(extractEvent(value, timestampMs, job), timestampMs, offset < prevEnd, ref)
+          chunkEvents++
+        },
+        afterChunk: async (nextOffset) => {
+          const n = chunkEvents
+          chunkEvents = 0
+          lastOffset = String(nextOffset - 1)
+          const verdict = await hooks.afterChunk(() => acc.partial(), lastOffset, n)
+          return verdict
+        },
+      })
+      from = reached
+    }
+    const finished = from >= end
+    return {finished, partial: acc.partial(), lastOffset: finished ? (end > 0 ? String(end - 1) : undefined) : lastOffset, events: acc.events}
+  }
+
+  async close(): Promise<void> {
+    await this.reader.close()
+  }
+}

@@ -1,0 +1,52 @@
+import type {EventRef} from '../../core/lookback/event-ref.js'
+import type {LookbackStatus} from '../../core/lookback/outcome.js'
+import type {RejectExample} from '../../core/lookback/rejects.js'
+import type {SinkRow, SinkValueColumn} from '../../core/lookback/sink-row.js'
+
+/** The stable --json output of `fleetops lookback run`. */
+export interface LookbackReport {
+  job: string
+  runId: string
+  /** This process (differs from runId's creator when joining a shared run). */
+  instance: string
+  status: LookbackStatus
+  exit: number
+  /** One line saying what to do next when exit != 0. */
+  message: string | null
+  dryRun: boolean
+  resumed: boolean
+  shared: boolean
+  asOf: string
+  timezone: string
+  window: {days: string[]; startMs: number; endMs: number}
+  source: {kind: 'kafka'; topic: string; partitions: number} | {kind: 'cassandra'; keyspace: string; table: string; buckets: number}
+  previousRunBoundaryMs: number | null
+  days: DayReport[]
+  changes: RowChange[]
+  late: {total: number; perDay: Record<string, number>; examples: {ref: EventRef; day: string; group: string; eventMs: number; arrivalMs: number}[]}
+  rejects: {total: number; counts: Record<string, number>; examples: RejectExample[]}
+  outOfWindow: {before: number; after: number}
+  incompleteDays: string[]
+  units: {total: number; done: number; processedHere: number; failed: string[]}
+  sink: {keyspace: string; table: string; created: boolean; rowsWritten: number; written: boolean}
+  events: number
+  durationMs: number
+}
+
+export interface DayReport {
+  day: string
+  events: number
+  groups: number
+  groupsChanged: number
+  lateEvents: number
+  complete: boolean
+}
+
+export interface RowChange {
+  day: string
+  group: string
+  kind: 'added' | 'changed' | 'removed'
+  columns: SinkValueColumn[]
+  before: Omit<SinkRow, 'job' | 'day' | 'group_key'> | null
+  after: Omit<SinkRow, 'job' | 'day' | 'group_key'> | null
+}

@@ -1,0 +1,56 @@
+import type {UnitPartial} from '../../core/lookback/checkpoint.js'
+import {unitPartial} from '../../core/lookback/checkpoint.js'
+import {DayAggregator} from '../../core/lookback/day-aggregator.js'
+import type {EventRef} from '../../core/lookback/event-ref.js'
+import type {ExtractResult} from '../../core/lookback/extract-event.js'
+import type {JobSpec} from '../../core/lookback/job-spec.js'
+import {LateEventLog, isLate, isNewStraggler} from '../../core/lookback/late-events.js'
+import {RejectCollector} from '../../core/lookback/rejects.js'
+import {type LookbackWindow, locateInWindow} from '../../core/lookback/window.js'
+
+/**
+ * One unit's running result: the day aggregation, the straggler log and the rejects. The
+ * sink's late_events column counts events that arrived after their own day (stable across
+ * reruns); the straggler log holds events new since the previous run (see isNewStraggler).
+ */
+export class UnitAccumulator {
+  readonly aggregation: DayAggregator
+  readonly late: LateEventLog
+  readonly rejects: RejectCollector
+  events = 0
+
+  constructor(
+    job: JobSpec,
+    private readonly window: LookbackWindow,
+    private readonly previousRunBoundaryMs: number | null,
+    partial?: UnitPartial,
+  ) {
+    this.aggregation = partial ? DayAggregator.fromState(partial.aggregation) : DayAggregator.forJob(job)
+    this.late = partial ? LateEventLog.fromState(partial.late) : new LateEventLog()
+    this.rejects = partial ? RejectCollector.fromState(partial.rejects) : new RejectCollector()
+  }
+
+  /** Adds one extracted record. `ref` is only called for rejects and stragglers. */
+  add(result: ExtractResult, arrivalMs: number, seenByPreviousRun: boolean, ref: () => EventRef): void {
+    this.events++
+    if (!result.ok) {
+      this.rejects.add(result.reason, result.detail, ref())
+      return
+    }
+    const event = result.event
+    const pos = locateInWindow(this.window, event.eventMs)
+    if (pos.kind !== 'in') {
+      this.aggregation.addOutOfWindow(pos.kind)
+      return
+    }
+    const day = pos.interval.day
+    this.aggregation.add(day, event, isLate(pos.interval, arrivalMs, null))
+    if (isNewStraggler(pos.interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
+      this.late.add({ref: ref(), day, group: event.group, eventMs: event.eventMs, arrivalMs})
+    }
+  }
+
+  partial(): UnitPartial {
+    return unitPartial(this.aggregation, this.late, this.rejects)
+  }
+}

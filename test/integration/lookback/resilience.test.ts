@@ -1,0 +1,149 @@
+/**
+ * Cron and CI hygiene on the real sandbox: SIGKILL then --resume; two runs of one job
+ * (the second exits 75); two instances sharing the work (result identical to a single
+ * run); one Cassandra node down (RF 3, QUORUM: completes); two nodes down (exit 68 with a
+ * resumable checkpoint, then --resume completes). Runs are throttled with --max-rate so
+ * they are still running when the test acts on them; nothing here measures time.
+ */
+import {join} from 'node:path'
+
+import cassandra from 'cassandra-driver'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {runCli} from '../support/cli.js'
+import {sandboxFlags} from '../support/sandbox.js'
+import {
+  cassandraClient,
+  checkpointShowsProgress,
+  clusterEnv,
+  createKeyspace,
+  createTopic,
+  groundTruth,
+  kafka,
+  kafkaJobYaml,
+  makeEvents,
+  produce,
+  readSink,
+  sorted,
+  spawnCli,
+  tempDir,
+  waitFor,
+  writeJob,
+} from './support.js'
+
+const suffix = Date.now().toString(36)
+const topic = `lookback-res-${suffix}`
+const ks = `lb_res_${suffix}`
+const AS_OF = '2026-11-15'
+const DAYS = ['2026-11-13', '2026-11-14', '2026-11-15']
+const events = makeEvents({firstDay: Date.UTC(2026, 10, 11), days: 5, perDay: 2400, latePerDay: 100, lateByDays: 2, seed: 11, idPrefix: 'r'})
+const truth = groundTruth(events, DAYS)
+
+describe('lookback run: crashes, locks, sharing and node loss', () => {
+  const client = cassandraClient()
+  const dir = tempDir('lb-res')
+  const env = clusterEnv({FLEETOPS_HOME: dir})
+  const jobFor = (name: string) => writeJob(dir, name, kafkaJobYaml({name, topic, ks, table: 'daily'}))
+  const checkpointOf = (name: string) => join(dir, 'lookback', name, 'checkpoint.json')
+  const args = (name: string, ...extra: string[]) => ['lookback', 'run', '--job', jobFor(name), '--as-of', AS_OF, '--json', '--create-sink', '--lease-ttl', '5s', ...extra]
+
+  beforeAll(async () => {
+    await client.connect()
+    await createKeyspace(client, ks)
+    await createTopic(topic, 6)
+    // Small sends: one Kafka batch per 100 records, so throttled reads report progress often.
+    await produce(topic, events, {chunk: 100})
+  })
+
+  afterAll(async () => {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
+    await client.shutdown()
+    const admin = kafka().admin()
+    await admin.connect()
+    await admin.deleteTopics({topics: [topic]}).catch(() => {})
+    await admin.disconnect()
+  })
+
+  it('SIGKILL in the middle, then --resume: the sink equals the ground truth', async () => {
+    const {child, done} = spawnCli(args('killed', '--max-rate', '3000'), env)
+    await waitFor('checkpoint progress', () => checkpointShowsProgress(checkpointOf('killed')))
+    child.kill('SIGKILL')
+    const killed = await done
+    expect(killed.signal).toBe('SIGKILL')
+    const resumed = await runCli(args('killed', '--resume'), {env})
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(resumed.json.resumed).toBe(true)
+    expect(sorted(await readSink(client, ks, 'daily', 'killed', DAYS))).toEqual(sorted(truth))
+    // The checkpoint is gone once the run completed; it never held connection secrets.
+    const again = await runCli(args('killed', '--resume'), {env})
+    expect(again.code).toBe(2)
+    expect(again.json.error.message).toMatch(/no checkpoint to resume/)
+  })
+
+  it('two runs of one job: one works, the other exits 75', async () => {
+    const first = spawnCli(args('locked', '--max-rate', '1000'), env)
+    await waitFor('the first run to hold the lease', () => checkpointShowsProgress(checkpointOf('locked')))
+    const second = await runCli(args('locked'), {env})
+    expect(second.code).toBe(75)
+    expect(second.json.error.message).toMatch(/job "locked" is already running/)
+    const a = await first.done
+    expect(a.code, a.stderr).toBe(0)
+    expect(sorted(await readSink(client, ks, 'daily', 'locked', DAYS))).toEqual(sorted(truth))
+  })
+
+  it('--share-work: two instances split the units and the result equals a single run', async () => {
+    const a = spawnCli(args('shared', '--share-work', '--max-rate', '4000'), env)
+    const b = spawnCli(args('shared', '--share-work', '--max-rate', '4000'), env)
+    const [ra, rb] = await Promise.all([a.done, b.done])
+    expect(ra.code, ra.stderr).toBe(0)
+    expect(rb.code, rb.stderr).toBe(0)
+    const ja = JSON.parse(ra.stdout)
+    const jb = JSON.parse(rb.stdout)
+    expect(ja.runId).toBe(jb.runId)
+    expect(ja.units.processedHere).toBeGreaterThan(0)
+    expect(jb.units.processedHere).toBeGreaterThan(0)
+    expect(ja.units.processedHere + jb.units.processedHere).toBe(6)
+    const shared = sorted(await readSink(client, ks, 'daily', 'shared', DAYS))
+    expect(shared).toEqual(sorted(truth))
+    expect(shared).toEqual(sorted(await readSink(client, ks, 'daily', 'locked', DAYS)))
+  })
+
+  it('node loss: one node down completes at QUORUM; two down exit 68 resumably; --resume completes after they return', async () => {
+    // Cassandra nodes take long to restart here, so one restart cycle serves both cases.
+    try {
+      const one = spawnCli(args('onedown', '--max-rate', '1000'), env)
+      await waitFor('checkpoint progress', () => checkpointShowsProgress(checkpointOf('onedown')))
+      const stop3 = await runCli(['sandbox', 'stop-node', 'node', '3', '--kill', ...sandboxFlags])
+      expect(stop3.code, stop3.stderr).toBe(0)
+      const r1 = await one.done
+      expect(r1.code, r1.stderr).toBe(0)
+      expect(sorted(await readSink(client, ks, 'daily', 'onedown', DAYS))).toEqual(sorted(truth))
+
+      // Node 3 is still down; stop node 2 while the next run reads.
+      const two = spawnCli(args('twodown', '--max-rate', '1000'), env)
+      await waitFor('checkpoint progress', () => checkpointShowsProgress(checkpointOf('twodown')))
+      const stop2 = await runCli(['sandbox', 'stop-node', 'node', '2', '--kill', ...sandboxFlags])
+      expect(stop2.code, stop2.stderr).toBe(0)
+      const r2 = await two.done
+      expect(r2.code, r2.stderr).toBe(68)
+      const err = JSON.parse(r2.stdout).error
+      expect(err.message).toMatch(/writing the sink failed: .*rerun with --resume/)
+      expect(checkpointShowsProgress(checkpointOf('twodown'))).toBe(true)
+    } finally {
+      await Promise.all(['2', '3'].map((id) => runCli(['sandbox', 'start-node', 'node', id, ...sandboxFlags])))
+    }
+    // The restarted nodes must be back in the ring (a QUORUM write succeeds) before resuming.
+    await waitFor(
+      'QUORUM writes to succeed again',
+      () =>
+        client
+          .execute(`INSERT INTO ${ks}.daily (job, day, group_key) VALUES ('probe', '2026-01-01', '')`, [], {consistency: cassandra.types.consistencies.quorum})
+          .then(() => true)
+          .catch(() => false),
+      180_000,
+    )
+    const resumed = await runCli(args('twodown', '--resume'), {env})
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(sorted(await readSink(client, ks, 'daily', 'twodown', DAYS))).toEqual(sorted(truth))
+  }, 420_000)
+})

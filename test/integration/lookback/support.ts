@@ -1,0 +1,247 @@
+/**
+ * Look-back integration helpers: real Kafka producers and Cassandra sessions, job files,
+ * and a ground truth computed independently from what the test produced (plain loops over
+ * the produced events; none of src/core/lookback is used here).
+ */
+import {type ChildProcess, spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import cassandra from 'cassandra-driver'
+import {Kafka, logLevel} from 'kafkajs'
+
+import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers} from '../support/cluster.js'
+import {binPath} from '../support/cli.js'
+
+export const DAY = 86_400_000
+export const HOUR = 3_600_000
+
+export function clusterEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FLEETOPS_BROKERS: kafkaBrokers().join(','),
+    FLEETOPS_CONTACT_POINTS: cassandraContactPoints().join(','),
+    FLEETOPS_LOCAL_DC: cassandraLocalDc(),
+    FLEETOPS_REQUEST_TIMEOUT: '10s',
+    ...extra,
+  }
+}
+
+export const kafka = (): Kafka => new Kafka({clientId: 'fleetops-lookback-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
+
+export function cassandraClient(): cassandra.Client {
+  return new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc(), socketOptions: {readTimeout: 20000}})
+}
+
+export interface TestEvent {
+  eventMs: number
+  arrivalMs: number
+  user: string
+  country: string
+  amount: number
+  id: string
+}
+
+/** Deterministic pseudo-random numbers (the test must be reproducible). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0
+    return s / 2 ** 32
+  }
+}
+
+const COUNTRIES = ['de', 'fr', 'us', 'jp']
+
+/**
+ * `perDay` on-time events for each day starting at `firstDay` (UTC midnight ms), arriving
+ * within minutes, plus `latePerDay` late ones arriving `lateByDays` later. Amounts are
+ * multiples of 0.25 so every sum is exact in binary floating point.
+ */
+export function makeEvents(opts: {firstDay: number; days: number; perDay: number; latePerDay: number; lateByDays: number; seed: number; idPrefix: string}): TestEvent[] {
+  const r = rng(opts.seed)
+  const out: TestEvent[] = []
+  let n = 0
+  for (let d = 0; d < opts.days; d++) {
+    for (let i = 0; i < opts.perDay + opts.latePerDay; i++) {
+      const eventMs = opts.firstDay + d * DAY + Math.floor(r() * (DAY - 1))
+      const late = i >= opts.perDay
+      const arrivalMs = late ? eventMs + opts.lateByDays * DAY : Math.min(eventMs + Math.floor(r() * 5 * 60_000), opts.firstDay + (d + 1) * DAY - 1)
+      out.push({eventMs, arrivalMs, user: `u${Math.floor(r() * 60)}`, country: COUNTRIES[Math.floor(r() * COUNTRIES.length)]!, amount: Math.floor(r() * 4000) / 4, id: `${opts.idPrefix}-${n++}`})
+    }
+  }
+  return out
+}
+
+export function eventJson(e: TestEvent): string {
+  return JSON.stringify({ts: e.eventMs, user: e.user, country: e.country, amount: e.amount, id: e.id})
+}
+
+export async function createTopic(topic: string, partitions: number): Promise<void> {
+  const admin = kafka().admin()
+  await admin.connect()
+  await admin.createTopics({
+    topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: [{name: 'retention.ms', value: '-1'}]}],
+    waitForLeaders: true,
+  })
+  await admin.disconnect()
+}
+
+/** Produces with record timestamp = arrival, in arrival order, in sends of `chunk` records. */
+export async function produce(topic: string, events: TestEvent[], opts: {chunk?: number; raw?: {value: string; timestamp: number}[]} = {}): Promise<void> {
+  const producer = kafka().producer()
+  await producer.connect()
+  const sorted = [...events].sort((a, b) => a.arrivalMs - b.arrivalMs)
+  const messages = sorted.map((e) => ({key: e.user, value: eventJson(e), timestamp: String(e.arrivalMs)}))
+  for (const raw of opts.raw ?? []) messages.push({key: 'bad', value: raw.value, timestamp: String(raw.timestamp)})
+  const chunk = opts.chunk ?? 500
+  for (let i = 0; i < messages.length; i += chunk) await producer.send({topic, acks: -1, messages: messages.slice(i, i + chunk)})
+  await producer.disconnect()
+}
+
+/** Produces each event on its own and returns where it landed ("partition@offset"). */
+export async function produceOneByOne(topic: string, events: TestEvent[]): Promise<string[]> {
+  const producer = kafka().producer()
+  await producer.connect()
+  const refs: string[] = []
+  for (const e of events) {
+    const [meta] = await producer.send({topic, acks: -1, messages: [{key: e.user, value: eventJson(e), timestamp: String(e.arrivalMs)}]})
+    refs.push(`${meta!.partition}@${meta!.baseOffset}`)
+  }
+  await producer.disconnect()
+  return refs
+}
+
+export interface TruthRow {
+  day: string
+  group_key: string
+  events: number
+  distinct_count: number
+  value_sum: number
+  value_min: number
+  value_max: number
+  late_events: number
+}
+
+const dayText = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** Per (day, country) over the window days (UTC): count, distinct users, sum/min/max, arrived-after-day. */
+export function groundTruth(events: TestEvent[], days: string[]): Map<string, TruthRow> {
+  const out = new Map<string, TruthRow & {users: Set<string>}>()
+  for (const e of events) {
+    const day = dayText(e.eventMs)
+    if (!days.includes(day)) continue
+    const key = `${day}|${e.country}`
+    let row = out.get(key)
+    if (!row) {
+      row = {day, group_key: e.country, events: 0, distinct_count: 0, value_sum: 0, value_min: Infinity, value_max: -Infinity, late_events: 0, users: new Set()}
+      out.set(key, row)
+    }
+    row.events++
+    row.users.add(e.user)
+    row.value_sum += e.amount
+    row.value_min = Math.min(row.value_min, e.amount)
+    row.value_max = Math.max(row.value_max, e.amount)
+    if (e.arrivalMs >= Date.parse(`${day}T00:00:00Z`) + DAY) row.late_events++
+  }
+  const clean = new Map<string, TruthRow>()
+  for (const [k, {users, ...row}] of out) clean.set(k, {...row, distinct_count: users.size})
+  return clean
+}
+
+export async function readSink(client: cassandra.Client, ks: string, table: string, job: string, days: string[]): Promise<Map<string, TruthRow>> {
+  const out = new Map<string, TruthRow>()
+  for (const day of days) {
+    const rs = await client.execute(`SELECT * FROM ${ks}.${table} WHERE job = ? AND day = ?`, [job, cassandra.types.LocalDate.fromString(day)], {
+      prepare: true,
+      consistency: cassandra.types.consistencies.quorum,
+    })
+    for (const r of rs.rows) {
+      out.set(`${day}|${r.group_key}`, {
+        day,
+        group_key: r.group_key,
+        events: Number(r.events),
+        distinct_count: Number(r.distinct_count),
+        value_sum: r.value_sum,
+        value_min: r.value_min,
+        value_max: r.value_max,
+        late_events: Number(r.late_events),
+      })
+    }
+  }
+  return out
+}
+
+export function sorted(m: Map<string, TruthRow>): TruthRow[] {
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v)
+}
+
+export async function createKeyspace(client: cassandra.Client, ks: string): Promise<void> {
+  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${cassandraLocalDc()}':3}`)
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `fleetops-${prefix}-`))
+}
+
+export function writeJob(dir: string, name: string, body: string): string {
+  const path = join(dir, `${name}.yaml`)
+  writeFileSync(path, body)
+  return path
+}
+
+export function kafkaJobYaml(o: {name: string; topic: string; ks: string; table: string}): string {
+  return [
+    `name: ${o.name}`,
+    'source:',
+    '  kafka:',
+    `    topic: ${o.topic}`,
+    '    eventTimeField: ts',
+    'window: 3d',
+    'timezone: UTC',
+    'groupBy: country',
+    'distinct: user',
+    'value: amount',
+    'sink:',
+    `  keyspace: ${o.ks}`,
+    `  table: ${o.table}`,
+    '',
+  ].join('\n')
+}
+
+/** Spawns the built CLI without waiting; stdout/stderr are collected. */
+export function spawnCli(args: string[], env: Record<string, string>): {child: ChildProcess; done: Promise<{code: number | null; signal: string | null; stdout: string; stderr: string}>} {
+  const child = spawn(process.execPath, [binPath, ...args], {env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d) => (stdout += String(d)))
+  child.stderr!.on('data', (d) => (stderr += String(d)))
+  const done = new Promise<{code: number | null; signal: string | null; stdout: string; stderr: string}>((resolve) => {
+    child.on('exit', (code, signal) => {
+      // Let the pipes drain.
+      setTimeout(() => resolve({code, signal, stdout, stderr}), 100)
+    })
+  })
+  return {child, done}
+}
+
+/** Waits (polling) until `check` is true; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** True once the checkpoint file records progress (a done unit or a partial with an offset). */
+export function checkpointShowsProgress(path: string): boolean {
+  if (!existsSync(path)) return false
+  try {
+    const cp = JSON.parse(readFileSync(path, 'utf8')) as {units: Record<string, {state: string; lastOffset?: string}>}
+    return Object.values(cp.units).some((u) => u.state === 'done' || u.lastOffset !== undefined)
+  } catch {
+    return false
+  }
+}
