@@ -61,7 +61,9 @@ let startedSandbox = false
 if (needs.size > 0) {
   const before = await cli(['sandbox', 'status', ...SANDBOX, '--json'])
   const status = JSON.parse(before.stdout || '{}')
-  const allUp = status.exists && [...(status.kafka?.brokers ?? []), ...(status.cassandra?.nodes ?? [])].every((n) => n.up)
+  const hasWhatIsNeeded = (!needs.has('kafka') || status.kafka) && (!needs.has('cassandra') || status.cassandra)
+  const allUp = status.exists && hasWhatIsNeeded && [...(status.kafka?.brokers ?? []), ...(status.cassandra?.nodes ?? [])].every((n) => n.up)
+  if (status.exists && !hasWhatIsNeeded) await cli(['sandbox', 'down', ...SANDBOX, '--purge'])
   if (!allUp) {
     log('starting the bench sandbox (3 brokers, 3 Cassandra nodes)')
     const up = await cli(['sandbox', 'up', ...SANDBOX, '--network', NETWORK, '--json'])

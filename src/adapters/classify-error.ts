@@ -54,7 +54,14 @@ function chain(err: unknown): {name: string; message: string; code: string; type
 }
 
 export function classifySdkError(err: unknown, context: string, opts: ClassifyOptions = {}): FleetopsError {
-  if (err instanceof FleetopsError) return err
+  if (err instanceof FleetopsError) {
+    // Already classified (e.g. by the protocol layer) but without the permission it lacks: name it.
+    if (err.code === 'PERMISSION' && opts.needs && !/the user needs /.test(err.message)) {
+      const type = /\b([A-Z_]+_AUTHORIZATION_FAILED)\b/.exec(err.message)?.[1]
+      return new FleetopsError('PERMISSION', `${context}: permission denied${type ? ` (${type})` : ''}: the user needs ${opts.needs}; ask an administrator for the ACL`, {exit: err.exit, cause: err})
+    }
+    return err
+  }
   const e = err as {name?: string; message?: string}
   const name = e?.name ?? ''
   const message = String(e?.message ?? err)
@@ -121,6 +128,10 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
     return new FleetopsError('UNAVAILABLE', `${context}: ${where}; the port may require TLS (--tls)`, {cause: err})
   }
 
+  // Too few replicas alive for the consistency level: the cluster is degraded, not the input wrong.
+  if (/Cannot achieve consistency level|Not enough replicas available|Operation timed out - received only/i.test(message)) {
+    return new FleetopsError('UNAVAILABLE', `${context}: too few replicas are up (${firstLine(message)}); bring the nodes back or lower the consistency`, {cause: err})
+  }
   if (name === 'NoHostAvailableError') {
     const inner = all.slice(1).map((x) => firstLine(x.message))
     const detail = inner.length > 0 ? inner[0] : firstLine(message)

@@ -118,3 +118,13 @@ describe('classifySdkError for secured clusters', () => {
     expect(cass.message).toMatch(/^Cassandra: permission denied: User reader has no CREATE permission/)
   })
 })
+
+describe('classifySdkError for a degraded Cassandra', () => {
+  it('maps an unavailable consistency level to exit 69', async () => {
+    const {classifySdkError} = await import('../../src/adapters/classify-error.js')
+    const err = Object.assign(new Error('Cannot achieve consistency level QUORUM'), {name: 'ResponseError', code: 0x1000})
+    const mapped = classifySdkError(err, 'Cassandra')
+    expect(mapped.exit).toBe(69)
+    expect(mapped.message).toMatch(/too few replicas/)
+  })
+})
