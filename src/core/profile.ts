@@ -32,7 +32,10 @@ export function parseProfilesFile(text: string, source: string): ProfilesFile {
   try {
     raw = JSON.parse(text)
   } catch (error) {
-    throw badInput(`profile file ${source} is not valid JSON (${(error as Error).message}); fix it or point FLEETOPS_CONFIG elsewhere`)
+    // Never echo V8's excerpt of the text ("...\"password\": hunt..."): the file may hold a secret.
+    const at = /at position (\d+)/.exec((error as Error).message)
+    const where = at ? ` at line ${text.slice(0, Number(at[1])).split('\n').length}` : ''
+    throw badInput(`profile file ${source} is not valid JSON${where}; fix it or point FLEETOPS_CONFIG elsewhere`)
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw badInput(`profile file ${source} must be a JSON object with a "profiles" map`)

@@ -96,7 +96,12 @@ export function parseIdList(input: string, what: string, min = 0, max = 2_147_48
  * bidi overrides and newlines are escaped and long values are cut.
  */
 export function printable(value: unknown, max = 80): string {
-  const text = String(value)
+  let text: string
+  try {
+    text = String(value)
+  } catch {
+    text = Object.prototype.toString.call(value) // e.g. an object without a prototype or with a throwing toString
+  }
   // eslint-disable-next-line no-control-regex
   const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) =>
     c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -10,6 +10,7 @@ import {
 import {printable} from '../../core/units.js'
 import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {livePartition, readLiveView} from './live.js'
+import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
 import {Throttles} from './throttles.js'
 
@@ -112,7 +113,7 @@ export async function cancelRebalance(
   hooks: {progress(text: string): void},
 ): Promise<CancelResult> {
   const plan = readPlanFile(opts.planPath)
-  const stateFile = opts.stateFile ?? defaultProgressPath(opts.planPath)
+  const stateFile = outputFilePath(opts.stateFile ?? defaultProgressPath(opts.planPath), opts.stateFile === undefined ? 'the progress file (next to --plan; or pass --state-file)' : '--state-file')
   let progress: ProgressFile | null = null
   if (fileExists(stateFile)) {
     progress = parseProgressFile(readJsonFile(stateFile, '--state-file'))

@@ -28,6 +28,7 @@ import {
 import {formatBytes, formatDuration, printable} from '../../core/units.js'
 import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {clusterStateOf, livePartition, readLiveView, type LiveView} from './live.js'
+import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
 import {Throttles} from './throttles.js'
 
@@ -103,7 +104,7 @@ const STUCK_POLLS = 2
 export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOptions, hooks: ExecuteHooks): Promise<ExecuteResult> {
   const started = Date.now()
   const plan = readPlanFile(opts.planPath)
-  const stateFile = opts.stateFile ?? defaultProgressPath(opts.planPath)
+  const stateFile = outputFilePath(opts.stateFile ?? defaultProgressPath(opts.planPath), opts.stateFile === undefined ? 'the progress file (next to --plan; or pass --state-file)' : '--state-file')
   const moves = movesFromPlan(plan)
   for (const m of moves) {
     if (m.to.length < m.from.length) {

@@ -1,10 +1,10 @@
 import {createHash} from 'node:crypto'
-import {existsSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+import {existsSync, readFileSync} from 'node:fs'
 
 import {badInput} from '../../core/errors.js'
 import type {ReassignmentJson} from '../../core/rebalance/index.js'
 import {printable} from '../../core/units.js'
+import {writeOutputFile} from '../output-file.js'
 
 /** Reads and parses a JSON file; a missing file or bad JSON is a one-line BAD_INPUT error naming the flag. */
 export function readJsonFile(path: string, flag: string): unknown {
@@ -24,14 +24,7 @@ export function readJsonFile(path: string, flag: string): unknown {
 
 /** Writes a file atomically: a temporary file next to it, then a rename, so readers never see half a file. */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
-  try {
-    writeFileSync(tmp, text)
-    renameSync(tmp, path)
-  } catch (error) {
-    rmSync(tmp, {force: true})
-    throw error
-  }
+  writeOutputFile(path, text)
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

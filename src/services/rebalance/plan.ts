@@ -12,6 +12,7 @@ import {
   type RebalanceMode,
 } from '../../core/rebalance/index.js'
 import {describeKafkaCluster} from '../kafka/describe.js'
+import {outputFilePath} from '../output-file.js'
 import {readJsonFile, writeFileAtomic} from './files.js'
 
 export interface PlanRequest {
@@ -59,6 +60,8 @@ export async function planService(req: PlanRequest): Promise<PlanOutcome> {
     throw badInput('--add-brokers and --remove-brokers cannot be combined; add brokers first, then plan the removal')
   }
   const mode: RebalanceMode = req.addBrokers ? 'add' : req.removeBrokers ? 'remove' : 'balance'
+  // Checked before the cluster is read: a path fleetops will not write is bad input (exit 2).
+  if (req.output !== undefined) outputFilePath(req.output, '--output')
   const state = await loadClusterState(req)
   const plan = planRebalance(state, {
     mode,
