@@ -25,7 +25,26 @@ const admin = kafka.admin()
     await admin.deleteTopics({topics: [topic], timeout: 120000}).catch(() => {})
   } else {
     const parts = Array.from({length: Number(n)}, (_, p) => p)
-    await admin.createTopics({topics: [{topic, numPartitions: Number(n), replicationFactor: 1}], waitForLeaders: true, timeout: 300000})
+    // KRaft refuses one operation of more than 10,000 metadata records (max.records.per.user.op),
+    // so a big topic is created in steps of at most 5,000 partitions.
+    const STEP = 5000
+    await admin.createTopics({topics: [{topic, numPartitions: Math.min(Number(n), STEP), replicationFactor: 1}], waitForLeaders: false, timeout: 300000})
+    const waitForLeaders = async (count) => {
+      // kafkajs's waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while the metadata
+      // propagates, and createPartitions does not wait at all: poll until every partition leads.
+      for (let i = 0; ; i++) {
+        const md = await admin.fetchTopicMetadata({topics: [topic]}).catch(() => null)
+        const parts = md?.topics?.[0]?.partitions ?? []
+        if (parts.length === count && parts.every((p) => p.leader >= 0)) return
+        if (i > 300) throw new Error('partitions of ' + topic + ' got no leader in time')
+        await new Promise((r) => setTimeout(r, 1000))
+      }
+    }
+    await waitForLeaders(Math.min(Number(n), STEP))
+    for (let count = STEP; count < Number(n); count += STEP) {
+      await admin.createPartitions({topicPartitions: [{topic, count: Math.min(Number(n), count + STEP)}], timeout: 300000})
+      await waitForLeaders(Math.min(Number(n), count + STEP))
+    }
     const producer = kafka.producer({allowAutoTopicCreation: false})
     await producer.connect()
     for (let i = 0; i < parts.length; i += 2000) {
@@ -98,21 +117,27 @@ export async function run(ctx) {
   const t2 = `bench-lag-big-${stamp}`
   const g2 = `bench-lag-big-${stamp}`
   ctx.log(`lag: creating ${t2} (${n2} partitions)`)
+  const big = {
+    id: 'describe-10k',
+    label: `lag kafka --group G --json, 1 group × ${n2.toLocaleString('en')} partitions`,
+    unit: 'ms',
+    anchor: null,
+    ratio: null,
+    goal: '< 1500 ms at 10,000 partitions',
+  }
   try {
     await setup(ctx, t2, g2, n2)
     await ours(ctx, g2, n2)
     const o = await ctx.measure(() => ours(ctx, g2, n2), ctx.runs)
     figures.push({
-      id: 'describe-10k',
-      label: `lag kafka --group G --json, 1 group × ${n2.toLocaleString('en')} partitions`,
-      unit: 'ms',
+      ...big,
       ours: pick(o),
-      anchor: null,
-      ratio: null,
-      goal: '< 1500 ms at 10,000 partitions',
       met: ctx.quick ? null : o.median < 1500,
       notes: ctx.quick ? `quick mode: ${n2.toLocaleString('en')} partitions instead of 10,000, so the goal is not judged` : 'absolute goal, no anchor',
     })
+  } catch (error) {
+    // Keep the 1k figure measured above; report this one as not measured.
+    figures.push({...big, ours: null, met: null, notes: `not measured: ${String(error?.message ?? error).split('\n')[0]}`})
   } finally {
     await setup(ctx, t2, g2, n2, 'delete').catch((e) => ctx.log(String(e.message)))
   }

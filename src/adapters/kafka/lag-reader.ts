@@ -1,12 +1,8 @@
-import kafkajs, {type Admin} from 'kafkajs'
-
 import type {KafkaConnection} from '../../core/connection.js'
+import {FleetopsError} from '../../core/errors.js'
 import type {GroupMember} from '../../core/lag/index.js'
 import {classifySdkError} from '../classify-error.js'
-import {createKafka, kafkajsConfig} from './kafkajs-client.js'
-
-// kafkajs is CommonJS: these two are only reachable through its default export.
-const {AssignerProtocol, ConfigResourceTypes} = kafkajs
+import {kafkajsConfig} from './kafkajs-client.js'
 import {
   KafkaProtocolClient,
   type CommittedOffset,
@@ -17,15 +13,22 @@ import {
   type TopicPartition,
 } from './protocol/index.js'
 
+export {recordKey} from './protocol/index.js'
+
 /**
  * Everything the lag probes read from Kafka, strictly read-only: no consumer is created,
  * no group is joined, nothing is committed (kafkajs's admin.fetchOffsets with
  * resolveOffsets and every consumer would write offsets, so neither is used).
- *  - groups: ListGroups / DescribeGroups (kafkajs admin), member assignments decoded
+ *  - groups: ListGroups / DescribeGroups to the coordinator, member assignments decoded
+ *  - metadata: our own Metadata request, which reports offline partitions (leader -1,
+ *    LEADER_NOT_AVAILABLE) as data where kafkajs's metadata throws
  *  - committed offsets: OffsetFetch to the coordinator (protocol client)
  *  - end offsets: ListOffsets replica -1 with an explicit isolation level, per leader
  *  - record timestamps: a sessionless Fetch of the record at an offset, per leader
  *  - replicas: metadata, min.insync.replicas, reassignments, per-replica LEO (replica -2)
+ * Everything goes over one set of broker connections (the protocol client's). No kafkajs
+ * admin: its every call first refreshes the metadata of all topics, which throws as soon
+ * as one partition anywhere is offline.
  */
 
 export interface GroupInfo {
@@ -38,28 +41,30 @@ export interface GroupInfo {
 
 export interface TopicPartitionsMeta {
   topic: string
-  partitions: {partition: number; leader: number | null; replicas: number[]; isr: number[]; offlineReplicas: number[]}[]
+  partitions: {
+    partition: number
+    leader: number | null
+    replicas: number[]
+    isr: number[]
+    offlineReplicas: number[]
+    /** Kafka's partition error code in the metadata (5 LEADER_NOT_AVAILABLE when offline). */
+    errorCode: number
+  }[]
+}
+
+export interface MetadataSnapshot {
+  /** Brokers registered (and not fenced) in the cluster, sorted. */
+  brokers: number[]
+  topics: Map<string, TopicPartitionsMeta>
+  /** Topics asked for by name that do not exist (UNKNOWN_TOPIC_OR_PARTITION). */
+  missing: string[]
 }
 
 export class KafkaLagReader {
-  private readonly admin: Admin
   private readonly protocol: KafkaProtocolClient
-  private adminReady: Promise<void> | null = null
 
   constructor(conn: KafkaConnection, verbose = false) {
-    this.admin = createKafka(conn, 'fleetops-lag', verbose).admin()
     this.protocol = new KafkaProtocolClient(kafkajsConfig(conn, 'fleetops-lag', verbose))
-  }
-
-  private async withAdmin<T>(what: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
-    try {
-      this.adminReady ??= this.admin.connect()
-      await this.adminReady
-      return await fn(this.admin)
-    } catch (error) {
-      this.adminReady = null
-      throw classifySdkError(error, what)
-    }
   }
 
   private async wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -70,74 +75,81 @@ export class KafkaLagReader {
     }
   }
 
+  /** Opens connections to every broker now (failures surface in the requests that need them). */
+  async warmUp(): Promise<void> {
+    await this.protocol.warmUp()
+  }
+
   async listGroups(): Promise<string[]> {
-    return this.withAdmin('Kafka: listing consumer groups', async (admin) => {
-      const {groups} = await admin.listGroups()
-      return [...new Set(groups.map((g) => g.groupId))].sort()
-    })
+    return this.wrap('Kafka: listing consumer groups', () => this.protocol.listGroups())
   }
 
   async describeGroups(groupIds: string[]): Promise<GroupInfo[]> {
     if (groupIds.length === 0) return []
-    return this.withAdmin('Kafka: describing consumer groups', async (admin) => {
-      const {groups} = await admin.describeGroups(groupIds)
-      return groups.map((g) => ({
+    return this.wrap('Kafka: describing consumer groups', async () =>
+      (await this.protocol.describeGroups(groupIds)).map((g) => ({
         group: g.groupId,
         state: g.state,
         protocolType: g.protocolType,
-        members: g.members.map((m) => ({
-          memberId: m.memberId,
-          clientId: m.clientId,
-          host: m.clientHost.replace(/^\//, ''),
-          assignments: decodeAssignment(g.protocolType, m.memberAssignment),
-        })),
-      }))
+        members: g.members.map((m) => ({memberId: m.memberId, clientId: m.clientId, host: m.clientHost.replace(/^\//, ''), assignments: m.assignments})),
+      })),
+    )
+  }
+
+  /**
+   * Metadata of the given topics (null = every topic, internal ones included), in one
+   * request. Offline partitions are data (leader null, errorCode 5), never an error.
+   */
+  async metadata(topics: string[] | null = null): Promise<MetadataSnapshot> {
+    return this.wrap('Kafka: reading topic metadata', async () => {
+      const res = await this.protocol.metadata(topics)
+      const out = new Map<string, TopicPartitionsMeta>()
+      const missing: string[] = []
+      for (const t of res.topics) {
+        if (t.name === null) continue
+        if (t.errorCode === 3) {
+          missing.push(t.name)
+          continue
+        }
+        if (t.errorCode === 29) throw new FleetopsError('PERMISSION', `not authorized to describe topic "${t.name}" (TOPIC_AUTHORIZATION_FAILED)`)
+        // A topic-level error with no partitions (e.g. still being created) has nothing to show.
+        if (t.errorCode !== 0 && t.partitions.length === 0) continue
+        out.set(t.name, {
+          topic: t.name,
+          partitions: t.partitions
+            .map((p) => ({
+              partition: p.partition,
+              leader: p.leaderId < 0 ? null : p.leaderId,
+              replicas: p.replicas,
+              isr: p.isr,
+              offlineReplicas: p.offlineReplicas,
+              errorCode: p.errorCode,
+            }))
+            .sort((a, b) => a.partition - b.partition),
+        })
+      }
+      return {brokers: res.brokers.map((b) => b.nodeId).sort((a, b) => a - b), topics: out, missing}
     })
   }
 
   /** Metadata of every topic (one request); internal topics included. */
   async topics(): Promise<Map<string, TopicPartitionsMeta>> {
-    return this.withAdmin('Kafka: reading topic metadata', async (admin) => {
-      const {topics} = await admin.fetchTopicMetadata()
-      const out = new Map<string, TopicPartitionsMeta>()
-      for (const t of topics) {
-        out.set(t.name, {
-          topic: t.name,
-          partitions: t.partitions
-            .map((p) => ({
-              partition: p.partitionId,
-              leader: p.leader === undefined || p.leader === null || p.leader < 0 ? null : p.leader,
-              replicas: [...p.replicas],
-              isr: [...p.isr],
-              offlineReplicas: [...(p.offlineReplicas ?? [])],
-            }))
-            .sort((a, b) => a.partition - b.partition),
-        })
-      }
-      return out
-    })
+    return (await this.metadata(null)).topics
   }
 
   async liveBrokers(): Promise<number[]> {
-    return this.withAdmin('Kafka: describing the cluster', async (admin) => {
-      const cluster = await admin.describeCluster()
-      return cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b)
-    })
+    return (await this.metadata([])).brokers
   }
 
-  /** min.insync.replicas per topic (describeConfigs; one request). */
+  /** min.insync.replicas per topic (DescribeConfigs; one request). */
   async minInsyncReplicas(topics: string[]): Promise<Record<string, number>> {
     if (topics.length === 0) return {}
-    return this.withAdmin('Kafka: reading topic configs', async (admin) => {
-      const res = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: topics.map((name) => ({type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas']})),
-      })
+    return this.wrap('Kafka: reading topic configs', async () => {
       const out: Record<string, number> = {}
-      for (const r of res.resources) {
+      for (const r of await this.protocol.describeTopicConfigs(topics, ['min.insync.replicas'])) {
         if (r.errorCode !== 0) continue
-        const entry = r.configEntries.find((e) => e.configName === 'min.insync.replicas')
-        if (entry && /^\d+$/.test(entry.configValue)) out[r.resourceName] = Number(entry.configValue)
+        const entry = r.configs.find((e) => e.name === 'min.insync.replicas')
+        if (entry?.value && /^\d+$/.test(entry.value)) out[r.name] = Number(entry.value)
       }
       return out
     })
@@ -146,14 +158,9 @@ export class KafkaLagReader {
   /** Ongoing reassignments; null when the cluster cannot list them. */
   async reassignments(): Promise<Map<string, {adding: number[]; removing: number[]}> | null> {
     try {
-      return await this.withAdmin('Kafka: listing reassignments', async (admin) => {
-        const res = await admin.listPartitionReassignments({})
-        const out = new Map<string, {adding: number[]; removing: number[]}>()
-        for (const t of res.topics) {
-          for (const p of t.partitions) out.set(`${t.topic}\u0000${p.partitionIndex}`, {adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? []})
-        }
-        return out
-      })
+      const out = new Map<string, {adding: number[]; removing: number[]}>()
+      for (const r of await this.protocol.listPartitionReassignments()) out.set(`${r.topic}\u0000${r.partition}`, {adding: r.adding, removing: r.removing})
+      return out
     } catch {
       return null
     }
@@ -172,6 +179,20 @@ export class KafkaLagReader {
     return this.wrap('Kafka: reading end offsets', () => this.protocol.listEndOffsets(partitions, isolation === 'read_committed' ? 1 : 0))
   }
 
+  /**
+   * Per leader broker: end offsets, then the timestamps of the records at the committed
+   * offsets below them (keyed by recordKey(topic, partition, offset)).
+   */
+  async endOffsetsAndTimestamps(
+    partitions: (LeaderPartition & {committed: number[]})[],
+    isolation: 'read_uncommitted' | 'read_committed',
+  ): Promise<{ends: EndOffsetResult[]; stamps: Map<string, RecordTimestampResult>}> {
+    return this.wrap('Kafka: reading end offsets and record timestamps', () =>
+      this.protocol.listEndOffsetsAndTimestamps(partitions, isolation === 'read_committed' ? 1 : 0),
+    )
+  }
+
+  /** Keyed by recordKey(topic, partition, offset). */
   async recordTimestamps(items: (LeaderPartition & {offset: number})[]): Promise<Map<string, RecordTimestampResult>> {
     return this.wrap('Kafka: reading record timestamps', () => this.protocol.fetchRecordTimestamps(items))
   }
@@ -181,19 +202,6 @@ export class KafkaLagReader {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.admin.disconnect().catch(() => {}), this.protocol.close()])
-  }
-}
-
-function decodeAssignment(protocolType: string, buffer: Buffer | null | undefined): GroupMember['assignments'] {
-  if (protocolType !== 'consumer' || !buffer || buffer.length === 0) return []
-  try {
-    const decoded = AssignerProtocol.MemberAssignment.decode(buffer)
-    if (!decoded) return []
-    return Object.entries(decoded.assignment)
-      .map(([topic, partitions]) => ({topic, partitions: [...partitions].sort((a, b) => a - b)}))
-      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0))
-  } catch {
-    return []
+    await this.protocol.close()
   }
 }

@@ -1,11 +1,11 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
 import {kafkaTopicName, userRegex} from '../../core/identifiers.js'
 import {parseLagThresholds, renderLagPrometheus, type Isolation} from '../../core/lag/index.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
-import {renderKafkaLag} from '../../output/lag.js'
+import {renderKafkaLag, writeJson} from '../../output/lag.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
 
 export default class LagKafka extends ClusterCommand {
@@ -99,6 +99,6 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
   /** Under --watch every evaluation was already written as one JSON line. */
   override logJson(json: unknown): void {
-    if (!this.streaming) super.logJson(json)
+    if (!this.streaming) writeJson(json, (j) => super.logJson(j))
   }
 }

@@ -1,10 +1,10 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
 import {userRegex} from '../../core/identifiers.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
-import {renderReplicaHealth} from '../../output/lag.js'
+import {renderReplicaHealth, writeJson} from '../../output/lag.js'
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
 
 export default class LagReplicas extends ClusterCommand {
@@ -46,5 +46,9 @@ States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL wi
     else if (!this.jsonEnabled()) this.log(renderReplicaHealth(report))
     process.exitCode = report.exitCode
     return report
+  }
+
+  override logJson(json: unknown): void {
+    writeJson(json, (j) => super.logJson(j))
   }
 }

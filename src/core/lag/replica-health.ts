@@ -24,6 +24,8 @@ export interface PartitionReplicas {
   leader: number | null
   addingReplicas?: number[]
   removingReplicas?: number[]
+  /** Replicas the metadata lists as offline (broker down or log dir offline), Metadata v5+. */
+  offlineReplicas?: number[]
   /** Per-replica log end offsets, when measured. */
   replicaLogEnds?: ReplicaLogEnd[]
 }
@@ -61,6 +63,7 @@ export interface PartitionHealth {
   isr: number[]
   addingReplicas: number[]
   removingReplicas: number[]
+  offlineReplicas: number[]
   minIsr: number | null
   offline: boolean
   underReplicated: boolean
@@ -161,7 +164,8 @@ function classifyPartition(p: PartitionReplicas, opts: ReplicaHealthOptions, liv
 
   const verdicts: {state: NagiosState; reason: string}[] = []
   if (offline) {
-    verdicts.push({state: 'CRITICAL', reason: leader === null ? 'offline: no leader' : `offline: leader ${leader} is not a live broker`})
+    const down = (p.offlineReplicas ?? []).length > 0 ? ` (offline replica(s) ${p.offlineReplicas!.join(',')})` : ''
+    verdicts.push({state: 'CRITICAL', reason: `${leader === null ? 'offline: no leader' : `offline: leader ${leader} is not a live broker`}${down}`})
   }
   if (underMinIsr && !offline) verdicts.push({state: 'CRITICAL', reason: `under min ISR: ${p.isr.length} in sync < min.insync.replicas ${minIsr}`})
   if (underReplicated) {
@@ -184,6 +188,7 @@ function classifyPartition(p: PartitionReplicas, opts: ReplicaHealthOptions, liv
     isr: [...p.isr],
     addingReplicas: [...adding],
     removingReplicas: [...removing],
+    offlineReplicas: [...(p.offlineReplicas ?? [])],
     minIsr,
     offline,
     underReplicated,

@@ -99,15 +99,27 @@ export interface RollUpOptions {
 }
 
 function sumKnown(values: (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null)
-  if (known.length === 0) return null
-  // Summed exactly; only the final total is rounded if it ever passes 2^53.
-  return Number(known.reduce((acc, v) => acc + BigInt(v), 0n))
+  // Summed exactly; only the final total is rounded if it ever passes 2^53. Plain numbers
+  // are exact while the running sum stays below 2^53, so BigInt is only used past that.
+  let sum = 0
+  let big: bigint | null = null
+  let any = false
+  for (const v of values) {
+    if (v === null) continue
+    any = true
+    if (big !== null) big += BigInt(v)
+    else if (sum + v > Number.MAX_SAFE_INTEGER) big = BigInt(sum) + BigInt(v)
+    else sum += v
+  }
+  if (!any) return null
+  return big === null ? sum : Number(big)
 }
 
 function maxKnown(values: (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null)
-  return known.length === 0 ? null : Math.max(...known)
+  // A loop, not Math.max(...values): spreading 100,000+ arguments overflows the stack.
+  let max: number | null = null
+  for (const v of values) if (v !== null && (max === null || v > max)) max = v
+  return max
 }
 
 function ownersOf(members: GroupMember[]): Map<string, PartitionOwner> {

@@ -12,7 +12,8 @@ import {
   type OffsetSample,
 } from '../../core/lag/index.js'
 import {printable} from '../../core/units.js'
-import type {GroupInfo, KafkaLagReader, TopicPartitionsMeta} from '../../adapters/kafka/lag-reader.js'
+import type {GroupInfo, KafkaLagReader, MetadataSnapshot, TopicPartitionsMeta} from '../../adapters/kafka/lag-reader.js'
+import type {CommittedOffset, RecordTimestampResult} from '../../adapters/kafka/protocol/index.js'
 import {systemClock, type Clock} from './clock.js'
 import {asProbeUnknown} from './unknown.js'
 
@@ -45,10 +46,20 @@ interface Sample {
   committed: Map<string, Map<string, number | null>>
   /** tp key -> end offset */
   ends: Map<string, number>
+  /** `${tp key}\u0000${committed offset}` -> timestamp of the record there (lagging partitions only) */
+  stamps: Map<string, RecordTimestampResult>
 }
 
-const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+/** Partition keys, interned: each key maps back to its topic and partition without parsing. */
+const parsedKeys = new Map<string, {topic: string; partition: number}>()
+const key = (topic: string, partition: number): string => {
+  const k = `${topic}\u0000${partition}`
+  if (!parsedKeys.has(k)) parsedKeys.set(k, {topic, partition})
+  return k
+}
 const unkey = (k: string): {topic: string; partition: number} => {
+  const known = parsedKeys.get(k)
+  if (known) return known
   const i = k.lastIndexOf('\u0000')
   return {topic: k.slice(0, i), partition: Number(k.slice(i + 1))}
 }
@@ -56,9 +67,15 @@ const unkey = (k: string): {topic: string; partition: number} => {
 /**
  * Consumer-group lag, read-only. Each sample reads committed offsets (OffsetFetch) and
  * THEN end offsets (ListOffsets at the chosen isolation), so a sample never shows a
- * negative lag. After the last sample the record at each lagging committed offset is
+ * negative lag. For every judged sample the record at each lagging committed offset is
  * fetched for its timestamp: time lag = evaluation time - that timestamp, exactly.
  * With 2+ samples every partition is also judged by the Burrow rules over them.
+ *
+ * Requests, for speed at 10,000+ partitions: connections to every broker open at once;
+ * DescribeGroups and OffsetFetch (one per group, sharing one FindCoordinator) run
+ * together; one Metadata request for the topics involved (not the whole cluster); then
+ * per leader broker, concurrently, one ListOffsets for all its partitions followed by one
+ * Fetch for all its lagging records (a few KiB each). Nothing is re-read per partition.
  */
 export async function probeKafkaLag(conn: KafkaConnection, opts: KafkaLagOptions, clock: Clock = systemClock): Promise<KafkaLagReport> {
   const {KafkaLagReader} = await import('../../adapters/kafka/lag-reader.js')
@@ -73,52 +90,89 @@ export async function probeKafkaLag(conn: KafkaConnection, opts: KafkaLagOptions
 }
 
 async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock): Promise<KafkaLagReport> {
+  // Connections to every broker open while the coordinator is being asked (ListOffsets and
+  // Fetch go to every leader right after).
+  const warm = reader.warmUp()
+  try {
+    return await probe(reader, opts, clock)
+  } finally {
+    await warm
+  }
+}
+
+async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock): Promise<KafkaLagReport> {
+  /** Partition metadata of the topics seen so far: one Metadata request for the new ones. */
+  const topics = new Map<string, TopicPartitionsMeta>()
+  const missingTopics = new Set<string>()
+  const learn = (snap: MetadataSnapshot): void => {
+    for (const [t, m] of snap.topics) {
+      topics.set(t, m)
+      missingTopics.delete(t)
+    }
+    for (const t of snap.missing) {
+      topics.delete(t)
+      missingTopics.add(t)
+    }
+  }
+  const ensureTopics = async (names: Iterable<string>): Promise<void> => {
+    const unknown = [...names].filter((t) => !topics.has(t) && !missingTopics.has(t))
+    if (unknown.length > 0) learn(await reader.metadata(unknown))
+  }
+
   const groupIds = await resolveGroups(reader, opts)
-  const infos = new Map((await reader.describeGroups(groupIds)).map((g) => [g.group, g]))
-  let topics = await reader.topics()
+  const readCommitted = (): Promise<CommittedOffset[][]> => Promise.all(groupIds.map((g) => reader.committedOffsets(g)))
+  const at0 = clock.now()
+  // Group descriptions, committed offsets and (with --topic) its metadata, all at once.
+  const [described, offsets0, topicMeta] = await Promise.all([
+    reader.describeGroups(groupIds),
+    readCommitted(),
+    opts.topic === undefined ? null : reader.metadata([opts.topic]),
+  ])
+  if (topicMeta) learn(topicMeta)
   if (opts.topic !== undefined && !topics.has(opts.topic)) {
     throw new FleetopsError('BAD_INPUT', `topic "${printable(opts.topic)}" does not exist in the cluster; check the name (fleetops lists no lag for it)`, {exit: 3})
   }
+  const infos = new Map(described.map((g) => [g.group, g]))
 
-  const takeSample = async (): Promise<Sample> => {
-    const at = clock.now()
-    const committed = new Map<string, Map<string, number | null>>()
-    await Promise.all(
-      groupIds.map(async (g) => {
-        const offsets = await reader.committedOffsets(g)
-        const info = infos.get(g)
-        const wanted = new Set<string>()
-        for (const o of offsets) wanted.add(o.topic)
-        for (const m of info?.members ?? []) for (const a of m.assignments) wanted.add(a.topic)
-        const byKey = new Map<string, number | null>()
-        for (const t of [...wanted].sort()) {
-          if (opts.topic !== undefined && t !== opts.topic) continue
-          const meta = topics.get(t)
-          if (!meta) continue // deleted topic: nothing to measure against
-          for (const p of meta.partitions) byKey.set(key(t, p.partition), null)
-        }
-        if (opts.topic !== undefined && byKey.size === 0) {
-          for (const p of topics.get(opts.topic)!.partitions) byKey.set(key(opts.topic, p.partition), null)
-        }
-        for (const o of offsets) if (byKey.has(key(o.topic, o.partition))) byKey.set(key(o.topic, o.partition), o.offset)
-        committed.set(g, byKey)
-      }),
-    )
-    const all = new Set<string>()
-    for (const m of committed.values()) for (const k of m.keys()) all.add(k)
-    const ends = await readEndOffsets(reader, [...all], topics, opts.isolation, async () => {
-      topics = await reader.topics()
-      return topics
+  const buildSample = async (at: number, offsetsByGroup: CommittedOffset[][], withTimestamps: boolean): Promise<Sample> => {
+    const wantedByGroup = groupIds.map((g, i) => {
+      const wanted = new Set<string>()
+      for (const o of offsetsByGroup[i]!) wanted.add(o.topic)
+      for (const m of infos.get(g)?.members ?? []) for (const a of m.assignments) wanted.add(a.topic)
+      if (opts.topic !== undefined) return wanted.has(opts.topic) ? [opts.topic] : []
+      return [...wanted].sort()
     })
-    return {at, committed, ends}
+    await ensureTopics(new Set(wantedByGroup.flat()))
+    const committed = new Map<string, Map<string, number | null>>()
+    groupIds.forEach((g, i) => {
+      const byKey = new Map<string, number | null>()
+      for (const t of wantedByGroup[i]!) {
+        const meta = topics.get(t)
+        if (!meta) continue // deleted topic: nothing to measure against
+        for (const p of meta.partitions) byKey.set(key(t, p.partition), null)
+      }
+      if (opts.topic !== undefined && byKey.size === 0) {
+        for (const p of topics.get(opts.topic)!.partitions) byKey.set(key(opts.topic, p.partition), null)
+      }
+      for (const o of offsetsByGroup[i]!) {
+        const k = key(o.topic, o.partition)
+        if (byKey.has(k)) byKey.set(k, o.offset)
+      }
+      committed.set(g, byKey)
+    })
+    const {ends, stamps} = await readEndOffsets(reader, committed, topics, opts.isolation, withTimestamps, async (names) => learn(await reader.metadata(names)))
+    return {at, committed, ends, stamps}
+  }
+  const takeSample = async (withTimestamps: boolean): Promise<Sample> => {
+    const at = clock.now()
+    return buildSample(at, await readCommitted(), withTimestamps)
   }
 
   // Fail on groups that do not exist before sampling further.
-  const first = await takeSample()
+  const first = await buildSample(at0, offsets0, opts.samples <= 1 || Boolean(opts.watch))
   for (const g of groupIds) {
     const info = infos.get(g)
-    const hasOffsets = [...(first.committed.get(g)?.values() ?? [])].some((v) => v !== null)
-    if ((!info || info.state === 'Dead') && !hasOffsets && !opts.groupRegex) {
+    if ((!info || info.state === 'Dead') && !hasCommit(first.committed.get(g)) && !opts.groupRegex) {
       throw new FleetopsError('BAD_INPUT', `consumer group "${printable(g)}" does not exist (no members, no committed offsets); check the name, e.g. with --group-regex '.*'`, {
         exit: 3,
       })
@@ -126,37 +180,21 @@ async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Cl
   }
 
   const base = {isolation: opts.isolation, endOffsetKind: opts.isolation === 'read_committed' ? ('last-stable-offset' as const) : ('high-watermark' as const)}
-  const evaluate = async (sample: Sample, burrow: Map<string, BurrowEvaluation> | null, mode: KafkaLagReport['mode']): Promise<KafkaLagReport> => {
-    const lagging: {topic: string; partition: number; leader: number | null; offset: number}[] = []
-    const seen = new Set<string>()
-    for (const m of sample.committed.values()) {
-      for (const [k, c] of m) {
-        const end = sample.ends.get(k)
-        if (c === null || end === undefined || c >= end || seen.has(`${k}\u0000${c}`)) continue
-        seen.add(`${k}\u0000${c}`)
-        const {topic, partition} = unkey(k)
-        const leader = leaderOf(topics, topic, partition)
-        lagging.push({topic, partition, leader, offset: c})
-      }
-    }
-    const stamps = await reader.recordTimestamps(lagging)
+  const evaluate = (sample: Sample, burrow: Map<string, BurrowEvaluation> | null, mode: KafkaLagReport['mode']): KafkaLagReport => {
     const now = clock.now()
     const observations: GroupObservation[] = groupIds.map((g) => {
       const info = infos.get(g)
-      const hasOffsets = [...(sample.committed.get(g)?.values() ?? [])].some((v) => v !== null)
-      return {
-        group: g,
-        state: groupState(info, hasOffsets),
-        members: info?.members ?? [],
-        partitions: [...(sample.committed.get(g) ?? new Map<string, number | null>())].map(([k, c]) => {
-          const {topic, partition} = unkey(k)
-          const stamp = c === null ? undefined : stamps.get(k)
-          const ts = stamp === undefined ? null : stamp.kind === 'found' ? stamp.timestamp : stamp.kind === 'gone' ? ('gone' as const) : null
-          const offsets = computePartitionLag({committedOffset: c, logEndOffset: sample.ends.get(k)!, committedRecordTimestamp: ts}, now)
-          if (stamp?.kind === 'unknown' && offsets.lag !== 0) offsets.note = [offsets.note, `time lag unknown: ${stamp.reason}`].filter(Boolean).join('; ')
-          return {topic, partition, offsets, burrow: burrow?.get(`${g}\u0000${k}`) ?? null}
-        }),
+      const byKey = sample.committed.get(g) ?? new Map<string, number | null>()
+      const partitions: GroupObservation['partitions'] = []
+      for (const [k, c] of byKey) {
+        const {topic, partition} = unkey(k)
+        const stamp = c === null ? undefined : sample.stamps.get(`${k}\u0000${c}`)
+        const ts = stamp === undefined ? null : stamp.kind === 'found' ? stamp.timestamp : stamp.kind === 'gone' ? ('gone' as const) : null
+        const offsets = computePartitionLag({committedOffset: c, logEndOffset: sample.ends.get(k)!, committedRecordTimestamp: ts}, now)
+        if (stamp?.kind === 'unknown' && offsets.lag !== 0) offsets.note = [offsets.note, `time lag unknown: ${stamp.reason}`].filter(Boolean).join('; ')
+        partitions.push({topic, partition, offsets, burrow: burrow?.get(`${g}\u0000${k}`) ?? null})
       }
+      return {group: g, state: groupState(info, hasCommit(byKey)), members: info?.members ?? [], partitions}
     })
     const result = rollUpLag(observations, {now, thresholds: opts.thresholds, ...base})
     return {...result, mode, samples: mode === 'single' ? 1 : opts.samples, intervalMs: mode === 'single' ? null : opts.intervalMs}
@@ -174,10 +212,10 @@ async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Cl
           if (!prev || prev.offset !== c) lastChange.set(hk, {offset: c, at: s.at})
           commitAt = lastChange.get(hk)!.at
         }
-        const list = history.get(hk) ?? []
+        let list = history.get(hk)
+        if (!list) history.set(hk, (list = []))
         list.push({at: s.at, committedOffset: c, logEndOffset: s.ends.get(k)!, commitAt})
-        while (list.length > window) list.shift()
-        history.set(hk, list)
+        if (list.length > window) list.splice(0, list.length - window)
       }
     }
   }
@@ -194,13 +232,14 @@ async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Cl
     let last: KafkaLagReport
     for (;;) {
       record(sample, window, true)
-      const n = Math.max(...[...history.values()].map((l) => l.length), 1)
+      let n = 1
+      for (const l of history.values()) if (l.length > n) n = l.length
       const burrow = n >= 2 ? judge(sample.at, window * opts.intervalMs, Math.min(3, window)) : null
-      last = await evaluate(sample, burrow, 'watch')
+      last = evaluate(sample, burrow, 'watch')
       await onEvaluation(last)
       await clock.sleep(opts.intervalMs, signal)
       if (signal.aborted) return last
-      sample = await takeSample()
+      sample = await takeSample(true)
     }
   }
 
@@ -208,7 +247,8 @@ async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Cl
   const samples = [first]
   while (samples.length < opts.samples) {
     await clock.sleep(opts.intervalMs)
-    samples.push(await takeSample())
+    // Only the judged (last) sample needs record timestamps.
+    samples.push(await takeSample(samples.length === opts.samples - 1))
   }
   for (const s of samples) record(s, opts.samples, false)
   const last = samples[samples.length - 1]!
@@ -216,6 +256,11 @@ async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Cl
   // plus one interval: STOP needs --watch, where offsets are tracked across windows.
   const windowMs = last.at - samples[0]!.at + opts.intervalMs
   return evaluate(last, judge(last.at, windowMs, Math.min(3, opts.samples)), 'samples')
+}
+
+function hasCommit(byKey: Map<string, number | null> | undefined): boolean {
+  if (byKey) for (const c of byKey.values()) if (c !== null) return true
+  return false
 }
 
 function leaderOf(meta: Map<string, TopicPartitionsMeta>, topic: string, partition: number): number | null {
@@ -243,40 +288,63 @@ async function resolveGroups(reader: KafkaLagReader, opts: KafkaLagOptions): Pro
   return [...new Set([...opts.groups, ...matched])]
 }
 
+/**
+ * End offsets of every partition in `committed` and, when asked, the timestamps of the
+ * records at the committed offsets below them: per leader, one ListOffsets and then one
+ * Fetch. Partitions that fail (a leader moved) are retried once after refreshing the
+ * metadata of their topics; if they still fail the probe is UNKNOWN.
+ */
 async function readEndOffsets(
   reader: KafkaLagReader,
-  keys: string[],
+  committed: Map<string, Map<string, number | null>>,
   topics: Map<string, TopicPartitionsMeta>,
   isolation: Isolation,
-  refresh: () => Promise<Map<string, TopicPartitionsMeta>>,
-): Promise<Map<string, number>> {
-  const ends = new Map<string, number>()
-  const withLeaders = (meta: Map<string, TopicPartitionsMeta>, list: string[]) =>
-    list.map((k) => {
-      const {topic, partition} = unkey(k)
-      return {topic, partition, leader: leaderOf(meta, topic, partition)}
-    })
-  let failed: string[] = []
-  let lastReason = ''
-  for (const r of await reader.endOffsets(withLeaders(topics, keys), isolation)) {
-    if (r.ok) ends.set(key(r.topic, r.partition), r.offset)
-    else failed.push(key(r.topic, r.partition))
-  }
-  if (failed.length > 0) {
-    // Leaders move (a broker stopped); refresh the metadata once and ask again.
-    const meta = await refresh()
-    const retry = await reader.endOffsets(withLeaders(meta, failed), isolation)
-    failed = []
-    for (const r of retry) {
-      if (r.ok) ends.set(key(r.topic, r.partition), r.offset)
-      else {
-        failed.push(`${r.topic}-${r.partition}`)
-        lastReason = r.reason
-      }
+  withTimestamps: boolean,
+  refresh: (topics: string[]) => Promise<void>,
+): Promise<{ends: Map<string, number>; stamps: Map<string, RecordTimestampResult>}> {
+  // Distinct committed offsets per partition (groups may differ); usually one.
+  const offsetsOf = new Map<string, number[]>()
+  for (const m of committed.values()) {
+    for (const [k, c] of m) {
+      let list = offsetsOf.get(k)
+      if (!list) offsetsOf.set(k, (list = []))
+      if (c !== null && withTimestamps && !list.includes(c)) list.push(c)
     }
   }
-  if (failed.length > 0) {
-    throw new FleetopsError('UNAVAILABLE', `cannot read the end offset of ${failed.length} partition(s) (${failed.slice(0, 3).join(', ')}): ${lastReason}`, {exit: 3})
+  const request = (list: string[]) =>
+    list.map((k) => {
+      const {topic, partition} = unkey(k)
+      return {topic, partition, leader: leaderOf(topics, topic, partition), committed: offsetsOf.get(k)!}
+    })
+  const ends = new Map<string, number>()
+  const stamps = new Map<string, RecordTimestampResult>()
+  const collect = async (list: string[]): Promise<{failed: string[]; reason: string}> => {
+    const res = await reader.endOffsetsAndTimestamps(request(list), isolation)
+    for (const [k, v] of res.stamps) stamps.set(k, v)
+    const failed: string[] = []
+    let reason = ''
+    for (const r of res.ends) {
+      if (r.ok) ends.set(key(r.topic, r.partition), r.offset)
+      else {
+        failed.push(key(r.topic, r.partition))
+        reason = r.reason
+      }
+    }
+    return {failed, reason}
   }
-  return ends
+  let {failed} = await collect([...offsetsOf.keys()])
+  if (failed.length > 0) {
+    // Leaders move (a broker stopped); refresh those topics' metadata once and ask again.
+    await refresh([...new Set(failed.map((k) => unkey(k).topic))])
+    const retry = await collect(failed)
+    failed = retry.failed
+    if (failed.length > 0) {
+      const names = failed.slice(0, 3).map((k) => {
+        const {topic, partition} = unkey(k)
+        return `${topic}-${partition}`
+      })
+      throw new FleetopsError('UNAVAILABLE', `cannot read the end offset of ${failed.length} partition(s) (${names.join(', ')}): ${retry.reason}`, {exit: 3})
+    }
+  }
+  return {ends, stamps}
 }

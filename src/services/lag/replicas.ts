@@ -46,16 +46,31 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
   const {KafkaLagReader} = await import('../../adapters/kafka/lag-reader.js')
   const reader = new KafkaLagReader(conn, opts.verbose)
   try {
-    const [meta, live, registered, reassigning] = await Promise.all([reader.topics(), reader.liveBrokers(), reader.registeredBrokers(), reader.reassignments()])
+    // One Metadata request of our own (kafkajs's metadata throws on any offline partition,
+    // which is exactly what this probe must report), the addressable brokers and the
+    // ongoing reassignments, concurrently.
+    const [snapshot, registered, reassigning] = await Promise.all([reader.metadata(null), reader.registeredBrokers(), reader.reassignments()])
+    const meta = snapshot.topics
+    const live = snapshot.brokers
     const topics = [...meta.keys()].filter((t) => (opts.topics ? opts.topics.test(t) : true)).sort()
     if (topics.length === 0) {
       throw new FleetopsError('BAD_INPUT', `no topic matches --topics ${printable(opts.topics?.source ?? '')} (${meta.size} topic(s) in the cluster)`, {exit: 3})
     }
-    const minIsr = await reader.minInsyncReplicas(topics)
+    const minIsrP = reader.minInsyncReplicas(topics)
+    minIsrP.catch(() => {}) // awaited below; the gap measurement runs meanwhile
     const partitions: PartitionReplicas[] = topics.flatMap((t) =>
       meta.get(t)!.partitions.map((p) => {
         const r = reassigning?.get(`${t}\u0000${p.partition}`)
-        return {topic: t, partition: p.partition, replicas: p.replicas, isr: p.isr, leader: p.leader, addingReplicas: r?.adding ?? [], removingReplicas: r?.removing ?? []}
+        return {
+          topic: t,
+          partition: p.partition,
+          replicas: p.replicas,
+          isr: p.isr,
+          leader: p.leader,
+          offlineReplicas: p.offlineReplicas,
+          addingReplicas: r?.adding ?? [],
+          removingReplicas: r?.removing ?? [],
+        }
       }),
     )
     const gapNotes: string[] = []
@@ -95,6 +110,7 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
       )
       for (const p of partitions) p.replicaLogEnds = logEnds.get(`${p.topic}\u0000${p.partition}`) ?? []
     } else gapNotes.push('follower gaps not measured (--no-gaps)')
+    const minIsr = await minIsrP
 
     const report = classifyReplicaHealth(partitions, {
       topicMinIsr: minIsr,

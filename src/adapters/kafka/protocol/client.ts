@@ -19,7 +19,14 @@ import {
   type ConfigResourceChange,
   type ConfigResourceTypeName,
 } from './incremental-alter-configs.js'
-import {openInternalCluster, toFleetopsError, type InternalBroker, type InternalCluster, type ProtocolClientOptions} from './kafkajs-internals.js'
+import {
+  openInternalCluster,
+  toFleetopsError,
+  type InternalBroker,
+  type InternalCluster,
+  type InternalGroupDescription,
+  type ProtocolClientOptions,
+} from './kafkajs-internals.js'
 import {
   DEBUGGING_REPLICA_ID,
   EARLIEST_TIMESTAMP,
@@ -29,11 +36,25 @@ import {
   listOffsetsRequest,
 } from './list-offsets.js'
 import {FETCH_KEY, FETCH_VERSIONS, fetchRequest, type FetchPartitionQuery} from './fetch.js'
+import {METADATA_KEY, METADATA_VERSIONS, metadataRequest, type MetadataResponse} from './metadata.js'
+import {
+  CONFIG_RESOURCE_TOPIC,
+  DESCRIBE_CONFIGS_KEY,
+  DESCRIBE_CONFIGS_VERSIONS,
+  describeConfigsRequest,
+  type DescribeConfigsResult,
+} from './describe-configs.js'
+import {
+  LIST_PARTITION_REASSIGNMENTS_KEY,
+  LIST_PARTITION_REASSIGNMENTS_VERSIONS,
+  listPartitionReassignmentsRequest,
+  type OngoingReassignment,
+} from './list-partition-reassignments.js'
 import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaError, kafkaErrorName, negotiateVersion} from './shared.js'
 
-export type {ProtocolClientOptions} from './kafkajs-internals.js'
+export type {ProtocolClientOptions, InternalGroupDescription as GroupDescription} from './kafkajs-internals.js'
 
 export type BrokerLogDirs =
   | {brokerId: number; ok: true; apiVersion: number; logDirs: LogDirDescription[]}
@@ -96,7 +117,12 @@ export interface MaxApiVersions {
   ListOffsets?: number
   OffsetFetch?: number
   Fetch?: number
+  Metadata?: number
+  DescribeConfigs?: number
+  ListPartitionReassignments?: number
 }
+
+export type ClusterMetadata = MetadataResponse & {apiVersion: number}
 
 /** A partition and the broker that leads it (from metadata); leader null/-1 = none. */
 export interface LeaderPartition extends TopicPartition {
@@ -122,6 +148,28 @@ export type KafkaProtocolClientOptions = ProtocolClientOptions & {maxApiVersions
 
 const PRIORITY: ErrorCode[] = ['AUTH', 'PERMISSION', 'BAD_INPUT', 'UNAVAILABLE', 'TIMEOUT']
 
+/** Key of a record-timestamp result: topic, partition and the offset asked for. */
+export function recordKey(topic: string, partition: number, offset: number): string {
+  return `${topic}\u0000${partition}\u0000${offset}`
+}
+
+/** First Fetch round: bytes per partition (a batch header is 61 bytes; most batches are a few KiB). */
+const FIRST_ROUND_BYTES = 8 * 1024
+/** The whole response of one Fetch stays under this (Kafka's fetch.max.bytes default is 50 MiB). */
+const RESPONSE_MAX_BYTES = 32 * 1024 * 1024
+const FIRST_ROUND_PER_REQUEST = Math.floor(RESPONSE_MAX_BYTES / FIRST_ROUND_BYTES)
+/** Per-partition floors of the later, one-partition rounds (1 = just the first batch). */
+const LATER_ROUND_BYTES = [1, 1024 * 1024, 8 * 1024 * 1024]
+const SINGLE_PARTITION_CONCURRENCY = 16
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!)
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+}
+
 export class KafkaProtocolClient {
   private readonly cluster: InternalCluster
   private readonly secrets: string[]
@@ -141,6 +189,104 @@ export class KafkaProtocolClient {
     return this.guard(async () => {
       await this.connect()
       return this.cluster.nodeIds()
+    })
+  }
+
+  /**
+   * Connects to the given brokers (default: all) now, concurrently (TCP, TLS, SASL and
+   * ApiVersions), so that requests sent to them later start at once. Failures are ignored
+   * here; the request that needs the broker reports them.
+   */
+  async warmUp(brokerIds?: number[]): Promise<void> {
+    try {
+      await this.connect()
+    } catch {
+      return
+    }
+    const ids = brokerIds ?? this.cluster.nodeIds()
+    await Promise.all(ids.map((id) => this.cluster.broker(id).catch(() => {})))
+  }
+
+  /** DescribeGroups for each group on its coordinator, member assignments decoded (read-only). */
+  async describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]> {
+    return this.guard(async () => {
+      if (groupIds.length === 0) return []
+      await this.connect()
+      return this.cluster.describeGroups(groupIds)
+    })
+  }
+
+  /** Every consumer group id (ListGroups on every broker). */
+  async listGroups(): Promise<string[]> {
+    return this.guard(async () => {
+      await this.connect()
+      return this.cluster.listGroups()
+    })
+  }
+
+  /**
+   * Metadata for the given topics (null = every topic), decoded as data: topic and
+   * partition error codes (LEADER_NOT_AVAILABLE on an offline partition, leader -1,
+   * UNKNOWN_TOPIC_OR_PARTITION for a missing topic, ...) are returned, never thrown, so one
+   * offline partition cannot hide the rest of the cluster. Only a top-level error (v13+)
+   * or no broker answering throws. Asks a connected broker, then each other known broker.
+   */
+  async metadata(topics: string[] | null = null): Promise<ClusterMetadata> {
+    return this.guard(async () => {
+      await this.connect()
+      let lastError: unknown = null
+      const tried = new Set<number>()
+      const candidates: (() => Promise<InternalBroker>)[] = [() => this.cluster.anyBroker(), ...this.cluster.nodeIds().map((id) => () => this.cluster.broker(id))]
+      for (const get of candidates) {
+        let broker: InternalBroker
+        try {
+          broker = await get()
+        } catch (e) {
+          lastError = e
+          continue
+        }
+        if (tried.has(broker.nodeId)) continue
+        tried.add(broker.nodeId)
+        try {
+          const version = this.version(broker, 'Metadata', METADATA_KEY, METADATA_VERSIONS)
+          const res = await broker.send(metadataRequest(version, topics))
+          if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Metadata from broker ${broker.nodeId}`)
+          return {...res, apiVersion: version}
+        } catch (e) {
+          const err = toFleetopsError(e, `Metadata from broker ${broker.nodeId}`)
+          if (err.code !== 'UNAVAILABLE' && err.code !== 'TIMEOUT') throw err
+          lastError = err
+        }
+      }
+      throw toFleetopsError(lastError ?? new FleetopsError('UNAVAILABLE', 'no Kafka broker answered'), 'Metadata')
+    })
+  }
+
+  /**
+   * DescribeConfigs of topics (any broker answers), only `keys` (null = all). Per-topic
+   * errors are returned in each result's errorCode, not thrown.
+   */
+  async describeTopicConfigs(topics: string[], keys: string[] | null = null): Promise<DescribeConfigsResult[]> {
+    return this.guard(async () => {
+      if (topics.length === 0) return []
+      await this.connect()
+      const broker = await this.cluster.anyBroker()
+      const version = this.version(broker, 'DescribeConfigs', DESCRIBE_CONFIGS_KEY, DESCRIBE_CONFIGS_VERSIONS)
+      return broker.send(describeConfigsRequest(version, topics.map((name) => ({type: CONFIG_RESOURCE_TOPIC, name, keys}))))
+    })
+  }
+
+  /** The ongoing partition reassignments (ListPartitionReassignments, forwarded to the controller). */
+  async listPartitionReassignments(options: {timeoutMs?: number} = {}): Promise<OngoingReassignment[]> {
+    return this.guard(async () => {
+      const timeoutMs = options.timeoutMs ?? 30000
+      assertInt32(timeoutMs, 'timeoutMs')
+      await this.connect()
+      const broker = await this.cluster.anyBroker()
+      const version = this.version(broker, 'ListPartitionReassignments', LIST_PARTITION_REASSIGNMENTS_KEY, LIST_PARTITION_REASSIGNMENTS_VERSIONS)
+      const res = await broker.send(listPartitionReassignmentsRequest(version, timeoutMs, null), timeoutMs + 5000)
+      if (res.errorCode !== 0) throw kafkaError(res.errorCode, 'ListPartitionReassignments', res.errorMessage)
+      return res.reassignments
     })
   }
 
@@ -344,116 +490,194 @@ export class KafkaProtocolClient {
 
   /**
    * End offsets as a consumer sees them (ListOffsets replica id -1, LATEST, sent to each
-   * leader, one request per broker): isolation 0 = high watermark, 1 = last stable offset.
-   * Per-partition and per-broker failures come back as ok: false with the reason.
+   * leader, one request per broker, brokers concurrently): isolation 0 = high watermark,
+   * 1 = last stable offset. Per-partition and per-broker failures come back as ok: false
+   * with the reason.
    */
   async listEndOffsets(partitions: LeaderPartition[], isolationLevel: 0 | 1): Promise<EndOffsetResult[]> {
+    return (await this.listEndOffsetsAndTimestamps(partitions.map((p) => ({...p, committed: []})), isolationLevel)).ends
+  }
+
+  /**
+   * Per leader broker, concurrently: one ListOffsets for all its partitions (as in
+   * listEndOffsets), then at once one Fetch for the records at the committed offsets that
+   * lie below the end offset just read (as in fetchRecordTimestamps). Pipelining per broker
+   * means no broker waits for the slowest one between the two requests. `committed` lists
+   * the distinct committed offsets of interest (several groups may differ); timestamps are
+   * keyed by recordKey(topic, partition, offset).
+   */
+  async listEndOffsetsAndTimestamps(
+    partitions: (LeaderPartition & {committed: number[]})[],
+    isolationLevel: 0 | 1,
+  ): Promise<{ends: EndOffsetResult[]; stamps: Map<string, RecordTimestampResult>}> {
     return this.guard(async () => {
-      if (partitions.length === 0) return []
+      const ends: EndOffsetResult[] = []
+      const stamps = new Map<string, RecordTimestampResult>()
+      if (partitions.length === 0) return {ends, stamps}
       await this.connect()
-      const out: EndOffsetResult[] = []
-      const byLeader = new Map<number, TopicPartition[]>()
+      const byLeader = new Map<number, (LeaderPartition & {committed: number[]})[]>()
       for (const p of partitions) {
-        if (p.leader === null || p.leader < 0) out.push({topic: p.topic, partition: p.partition, ok: false, reason: 'partition has no leader'})
-        else {
+        if (p.leader === null || p.leader < 0) {
+          ends.push({topic: p.topic, partition: p.partition, ok: false, reason: 'partition has no leader'})
+          for (const c of p.committed) stamps.set(recordKey(p.topic, p.partition, c), {kind: 'unknown', reason: 'partition has no leader'})
+        } else {
           const list = byLeader.get(p.leader)
-          if (list) list.push({topic: p.topic, partition: p.partition})
-          else byLeader.set(p.leader, [{topic: p.topic, partition: p.partition}])
+          if (list) list.push(p)
+          else byLeader.set(p.leader, [p])
         }
       }
       await Promise.all(
         [...byLeader].map(async ([leader, tps]) => {
+          let broker: InternalBroker
+          let raw
           try {
-            const broker = await this.cluster.broker(leader)
+            broker = await this.cluster.broker(leader)
             const version = this.version(broker, 'ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS)
-            const raw = await broker.send(
-              listOffsetsRequest(version, -1, tps.map((tp) => ({...tp, timestamp: LATEST_TIMESTAMP})), isolationLevel),
-            )
-            const index = new Map(raw.map((r) => [`${r.topic}\u0000${r.partition}`, r]))
-            for (const tp of tps) {
-              const r = index.get(`${tp.topic}\u0000${tp.partition}`)
-              if (!r) out.push({...tp, ok: false, reason: `broker ${leader} returned no offset`})
-              else if (r.errorCode !== 0) {
-                out.push({...tp, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${tp.topic}-${tp.partition}`)})
-              } else out.push({...tp, ok: true, offset: r.offset})
-            }
+            raw = await broker.send(listOffsetsRequest(version, -1, tps.map((tp) => ({topic: tp.topic, partition: tp.partition, timestamp: LATEST_TIMESTAMP})), isolationLevel))
           } catch (e) {
             const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
-            for (const tp of tps) out.push({...tp, ok: false, reason: err.message, error: err})
+            for (const tp of tps) {
+              ends.push({topic: tp.topic, partition: tp.partition, ok: false, reason: err.message, error: err})
+              for (const c of tp.committed) stamps.set(recordKey(tp.topic, tp.partition, c), {kind: 'unknown', reason: err.message})
+            }
+            return
           }
+          const index = new Map(raw.map((r) => [`${r.topic}\u0000${r.partition}`, r]))
+          const lagging: (LeaderPartition & {offset: number})[] = []
+          for (const tp of tps) {
+            const r = index.get(`${tp.topic}\u0000${tp.partition}`)
+            const base = {topic: tp.topic, partition: tp.partition}
+            if (!r) ends.push({...base, ok: false, reason: `broker ${leader} returned no offset`})
+            else if (r.errorCode !== 0) {
+              ends.push({...base, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${tp.topic}-${tp.partition}`)})
+            } else {
+              ends.push({...base, ok: true, offset: r.offset})
+              for (const c of tp.committed) if (c < r.offset) lagging.push({...base, leader, offset: c})
+            }
+          }
+          await this.timestampsFromLeader(broker, lagging, stamps)
         }),
       )
-      return out
+      return {ends, stamps}
     })
   }
 
   /**
    * Timestamp of the first record at or after each given offset, read with a sessionless
    * Fetch from the leader (replica id -1, READ_UNCOMMITTED): no group is joined, nothing
-   * is committed. One request per leader per round; partitions whose batch was cut short by
-   * the byte limits are fetched again with a larger limit (up to three rounds).
-   * Keyed by `${topic}\u0000${partition}`.
+   * is committed. One request per leader (brokers concurrently) asking for a few KiB per
+   * partition, since only the batch holding the offset is read (its header and the record
+   * headers up to the offset). Kafka returns no bytes for a partition whose first batch is
+   * larger than the per-partition limit, so those are fetched again, one partition per
+   * request: the broker always returns the whole first batch of the first partition of a
+   * request. Keyed by recordKey(topic, partition, offset).
    */
   async fetchRecordTimestamps(items: (LeaderPartition & {offset: number})[]): Promise<Map<string, RecordTimestampResult>> {
     return this.guard(async () => {
       const out = new Map<string, RecordTimestampResult>()
       if (items.length === 0) return out
       await this.connect()
-      const key = (t: string, p: number): string => `${t}\u0000${p}`
-      let pending = items.filter((it) => {
-        if (it.leader === null || it.leader < 0) {
-          out.set(key(it.topic, it.partition), {kind: 'unknown', reason: 'partition has no leader'})
-          return false
-        }
-        return true
-      })
-      const limits = [64 * 1024, 1024 * 1024, 8 * 1024 * 1024]
-      for (let round = 0; round < limits.length && pending.length > 0; round++) {
-        const partitionMaxBytes = limits[round]!
-        const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
-        for (const it of pending) {
-          const list = byLeader.get(it.leader!)
+      const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
+      for (const it of items) {
+        if (it.leader === null || it.leader < 0) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: 'partition has no leader'})
+        else {
+          const list = byLeader.get(it.leader)
           if (list) list.push(it)
-          else byLeader.set(it.leader!, [it])
+          else byLeader.set(it.leader, [it])
         }
-        const retry: (LeaderPartition & {offset: number})[] = []
-        await Promise.all(
-          [...byLeader].map(async ([leader, list]) => {
-            try {
-              const broker = await this.cluster.broker(leader)
-              const version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
-              const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes}))
-              const res = await broker.send(fetchRequest(version, queries, {maxBytes: 64 * 1024 * 1024, isolationLevel: 0}))
-              if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
-              const index = new Map(res.partitions.map((p) => [key(p.topic, p.partition), p]))
-              for (const it of list) {
-                const k = key(it.topic, it.partition)
-                const p = index.get(k)
-                if (!p) {
-                  out.set(k, {kind: 'unknown', reason: `broker ${leader} returned nothing for ${it.topic}-${it.partition}`})
-                } else if (p.errorCode === 1) {
-                  out.set(k, {kind: 'gone'})
-                } else if (p.errorCode !== 0) {
-                  out.set(k, {kind: 'unknown', reason: `broker ${leader}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
-                } else {
-                  const found = firstRecordAtOrAfter(p.records, it.offset)
-                  if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
-                  else if (found.kind === 'unsupported') out.set(k, {kind: 'unknown', reason: found.reason})
-                  else if (found.kind === 'none') out.set(k, {kind: 'unknown', reason: `no record at or after offset ${it.offset} below the high watermark`})
-                  else if (round === limits.length - 1) out.set(k, {kind: 'unknown', reason: `record at offset ${it.offset} not returned within ${partitionMaxBytes} bytes`})
-                  else retry.push(it)
-                }
-              }
-            } catch (e) {
-              const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
-              for (const it of list) out.set(key(it.topic, it.partition), {kind: 'unknown', reason: err.message})
-            }
-          }),
-        )
-        pending = retry
       }
+      await Promise.all(
+        [...byLeader].map(async ([leader, list]) => {
+          let broker: InternalBroker
+          try {
+            broker = await this.cluster.broker(leader)
+          } catch (e) {
+            const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
+            for (const it of list) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
+            return
+          }
+          await this.timestampsFromLeader(broker, list, out)
+        }),
+      )
       return out
     })
+  }
+
+  /** The Fetch rounds of fetchRecordTimestamps for one leader; results go into `out`. */
+  private async timestampsFromLeader(broker: InternalBroker, items: (LeaderPartition & {offset: number})[], out: Map<string, RecordTimestampResult>): Promise<void> {
+    if (items.length === 0) return
+    const leader = broker.nodeId
+    let version: number
+    try {
+      version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
+    } catch (e) {
+      const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
+      for (const it of items) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
+      return
+    }
+    type Item = LeaderPartition & {offset: number; needBytes?: number | null}
+    /** One Fetch; returns the items to try again (cut short by the byte limit). */
+    const fetchOnce = async (list: Item[], limitOf: (it: Item) => number, last: boolean): Promise<Item[]> => {
+      const retry: Item[] = []
+      try {
+        const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes: limitOf(it)}))
+        const maxBytes = Math.max(RESPONSE_MAX_BYTES, queries.reduce((sum, q) => sum + q.partitionMaxBytes, 0))
+        const res = await broker.send(fetchRequest(version, queries, {maxBytes, isolationLevel: 0}))
+        if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
+        const index = new Map(res.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p]))
+        for (const it of list) {
+          const k = recordKey(it.topic, it.partition, it.offset)
+          const p = index.get(`${it.topic}\u0000${it.partition}`)
+          if (!p) out.set(k, {kind: 'unknown', reason: `broker ${leader} returned nothing for ${it.topic}-${it.partition}`})
+          else if (p.errorCode === 1) out.set(k, {kind: 'gone'})
+          else if (p.errorCode !== 0) out.set(k, {kind: 'unknown', reason: `broker ${leader}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
+          else {
+            const found = firstRecordAtOrAfter(p.records, it.offset)
+            if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
+            else if (found.kind === 'unsupported') out.set(k, {kind: 'unknown', reason: found.reason})
+            else if (it.offset >= p.highWatermark) {
+              out.set(k, {kind: 'unknown', reason: `no record at or after offset ${it.offset} below the high watermark ${p.highWatermark}`})
+            } else if (last) out.set(k, {kind: 'unknown', reason: `record at offset ${it.offset} not returned within ${limitOf(it)} bytes`})
+            // 'none' below the high watermark: the byte limit ended exactly between batches.
+            else retry.push({...it, needBytes: found.kind === 'incomplete' ? found.needBytes : (p.records?.length ?? 0) + 1024})
+          }
+        }
+      } catch (e) {
+        const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
+        for (const it of list) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
+      }
+      return retry
+    }
+
+    // A partition may appear only once per Fetch: several offsets of one partition (groups
+    // that differ) go into successive layers.
+    const layers: Item[][] = []
+    const depth = new Map<string, number>()
+    for (const it of items) {
+      const tp = `${it.topic}\u0000${it.partition}`
+      const d = depth.get(tp) ?? 0
+      depth.set(tp, d + 1)
+      ;(layers[d] ??= []).push(it)
+    }
+    let pending: Item[] = []
+    for (const layer of layers) {
+      // Round 1: every partition in as few requests as the response limit allows.
+      const requests: Item[][] = []
+      for (let i = 0; i < layer.length; i += FIRST_ROUND_PER_REQUEST) requests.push(layer.slice(i, i + FIRST_ROUND_PER_REQUEST))
+      const retries = await Promise.all(requests.map((list) => fetchOnce(list, () => FIRST_ROUND_BYTES, false)))
+      pending = pending.concat(...retries)
+    }
+    // Later rounds: one partition per request, so the broker returns its whole first batch
+    // (KIP-74) however large; the exact size when the bytes so far told it, else growing.
+    for (let round = 0; round < LATER_ROUND_BYTES.length && pending.length > 0; round++) {
+      const floor = LATER_ROUND_BYTES[round]!
+      const last = round === LATER_ROUND_BYTES.length - 1
+      const next: Item[] = []
+      await forEachLimited(pending, SINGLE_PARTITION_CONCURRENCY, async (it) => {
+        next.push(...(await fetchOnce([it], (x) => Math.max(floor, x.needBytes ?? 0), last)))
+      })
+      pending = next
+    }
   }
 
   /**

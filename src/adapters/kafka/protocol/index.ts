@@ -5,19 +5,25 @@
  */
 export {
   KafkaProtocolClient,
+  recordKey,
   type AlterConfigsResult,
+  type ClusterMetadata,
   type CommittedOffset,
   type EndOffsetResult,
   type LeaderPartition,
   type RecordTimestampResult,
   type BrokerLogDirs,
   type ElectionResult,
+  type GroupDescription,
   type KafkaProtocolClientOptions,
   type MaxApiVersions,
   type ProtocolClientOptions,
   type ReplicaOffsetResult,
   type TopicPartition,
 } from './client.js'
+export type {MetadataBroker, MetadataPartition, MetadataTopic} from './metadata.js'
+export type {DescribeConfigsResult} from './describe-configs.js'
+export type {OngoingReassignment} from './list-partition-reassignments.js'
 export type {LogDirDescription, LogDirPartition, LogDirTopicFilter} from './describe-log-dirs.js'
 export type {ElectionTypeName} from './elect-leaders.js'
 export type {ConfigEntryChange, ConfigOperationName, ConfigResourceChange, ConfigResourceTypeName} from './incremental-alter-configs.js'

@@ -25,6 +25,15 @@
  * stripped; flexible responses (header v1) still start with a tagged-field section, which
  * we skip before handing the body to the request's decoder.
  *
+ * kafkajs's Cluster#refreshMetadata asks for the metadata of EVERY topic when it has no
+ * target topics (its encoder turns [] into a null array), decodes all of it, and throws
+ * if any single partition carries an error code (e.g. LEADER_NOT_AVAILABLE for an offline
+ * partition). We never use kafkajs's topic metadata, only its broker list, so each Broker
+ * the pool creates (BrokerPool#createBroker) gets a `metadata([])` that sends our own
+ * Metadata request for no topics (metadata.ts) and answers in kafkajs's shape with an
+ * empty topic list. Connecting therefore costs the same on 10 or 100,000 partitions and
+ * works while partitions are offline.
+ *
  * If kafkajs is ever upgraded, re-read those modules; `assertKafkajsVersion()` refuses to
  * run against any other version.
  */
@@ -32,7 +41,8 @@ import {createRequire} from 'node:module'
 import type {KafkaConfig} from 'kafkajs'
 
 import {FleetopsError, isFleetopsError} from '../../../core/errors.js'
-import {ProtocolDecodeError, Reader, fleetopsCodeFor, kafkaErrorName, type BrokerApiVersions} from './shared.js'
+import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
+import {ProtocolDecodeError, Reader, fleetopsCodeFor, kafkaErrorName, negotiateVersion, type BrokerApiVersions} from './shared.js'
 
 export const KAFKAJS_PINNED_VERSION = '2.2.4'
 
@@ -83,9 +93,31 @@ export interface InternalCluster {
   anyBroker(): Promise<InternalBroker>
   /** The broker metadata names as controller (in KRaft a random broker, which forwards). */
   controllerBroker(): Promise<InternalBroker>
-  /** The group coordinator of a consumer group (FindCoordinator; does not join the group). */
+  /** The group coordinator of a consumer group (FindCoordinator; does not join the group). Cached per group. */
   groupCoordinator(groupId: string): Promise<InternalBroker>
+  /**
+   * DescribeGroups sent to each group's coordinator (kafkajs's Broker#describeGroups, the
+   * same request admin.describeGroups sends), with consumer-protocol member assignments
+   * decoded. Read-only: it does not join the groups.
+   */
+  describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]>
+  /** ListGroups on every broker (kafkajs's Broker#listGroups), group ids deduplicated. */
+  listGroups(): Promise<string[]>
   disconnect(): Promise<void>
+}
+
+export interface InternalGroupDescription {
+  groupId: string
+  state: string
+  protocolType: string
+  members: {
+    memberId: string
+    clientId: string
+    /** As the broker reports it, e.g. "/127.0.0.1". */
+    clientHost: string
+    /** Decoded consumer-protocol assignment; [] for other protocols or an undecodable one. */
+    assignments: {topic: string; partitions: number[]}[]
+  }[]
 }
 
 // Shapes of the kafkajs internals we call (untyped JavaScript).
@@ -101,6 +133,19 @@ interface KjsBroker {
     send(protocolRequest: unknown): Promise<unknown>
   }
   disconnect(): Promise<void>
+}
+interface KjsGroupDescription {
+  groupId: string
+  state: string
+  protocolType: string
+  members: {memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer | null}[]
+}
+interface KjsBrokerRequests {
+  describeGroups(q: {groupIds: string[]}): Promise<{groups: KjsGroupDescription[]}>
+  listGroups(): Promise<{groups: {groupId: string}[]}>
+}
+interface KjsMetadataBroker extends KjsBroker {
+  metadata(topics?: string[]): Promise<unknown>
 }
 interface KjsCluster {
   connect(): Promise<void>
@@ -137,6 +182,21 @@ export function openInternalCluster(options: ProtocolClientOptions): InternalClu
   const LoggerConsole = require('kafkajs/src/loggers/console') as unknown
   const defaultSocketFactory = require('kafkajs/src/network/socketFactory') as () => unknown
   const Encoder = require('kafkajs/src/protocol/encoder') as new () => KjsEncoder
+  const AssignerProtocol = require('kafkajs/src/consumer/assignerProtocol') as {
+    MemberAssignment: {decode(b: Buffer): {assignment: Record<string, number[]>} | null}
+  }
+  const decodeAssignment = (protocolType: string, buffer: Buffer | null | undefined): {topic: string; partitions: number[]}[] => {
+    if (protocolType !== 'consumer' || !buffer || buffer.length === 0) return []
+    try {
+      const decoded = AssignerProtocol.MemberAssignment.decode(buffer)
+      if (!decoded) return []
+      return Object.entries(decoded.assignment)
+        .map(([topic, partitions]) => ({topic, partitions: [...partitions].sort((a, b) => a - b)}))
+        .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0))
+    } catch {
+      return []
+    }
+  }
 
   const cluster = new Cluster({
     logger: loggers.createLogger({
@@ -158,6 +218,22 @@ export function openInternalCluster(options: ProtocolClientOptions): InternalClu
     maxInFlightRequests: null,
     offsets: new Map(),
   })
+
+  // Brokers-only metadata for kafkajs's own refreshes (see the module comment).
+  const pool = (cluster as unknown as {brokerPool: {createBroker(options: unknown): KjsMetadataBroker}}).brokerPool
+  const createBroker = pool.createBroker
+  pool.createBroker = (brokerOptions: unknown) => {
+    const broker = createBroker(brokerOptions)
+    const allTopics = broker.metadata.bind(broker)
+    broker.metadata = async (topics: string[] = []) => {
+      if (topics.length > 0) return allTopics(topics)
+      const label = `broker ${String(broker.nodeId ?? 'seed')} (${broker.connectionPool.host}:${broker.connectionPool.port})`
+      const version = negotiateVersion('Metadata', METADATA_KEY, METADATA_VERSIONS, broker.versions ?? {}, label)
+      const res = await wrap(broker).send(metadataRequest(version, []))
+      return {throttleTime: 0, brokers: res.brokers, clusterId: res.clusterId, controllerId: res.controllerId, topicMetadata: []}
+    }
+    return broker
+  }
 
   const wrap = (b: KjsBroker): InternalBroker => {
     const address = `${b.connectionPool.host}:${b.connectionPool.port}`
@@ -207,6 +283,18 @@ export function openInternalCluster(options: ProtocolClientOptions): InternalClu
     }
   }
 
+  // One FindCoordinator per group per client: OffsetFetch and DescribeGroups share it.
+  const coordinators = new Map<string, Promise<KjsBroker>>()
+  const coordinatorOf = (groupId: string): Promise<KjsBroker> => {
+    let p = coordinators.get(groupId)
+    if (!p) {
+      p = cluster.findGroupCoordinator({groupId})
+      p.catch(() => coordinators.delete(groupId))
+      coordinators.set(groupId, p)
+    }
+    return p
+  }
+
   return {
     connect: () => guarded('connecting to the Kafka cluster', () => cluster.connect()),
     refreshMetadata: () => guarded('fetching Kafka cluster metadata', () => cluster.refreshMetadata()),
@@ -214,8 +302,44 @@ export function openInternalCluster(options: ProtocolClientOptions): InternalClu
     broker: (nodeId) => guarded(`connecting to broker ${nodeId}`, async () => wrap(await cluster.findBroker({nodeId}))),
     anyBroker: () => guarded('connecting to a broker', async () => wrap(await cluster.brokerPool.findConnectedBroker())),
     controllerBroker: () => guarded('connecting to the controller', async () => wrap(await cluster.findControllerBroker())),
-    groupCoordinator: (groupId) =>
-      guarded(`finding the coordinator of group "${groupId}"`, async () => wrap(await cluster.findGroupCoordinator({groupId}))),
+    groupCoordinator: (groupId) => guarded(`finding the coordinator of group "${groupId}"`, async () => wrap(await coordinatorOf(groupId))),
+    describeGroups: (groupIds) =>
+      guarded('describing consumer groups', async () => {
+        const byCoordinator = new Map<number, {broker: KjsBroker; groupIds: string[]}>()
+        await Promise.all(
+          groupIds.map(async (groupId) => {
+            const broker = await coordinatorOf(groupId)
+            const id = Number(broker.nodeId)
+            const entry = byCoordinator.get(id)
+            if (entry) entry.groupIds.push(groupId)
+            else byCoordinator.set(id, {broker, groupIds: [groupId]})
+          }),
+        )
+        const answers = await Promise.all(
+          [...byCoordinator.values()].map(({broker, groupIds}) => (broker as unknown as KjsBrokerRequests).describeGroups({groupIds})),
+        )
+        return answers.flatMap((a) =>
+          a.groups.map((g) => ({
+            groupId: g.groupId,
+            state: g.state,
+            protocolType: g.protocolType,
+            members: g.members.map((m) => ({
+              memberId: m.memberId,
+              clientId: m.clientId,
+              clientHost: m.clientHost,
+              assignments: decodeAssignment(g.protocolType, m.memberAssignment),
+            })),
+          })),
+        )
+      }),
+    listGroups: () =>
+      guarded('listing consumer groups', async () => {
+        const ids = cluster.getNodeIds()
+        const answers = await Promise.all(
+          ids.map(async (nodeId) => ((await cluster.findBroker({nodeId})) as unknown as KjsBrokerRequests).listGroups()),
+        )
+        return [...new Set(answers.flatMap((a) => a.groups.map((g) => g.groupId)))].sort()
+      }),
     disconnect: () => cluster.disconnect(),
   }
 }

@@ -11,15 +11,20 @@ import {FleetopsError, type ErrorCode} from '../../../core/errors.js'
 // ---------------------------------------------------------------------------
 // Encoding
 
+const ZERO_UUID = Buffer.alloc(16)
+
 export class Writer {
-  private chunks: Buffer[] = []
+  // One growing buffer: requests with thousands of partitions would otherwise allocate a
+  // small Buffer per field.
+  private buf = Buffer.allocUnsafe(256)
+  private pos = 0
 
   constructor(readonly flexible: boolean) {}
 
   int8(v: number): this {
-    const b = Buffer.alloc(1)
-    b.writeInt8(v)
-    return this.push(b)
+    this.ensure(1)
+    this.pos = this.buf.writeInt8(v, this.pos)
+    return this
   }
 
   bool(v: boolean): this {
@@ -27,33 +32,37 @@ export class Writer {
   }
 
   int16(v: number): this {
-    const b = Buffer.alloc(2)
-    b.writeInt16BE(v)
-    return this.push(b)
+    this.ensure(2)
+    this.pos = this.buf.writeInt16BE(v, this.pos)
+    return this
   }
 
   int32(v: number): this {
-    const b = Buffer.alloc(4)
-    b.writeInt32BE(v)
-    return this.push(b)
+    this.ensure(4)
+    this.pos = this.buf.writeInt32BE(v, this.pos)
+    return this
   }
 
   int64(v: number | bigint): this {
-    const b = Buffer.alloc(8)
-    b.writeBigInt64BE(BigInt(v))
-    return this.push(b)
+    this.ensure(8)
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      // Two 32-bit halves: no BigInt per offset in requests with thousands of partitions.
+      this.pos = this.buf.writeInt32BE(Math.floor(v / 0x100000000), this.pos)
+      this.pos = this.buf.writeUInt32BE(v >>> 0, this.pos)
+    } else this.pos = this.buf.writeBigInt64BE(BigInt(v), this.pos)
+    return this
   }
 
   uvarint(v: number): this {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`uvarint out of range: ${v}`)
-    const bytes: number[] = []
+    this.ensure(5)
     let rest = v
     while (rest > 0x7f) {
-      bytes.push((rest & 0x7f) | 0x80)
+      this.buf[this.pos++] = (rest & 0x7f) | 0x80
       rest = Math.floor(rest / 128)
     }
-    bytes.push(rest)
-    return this.push(Buffer.from(bytes))
+    this.buf[this.pos++] = rest
+    return this
   }
 
   /** STRING / COMPACT_STRING (non-null). */
@@ -64,13 +73,15 @@ export class Writer {
   /** NULLABLE_STRING / COMPACT_NULLABLE_STRING. */
   nullableString(v: string | null): this {
     if (v === null) return this.flexible ? this.uvarint(0) : this.int16(-1)
-    const bytes = Buffer.from(v, 'utf8')
-    if (this.flexible) this.uvarint(bytes.length + 1)
+    const length = Buffer.byteLength(v, 'utf8')
+    if (this.flexible) this.uvarint(length + 1)
     else {
-      if (bytes.length > 0x7fff) throw new RangeError('string too long for the Kafka protocol')
-      this.int16(bytes.length)
+      if (length > 0x7fff) throw new RangeError('string too long for the Kafka protocol')
+      this.int16(length)
     }
-    return this.push(bytes)
+    this.ensure(length)
+    this.pos += this.buf.write(v, this.pos, 'utf8')
+    return this
   }
 
   /** ARRAY / COMPACT_ARRAY; `null` encodes a null array (only where the schema allows it). */
@@ -82,18 +93,28 @@ export class Writer {
     return this
   }
 
+  /** UUID (16 bytes); the all-zero UUID means "none". */
+  uuid(v: Buffer = ZERO_UUID): this {
+    if (v.length !== 16) throw new RangeError('a UUID is 16 bytes')
+    this.ensure(16)
+    this.pos += v.copy(this.buf, this.pos)
+    return this
+  }
+
   /** An empty tagged-field section (flexible versions only; a no-op otherwise). */
   tags(): this {
     return this.flexible ? this.uvarint(0) : this
   }
 
   toBuffer(): Buffer {
-    return Buffer.concat(this.chunks)
+    return Buffer.from(this.buf.subarray(0, this.pos))
   }
 
-  private push(b: Buffer): this {
-    this.chunks.push(b)
-    return this
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n))
+    this.buf.copy(next, 0, 0, this.pos)
+    this.buf = next
   }
 }
 
@@ -140,11 +161,17 @@ export class Reader {
   /** INT64 as a JS number. Offsets and byte sizes stay far below 2^53 in practice. */
   int64(): number {
     this.need(8)
+    const hi = this.buf.readInt32BE(this.pos)
+    // |value| < 2^53 exactly when the high half is within ±2^21 (and not -2^21 with a zero low half).
+    if (hi >= -0x200000 && hi < 0x200000) {
+      const n = hi * 0x100000000 + this.buf.readUInt32BE(this.pos + 4)
+      if (Number.isSafeInteger(n)) {
+        this.pos += 8
+        return n
+      }
+    }
     const v = this.buf.readBigInt64BE(this.pos)
-    this.pos += 8
-    const n = Number(v)
-    if (!Number.isSafeInteger(n)) throw new ProtocolDecodeError(`int64 value ${v} does not fit a JS number`)
-    return n
+    throw new ProtocolDecodeError(`int64 value ${v} does not fit a JS number`)
   }
 
   uvarint(): number {
@@ -196,6 +223,25 @@ export class Reader {
     const v = this.buf.subarray(this.pos, this.pos + len)
     this.pos += len
     return v
+  }
+
+  /** UUID (16 bytes), as 32 hex digits. */
+  uuid(): string {
+    this.need(16)
+    const v = this.buf.toString('hex', this.pos, this.pos + 16)
+    this.pos += 16
+    return v
+  }
+
+  /** ARRAY / COMPACT_ARRAY of INT32 (null reads as empty). */
+  int32Array(): number[] {
+    const len = this.flexible ? this.uvarint() - 1 : this.int32()
+    if (len <= 0) return []
+    this.need(len * 4)
+    const out = new Array<number>(len)
+    for (let i = 0; i < len; i++) out[i] = this.buf.readInt32BE(this.pos + i * 4)
+    this.pos += len * 4
+    return out
   }
 
   /** Skips a tagged-field section (flexible versions); none of our fields are tagged. */
