@@ -121,7 +121,7 @@ export class CassandraCanary {
       )
       await this.main.metadata.refreshKeyspace(keyspace)
     } catch (error) {
-      throw classifySdkError(error, 'Cassandra: creating the canary')
+      throw classifySdkError(error, 'Cassandra: creating the canary', {needs: `CREATE on ALL KEYSPACES (or create ${keyspace}.${table} as an administrator)`})
     }
   }
 
@@ -170,7 +170,7 @@ export class CassandraCanary {
         host: coord,
       })
     } catch (error) {
-      throw classifySdkError(error, `Cassandra: canary write through ${ip(coordinator)}`)
+      throw classifySdkError(error, `Cassandra: canary write through ${ip(coordinator)}`, {needs: `MODIFY on table ${keyspace}.${table}`})
     }
     const ackAt = opts.now()
     const replicas = this.main.getReplicas(keyspace, Buffer.from(key, 'utf8')) ?? []

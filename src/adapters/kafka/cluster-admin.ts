@@ -76,11 +76,11 @@ export class KafkaClusterAdmin {
     await Promise.allSettled([this.admin.disconnect(), this.protocol.close()])
   }
 
-  private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async guard<T>(what: string, fn: () => Promise<T>, needs?: string): Promise<T> {
     try {
       return await fn()
     } catch (error) {
-      throw classifySdkError(error, what)
+      throw classifySdkError(error, what, {needs})
     }
   }
 
@@ -212,24 +212,28 @@ export class KafkaClusterAdmin {
       list.push({partition: a.partition, replicas: [...a.replicas]})
       byTopic.set(a.topic, list)
     }
-    await this.guard('Kafka alter partition reassignments', async () => {
-      await this.admin.alterPartitionReassignments({
-        topics: [...byTopic].map(([topic, partitionAssignment]) => ({topic, partitionAssignment})),
-        timeout: timeoutMs,
-      })
-    })
+    await this.guard(
+      'Kafka alter partition reassignments',
+      async () => {
+        await this.admin.alterPartitionReassignments({
+          topics: [...byTopic].map(([topic, partitionAssignment]) => ({topic, partitionAssignment})),
+          timeout: timeoutMs,
+        })
+      },
+      'ALTER on the cluster',
+    )
   }
 
   /** PREFERRED leader election (ElectLeaders) for the given partitions; per-partition results. */
   async electPreferredLeaders(partitions: readonly {topic: string; partition: number}[]): Promise<ElectionResult[]> {
     if (partitions.length === 0) return []
-    return this.protocol.electLeaders('PREFERRED', partitions.map((p) => ({topic: p.topic, partition: p.partition})))
+    return this.guard('Kafka preferred leader election', () => this.protocol.electLeaders('PREFERRED', partitions.map((p) => ({topic: p.topic, partition: p.partition}))), 'ALTER on the cluster')
   }
 
   /** IncrementalAlterConfigs (SET/DELETE/APPEND/SUBTRACT of single entries); never the legacy, replace-all AlterConfigs. */
   async alterConfigsIncrementally(changes: ConfigResourceChange[]): Promise<void> {
     if (changes.length === 0) return
-    await this.protocol.incrementalAlterConfigs(changes)
+    await this.guard('Kafka replication throttles', () => this.protocol.incrementalAlterConfigs(changes), 'ALTER_CONFIGS on the cluster (broker throttles) and on the topics being moved')
   }
 
   /** Values of the given keys set dynamically on each broker itself (not defaults, not static), by broker id. */
