@@ -172,8 +172,11 @@ export class KafkaClusterAdmin {
     })
   }
 
-  /** Topic configs for the given keys (e.g. min.insync.replicas), by topic. */
-  async topicConfigs(topics: string[], keys: string[]): Promise<Map<string, Record<string, string>>> {
+  /**
+   * Topic configs for the given keys (e.g. min.insync.replicas), by topic. With
+   * `setOnTopic`, only values set on the topic itself (not broker or default values).
+   */
+  async topicConfigs(topics: readonly string[], keys: string[], opts: {setOnTopic?: boolean} = {}): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>()
     if (topics.length === 0) return out
     return this.guard('Kafka describe topic configs', async () => {
@@ -183,15 +186,16 @@ export class KafkaClusterAdmin {
       })
       for (const r of res.resources) {
         const values: Record<string, string> = {}
-        for (const e of r.configEntries) values[e.configName] = e.configValue
+        for (const e of r.configEntries) {
+          if (e.configValue === null) continue
+          if (opts.setOnTopic && (e as {configSource?: number}).configSource !== TOPIC_CONFIG_SOURCE) continue
+          values[e.configName] = e.configValue
+        }
         out.set(r.resourceName, values)
       }
       return out
     })
   }
-
-  // --- rebalance execution (additive) -------------------------------------------------------
-
   /** Ids of the brokers in the cluster metadata right now (KRaft lists only unfenced, live brokers). */
   async liveBrokerIds(): Promise<number[]> {
     return this.guard('Kafka describe cluster', async () => {
@@ -257,22 +261,7 @@ export class KafkaClusterAdmin {
   }
 
   /** Values of the given keys set on each topic itself (not broker defaults), by topic. */
-  async dynamicTopicConfigs(topics: readonly string[], keys: string[]): Promise<Map<string, Record<string, string>>> {
-    const out = new Map<string, Record<string, string>>()
-    if (topics.length === 0) return out
-    return this.guard('Kafka describe topic configs', async () => {
-      const res = await this.admin.describeConfigs({
-        includeSynonyms: false,
-        resources: topics.map((t) => ({type: ConfigResourceTypes.TOPIC, name: t, configNames: keys})),
-      })
-      for (const r of res.resources) {
-        const values: Record<string, string> = {}
-        for (const e of r.configEntries) {
-          if ((e as {configSource?: number}).configSource === TOPIC_CONFIG_SOURCE && e.configValue !== null) values[e.configName] = e.configValue
-        }
-        out.set(r.resourceName, values)
-      }
-      return out
-    })
+  dynamicTopicConfigs(topics: readonly string[], keys: string[]): Promise<Map<string, Record<string, string>>> {
+    return this.topicConfigs(topics, keys, {setOnTopic: true})
   }
 }
