@@ -34,7 +34,14 @@ beforeAll(async () => {
   admin = kafka.admin()
   await admin.connect()
   await admin.createTopics({
-    topics: [{topic: TOPIC, numPartitions: 6, replicationFactor: 3, configEntries: [{name: 'min.insync.replicas', value: '2'}]}],
+    // Replicas on brokers 1-3 explicitly: earlier test files may have added brokers to the shared sandbox.
+    topics: [
+      {
+        topic: TOPIC,
+        replicaAssignment: Array.from({length: 6}, (_, p) => ({partition: p, replicas: [1, 2, 3].map((_, i) => ((p + i) % 3) + 1)})),
+        configEntries: [{name: 'min.insync.replicas', value: '2'}],
+      },
+    ],
     waitForLeaders: true,
   })
   const producer = kafka.producer()
