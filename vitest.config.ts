@@ -1,5 +1,7 @@
 import {defineConfig} from 'vitest/config'
 
+import TopologyLastSequencer from './test/support/topology-last-sequencer.js'
+
 // Three projects: fast pure tests; integration tests that share one real sandbox
 // started (if needed) by the global setup and stopped in its teardown; and the
 // secure tests, on a second, secure sandbox (TLS, SASL/SCRAM, Cassandra auth) with
@@ -8,6 +10,7 @@ export default defineConfig({
   test: {
     disableConsoleIntercept: true,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    sequence: {sequencer: TopologyLastSequencer},
     projects: [
       {
         test: {
