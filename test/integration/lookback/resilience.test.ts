@@ -92,8 +92,9 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
   })
 
   it('--share-work: two instances split the units and the result equals a single run', async () => {
-    const a = spawnCli(args('shared', '--share-work', '--max-rate', '4000'), env)
-    const b = spawnCli(args('shared', '--share-work', '--max-rate', '4000'), env)
+    // Slow enough (2 s a unit) that the second instance is up before the first could finish alone.
+    const a = spawnCli(args('shared', '--share-work', '--max-rate', '1000'), env)
+    const b = spawnCli(args('shared', '--share-work', '--max-rate', '1000'), env)
     const [ra, rb] = await Promise.all([a.done, b.done])
     expect(ra.code, ra.stderr).toBe(0)
     expect(rb.code, rb.stderr).toBe(0)
