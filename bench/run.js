@@ -119,9 +119,17 @@ for (const suite of suites) {
 
 if (startedSandbox) await cli(['sandbox', 'down', ...SANDBOX, '--purge'])
 
-const report = {generatedAt: new Date().toISOString(), quick, runs, machine, suites: results}
 mkdirSync(join(root, 'bench', 'results'), {recursive: true})
 const stem = quick ? 'latest-quick' : 'latest'
+// A run of some suites (--only) updates those suites in the results file and keeps the others,
+// each with the time it was measured.
+for (const r of results) r.measuredAt = new Date().toISOString()
+let previous = []
+try {
+  previous = JSON.parse(readFileSync(join(root, 'bench', 'results', `${stem}.json`), 'utf8')).suites ?? []
+} catch {}
+const merged = [...previous.filter((p) => !results.some((r) => r.id === p.id)), ...results].sort((a, b) => a.id.localeCompare(b.id))
+const report = {generatedAt: new Date().toISOString(), quick, runs, machine, suites: merged}
 writeFileSync(join(root, 'bench', 'results', `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`)
 writeFileSync(join(root, 'bench', 'results', `${stem}.md`), renderMarkdown(report))
 process.stdout.write(renderMarkdown(report))
