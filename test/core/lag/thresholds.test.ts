@@ -4,16 +4,7 @@ import {FleetopsError} from '../../../src/core/errors.js'
 import {BURROW_STATUSES} from '../../../src/core/lag/burrow.js'
 import {nagiosExitCode, nagiosSeverity, worstNagiosState} from '../../../src/core/lag/nagios.js'
 import {evaluateLagState, NO_THRESHOLDS, parseLagThresholds, type LagThresholds} from '../../../src/core/lag/thresholds.js'
-
-function badInputOf(fn: () => unknown): FleetopsError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(FleetopsError)
-    return err as FleetopsError
-  }
-  throw new Error('expected a FleetopsError')
-}
+import {thrownFleetopsError} from '../../support/thrown-fleetops-error.js'
 
 describe('parseLagThresholds', () => {
   it('parses message counts and durations; unset flags are null', () => {
@@ -29,20 +20,20 @@ describe('parseLagThresholds', () => {
 
   it('rejects non-integers, negatives and unit-less durations with a one-line fix', () => {
     for (const bad of ['-1', '1.5', 'abc', '', '1e3', '99999999999999999999']) {
-      const err = badInputOf(() => parseLagThresholds({warnLag: bad}))
+      const err = thrownFleetopsError(() => parseLagThresholds({warnLag: bad}))
       expect(err.code).toBe('BAD_INPUT')
       expect(err.exit).toBe(2)
       expect(err.message).toMatch(/^--warn-lag .* use an integer >= 0, e\.g\. --warn-lag 1000$/)
       expect(err.message).not.toContain('\n')
     }
-    expect(badInputOf(() => parseLagThresholds({critTimeLag: '30'})).message).toMatch(/--crit-time-lag "30" is not a duration/)
+    expect(thrownFleetopsError(() => parseLagThresholds({critTimeLag: '30'})).message).toMatch(/--crit-time-lag "30" is not a duration/)
   })
 
   it('warn above crit is refused, equal is allowed', () => {
-    expect(badInputOf(() => parseLagThresholds({warnLag: '5001', critLag: '5000'})).message).toBe(
+    expect(thrownFleetopsError(() => parseLagThresholds({warnLag: '5001', critLag: '5000'})).message).toBe(
       '--warn-lag 5001 is above --crit-lag 5000; warn must not exceed crit, so lower --warn-lag or raise --crit-lag',
     )
-    expect(badInputOf(() => parseLagThresholds({warnTimeLag: '5m', critTimeLag: '1m'})).message).toMatch(/warn must not exceed crit/)
+    expect(thrownFleetopsError(() => parseLagThresholds({warnTimeLag: '5m', critTimeLag: '1m'})).message).toMatch(/warn must not exceed crit/)
     expect(parseLagThresholds({warnLag: '7', critLag: '7'})).toMatchObject({warnLag: 7, critLag: 7})
   })
 

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 import {FleetopsError} from '../../../src/core/errors.js'
 import {buildPlanFile, checkPlanIsCurrent, parseClusterState, parsePlanFile, planRebalance} from '../../../src/core/rebalance/index.js'
+import {thrownFleetopsError} from '../../support/thrown-fleetops-error.js'
 
 const state = parseClusterState({
   brokers: [{id: 1}, {id: 2}, {id: 3}],
@@ -11,16 +12,6 @@ const state = parseClusterState({
     {topic: 'b', partition: 0, replicas: [1, 2]},
   ],
 })
-
-function errorOf(fn: () => unknown): FleetopsError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(FleetopsError)
-    return err as FleetopsError
-  }
-  throw new Error('expected a FleetopsError')
-}
 
 describe('plan file', () => {
   const plan = planRebalance(state)
@@ -47,7 +38,7 @@ describe('plan file', () => {
       brokers: [{id: 1}, {id: 2}, {id: 3}],
       partitions: state.partitions.map((p) => ({...p, replicas: [...p.replicas].reverse()})),
     })
-    const err = errorOf(() => checkPlanIsCurrent(file, changed))
+    const err = thrownFleetopsError(() => checkPlanIsCurrent(file, changed))
     expect(err.code).toBe('STALE_PLAN')
     expect(err.exit).toBe(2)
     const first = file.original.partitions[0]
@@ -57,11 +48,11 @@ describe('plan file', () => {
 
   test('a plan whose partition or target broker vanished is stale', () => {
     const gone = parseClusterState({brokers: [{id: 1}, {id: 2}, {id: 3}], partitions: []})
-    expect(errorOf(() => checkPlanIsCurrent(file, gone)).message).toMatch(/no longer exists/)
+    expect(thrownFleetopsError(() => checkPlanIsCurrent(file, gone)).message).toMatch(/no longer exists/)
     const target = file.reassignment.partitions[0].replicas.find((b) => b === 3)
     if (target !== undefined) {
       const fewer = parseClusterState({brokers: [{id: 1}, {id: 2}], partitions: state.partitions.map((p) => ({...p}))})
-      expect(errorOf(() => checkPlanIsCurrent(file, fewer)).message).toMatch(/broker 3, which is no longer in the cluster/)
+      expect(thrownFleetopsError(() => checkPlanIsCurrent(file, fewer)).message).toMatch(/broker 3, which is no longer in the cluster/)
     }
   })
 
@@ -79,7 +70,7 @@ describe('plan file', () => {
     ['no summary', (f) => ({...f, summary: null}), /"summary"/],
   ]
   test.each(bad)('rejects %s', (_name, make, pattern) => {
-    const err = errorOf(() => parsePlanFile(make(JSON.parse(JSON.stringify(file)))))
+    const err = thrownFleetopsError(() => parsePlanFile(make(JSON.parse(JSON.stringify(file)))))
     expect(err.code).toBe('BAD_INPUT')
     expect(err.message).toMatch(pattern)
   })

@@ -10,16 +10,7 @@ import {
   type RebalanceOptions,
 } from '../../../src/core/rebalance/index.js'
 import {checkPlanShape, expectedCountBound, leaderCounts, partitionViolations, rackMap, replicaCounts, spread} from './helpers.js'
-
-function thrown(fn: () => unknown): FleetopsError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(FleetopsError)
-    return err as FleetopsError
-  }
-  throw new Error('expected a FleetopsError')
-}
+import {thrownFleetopsError} from '../../support/thrown-fleetops-error.js'
 
 /** n brokers, every partition on the listed brokers. */
 function cluster(brokers: Array<{id: number; rack?: string; alive?: boolean}>, partitions: number[][], size = 100) {
@@ -182,7 +173,7 @@ describe('planRebalance safety validation', () => {
     ],
   ]
   test.each(refusals)('refuses %s', (_name, run, code, pattern) => {
-    const err = thrown(run)
+    const err = thrownFleetopsError(run)
     expect(err.code).toBe(code)
     expect(err.exit).toBe(2)
     expect(err.message).toMatch(pattern)
