@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Production entry: runs the compiled commands in dist/ with the shipped manifest.
-import {execute} from '@oclif/core/execute'
+// Production entry: runs the bundled commands in dist/ (npm run build) with the shipped manifest.
+import {execute} from '../dist/cli.js'
 
 await execute({dir: import.meta.url})

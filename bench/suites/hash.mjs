@@ -7,7 +7,7 @@ export const title = 'Consistent-hashing schemes at 100 nodes (lookups/s, peak/m
 export const needs = []
 
 export async function run(ctx) {
-  const hash = await import(pathToFileURL(join(ctx.root, 'dist', 'core', 'hash', 'index.js')).href)
+  const hash = await import(pathToFileURL(join(ctx.root, 'build', 'core', 'hash', 'index.js')).href)
   const nodes = 100
   const keys = ctx.quick ? 200_000 : 1_000_000
   const note = `${keys.toLocaleString('en')} keys${ctx.quick ? ' (quick mode; full run uses 1,000,000)' : ''}, 100 vnodes for ring/bounded-load`

@@ -116,7 +116,7 @@ async function againstGenerate(ctx, dir) {
 }
 
 async function planningSpeed(ctx, dir) {
-  const core = await import(pathToFileURL(join(ctx.root, 'dist', 'core', 'rebalance', 'index.js')).href)
+  const core = await import(pathToFileURL(join(ctx.root, 'build', 'core', 'rebalance', 'index.js')).href)
   // Skewed (30 % of replicas drawn from the hottest fifth of the brokers) and rack-aware (5 racks).
   const state = core.syntheticClusterState({brokers: 100, partitions: 100_000, rf: 3, racks: 5, skew: 0.3, seed: 1})
   const file = join(dir, 'synthetic-100k.json')

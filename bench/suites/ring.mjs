@@ -15,7 +15,7 @@ const NTS3 = {strategy: 'NetworkTopologyStrategy', dcs: {dc1: 3}}
 const EMPTY = {partitioner: 'Murmur3Partitioner', nodes: [], keyspaces: {}}
 
 export async function run(ctx) {
-  const ring = await import(pathToFileURL(join(ctx.root, 'dist', 'core', 'ring', 'index.js')).href)
+  const ring = await import(pathToFileURL(join(ctx.root, 'build', 'core', 'ring', 'index.js')).href)
   const maxOverMean = (nodes) => ring.imbalanceByDc(ring.computeOwnership(nodes, NTS3))[0].effective.maxOverMean
 
   // GenerateTokens loads the server config (DatabaseDescriptor.toolInitialization): give it a minimal one, quiet logs.
