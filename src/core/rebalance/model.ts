@@ -134,6 +134,13 @@ export class PlacementModel {
     return -1
   }
 
+  /** Calls `visit` for every partition on broker b, in the order findHeld meets them. */
+  forEachHeld(b: number, visit: (p: number) => void): void {
+    const main = this.main[b]
+    for (let i = this.front[b]; i < main.length; i++) if (this.holds(main[i], b)) visit(main[i])
+    for (const p of this.extra[b]) visit(p)
+  }
+
   /**
    * Best fit for byte balancing: the largest partition on b with 0 < size <= half that passes
    * `accept`, else the smallest with half < size < limit; -1 if none.

@@ -81,8 +81,9 @@ function spread(values: readonly number[]): number {
  * give the same plan, and planning again on the planned state gives an empty plan.
  *
  * Phases: (1) remove mode empties the removed brokers; (2) rack violations are fixed where a free
- * rack is reachable; (3) counts (or bytes) are evened out by single improving moves; (4) preferred
- * leaders are evened out by reordering replica lists, which moves no data.
+ * rack is reachable; (3) counts (or bytes) are evened out by single improving moves, and in a plain
+ * rack-aware count rebalance by chains of moves where no single move helps (replica-moves.ts);
+ * (4) preferred leaders are evened out by reordering replica lists, which moves no data.
  */
 export function planRebalance(state: ClusterState, options: RebalanceOptions = {}): PlanResult {
   const opts = resolveOptions(state, options)
@@ -191,6 +192,7 @@ export function planRebalance(state: ClusterState, options: RebalanceOptions = {
   const rackFixMoves = fixRackViolations(m, canSource, dests, metric)
 
   // Phase 3: even out counts or bytes.
+  let countsAsEvenAsRacksAllow = false
   if (opts.mode !== 'remove') {
     const wants =
       opts.mode === 'balance'
@@ -201,7 +203,7 @@ export function planRebalance(state: ClusterState, options: RebalanceOptions = {
           : (b: number, d: number) =>
               m.bytes[d] < avgBytes - toleranceBytes || (m.bytes[b] > avgBytes + toleranceBytes && m.bytes[d] < avgBytes)
     const greedy: GreedyScope = {sources, dests, wants}
-    if (metric === 'count') balanceCounts(m, greedy)
+    if (metric === 'count') countsAsEvenAsRacksAllow = balanceCounts(m, greedy)
     else {
       const slack = Math.max(1, Math.ceil(avgCount * COUNT_SLACK))
       const finished = balanceBytes(m, greedy, {
@@ -273,7 +275,11 @@ export function planRebalance(state: ClusterState, options: RebalanceOptions = {
   }
   const countSpread = spread(receivers.map((i) => m.count[i]))
   if (opts.mode === 'balance' && metric === 'count' && countSpread > 1) {
-    warnings.push(`replica counts still differ by ${countSpread}: rack constraints leave no move that narrows the gap`)
+    warnings.push(
+      countsAsEvenAsRacksAllow
+        ? `replica counts still differ by ${countSpread}, the least any placement allows that keeps each partition's replicas in distinct racks`
+        : `replica counts still differ by ${countSpread}: no single rack-safe move narrows the gap`,
+    )
   }
   if (opts.mode !== 'balance' && countSpread > 1 && metric === 'count') {
     warnings.push(

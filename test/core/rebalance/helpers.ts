@@ -168,3 +168,76 @@ export function checkPlanShape(state: ClusterState, plan: PlanResult): RawState 
   if (bytes !== summary.bytesToMove) throw new Error('summary.bytesToMove is wrong')
   return after
 }
+
+/**
+ * The best per-broker replica-count band when a partition may put at most one replica in a rack:
+ * a rack of s brokers can hold at most P replicas (one per partition), so racks whose even share
+ * would exceed that are capped at P and their brokers get ⌊P/s⌋..⌈P/s⌉; the remaining replicas
+ * are shared evenly by the other brokers. Without racks it is ⌊R/n⌋..⌈R/n⌉ for everyone. With one
+ * replication factor for every partition this band is reachable; with mixed ones it may not be.
+ */
+export function rackCountBand(state: RawState | ClusterState): Map<number, [number, number]> {
+  const racks = rackMap(state)
+  const P = state.partitions.length
+  const R = state.partitions.reduce((a, p) => a + p.replicas.length, 0)
+  const rackOf = (id: number): string => racks.get(id) ?? '*'
+  const sizes = new Map<string, number>()
+  for (const b of state.brokers) sizes.set(rackOf(b.id), (sizes.get(rackOf(b.id)) ?? 0) + 1)
+  const capped = new Set<string>()
+  let left = R
+  let brokers = state.brokers.length
+  const rackAware = [...racks.values()].some((r) => r !== null)
+  for (let changed = rackAware; changed; ) {
+    changed = false
+    for (const [rack, size] of sizes) {
+      if (!capped.has(rack) && brokers > 0 && P / size < left / brokers) {
+        capped.add(rack)
+        left -= P
+        brokers -= size
+        changed = true
+      }
+    }
+  }
+  const level = brokers > 0 ? left / brokers : 0
+  return new Map(
+    state.brokers.map((b) => {
+      const rack = rackOf(b.id)
+      const share = capped.has(rack) ? P / (sizes.get(rack) as number) : level
+      return [b.id, [Math.floor(share), Math.ceil(share)]]
+    }),
+  )
+}
+
+/**
+ * A chain of legal single moves b → x₁ → … → d (each keeps rack spread, none puts a partition
+ * twice on a broker) from a broker to one holding 2 or more fewer replicas, as "b→d", or null.
+ * Every broker in between would keep its count, so such a chain narrows the gap. Found by a
+ * plain BFS over "some replica on x may legally move to y" (reachability through single moves
+ * equals reachability through chains of distinct replicas in a rack-clean placement).
+ */
+export function improvingChain(state: RawState, brokerIds: readonly number[]): string | null {
+  const racks = rackMap(state)
+  const countList = replicaCounts(state, brokerIds)
+  const counts = new Map(brokerIds.map((id, i) => [id, countList[i]]))
+  const held = new Map(brokerIds.map((id) => [id, state.partitions.filter((p) => p.replicas.includes(id))]))
+  const legal = (x: number, y: number): boolean =>
+    (held.get(x) as RawPartition[]).some((p) => {
+      if (p.replicas.includes(y)) return false
+      const moved = p.replicas.map((r) => (r === x ? y : r))
+      return partitionViolations(moved, racks) <= partitionViolations(p.replicas, racks)
+    })
+  for (const b of brokerIds) {
+    const seen = new Set([b])
+    const queue = [b]
+    while (queue.length > 0) {
+      const x = queue.shift() as number
+      for (const y of brokerIds) {
+        if (seen.has(y) || !legal(x, y)) continue
+        if ((counts.get(y) as number) <= (counts.get(b) as number) - 2) return `${b}→${y}`
+        seen.add(y)
+        queue.push(y)
+      }
+    }
+  }
+  return null
+}

@@ -8,8 +8,10 @@ import {
   checkPlanShape,
   clusterArb,
   expectedCountBound,
+  improvingChain,
   leaderCounts,
   partitionViolations,
+  rackCountBand,
   rackMap,
   replicaCounts,
   spread,
@@ -32,6 +34,23 @@ function expectIdempotent(after: RawState, options: RebalanceOptions): void {
   expect(again.reassignment.partitions).toEqual([])
   expect(again.summary.moves).toBe(0)
 }
+
+/** Brokers whose replica count lies outside their band, as "id:count∉[lower,upper]". */
+function outsideBand(after: RawState, band: Map<number, [number, number]>, ids: number[]): string[] {
+  const counts = replicaCounts(after, ids)
+  return ids.flatMap((id, i) => {
+    const [lower, upper] = band.get(id) as [number, number]
+    return counts[i] < lower || counts[i] > upper ? [`${id}:${counts[i]}∉[${lower},${upper}]`] : []
+  })
+}
+
+/** clusterArb with some partitions' replica lists cut short, so replication factors differ. */
+const mixedRfArb = fc
+  .tuple(clusterArb, fc.array(fc.integer({min: 0, max: 3}), {minLength: 60, maxLength: 60}))
+  .map(([{raw, rackCount}, cuts]) => {
+    const partitions = raw.partitions.map((p, i) => ({...p, replicas: p.replicas.slice(0, Math.max(1, p.replicas.length - cuts[i]))}))
+    return {raw: {...raw, partitions}, widest: Math.max(0, ...partitions.map((p) => p.replicas.length)), rackCount}
+  })
 
 function reversed(raw: RawState): RawState {
   return {brokers: [...raw.brokers].reverse(), partitions: [...raw.partitions].reverse()}
@@ -96,13 +115,77 @@ describe('planRebalance balance mode (count)', () => {
         expect(plan.summary.moves).toBeGreaterThanOrEqual(before)
         if (rackCount === 0) expect(plan.summary.moves).toBe(expectedCountBound(replicaCounts(state, ids)))
         expect(plan.summary.moves).toBeGreaterThanOrEqual(plan.summary.rackFixMoves)
-        expect(plan.summary.moves).toBeGreaterThanOrEqual(plan.summary.lowerBoundWithRacks)
         noImprovingMoveLeft(after, ids)
+        // Neither a move nor a chain of moves narrows a gap of 2+, so the counts are as even as racks allow;
+        // with one replication factor for every partition that is the rack-aware band.
+        expect(improvingChain(after, ids)).toBeNull()
+        expect(outsideBand(after, rackCountBand(state), ids)).toEqual([])
+        // Reaching the band takes at least the band's bound: a move lowers one count by 1 and raises one by 1.
+        expect(plan.summary.moves).toBeGreaterThanOrEqual(plan.summary.lowerBoundWithRacks)
         expect(spread(leaderCounts(after, ids))).toBeLessThanOrEqual(1)
         expectIdempotent(after, {})
       }),
       RUNS,
     )
+  })
+
+  test('rack-aware, mixed replication factors: counts as even as racks allow; the band bound holds once counts reach the band', () => {
+    fc.assert(
+      fc.property(mixedRfArb, ({raw, widest, rackCount}) => {
+        const state = parseClusterState(raw)
+        const ids = state.brokers.map((b) => b.id)
+        const plan = planOrUnsafe(state, {}, widest, rackCount)
+        if (!plan) return
+        const after = checkPlanShape(state, plan)
+        expect(plan.summary.rackViolationsAfter).toBe(0)
+        noImprovingMoveLeft(after, ids)
+        expect(improvingChain(after, ids)).toBeNull()
+        // With mixed replication factors the band can be out of reach (a rack may be unable to take its share
+        // when too few partitions span enough racks); the bound is a bound on reaching the band.
+        if (outsideBand(after, rackCountBand(state), ids).length === 0) {
+          expect(plan.summary.moves).toBeGreaterThanOrEqual(plan.summary.lowerBoundWithRacks)
+        }
+        const gap = spread(replicaCounts(after, ids))
+        if (gap > 1) expect(plan.summary.warnings.join('\n')).toContain(`replica counts still differ by ${gap}, the least any placement allows`)
+        expectIdempotent(after, {})
+      }),
+      RUNS,
+    )
+  })
+
+  test('rack-aware: a chain of moves escapes where no single move helps, and reaches 3 replicas everywhere', () => {
+    // Found by fast-check. Single improving moves alone stop with broker 2 (rack r0) at 4 replicas and broker 5
+    // (r1) at 2, and every partition left on 2 already has a replica in r1. Moving one of them 2 → 4 (same rack)
+    // and a partition without an r1 replica 4 → 5 keeps broker 4 at 3; 21 replicas over 7 brokers is 3 each.
+    const state = parseClusterState({
+      brokers: [
+        {id: 2, rack: 'r0'},
+        {id: 0, rack: 'r1'},
+        {id: 1, rack: 'r2'},
+        {id: 3, rack: 'r3'},
+        {id: 4, rack: 'r0'},
+        {id: 5, rack: 'r1'},
+        {id: 6, rack: 'r2'},
+      ],
+      partitions: [
+        {topic: 't0', partition: 0, replicas: [2, 0, 1], size: 0},
+        {topic: 't0', partition: 1, replicas: [2, 5, 0], size: 1},
+        {topic: 't0', partition: 2, replicas: [2, 0, 1], size: 0},
+        {topic: 't0', partition: 3, replicas: [6, 2, 0], size: 0},
+        {topic: 't0', partition: 4, replicas: [2, 0, 1], size: 0},
+        {topic: 't0', partition: 5, replicas: [2, 6, 0], size: 0},
+        {topic: 't0', partition: 6, replicas: [2, 6, 0], size: 0},
+      ],
+    })
+    const ids = [0, 1, 2, 3, 4, 5, 6]
+    const plan = planRebalance(state)
+    const after = checkPlanShape(state, plan)
+    expect(replicaCounts(after, ids)).toEqual([3, 3, 3, 3, 3, 3, 3])
+    expect(after.partitions.every((p) => partitionViolations(p.replicas, rackMap(state)) === 0)).toBe(true)
+    expect(plan.summary.lowerBoundWithRacks).toBe(8)
+    expect(plan.summary.moves).toBe(8)
+    expect(plan.summary.warnings).toEqual([])
+    expectIdempotent(after, {})
   })
 
   test('deterministic: same input, or the same cluster listed in another order, gives the same plan', () => {
@@ -228,7 +311,16 @@ describe('planRebalance balanceBy size', () => {
         const options: RebalanceOptions = {balanceBy: 'size', ignoreRacks: rackCount > 0 && rf > rackCount}
         const plan = planRebalance(state, options)
         const after = checkPlanShape(state, plan)
-        expect(spread(byteCounts(after, ids))).toBeLessThanOrEqual(spread(byteCounts(state, ids)))
+        const racks = rackMap(state)
+        const violationsBefore = state.partitions.reduce((a, p) => a + partitionViolations(p.replicas, racks), 0)
+        if (options.ignoreRacks || violationsBefore === 0) {
+          // Every byte move goes from a heavier to a lighter broker and lands both inside the old pair's range.
+          expect(spread(byteCounts(after, ids))).toBeLessThanOrEqual(spread(byteCounts(state, ids)))
+        } else {
+          // Rack repairs are mandatory and may widen the gap (see the witness below); they must all be made.
+          const violationsAfter = after.partitions.reduce((a, p) => a + partitionViolations(p.replicas, racks), 0)
+          expect(violationsAfter).toBe(0)
+        }
         const counts = replicaCounts(state, ids)
         const total = counts.reduce((a, b) => a + b, 0)
         // Documented band: ⌊R/n⌋..⌈R/n⌉ widened by max(1, ⌈10% of R/n⌉).
@@ -237,7 +329,6 @@ describe('planRebalance balanceBy size', () => {
         expect(Math.max(...countsAfter)).toBeLessThanOrEqual(Math.max(...counts, Math.ceil(total / ids.length) + slack))
         expect(Math.min(...countsAfter)).toBeGreaterThanOrEqual(Math.min(...counts, Math.floor(total / ids.length) - slack))
         if (!options.ignoreRacks) {
-          const racks = rackMap(state)
           state.partitions.forEach((p, i) => {
             expect(partitionViolations(after.partitions[i].replicas, racks)).toBeLessThanOrEqual(partitionViolations(p.replicas, racks))
           })
@@ -247,6 +338,30 @@ describe('planRebalance balanceBy size', () => {
       RUNS,
     )
   })
+})
+
+test('balanceBy size: a mandatory rack repair may widen the byte gap, and the plan still repairs it', () => {
+  // Rack b holds only broker 3, so it must carry every partition (21 bytes). Before, partition C sits twice
+  // in rack a (a violation), so the gap is 20 - 11 = 9; any legal placement puts 21 on broker 3 and splits
+  // 21 bytes over brokers 1 and 2, so the best legal gap is 21 - 10 = 11.
+  const state = parseClusterState({
+    brokers: [
+      {id: 1, rack: 'a'},
+      {id: 2, rack: 'a'},
+      {id: 3, rack: 'b'},
+    ],
+    partitions: [
+      {topic: 't', partition: 0, replicas: [1, 3], size: 10},
+      {topic: 't', partition: 1, replicas: [2, 3], size: 10},
+      {topic: 't', partition: 2, replicas: [1, 2], size: 1},
+    ],
+  })
+  const plan = planRebalance(state, {balanceBy: 'size'})
+  const after = checkPlanShape(state, plan)
+  const racks = rackMap(state)
+  expect(after.partitions.map((p) => partitionViolations(p.replicas, racks))).toEqual([0, 0, 0])
+  expect(byteCounts(after, [1, 2, 3])[2]).toBe(21)
+  expect(spread(byteCounts(after, [1, 2, 3]))).toBe(11)
 })
 
 test('planning never throws anything but a FleetopsError on valid states', () => {

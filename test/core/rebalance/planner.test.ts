@@ -106,6 +106,9 @@ describe('planRebalance examples', () => {
     expect(plan.summary.lowerBoundWithRacks).toBe(0)
     expect(plan.summary.moves).toBe(0)
     expect(plan.summary.warnings.join('\n')).toMatch(/racks change the minimum/)
+    // 8 on broker 1 and 3/3/2 on the others: no rack-clean placement does better, and the warning says so.
+    expect(replicaCounts(checkPlanShape(state, plan), [1, 2, 3, 4])).toEqual([8, 3, 3, 2])
+    expect(plan.summary.warnings.join('\n')).toMatch(/replica counts still differ by 6, the least any placement allows/)
   })
 
   test('brokers without a rack in a racked cluster are each their own rack, with a warning', () => {
