@@ -111,6 +111,10 @@ const doubleQuoteEscapes: Record<string, string> = {
 }
 const hexEscapeLengths: Record<string, number> = {x: 2, u: 4, U: 8}
 
+// Only a plain "<<" is a merge key (YAML 1.1 resolves the merge tag for plain
+// scalars only); a quoted "<<" is an ordinary string key and is read as one.
+const mergeKeyMessage = 'merge keys ("<<") are not supported; write the keys out (or quote the key if it is a literal "<<")'
+
 class YamlSubsetParser {
   private pos = 0
 
@@ -159,7 +163,7 @@ class YamlSubsetParser {
       if (isSequenceEntry(line.text)) this.fail(line.no, 'a "- item" line cannot sit between "key: value" lines of a mapping; indent it under its key')
       const entry = this.scanKey(line)
       if (entry === null) this.fail(line.no, `expected "key: value" but found "${printable(line.text, 40)}"`)
-      if (entry.key === '<<') this.fail(line.no, 'merge keys ("<<") are not supported; write the keys out')
+      if (entry.key === '<<' && !entry.quoted) this.fail(line.no, mergeKeyMessage)
       const first = seenOnLine.get(entry.key)
       if (first !== undefined) {
         this.fail(line.no, `duplicate key "${printable(entry.key)}" (first on line ${first}); keep only one`)
@@ -206,15 +210,18 @@ class YamlSubsetParser {
     return result
   }
 
-  /** Returns the key of a "key: value" line and where its value starts, or null if the line is not one. */
-  private scanKey(line: Line): {key: string; valueStart: number} | null {
+  /**
+   * Returns the key of a "key: value" line, whether it was quoted, and where its
+   * value starts, or null if the line is not one.
+   */
+  private scanKey(line: Line): {key: string; quoted: boolean; valueStart: number} | null {
     const text = line.text
     const first = text[0]
     if (first === '"' || first === "'") {
       const quoted = this.parseQuoted(text, 0, line.no)
       const colon = skipSpaces(text, quoted.end)
       if (text[colon] === ':' && (colon + 1 === text.length || isSpace(text[colon + 1]))) {
-        return {key: quoted.value, valueStart: colon + 1}
+        return {key: quoted.value, quoted: true, valueStart: colon + 1}
       }
       return null
     }
@@ -227,7 +234,7 @@ class YamlSubsetParser {
         const key = text.slice(0, i).trimEnd()
         if (key === '') this.fail(line.no, 'empty key before ":"; write "name: value"')
         this.checkPlainStart(key, line.no)
-        return {key, valueStart: i + 1}
+        return {key, quoted: false, valueStart: i + 1}
       }
     }
     return null
@@ -368,7 +375,7 @@ class YamlSubsetParser {
       const keyText = typeof key.value === 'string' ? key.value : key.raw
       i = skipSpaces(text, key.end)
       if (text[i] !== ':') this.fail(lineNo, `expected ":" after key "${printable(keyText, 40)}" in a flow mapping; write {key: value}`)
-      if (keyText === '<<') this.fail(lineNo, 'merge keys ("<<") are not supported; write the keys out')
+      if (keyText === '<<' && !key.quoted) this.fail(lineNo, mergeKeyMessage)
       if (seen.has(keyText)) this.fail(lineNo, `duplicate key "${printable(keyText)}" in a flow mapping; keep only one`)
       seen.add(keyText)
       i = skipSpaces(text, i + 1)
@@ -393,11 +400,11 @@ class YamlSubsetParser {
   }
 
   /** One scalar inside [..] or {..}; nested collections are refused. */
-  private parseFlowScalar(text: string, start: number, lineNo: number, isKey = false): {value: unknown; raw: string; end: number} {
+  private parseFlowScalar(text: string, start: number, lineNo: number, isKey = false): {value: unknown; raw: string; quoted: boolean; end: number} {
     const c = text[start]
     if (c === '"' || c === "'") {
       const quoted = this.parseQuoted(text, start, lineNo)
-      return {value: quoted.value, raw: quoted.value, end: quoted.end}
+      return {value: quoted.value, raw: quoted.value, quoted: true, end: quoted.end}
     }
     if (c === '[' || c === '{') this.fail(lineNo, 'nested flow collections are not supported; use block style (indented lines) instead')
     if (c === undefined || c === ',' || c === ']' || c === '}' || c === '#') {
@@ -416,6 +423,6 @@ class YamlSubsetParser {
       end++
     }
     const raw = text.slice(start, end).trimEnd()
-    return {value: isKey ? raw : this.resolvePlain(raw, lineNo), raw, end}
+    return {value: isKey ? raw : this.resolvePlain(raw, lineNo), raw, quoted: false, end}
   }
 }

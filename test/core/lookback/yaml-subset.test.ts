@@ -135,6 +135,15 @@ describe('parseYamlSubset: accepted documents', () => {
     expect(Object.keys(value)).toEqual(['__proto__'])
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
+
+  it('reads a quoted "<<" key as an ordinary key (only a plain << is a merge key)', () => {
+    // Counterexample found by the emitter round-trip property: {"<<": 0, "": null}.
+    expect(parse('"<<": 0  # c\n"": null  # c')).toEqual({'<<': 0, '': null})
+    expect(parse("'<<':\n  a: 1")).toEqual({'<<': {a: 1}})
+    expect(parse('m: {"<<": 1, \'x\': 2}')).toEqual({m: {'<<': 1, x: 2}})
+    expect(rejection('a: 1\n"<<": 2\n<<: 3').message).toMatch(/^job\.yaml:3: merge keys/)
+    expect(rejection('"<<": 1\n\'<<\': 2').message).toMatch(/^job\.yaml:2: duplicate key "<<"/)
+  })
 })
 
 describe('parseYamlSubset: refused constructs name the line', () => {
@@ -151,6 +160,7 @@ describe('parseYamlSubset: refused constructs name the line', () => {
     ['duplicate nested key', 's:\n  t: 1\n  t: 2', 3, /duplicate key "t"/],
     ['duplicate flow key', 'a: {x: 1, x: 2}', 1, /duplicate key "x"/],
     ['merge key', 'base: 1\n<<: 2', 2, /merge keys/],
+    ['flow merge key', 'a: {x: 1, <<: 2}', 1, /merge keys/],
     ['tab indentation', 'a:\n\tb: 1', 2, /tab in indentation/],
     ['unterminated double quote', 'a: "abc\nb: 1', 1, /unterminated double-quoted/],
     ['unterminated single quote', "a: 'abc", 1, /unterminated single-quoted/],
