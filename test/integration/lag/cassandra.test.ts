@@ -24,9 +24,20 @@ const probe = (...extra: string[]) => runCli(['lag', 'cassandra', '--keyspace', 
 beforeAll(async () => {
   client = new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc()})
   await client.connect()
+  // The file before may have just restarted nodes: start once every node is up and the schema agrees,
+  // so the probe judges replication, not a node that is still joining.
+  await waitFor(
+    'every Cassandra node up with one schema',
+    async () => {
+      await client.execute('SELECT release_version FROM system.local')
+      const hosts = [...client.hosts.values()]
+      return hosts.length >= cassandraContactPoints().length && hosts.every((h) => h.isUp()) && (await client.metadata.checkSchemaAgreement())
+    },
+    180_000,
+  )
   await client.execute(`DROP KEYSPACE IF EXISTS ${KEYSPACE}`)
   stoppedAddress = cassandraContactPoints()[STOPPED - 1]!.replace(/:\d+$/, '')
-}, 120_000)
+}, 240_000)
 
 afterAll(async () => {
   if (stopped) await runCli(['sandbox', 'start-node', 'node', String(STOPPED), ...sandboxFlags])
@@ -41,7 +52,7 @@ describe('lag cassandra', () => {
     expect(missing.stderr).toMatch(/does not exist; rerun with --create-canary/)
 
     const r = await probe('--create-canary', '--samples', '3')
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     const rs = await client.execute(
       'SELECT read_repair, speculative_retry, default_time_to_live FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?',
       [KEYSPACE, TABLE],
@@ -54,7 +65,7 @@ describe('lag cassandra', () => {
 
   it('on the healthy cluster every replica sees every canary write', async () => {
     const r = await probe('--samples', '4')
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.status).toBe('OK')
     expect(r.json.replicas).toHaveLength(3)
     for (const rep of r.json.replicas) expect(rep).toMatchObject({state: 'OK', seen: 4, missed: 0, maxSeenAfterMs: expect.any(Number)})
@@ -71,7 +82,7 @@ describe('lag cassandra', () => {
     stopped = true
     try {
       const r = await probe('--samples', '5')
-      expect(r.code).toBe(2)
+      expect(r.code, r.stdout + r.stderr).toBe(2)
       expect(r.json.status).toBe('CRITICAL')
       const down = r.json.replicas.find((x: any) => x.address === stoppedAddress)
       expect(down).toMatchObject({state: 'CRITICAL', seen: 0, missed: 5})

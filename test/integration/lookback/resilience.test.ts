@@ -70,8 +70,9 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
     child.kill('SIGKILL')
     const killed = await done
     expect(killed.signal).toBe('SIGKILL')
-    const resumed = await runCli(args('killed', '--resume'), {env})
-    expect(resumed.code, resumed.stderr).toBe(0)
+    // A bounded wait, so a stuck resume fails with its JSON log lines instead of the test timeout.
+    const resumed = await runCli(args('killed', '--resume'), {env, timeoutMs: 150_000})
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
     expect(resumed.json.resumed).toBe(true)
     expect(sorted(await readSink(client, ks, 'daily', 'killed', DAYS))).toEqual(sorted(truth))
     // The checkpoint is gone once the run completed; it never held connection secrets.
