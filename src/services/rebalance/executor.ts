@@ -283,6 +283,17 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
     warnings: string[],
   ): Promise<ExecuteResult> {
     let view = firstView
+    // Handlers first: once the progress file says "running", Ctrl-C must stop gracefully (exit 130).
+    const abort = new AbortController()
+    let signal: string | null = null
+    const onSignal = (name: string) => () => {
+      signal = name
+      abort.abort()
+    }
+    const onInt = onSignal('SIGINT')
+    const onTerm = onSignal('SIGTERM')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
     progress.status = 'running'
     progress.pid = process.pid
     progress.note = null
@@ -302,20 +313,6 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
     let batches = 0
     let firstBatch: MoveSummary[] = []
 
-    // Resumed with a different rate: update the brokers we throttle.
-    if (rate !== null && inFlight().length > 0) await throttles.apply(inFlight().map(partitionMoveOf), rate)
-
-    const abort = new AbortController()
-    let signal: string | null = null
-    const onSignal = (name: string) => () => {
-      signal = name
-      abort.abort()
-    }
-    const onInt = onSignal('SIGINT')
-    const onTerm = onSignal('SIGTERM')
-    process.on('SIGINT', onInt)
-    process.on('SIGTERM', onTerm)
-
     const stopWith = (error: FleetopsError, note: string): never => {
       progress.status = 'stopped'
       progress.pid = null
@@ -323,13 +320,27 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
       save()
       throw error
     }
+    const stopIfSignalled = (): void => {
+      if (signal === null) return
+      stopWith(
+        new FleetopsError(
+          'INTERRUPTED',
+          `interrupted (${signal}); ${inFlight().length} moves keep running in Kafka; progress saved to ${stateFile}; rerun with --resume to finish, or cancel`,
+        ),
+        `interrupted by ${signal}`,
+      )
+    }
 
     try {
+      // Resumed with a different rate: update the brokers we throttle.
+      if (rate !== null && inFlight().length > 0) await throttles.apply(inFlight().map(partitionMoveOf), rate)
       let failedPolls = 0
       let stuckPolls = 0
       let lastStuck: StuckMove[] = []
       const runStarted = Date.now()
       for (;;) {
+        // No new moves after Ctrl-C, even one that came before the first wait.
+        stopIfSignalled()
         // 1. Start what may start now.
         const live = view
         const pendingNow = pending().filter((m) => brokersInvolved(partitionMoveOf(m)).every((b) => live.alive.has(b)))
@@ -358,15 +369,7 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
 
         // 2. Wait, then look again.
         await sleep(opts.pollIntervalMs, abort.signal)
-        if (signal !== null) {
-          stopWith(
-            new FleetopsError(
-              'INTERRUPTED',
-              `interrupted (${signal}); ${inFlight().length} moves keep running in Kafka; progress saved to ${stateFile}; rerun with --resume to finish, or cancel`,
-            ),
-            `interrupted by ${signal}`,
-          )
-        }
+        stopIfSignalled()
         if (opts.timeoutMs !== null && Date.now() - runStarted > opts.timeoutMs) {
           stopWith(
             new FleetopsError(

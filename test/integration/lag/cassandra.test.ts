@@ -29,9 +29,15 @@ beforeAll(async () => {
   await waitFor(
     'every Cassandra node up with one schema',
     async () => {
-      await client.execute('SELECT release_version FROM system.local')
+      const local = await client.execute('SELECT schema_version FROM system.local')
+      const peers = await client.execute('SELECT peer, schema_version FROM system.peers')
+      const versions = new Set([...local.rows, ...peers.rows].map((r) => String(r.schema_version)))
       const hosts = [...client.hosts.values()]
-      return hosts.length >= cassandraContactPoints().length && hosts.every((h) => h.isUp()) && (await client.metadata.checkSchemaAgreement())
+      const down = hosts.filter((h) => !h.isUp()).map((h) => h.address)
+      if (hosts.length < cassandraContactPoints().length || down.length > 0 || versions.size !== 1) {
+        throw new Error(`${hosts.length} hosts, down: [${down.join(', ')}], schema versions: ${versions.size}`)
+      }
+      return true
     },
     180_000,
   )

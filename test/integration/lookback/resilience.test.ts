@@ -132,7 +132,8 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
       expect(err.message).toMatch(/writing the sink failed: .*rerun with --resume/)
       expect(checkpointShowsProgress(checkpointOf('twodown'))).toBe(true)
     } finally {
-      await Promise.all(['2', '3'].map((id) => runCli(['sandbox', 'start-node', 'node', id, ...sandboxFlags])))
+      const started = await Promise.all(['2', '3'].map((id) => runCli(['sandbox', 'start-node', 'node', id, ...sandboxFlags])))
+      for (const r of started) expect(r.code, r.stdout + r.stderr).toBe(0)
     }
     // The restarted nodes must be back in the ring (a QUORUM write succeeds) before resuming.
     await waitFor(
@@ -147,5 +148,14 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
     const resumed = await runCli(args('twodown', '--resume'), {env})
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(sorted(await readSink(client, ks, 'daily', 'twodown', DAYS))).toEqual(sorted(truth))
-  }, 420_000)
+    // Leave the cluster as found: every node up for the files that run next (they probe every replica).
+    await waitFor(
+      'every Cassandra node up again',
+      async () => {
+        const probe = await runCli(['sandbox', 'status', '--json', ...sandboxFlags])
+        return probe.code === 0 && probe.json.cassandra.nodes.every((n: {up: boolean}) => n.up)
+      },
+      180_000,
+    )
+  }, 600_000)
 })
