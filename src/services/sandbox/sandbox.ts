@@ -206,6 +206,10 @@ function kafkaClusterId(): string {
   }
 }
 
+function processRunning(nodeDir: string): boolean {
+  return isOurProcess(readPid(join(nodeDir, 'pid')), nodeDir)
+}
+
 async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeSpec, lib: string, report: Report): Promise<void> {
   const nodeDir = kafkaDir(dir, node.id)
   const pidFile = join(nodeDir, 'pid')
@@ -355,13 +359,17 @@ async function retryUntil(deadline: number, what: string, fn: () => Promise<void
   }
 }
 
-/** Ready means: every broker in the metadata, every Cassandra node UP and answering CQL. */
+/**
+ * Ready means: every running broker in the metadata, every running Cassandra node UP and
+ * answering CQL. Nodes whose process is not running (stopped with stop-node) are not waited
+ * for, so starting one of two stopped nodes does not wait on the other.
+ */
 async function waitClusterReady(dir: string, state: SandboxState, report: Report, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   const {registeredBrokerIds} = await import('../../adapters/kafka/cluster-probe.js')
   const {probeCassandraNodes} = await import('../../adapters/cassandra/cluster-probe.js')
   if (state.kafka) {
-    const want = state.kafka.nodes.map((n) => n.id).sort((a, b) => a - b)
+    const want = state.kafka.nodes.filter((n) => processRunning(kafkaDir(dir, n.id))).map((n) => n.id).sort((a, b) => a - b)
     report('waiting for every broker to register')
     let last = ''
     for (;;) {
@@ -378,7 +386,7 @@ async function waitClusterReady(dir: string, state: SandboxState, report: Report
     await ensureKafkaAcls(dir, state, report)
   }
   if (state.cassandra) {
-    const want = state.cassandra.nodes.map((n) => n.host)
+    const want = state.cassandra.nodes.filter((n) => processRunning(cassandraDir(dir, n.id))).map((n) => n.host)
     await ensureCassandraRoles(dir, state, report, deadline)
     report('waiting for every Cassandra node to be UP and answer CQL')
     let last = ''
