@@ -50,13 +50,20 @@ async function againstGenerate(ctx, dir) {
     // after a broker was added or replaced a while ago.
     const pairs = [...Array(26).fill([a, b]), ...Array(17).fill([a, c]), ...Array(17).fill([b, c])]
     const order = (pair, i) => (i % 2 === 0 ? pair : [pair[1], pair[0]])
+    // kafkajs's waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while new metadata propagates: poll instead.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: topics.map((topic, t) => ({
         topic,
         replicaAssignment: Array.from({length: PARTITIONS}, (_, p) => ({partition: p, replicas: order(pairs[(p * TOPICS + t) % pairs.length], p + t)})),
       })),
     })
+    for (let i = 0; ; i++) {
+      const md = await admin.fetchTopicMetadata({topics}).catch(() => null)
+      if (md && md.topics.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0))) break
+      if (i > 120) throw new Error('the bench topics got no leaders in 2 minutes')
+      await new Promise((r) => setTimeout(r, 1000))
+    }
     const meta = await admin.fetchTopicMetadata({topics})
     const current = meta.topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partitionId, replicas: p.replicas})))
 
