@@ -213,7 +213,7 @@ function processRunning(nodeDir: string): boolean {
 async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeSpec, lib: string, report: Report): Promise<void> {
   const nodeDir = kafkaDir(dir, node.id)
   const pidFile = join(nodeDir, 'pid')
-  if (isOurProcess(readPid(pidFile), nodeDir)) return
+  if (processRunning(nodeDir)) return
   mkdirSync(join(nodeDir, 'data'), {recursive: true})
   const props = join(nodeDir, 'server.properties')
   const logConfig = join(nodeDir, Number(state.kafka!.version.split('.')[0]) >= 4 ? 'log4j2.properties' : 'log4j.properties')
@@ -254,7 +254,7 @@ async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeS
 async function startCassandraNode(dir: string, state: SandboxState, node: CassandraNodeSpec, lib: string, report: Report): Promise<void> {
   const nodeDir = cassandraDir(dir, node.id)
   const pidFile = join(nodeDir, 'pid')
-  if (isOurProcess(readPid(pidFile), nodeDir)) return
+  if (processRunning(nodeDir)) return
   for (const sub of ['data', 'commitlog', 'hints', 'saved_caches', 'logs', 'tmp']) mkdirSync(join(nodeDir, sub), {recursive: true})
   const securityYaml = state.secure ? cassandraSecurityYaml(keystoreOf(state.secure)) : ''
   // A secure node's yaml holds the keystore password: owner-only.
