@@ -3,12 +3,19 @@ import cassandra from 'cassandra-driver'
 import type {CassandraConnection} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
 import {readPem} from '../tls-files.js'
+import {IdempotentRetryPolicy} from './idempotent-retry-policy.js'
+
+export interface ClientOptions {
+  keyspace?: string
+  /** Bulk idempotent writers (look-back) ride out a slow replica; probes must not, their timings would lie. */
+  retryIdempotentTimeouts?: boolean
+}
 
 /**
  * The one place a cassandra-driver Client is built from fleetops settings.
  * Reconnection is bounded so a dead cluster fails fast instead of retrying forever.
  */
-export function createCassandraClient(conn: CassandraConnection, opts: {keyspace?: string} = {}): cassandra.Client {
+export function createCassandraClient(conn: CassandraConnection, opts: ClientOptions = {}): cassandra.Client {
   const options: cassandra.DseClientOptions = {
     contactPoints: conn.contactPoints,
     localDataCenter: conn.localDc,
@@ -16,6 +23,7 @@ export function createCassandraClient(conn: CassandraConnection, opts: {keyspace
     socketOptions: {connectTimeout: conn.connectTimeoutMs, readTimeout: conn.requestTimeoutMs},
     policies: {
       reconnection: new cassandra.policies.reconnection.ConstantReconnectionPolicy(1000),
+      ...(opts.retryIdempotentTimeouts ? {retry: new IdempotentRetryPolicy()} : {}),
     },
     pooling: {warmup: true},
   }
@@ -32,7 +40,7 @@ export function createCassandraClient(conn: CassandraConnection, opts: {keyspace
 }
 
 /** Connects, turning driver errors into FleetopsErrors, with a hard deadline. */
-export async function connectCassandra(conn: CassandraConnection, opts: {keyspace?: string} = {}): Promise<cassandra.Client> {
+export async function connectCassandra(conn: CassandraConnection, opts: ClientOptions = {}): Promise<cassandra.Client> {
   const client = createCassandraClient(conn, opts)
   try {
     await withDeadline(client.connect(), conn.connectTimeoutMs * 2, 'connecting to Cassandra')

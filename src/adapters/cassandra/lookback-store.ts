@@ -86,7 +86,7 @@ export class LookbackCassandra {
   ) {}
 
   static async open(conn: CassandraConnection): Promise<LookbackCassandra> {
-    const client = await connectCassandra(conn)
+    const client = await connectCassandra(conn, {retryIdempotentTimeouts: true})
     const local = Boolean(conn.localDc)
     return new LookbackCassandra(client, local ? consistencies.localQuorum : consistencies.quorum, local ? consistencies.localSerial : consistencies.serial)
   }

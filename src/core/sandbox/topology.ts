@@ -274,6 +274,8 @@ concurrent_compactors: 1
 hinted_handoff_enabled: true
 max_hint_window: 3h
 hints_flush_period: 2000ms
+# Several JVMs share a few cores here; the 2 s default write timeout trips on one GC pause.
+write_request_timeout: 5000ms
 ${securityYaml}`
 }
 

@@ -16,7 +16,7 @@ import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli} from '../support/cli.js'
-import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers} from '../support/cluster.js'
+import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {type ClusterSnapshot, snapshotClusters} from './snapshot.js'
 
 interface FileSpec {
@@ -139,7 +139,7 @@ beforeAll(async () => {
   } finally {
     await admin.disconnect()
   }
-  cql = new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc(), socketOptions: {readTimeout: 30_000}})
+  cql = testCassandraClient({readTimeoutMs: 30_000})
   await cql.connect()
   await cql.execute("CREATE KEYSPACE IF NOT EXISTS corpus_ks WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}")
   await cql.execute(

@@ -6,7 +6,7 @@
 import cassandra from 'cassandra-driver'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cassandraContactPoints, cassandraLocalDc} from '../support/cluster.js'
+import {cassandraContactPoints, cassandraLocalDc, testCassandraClient} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
 import {clusterEnv, waitFor} from './support.js'
@@ -22,7 +22,7 @@ let stoppedAddress = ''
 const probe = (...extra: string[]) => runCli(['lag', 'cassandra', '--keyspace', KEYSPACE, '--table', TABLE, '--json', ...extra], {env})
 
 beforeAll(async () => {
-  client = new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc()})
+  client = testCassandraClient()
   await client.connect()
   // The file before may have just restarted nodes: start once every node is up and the schema agrees,
   // so the probe judges replication, not a node that is still joining.

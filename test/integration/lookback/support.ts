@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import cassandra from 'cassandra-driver'
 import {Kafka, logLevel} from 'kafkajs'
 
-import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers} from '../support/cluster.js'
+import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {binPath} from '../support/cli.js'
 
 export const DAY = 86_400_000
@@ -30,7 +30,7 @@ export function clusterEnv(extra: Record<string, string> = {}): Record<string, s
 export const kafka = (): Kafka => new Kafka({clientId: 'fleetops-lookback-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
 
 export function cassandraClient(): cassandra.Client {
-  return new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc(), socketOptions: {readTimeout: 20000}})
+  return testCassandraClient()
 }
 
 export interface TestEvent {

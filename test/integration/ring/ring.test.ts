@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {parseRingState} from '../../../src/core/ring/ring-state.js'
 import {replicasForToken} from '../../../src/core/ring/placement.js'
-import {cassandraContactPoints, cassandraLocalDc} from '../support/cluster.js'
+import {cassandraContactPoints, cassandraLocalDc, testCassandraClient} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
 
@@ -25,7 +25,7 @@ const ks3 = `ring_rf3_${suffix}`
 const ks2 = `ring_rf2_${suffix}`
 const ksProof = `ring_proof_${suffix}`
 
-let client = new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: dc})
+let client = testCassandraClient()
 const ip = (h: {address: string}) => h.address.split(':')[0]
 
 async function createKeyspace(name: string, rf: number, rows: number): Promise<string[]> {
@@ -156,7 +156,7 @@ describe('ring show on the live sandbox', () => {
     // And Cassandra agrees with the new ring, key by key (a fresh driver that knows the new
     // node); the data is all still there.
     await client.shutdown()
-    client = new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: dc})
+    client = testCassandraClient()
     await client.connect()
     for (let i = 0; i < 60 && ![...client.hosts.values()].some((h) => ip(h) === newAddress && h.tokens?.length === 4); i++) {
       await new Promise((r) => setTimeout(r, 1000))

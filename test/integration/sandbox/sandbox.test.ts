@@ -2,14 +2,14 @@ import cassandra from 'cassandra-driver'
 import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers} from '../support/cluster.js'
+import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
 
 /** The sandbox is a real multi-node Kafka and Cassandra, not a stand-in. */
 describe('sandbox clusters', () => {
   const kafka = new Kafka({clientId: 'fleetops-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
-  const client = new cassandra.Client({contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc()})
+  const client = testCassandraClient()
 
   afterAll(async () => {
     await client.shutdown()

@@ -1,4 +1,7 @@
+import cassandra from 'cassandra-driver'
 import {inject} from 'vitest'
+
+import {IdempotentRetryPolicy} from '../../../src/adapters/cassandra/idempotent-retry-policy.js'
 
 /**
  * Where the integration tests find the real clusters. The global setup starts
@@ -24,4 +27,19 @@ export function cassandraContactPoints(): string[] {
 
 export function cassandraLocalDc(): string {
   return process.env.FLEETOPS_TEST_LOCAL_DC ?? inject('localDc') ?? 'datacenter1'
+}
+
+/**
+ * A driver client for test set-up and checks. Its writes are marked idempotent and retried
+ * on a coordinator timeout (the same policy look-back uses), so a replica slowed by the
+ * file before (a restart, hint replay) delays set-up instead of failing it.
+ */
+export function testCassandraClient(opts: {readTimeoutMs?: number} = {}): cassandra.Client {
+  return new cassandra.Client({
+    contactPoints: cassandraContactPoints(),
+    localDataCenter: cassandraLocalDc(),
+    socketOptions: {readTimeout: opts.readTimeoutMs ?? 20_000},
+    policies: {retry: new IdempotentRetryPolicy()},
+    queryOptions: {isIdempotent: true},
+  })
 }
