@@ -35,6 +35,14 @@ describe('fleetops CLI without a cluster', () => {
     for (const topic of ['sandbox', 'doctor']) expect(r.stdout).toContain(topic)
   })
 
+  it('a nested topic\'s help starts with its own description, not its first command\'s', async () => {
+    const r = await runCli(['kafka', 'rebalance', '--help'], {env: noCluster})
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toMatch(/^Minimal-move replica reassignments/)
+    const kafka = await runCli(['kafka', '--help'], {env: noCluster})
+    expect(kafka.stdout).toMatch(/TOPICS\n\s+kafka rebalance\s+Minimal-move/)
+  })
+
   it('an unknown flag is a usage error: exit 2, one line', async () => {
     const r = await runCli(['doctor', '--bogus'], {env: noCluster})
     expect(r.code).toBe(2)
