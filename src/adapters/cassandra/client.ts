@@ -2,7 +2,7 @@ import cassandra from 'cassandra-driver'
 
 import type {CassandraConnection} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
-import {readPem} from '../tls-files.js'
+import {tlsSocketOptions} from '../tls-files.js'
 import {IdempotentRetryPolicy} from './idempotent-retry-policy.js'
 
 export interface ClientOptions {
@@ -28,14 +28,7 @@ export function createCassandraClient(conn: CassandraConnection, opts: ClientOpt
     pooling: {warmup: true},
   }
   if (conn.auth) options.authProvider = new cassandra.auth.PlainTextAuthProvider(conn.auth.username, conn.auth.password)
-  if (conn.tls) {
-    options.sslOptions = {
-      rejectUnauthorized: !conn.tls.insecureSkipVerify,
-      ca: conn.tls.caFile ? [readPem(conn.tls.caFile, '--ca-file')] : undefined,
-      cert: conn.tls.certFile ? readPem(conn.tls.certFile, '--cert-file') : undefined,
-      key: conn.tls.keyFile ? readPem(conn.tls.keyFile, '--key-file') : undefined,
-    }
-  }
+  if (conn.tls) options.sslOptions = tlsSocketOptions(conn.tls)
   return new cassandra.Client(options)
 }
 

@@ -2,7 +2,8 @@ import kafkajs, {type Admin} from 'kafkajs'
 
 import type {KafkaConnection} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
-import {createKafka, kafkajsConfig} from './kafkajs-client.js'
+import {createKafka} from './kafkajs-client.js'
+import {kafkajsConfig} from './kafkajs-config.js'
 import {KafkaProtocolClient, type ConfigResourceChange, type ElectionResult} from './protocol/index.js'
 
 /**

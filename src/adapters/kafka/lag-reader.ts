@@ -2,7 +2,7 @@ import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {GroupMember} from '../../core/lag/index.js'
 import {classifySdkError} from '../classify-error.js'
-import {kafkajsConfig} from './kafkajs-client.js'
+import {kafkajsConfig} from './kafkajs-config.js'
 import {
   KafkaProtocolClient,
   type CommittedOffset,

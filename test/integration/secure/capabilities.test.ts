@@ -15,7 +15,7 @@ import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {connectCassandra} from '../../../src/adapters/cassandra/client.js'
-import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-client.js'
+import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-config.js'
 import {snapshotClusters} from '../bad-input/snapshot.js'
 import {type CliResult, runCli} from '../support/cli.js'
 import {secureCassandra, secureEnv, secureKafka, type SecureUser} from '../support/secure.js'

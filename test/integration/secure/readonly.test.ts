@@ -5,7 +5,7 @@ import {classifySdkError} from '../../../src/adapters/classify-error.js'
 import {connectCassandra} from '../../../src/adapters/cassandra/client.js'
 import {executeStatements} from '../../../src/adapters/cassandra/roles.js'
 import {ensureAllowAcls} from '../../../src/adapters/kafka/acls.js'
-import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-client.js'
+import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-config.js'
 import {FleetopsError} from '../../../src/core/errors.js'
 import {secureCassandra, secureKafka} from '../support/secure.js'
 

@@ -15,7 +15,7 @@ import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {executeStatements} from '../../../src/adapters/cassandra/roles.js'
-import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-client.js'
+import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-config.js'
 import {type CliResult, runCli} from '../support/cli.js'
 import {passwordOf, secureCassandra, secureEnv, secureInfo, secureKafka} from '../support/secure.js'
 

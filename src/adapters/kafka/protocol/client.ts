@@ -51,6 +51,7 @@ import {
   type OngoingReassignment,
 } from './list-partition-reassignments.js'
 import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
+import {PartitionIndex} from './partition-index.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaError, kafkaErrorName, negotiateVersion} from './shared.js'
 
@@ -542,17 +543,18 @@ export class KafkaProtocolClient {
             }
             return
           }
-          const index = new Map(raw.map((r) => [`${r.topic}\u0000${r.partition}`, r]))
+          const index = new PartitionIndex(raw)
           const lagging: (LeaderPartition & {offset: number})[] = []
           for (const tp of tps) {
-            const r = index.get(`${tp.topic}\u0000${tp.partition}`)
-            const base = {topic: tp.topic, partition: tp.partition}
-            if (!r) ends.push({...base, ok: false, reason: `broker ${leader} returned no offset`})
+            const {topic, partition} = tp
+            const r = index.get(topic, partition)
+            // Plain literals, no spreads: this loop runs once per partition in cold code.
+            if (!r) ends.push({topic, partition, ok: false, reason: `broker ${leader} returned no offset`})
             else if (r.errorCode !== 0) {
-              ends.push({...base, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${tp.topic}-${tp.partition}`)})
+              ends.push({topic, partition, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${topic}-${partition}`)})
             } else {
-              ends.push({...base, ok: true, offset: r.offset})
-              for (const c of tp.committed) if (c < r.offset) lagging.push({...base, leader, offset: c})
+              ends.push({topic, partition, ok: true, offset: r.offset})
+              for (const c of tp.committed) if (c < r.offset) lagging.push({topic, partition, leader, offset: c})
             }
           }
           await this.timestampsFromLeader(broker, lagging, stamps)
@@ -624,10 +626,10 @@ export class KafkaProtocolClient {
         const maxBytes = Math.max(RESPONSE_MAX_BYTES, queries.reduce((sum, q) => sum + q.partitionMaxBytes, 0))
         const res = await broker.send(fetchRequest(version, queries, {maxBytes, isolationLevel: 0}))
         if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
-        const index = new Map(res.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p]))
+        const index = new PartitionIndex(res.partitions)
         for (const it of list) {
           const k = recordKey(it.topic, it.partition, it.offset)
-          const p = index.get(`${it.topic}\u0000${it.partition}`)
+          const p = index.get(it.topic, it.partition)
           if (!p) out.set(k, {kind: 'unknown', reason: `broker ${leader} returned nothing for ${it.topic}-${it.partition}`})
           else if (p.errorCode === 1) out.set(k, {kind: 'gone'})
           else if (p.errorCode !== 0) out.set(k, {kind: 'unknown', reason: `broker ${leader}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
