@@ -3,12 +3,15 @@
 // distinct users and 8 countries per day, so memory of a run depends on keys, not events.
 import {Kafka, logLevel, CompressionTypes} from 'kafkajs'
 
+import {waitForLeaders} from './kafka-topics.mjs'
+
 const COUNTRIES = ['de', 'fr', 'us', 'jp', 'br', 'in', 'gb', 'es']
 
 export async function createTopic(brokers, topic, partitions) {
   const admin = new Kafka({clientId: 'fleetops-bench', brokers, logLevel: logLevel.NOTHING}).admin()
   await admin.connect()
-  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: [{name: 'retention.ms', value: '-1'}]}], waitForLeaders: true})
+  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: [{name: 'retention.ms', value: '-1'}]}], waitForLeaders: false})
+  await waitForLeaders(admin, [topic], partitions)
   await admin.disconnect()
 }
 

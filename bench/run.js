@@ -92,6 +92,7 @@ const ctx = {
   exec,
   measure,
   log,
+  settle,
 }
 
 const machine = {
@@ -104,13 +105,42 @@ const machine = {
   cassandra: needs.has('cassandra') ? cassandraVersion : null,
 }
 
+/** Share of CPU time idle over `ms`, from /proc/stat (null where there is none). */
+async function idleShare(ms) {
+  const sample = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+      return {idle: f[3] + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0)}
+    } catch {
+      return null
+    }
+  }
+  const a = sample()
+  await new Promise((r) => setTimeout(r, ms))
+  const b = sample()
+  return a && b && b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : null
+}
+
+/**
+ * Each suite starts on a settled machine: a suite's clean-up (deleting a 10,000-partition
+ * topic, a JVM exiting) keeps the brokers busy for a while, and that would be charged to the
+ * next suite's timings. Waits for 5 s windows at least 70 % idle, at most 2 minutes.
+ */
+async function settle() {
+  const deadline = Date.now() + 120_000
+  let idle = await idleShare(5000)
+  while (idle !== null && idle < 0.7 && Date.now() < deadline) idle = await idleShare(5000)
+  return idle
+}
+
 const results = []
 for (const suite of suites) {
-  log(`suite ${suite.id}: ${suite.title}`)
+  const idle = await settle()
+  log(`suite ${suite.id}: ${suite.title}${idle === null ? '' : ` (machine ${Math.round(idle * 100)} % idle at start)`}`)
   const started = Date.now()
   try {
     const figures = await suite.run(ctx)
-    results.push({id: suite.id, title: suite.title, seconds: Math.round((Date.now() - started) / 1000), figures})
+    results.push({id: suite.id, title: suite.title, seconds: Math.round((Date.now() - started) / 1000), idleAtStart: idle, figures})
   } catch (error) {
     log(`suite ${suite.id} failed: ${error?.stack ?? error}`)
     results.push({id: suite.id, title: suite.title, error: String(error?.message ?? error), figures: []})

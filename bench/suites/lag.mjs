@@ -3,6 +3,7 @@
 // wall time at 10,000 partitions. Drives the built CLI only; imports nothing from src.
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 export const id = 'lag'
 export const title = 'Lag probe vs Kafka ConsumerGroupCommand --describe'
@@ -29,17 +30,8 @@ const admin = kafka.admin()
     // so a big topic is created in steps of at most 5,000 partitions.
     const STEP = 5000
     await admin.createTopics({topics: [{topic, numPartitions: Math.min(Number(n), STEP), replicationFactor: 1}], waitForLeaders: false, timeout: 300000})
-    const waitForLeaders = async (count) => {
-      // kafkajs's waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while the metadata
-      // propagates, and createPartitions does not wait at all: poll until every partition leads.
-      for (let i = 0; ; i++) {
-        const md = await admin.fetchTopicMetadata({topics: [topic]}).catch(() => null)
-        const parts = md?.topics?.[0]?.partitions ?? []
-        if (parts.length === count && parts.every((p) => p.leader >= 0)) return
-        if (i > 300) throw new Error('partitions of ' + topic + ' got no leader in time')
-        await new Promise((r) => setTimeout(r, 1000))
-      }
-    }
+    const {waitForLeaders: waitAll} = await import(process.env.BENCH_TOPICS_URL)
+    const waitForLeaders = (count) => waitAll(admin, [topic], count)
     await waitForLeaders(Math.min(Number(n), STEP))
     for (let count = STEP; count < Number(n); count += STEP) {
       await admin.createPartitions({topicPartitions: [{topic, count: Math.min(Number(n), count + STEP)}], timeout: 300000})
@@ -60,7 +52,7 @@ const admin = kafka.admin()
 
 async function setup(ctx, topic, group, n, action = 'create') {
   const kafkajsPath = createRequire(join(ctx.root ?? process.cwd(), 'package.json')).resolve('kafkajs')
-  const r = await ctx.exec(process.execPath, ['-e', SETUP, topic, group, String(n), action], {env: {...ctx.env, KAFKAJS_PATH: kafkajsPath}, timeoutMs: 900_000})
+  const r = await ctx.exec(process.execPath, ['-e', SETUP, topic, group, String(n), action], {env: {...ctx.env, KAFKAJS_PATH: kafkajsPath, BENCH_TOPICS_URL: pathToFileURL(join(ctx.root ?? process.cwd(), 'bench', 'kafka-topics.mjs')).href}, timeoutMs: 900_000})
   if (r.code !== 0) throw new Error(`lag bench setup (${action} ${n} partitions) failed: ${r.stderr.trim().split('\n').slice(0, 6).join(' | ')}`)
 }
 
@@ -93,6 +85,7 @@ export async function run(ctx) {
   ctx.log(`lag: creating ${t1} (${n1} partitions) and committing offsets for ${g1}`)
   try {
     await setup(ctx, t1, g1, n1)
+    await ctx.settle()
     await ours(ctx, g1, n1) // warm the page cache / JIT of the brokers, not measured
     await theirs(ctx, g1, n1)
     const a = await ctx.measure(() => theirs(ctx, g1, n1), ctx.runs)
@@ -127,6 +120,8 @@ export async function run(ctx) {
   }
   try {
     await setup(ctx, t2, g2, n2)
+    // Creating 10,000 partitions keeps the brokers busy for a while after they all lead.
+    await ctx.settle()
     await ours(ctx, g2, n2)
     const o = await ctx.measure(() => ours(ctx, g2, n2), ctx.runs)
     figures.push({

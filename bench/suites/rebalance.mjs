@@ -7,6 +7,8 @@ import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
+import {waitForLeaders} from '../kafka-topics.mjs'
+
 export const id = 'rebalance'
 export const title = 'Kafka rebalance plans against kafka-reassign-partitions --generate; planning speed at 100k partitions'
 export const needs = ['kafka']
@@ -18,7 +20,10 @@ const PREFIX = 'bench-reb-'
 export async function run(ctx) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-bench-rebalance-'))
   try {
-    return [...(await againstGenerate(ctx, dir)), ...(await planningSpeed(ctx, dir))]
+    const generated = await againstGenerate(ctx, dir)
+    // The brokers and the exiting JVMs of --generate settle before the CPU-bound planning runs.
+    await ctx.settle()
+    return [...generated, ...(await planningSpeed(ctx, dir))]
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
@@ -50,7 +55,6 @@ async function againstGenerate(ctx, dir) {
     // after a broker was added or replaced a while ago.
     const pairs = [...Array(26).fill([a, b]), ...Array(17).fill([a, c]), ...Array(17).fill([b, c])]
     const order = (pair, i) => (i % 2 === 0 ? pair : [pair[1], pair[0]])
-    // kafkajs's waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while new metadata propagates: poll instead.
     await admin.createTopics({
       waitForLeaders: false,
       topics: topics.map((topic, t) => ({
@@ -58,12 +62,7 @@ async function againstGenerate(ctx, dir) {
         replicaAssignment: Array.from({length: PARTITIONS}, (_, p) => ({partition: p, replicas: order(pairs[(p * TOPICS + t) % pairs.length], p + t)})),
       })),
     })
-    for (let i = 0; ; i++) {
-      const md = await admin.fetchTopicMetadata({topics}).catch(() => null)
-      if (md && md.topics.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0))) break
-      if (i > 120) throw new Error('the bench topics got no leaders in 2 minutes')
-      await new Promise((r) => setTimeout(r, 1000))
-    }
+    await waitForLeaders(admin, topics, PARTITIONS, {timeoutS: 120})
     const meta = await admin.fetchTopicMetadata({topics})
     const current = meta.topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partitionId, replicas: p.replicas})))
 

@@ -13,18 +13,25 @@ export class ExactSum {
   private partials: number[] = []
 
   add(input: number): void {
+    // Indexed loop and a plain swap: this runs once per event, and a destructuring swap
+    // doubled its cost.
+    const partials = this.partials
     let x = input
     let kept = 0
-    for (const partial of this.partials) {
-      let y = partial
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x]
+    for (let i = 0; i < partials.length; i++) {
+      let y = partials[i]!
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x
+        x = y
+        y = t
+      }
       const hi = x + y
       const lo = y - (hi - x)
-      if (lo !== 0) this.partials[kept++] = lo
+      if (lo !== 0) partials[kept++] = lo
       x = hi
     }
-    this.partials.length = kept
-    this.partials.push(x)
+    partials.length = kept
+    partials.push(x)
   }
 
   /** Adds another exact sum without losing exactness. */

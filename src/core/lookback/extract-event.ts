@@ -3,6 +3,7 @@ import {type FieldPath, readField} from './field-path.js'
 import type {JobSpec} from './job-spec.js'
 import type {RejectReason} from './rejects.js'
 import {parseEventTime} from './event-time.js'
+import {readTopLevelFields} from './json-fields.js'
 
 /** What aggregation needs from one record. */
 export interface LookbackEvent {
@@ -35,6 +36,11 @@ const utf8 = new TextDecoder('utf-8', {fatal: true})
  */
 export function extractEvent(record: Uint8Array | string | Record<string, unknown> | null, recordTimestampMs: number, job: JobSpec): ExtractResult {
   if (record === null || record === undefined) return reject('empty-record', 'record has no value (tombstone)')
+  const fields = fieldsOf(job)
+  if (fields.topLevel !== null && record instanceof Uint8Array) {
+    const values = readTopLevelFields(record, fields.topLevel)
+    if (values !== null) return fromFieldValues(values[0], values[1], values[2], values[3], recordTimestampMs, job, fields.time)
+  }
   let parsed: unknown
   if (typeof record === 'string' || record instanceof Uint8Array) {
     let text: string
@@ -55,13 +61,48 @@ export function extractEvent(record: Uint8Array | string | Record<string, unknow
     return reject('not-an-object', 'record value is not a JSON object')
   }
 
-  const timeField = eventTimeField(job)
-  const time = parseEventTime(timeField === null ? recordTimestampMs : readField(parsed, timeField))
+  const read = (f: FieldPath | null): unknown => (f === null ? undefined : readField(parsed, f))
+  return fromFieldValues(read(fields.time), read(job.groupBy), read(job.distinct), read(job.value), recordTimestampMs, job, fields.time)
+}
+
+/** The job's four fields: where each comes from, and their names when all are top-level. */
+interface JobFields {
+  time: FieldPath | null
+  /** [time, groupBy, distinct, value] names when none is nested, else null (no fast path). */
+  topLevel: string[] | null
+}
+
+const jobFields = new WeakMap<JobSpec, JobFields>()
+
+function fieldsOf(job: JobSpec): JobFields {
+  let f = jobFields.get(job)
+  if (f === undefined) {
+    const time = eventTimeField(job)
+    const paths = [time, job.groupBy, job.distinct, job.value]
+    // An unused field gets a name no field path can have (paths start with a letter or "_").
+    const names = paths.map((p, i) => (p === null ? `0unused${i}` : p.path))
+    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? names : null}
+    jobFields.set(job, f)
+  }
+  return f
+}
+
+/** The rest of extractEvent, from the raw values of the four fields (undefined = absent). */
+function fromFieldValues(
+  timeRaw: unknown,
+  groupRaw: unknown,
+  distinctRaw: unknown,
+  valueRaw: unknown,
+  recordTimestampMs: number,
+  job: JobSpec,
+  timeField: FieldPath | null,
+): ExtractResult {
+  const time = parseEventTime(timeField === null ? recordTimestampMs : timeRaw)
   if (!time.ok) return reject('bad-time', timeField === null ? `record timestamp: ${time.reason}` : `${timeField.path}: ${time.reason}`)
 
   let group = ''
   if (job.groupBy !== null) {
-    const key = keyText(readField(parsed, job.groupBy), false)
+    const key = keyText(groupRaw, false)
     if (key === null) return reject('bad-group', `${job.groupBy.path}: missing or null`)
     if (!key.ok) return reject('bad-group', `${job.groupBy.path}: ${key.reason}`)
     group = key.text
@@ -69,14 +110,14 @@ export function extractEvent(record: Uint8Array | string | Record<string, unknow
 
   let distinct: string | null = null
   if (job.distinct !== null) {
-    const key = keyText(readField(parsed, job.distinct), true)
+    const key = keyText(distinctRaw, true)
     if (key !== null && !key.ok) return reject('bad-distinct', `${job.distinct.path}: ${key.reason}`)
     distinct = key === null ? null : key.text
   }
 
   let value: number | null = null
   if (job.value !== null) {
-    const raw = readField(parsed, job.value)
+    const raw = valueRaw
     if (raw !== undefined && raw !== null) {
       const n = typeof raw === 'bigint' && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw
       if (typeof n !== 'number' || !Number.isFinite(n)) return reject('bad-value', `${job.value.path}: not a number`)

@@ -248,7 +248,10 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
         if (outcome.finished && outcome.partial) {
           cp = markUnitDone(cp, work.unitId, outcome.partial, outcome.lastOffset)
           processedHere++
-          if (!opts.dryRun) file.save(cp)
+          // Each save serialises every finished unit's partial (its distinct keys): saving on
+          // every unit cost O(units²). At most one save per interval; the flush below writes
+          // the rest before anything else happens, and a crash in between only redoes units.
+          if (!opts.dryRun) file.saveSoon(cp)
           log.event('unit-done', {unit: work.unitId})
         } else if (outcome.partial && outcome.lastOffset !== undefined && !opts.dryRun) {
           cp = recordUnitProgress(cp, work.unitId, {partial: outcome.partial, lastOffset: outcome.lastOffset})

@@ -1,0 +1,118 @@
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+
+import {readTopLevelFields} from '../../../src/core/lookback/json-fields.js'
+
+const NAMES = ['ts', 'user', 'country', 'amount', '__proto__', 'a']
+const utf8 = new TextDecoder('utf-8', {fatal: true})
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
+const runs = Number(process.env.PROP_RUNS ?? 300)
+
+/** What the general path sees: strict UTF-8, JSON.parse, own properties only. */
+function reference(input: Uint8Array, names: readonly string[]): {kind: 'invalid'} | {kind: 'object'; values: unknown[]} {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(utf8.decode(input))
+  } catch {
+    return {kind: 'invalid'}
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {kind: 'invalid'}
+  return {kind: 'object', values: names.map((n) => (Object.prototype.hasOwnProperty.call(parsed, n) ? (parsed as Record<string, unknown>)[n] : undefined))}
+}
+
+/** The fast path may decline (null); when it answers it must agree exactly with the reference. */
+function agrees(input: Uint8Array, names: readonly string[] = NAMES): boolean {
+  const fast = readTopLevelFields(input, names)
+  if (fast === null) return true
+  const ref = reference(input, names)
+  expect(ref.kind, `fast path accepted text JSON.parse rejects: ${JSON.stringify(new TextDecoder().decode(input))}`).toBe('object')
+  if (ref.kind !== 'object') return false
+  for (let k = 0; k < names.length; k++) {
+    const want = ref.values[k]
+    // Objects and arrays are left to the general path.
+    expect(want === null || typeof want !== 'object').toBe(true)
+    expect(Object.is(fast[k], want), `${names[k]}: fast ${String(fast[k])} vs JSON.parse ${String(want)}`).toBe(true)
+  }
+  return true
+}
+
+const key = fc.oneof(fc.constantFrom(...NAMES), fc.string({maxLength: 6}))
+const scalar = fc.oneof(fc.string({maxLength: 12}), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.bigInt().map((b) => JSON.parse(b.toString()) as number))
+const value = fc.oneof({weight: 4, arbitrary: scalar}, {weight: 1, arbitrary: fc.jsonValue({maxDepth: 3})})
+/** Objects written by hand so keys can repeat (JSON.parse keeps the last) and spacing varies. */
+const objectText = fc
+  .tuple(fc.array(fc.tuple(key, value), {maxLength: 8}), fc.constantFrom('', ' ', '\n', '\t', '\r\n  '))
+  .map(([entries, ws]) => `${ws}{${ws}${entries.map(([k, v]) => `${JSON.stringify(k)}${ws}:${ws}${JSON.stringify(v) ?? 'null'}`).join(`,${ws}`)}${ws}}${ws}`)
+
+describe('readTopLevelFields (the look-back JSON fast path)', () => {
+  it('agrees with JSON.parse on objects with repeated keys, any scalars, nested values and spacing', () => {
+    fc.assert(fc.property(objectText, (text) => agrees(bytes(text))), {numRuns: runs * 3})
+  })
+
+  it('never accepts what JSON.parse rejects: every text one edit away from a valid object', () => {
+    const alphabet = [...`{}[]",:\\ -+.eE0159tfnul'/x`, '\u0000', '\u000b', '\u000c', '\u001f', '\u007f', '\u00a0', '\u00e9', '\ud83d']
+    const edit = fc.tuple(objectText, fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(...alphabet))
+    fc.assert(
+      fc.property(edit, ([text, at, op, ch]) => {
+        const i = text.length === 0 ? 0 : at % text.length
+        const mutated = op === 'delete' ? text.slice(0, i) + text.slice(i + 1) : op === 'insert' ? text.slice(0, i) + ch + text.slice(i) : text.slice(0, i) + ch + text.slice(i + 1)
+        return agrees(bytes(mutated))
+      }),
+      {numRuns: runs * 5},
+    )
+  })
+
+  it('reads every JSON number as JSON.parse does (short decimals take the arithmetic path)', () => {
+    const digits = (max: number) => fc.array(fc.integer({min: 0, max: 9}), {minLength: 1, maxLength: max}).map((d) => d.join(''))
+    const intPart = fc.oneof(fc.constant('0'), fc.tuple(fc.integer({min: 1, max: 9}), fc.option(digits(17))).map(([h, t]) => `${h}${t ?? ''}`))
+    const numberText = fc
+      .tuple(fc.boolean(), intPart, fc.option(digits(18)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(4))))
+      .map(([neg, i, f, e]) => `${neg ? '-' : ''}${i}${f === null ? '' : `.${f}`}${e === null ? '' : e.join('')}`)
+    fc.assert(
+      fc.property(numberText, (text) => {
+        const got = readTopLevelFields(bytes(`{"a":${text}}`), ['a'])
+        expect(got).not.toBeNull()
+        expect(Object.is(got![0], JSON.parse(text)), `${text}: ${String(got![0])} vs ${String(JSON.parse(text))}`).toBe(true)
+      }),
+      {numRuns: runs * 10},
+    )
+  })
+
+  it('agrees on arbitrary JSON text and arbitrary bytes', () => {
+    fc.assert(fc.property(fc.json(), (text) => agrees(bytes(text))), {numRuns: runs})
+    fc.assert(fc.property(fc.uint8Array({maxLength: 40}), (b) => agrees(b)), {numRuns: runs})
+  })
+
+  it('answers for the records look-back jobs usually read, with JSON.parse\'s values', () => {
+    const text = '{"ts":1763337600000,"user":"u1234","country":"de","amount":1234.25,"tags":["a",{"b":"\\u00e9\\n"}],"n":-0.5e-3}'
+    const values = readTopLevelFields(bytes(text), ['ts', 'user', 'country', 'amount', 'n', 'missing'])
+    expect(values).toEqual([1763337600000, 'u1234', 'de', 1234.25, -0.0005, undefined])
+    expect(Object.is(readTopLevelFields(bytes('{"a":-0}'), ['a'])![0], -0)).toBe(true)
+    expect(readTopLevelFields(bytes('{"a":1,"a":2}'), ['a'])).toEqual([2])
+    expect(readTopLevelFields(bytes('{"__proto__":"x"}'), ['__proto__'])).toEqual(['x'])
+  })
+
+  it('declines what only the general path can judge or report', () => {
+    for (const text of [
+      '{"user":"caf\u00e9"}', // non-ASCII bytes
+      '{"user":"a\\"b"}', // an escape in a wanted string
+      '{"a":{"b":1}}', // a wanted object (its reject names the type)
+      '{"a":[1]}',
+      '[1,2]',
+      '"text"',
+      '{"a":1,}',
+      '{"a":01}',
+      '{"a":1} x',
+      '{"x":"\u0001"}',
+      '{"x":"\\\'"}', // invalid escapes in a string the job does not read
+      '{"x":"\\x41"}',
+      '{"x":"\\u12G4"}',
+      '{"x":tru}',
+      '{"x":[1,]}',
+      '{"x":{"y"}}',
+      '',
+    ]) {
+      expect(readTopLevelFields(bytes(text), ['a', 'user']), text).toBeNull()
+    }
+  })
+})
