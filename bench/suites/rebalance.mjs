@@ -1,7 +1,7 @@
 // Rebalance plans: our moves against Kafka's own `kafka-reassign-partitions --generate` on the same
 // cluster in the same run, our moves against the lower bound, and planning time / peak RSS for a
 // synthetic 100,000-partition, RF 3, 100-broker state file.
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -132,14 +132,19 @@ async function planningSpeed(ctx, dir) {
   let lowerBound = null
   const rss = []
   const cpu = []
+  // The plan (13 MB of JSON) goes to a file, as a user would redirect it: read through a pipe,
+  // this runner's own handling of it competed for the 2 cores with the process being timed.
+  const outFile = join(dir, 'plan-100k.json')
+  const quote = (a) => `'${String(a).replace(/'/g, `'\\''`)}'`
+  const command = ['exec', '/usr/bin/time', '-f', quote('RSS_KB=%M CPU_S=%U+%S'), quote(process.execPath), quote(join(ctx.root, 'bin', 'run.js')), ...args.map(quote), '>', quote(outFile)].join(' ')
   const time = await ctx.measure(async () => {
-    const r = await ctx.exec('/usr/bin/time', ['-f', 'RSS_KB=%M CPU_S=%U+%S', process.execPath, join(ctx.root, 'bin', 'run.js'), ...args])
+    const r = await ctx.exec('/bin/sh', ['-c', command])
     if (r.code !== 0) throw new Error(`plan --state failed: ${r.stderr.slice(0, 500)}`)
     const m = /RSS_KB=(\d+)/.exec(r.stderr)
     if (m) rss.push(Number(m[1]) / 1024)
     const t = /CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr)
     if (t) cpu.push((Number(t[1]) + Number(t[2])) * 1000)
-    const summary = JSON.parse(r.stdout).summary
+    const summary = JSON.parse(readFileSync(outFile, 'utf8')).summary
     moves = summary.moves
     lowerBound = summary.lowerBound
     return r.ms
@@ -149,7 +154,7 @@ async function planningSpeed(ctx, dir) {
   return [
     {
       id: 'plan-time-100k',
-      label: 'plan --state: 100,000 partitions, RF 3, 100 brokers, 5 racks (wall time incl. start-up, parse, output)',
+      label: 'plan --state: 100,000 partitions, RF 3, 100 brokers, 5 racks (wall time incl. start-up, parse, output to a file)',
       unit: 'ms',
       ours: time,
       anchor: 2000,

@@ -3,7 +3,7 @@ import {type FieldPath, readField} from './field-path.js'
 import type {JobSpec} from './job-spec.js'
 import type {RejectReason} from './rejects.js'
 import {parseEventTime} from './event-time.js'
-import {readTopLevelFields} from './json-fields.js'
+import {TopLevelFieldReader} from './json-fields.js'
 
 /** What aggregation needs from one record. */
 export interface LookbackEvent {
@@ -38,8 +38,8 @@ export function extractEvent(record: Uint8Array | string | Record<string, unknow
   if (record === null || record === undefined) return reject('empty-record', 'record has no value (tombstone)')
   const fields = fieldsOf(job)
   if (fields.topLevel !== null && record instanceof Uint8Array) {
-    const values = readTopLevelFields(record, fields.topLevel)
-    if (values !== null) return fromFieldValues(values[0], values[1], values[2], values[3], recordTimestampMs, job, fields.time)
+    const values = fields.topLevel.read(record)
+    if (values !== null) return fromFieldValues(values[0], values[1], values[2], values[3], recordTimestampMs, job, fields.time, true)
   }
   let parsed: unknown
   if (typeof record === 'string' || record instanceof Uint8Array) {
@@ -68,8 +68,8 @@ export function extractEvent(record: Uint8Array | string | Record<string, unknow
 /** The job's four fields: where each comes from, and their names when all are top-level. */
 interface JobFields {
   time: FieldPath | null
-  /** [time, groupBy, distinct, value] names when none is nested, else null (no fast path). */
-  topLevel: string[] | null
+  /** Reads [time, groupBy, distinct, value] when none is nested, else null (no fast path). */
+  topLevel: TopLevelFieldReader | null
 }
 
 const jobFields = new WeakMap<JobSpec, JobFields>()
@@ -81,7 +81,7 @@ function fieldsOf(job: JobSpec): JobFields {
     const paths = [time, job.groupBy, job.distinct, job.value]
     // An unused field gets a name no field path can have (paths start with a letter or "_").
     const names = paths.map((p, i) => (p === null ? `0unused${i}` : p.path))
-    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? names : null}
+    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? new TopLevelFieldReader(names) : null}
     jobFields.set(job, f)
   }
   return f
@@ -96,6 +96,8 @@ function fromFieldValues(
   recordTimestampMs: number,
   job: JobSpec,
   timeField: FieldPath | null,
+  /** Strings came from the fast path: printable ASCII without quotes or backslashes. */
+  plainStrings = false,
 ): ExtractResult {
   const time = parseEventTime(timeField === null ? recordTimestampMs : timeRaw)
   if (!time.ok) return reject('bad-time', timeField === null ? `record timestamp: ${time.reason}` : `${timeField.path}: ${time.reason}`)
@@ -110,7 +112,7 @@ function fromFieldValues(
 
   let distinct: string | null = null
   if (job.distinct !== null) {
-    const key = keyText(distinctRaw, true)
+    const key = keyText(distinctRaw, true, plainStrings)
     if (key !== null && !key.ok) return reject('bad-distinct', `${job.distinct.path}: ${key.reason}`)
     distinct = key === null ? null : key.text
   }
@@ -142,10 +144,11 @@ function eventTimeField(job: JobSpec): FieldPath | null {
  * stored as text in the sink, so 42 and "42" are the same group; distinct keys
  * keep the type apart (JSON-style quoting) so a user id 42 and "42" stay distinct.
  */
-function keyText(value: unknown, typed: boolean): {ok: true; text: string} | {ok: false; reason: string} | null {
+function keyText(value: unknown, typed: boolean, plain = false): {ok: true; text: string} | {ok: false; reason: string} | null {
   if (value === undefined || value === null) return null
   let text: string
-  if (typeof value === 'string') text = typed ? JSON.stringify(value) : value
+  // A plain string needs no escaping, so its JSON form is just the string in quotes.
+  if (typeof value === 'string') text = typed ? (plain ? `"${value}"` : JSON.stringify(value)) : value
   else if (typeof value === 'number') {
     if (!Number.isFinite(value)) return {ok: false, reason: 'not a finite number'}
     text = String(value === 0 ? 0 : value)

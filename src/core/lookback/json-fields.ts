@@ -32,22 +32,27 @@ const MAX_WANTED_STRING = 4096
  * path cannot answer. `names` must be distinct ASCII strings.
  */
 export function readTopLevelFields(bytes: Uint8Array, names: readonly string[]): unknown[] | null {
-  const s = new Scanner(bytes, names)
-  return s.run()
+  return new TopLevelFieldReader(names).read(bytes)
 }
 
-class Scanner {
+/**
+ * A reader for one set of names, reused across records (one per job): the hot loop then
+ * allocates nothing but the values it returns. The array read() returns is overwritten by
+ * the next call.
+ */
+export class TopLevelFieldReader {
+  private b: Uint8Array = new Uint8Array(0)
   private pos = 0
   private readonly values: unknown[]
 
-  constructor(
-    private readonly b: Uint8Array,
-    private readonly names: readonly string[],
-  ) {
+  constructor(private readonly names: readonly string[]) {
     this.values = new Array<unknown>(names.length).fill(undefined)
   }
 
-  run(): unknown[] | null {
+  read(bytes: Uint8Array): unknown[] | null {
+    this.b = bytes
+    this.pos = 0
+    this.values.fill(undefined)
     this.ws()
     if (this.b[this.pos] !== OPEN_OBJECT) return null
     this.pos++

@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
+import {extractEvent} from '../../../src/core/lookback/extract-event.js'
+import {validateJob} from '../../../src/core/lookback/job-spec.js'
 import {readTopLevelFields} from '../../../src/core/lookback/json-fields.js'
 
 const NAMES = ['ts', 'user', 'country', 'amount', '__proto__', 'a']
@@ -114,5 +116,36 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
     ]) {
       expect(readTopLevelFields(bytes(text), ['a', 'user']), text).toBeNull()
     }
+  })
+})
+
+describe('extractEvent with and without the fast path', () => {
+  // A flat job (the fast path applies) whose fields the generator below uses, with type mixes.
+  const job = validateJob({
+    name: 'j',
+    source: {kafka: {topic: 't', eventTimeField: 'ts'}},
+    window: '3d',
+    groupBy: 'country',
+    distinct: 'user',
+    value: 'amount',
+    sink: {keyspace: 'm', table: 'agg'},
+  })
+  const field = fc.oneof(fc.string({maxLength: 8}), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1763337600000), fc.constant('2026-11-20T10:30:00Z'), fc.jsonValue({maxDepth: 1}))
+  const record = fc.dictionary(fc.constantFrom('ts', 'country', 'user', 'amount', 'x'), field, {maxKeys: 5})
+
+  it('gives the same result for bytes (fast path) as for the same text (JSON.parse)', () => {
+    fc.assert(
+      fc.property(record, fc.integer({min: 0, max: 2e12}), (r, arrival) => {
+        const text = JSON.stringify(r)
+        expect(extractEvent(bytes(text), arrival, job)).toEqual(extractEvent(text, arrival, job))
+      }),
+      {numRuns: runs * 3},
+    )
+  })
+
+  it('the fast path does answer for such records', () => {
+    const text = '{"ts":1763337600000,"user":"u42","country":"de","amount":2.5}'
+    expect(readTopLevelFields(bytes(text), ['ts', 'country', 'user', 'amount'])).not.toBeNull()
+    expect(extractEvent(bytes(text), 0, job)).toEqual({ok: true, event: {eventMs: 1763337600000, group: 'de', distinct: '"u42"', value: 2.5}})
   })
 })
