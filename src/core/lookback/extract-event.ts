@@ -39,7 +39,10 @@ export function extractEvent(record: Uint8Array | string | Record<string, unknow
   const fields = fieldsOf(job)
   if (fields.topLevel !== null && record instanceof Uint8Array) {
     const values = fields.topLevel.read(record)
-    if (values !== null) return fromFieldValues(values[0], values[1], values[2], values[3], recordTimestampMs, job, fields.time, true)
+    if (values !== null) {
+      const [t, g, d, v] = fields.slots
+      return fromFieldValues(values[t], values[g], values[d], values[v], recordTimestampMs, job, fields.time, true)
+    }
   }
   let parsed: unknown
   if (typeof record === 'string' || record instanceof Uint8Array) {
@@ -68,8 +71,10 @@ export function extractEvent(record: Uint8Array | string | Record<string, unknow
 /** The job's four fields: where each comes from, and their names when all are top-level. */
 interface JobFields {
   time: FieldPath | null
-  /** Reads [time, groupBy, distinct, value] when none is nested, else null (no fast path). */
+  /** Reads the distinct names of [time, groupBy, distinct, value] when none is nested, else null (no fast path). */
   topLevel: TopLevelFieldReader | null
+  /** Where each of [time, groupBy, distinct, value] is in what topLevel reads (two fields may name one key). */
+  slots: [number, number, number, number]
 }
 
 const jobFields = new WeakMap<JobSpec, JobFields>()
@@ -81,7 +86,9 @@ function fieldsOf(job: JobSpec): JobFields {
     const paths = [time, job.groupBy, job.distinct, job.value]
     // An unused field gets a name no field path can have (paths start with a letter or "_").
     const names = paths.map((p, i) => (p === null ? `0unused${i}` : p.path))
-    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? new TopLevelFieldReader(names) : null}
+    const unique = [...new Set(names)]
+    const slots = names.map((n) => unique.indexOf(n)) as [number, number, number, number]
+    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? new TopLevelFieldReader(unique) : null, slots}
     jobFields.set(job, f)
   }
   return f

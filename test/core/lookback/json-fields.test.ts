@@ -133,11 +133,22 @@ describe('extractEvent with and without the fast path', () => {
   const field = fc.oneof(fc.string({maxLength: 8}), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1763337600000), fc.constant('2026-11-20T10:30:00Z'), fc.jsonValue({maxDepth: 1}))
   const record = fc.dictionary(fc.constantFrom('ts', 'country', 'user', 'amount', 'x'), field, {maxKeys: 5})
 
+  // Two fields naming one key (distinct count of the group key, time from the value field).
+  const overlapping = validateJob({
+    name: 'k',
+    source: {kafka: {topic: 't', eventTimeField: 'amount'}},
+    window: '3d',
+    groupBy: 'country',
+    distinct: 'country',
+    value: 'amount',
+    sink: {keyspace: 'm', table: 'agg'},
+  })
+
   it('gives the same result for bytes (fast path) as for the same text (JSON.parse)', () => {
     fc.assert(
-      fc.property(record, fc.integer({min: 0, max: 2e12}), (r, arrival) => {
+      fc.property(record, fc.integer({min: 0, max: 2e12}), fc.constantFrom(job, overlapping), (r, arrival, j) => {
         const text = JSON.stringify(r)
-        expect(extractEvent(bytes(text), arrival, job)).toEqual(extractEvent(text, arrival, job))
+        expect(extractEvent(bytes(text), arrival, j)).toEqual(extractEvent(text, arrival, j))
       }),
       {numRuns: runs * 3},
     )
