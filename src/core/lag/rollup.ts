@@ -1,4 +1,5 @@
 import {badInput} from '../errors.js'
+import {PartitionIndex} from '../partition-index.js'
 import {worstBurrowStatus, type BurrowEvaluation, type BurrowStatus} from './burrow.js'
 import {nagiosExitCode, worstNagiosState, type NagiosState} from './nagios.js'
 import type {PartitionLag} from './partition-lag.js'
@@ -122,16 +123,11 @@ function maxKnown(values: (number | null)[]): number | null {
   return max
 }
 
-/** Owner per topic, indexed by partition (no "topic\0partition" string per lookup: probes see 10,000s). */
-function ownersOf(members: GroupMember[]): Map<string, PartitionOwner[]> {
-  const owners = new Map<string, PartitionOwner[]>()
+function ownersOf(members: GroupMember[]): PartitionIndex<PartitionOwner> {
+  const owners = new PartitionIndex<PartitionOwner>()
   for (const m of members) {
     const owner = {memberId: m.memberId, clientId: m.clientId, host: m.host}
-    for (const a of m.assignments) {
-      let list = owners.get(a.topic)
-      if (list === undefined) owners.set(a.topic, (list = []))
-      for (const p of a.partitions) list[p] = owner
-    }
+    for (const a of m.assignments) for (const p of a.partitions) owners.set(a.topic, p, owner)
   }
   return owners
 }
@@ -157,12 +153,10 @@ function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
   const members = g.members ?? []
   const owners = ownersOf(members)
   const byTopic = new Map<string, PartitionResult[]>()
-  const seen = new Map<string, Set<number>>()
+  const seen = new PartitionIndex<true>()
   for (const p of g.partitions) {
-    let seenInTopic = seen.get(p.topic)
-    if (seenInTopic === undefined) seen.set(p.topic, (seenInTopic = new Set()))
-    if (seenInTopic.has(p.partition)) throw badInput(`group ${g.group} lists ${p.topic}-${p.partition} twice; pass each partition once`)
-    seenInTopic.add(p.partition)
+    if (seen.get(p.topic, p.partition)) throw badInput(`group ${g.group} lists ${p.topic}-${p.partition} twice; pass each partition once`)
+    seen.set(p.topic, p.partition, true)
     const burrowStatus = p.burrow?.status ?? null
     const verdict = evaluateLagState(
       {lag: p.offsets.lag, timeLagMs: p.offsets.timeLagMs, burrowStatus},
@@ -178,7 +172,7 @@ function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
       status: verdict.state,
       burrowStatus,
       reason: verdict.reason,
-      owner: owners.get(p.topic)?.[p.partition] ?? null,
+      owner: owners.get(p.topic, p.partition) ?? null,
     }
     if (p.offsets.note !== undefined) result.note = p.offsets.note
     const list = byTopic.get(p.topic)

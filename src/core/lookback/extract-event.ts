@@ -126,9 +126,8 @@ function fromFieldValues(
 
   let value: number | null = null
   if (job.value !== null) {
-    const raw = valueRaw
-    if (raw !== undefined && raw !== null) {
-      const n = typeof raw === 'bigint' && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw
+    if (valueRaw !== undefined && valueRaw !== null) {
+      const n = typeof valueRaw === 'bigint' && Number.isSafeInteger(Number(valueRaw)) ? Number(valueRaw) : valueRaw
       if (typeof n !== 'number' || !Number.isFinite(n)) return reject('bad-value', `${job.value.path}: not a number`)
       if (Math.abs(n) > MAX_ABS_VALUE) return reject('bad-value', `${job.value.path}: magnitude above ${MAX_ABS_VALUE}`)
       value = n === 0 ? 0 : n // -0 and 0 must aggregate identically

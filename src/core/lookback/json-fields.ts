@@ -22,7 +22,7 @@ const CLOSE_OBJECT = 0x7d
 const OPEN_ARRAY = 0x5b
 const CLOSE_ARRAY = 0x5d
 
-/** Returned by plainString() when the fast path cannot answer. */
+/** Returned by string() when the fast path cannot answer. */
 const GIVE_UP = -1
 /** Longer wanted strings take the general path (keys over 1,024 characters are refused there anyway). */
 const MAX_WANTED_STRING = 4096
@@ -124,10 +124,10 @@ export class TopLevelFieldReader {
       this.values[k] = ascii(b, start, end)
       return true
     }
-    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
-      const start = this.pos
-      if (!this.number()) return false
-      this.values[k] = numberValue(b, start, this.pos)
+    if (c === 0x2d || isDigit(c)) {
+      const value = this.number(true)
+      if (Number.isNaN(value)) return false
+      this.values[k] = value
       return true
     }
     if (this.literal('true')) this.values[k] = true
@@ -143,27 +143,64 @@ export class TopLevelFieldReader {
     return true
   }
 
-  /** JSON number grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
-  private number(): boolean {
+  /**
+   * At a number: checks the JSON grammar -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? and moves past it,
+   * in the same pass collecting what its value needs. Returns NaN when the text is not a JSON
+   * number (no JSON number is NaN), 0 when the value is not `wanted`, else the value exactly
+   * as JSON.parse gives it: with at most 15 significant digits and a decimal exponent within
+   * ±22, the digits m and 10^k are both exact doubles, so one multiplication or division is
+   * correctly rounded, the same double as Number(text) (the classic strtod fast path);
+   * anything else goes to Number.
+   */
+  private number(wanted: boolean): number {
     const b = this.b
-    let i = this.pos
-    if (b[i] === 0x2d) i++
-    if (b[i] === 0x30) i++
-    else if (isDigit(b[i])) while (isDigit(b[i])) i++
-    else return false
+    const start = this.pos
+    let i = start
+    const negative = b[i] === 0x2d
+    if (negative) i++
+    let m = 0
+    let digits = 0
+    let fraction = 0
+    if (b[i] === 0x30) {
+      i++
+      digits = 1
+    } else if (isDigit(b[i])) {
+      while (isDigit(b[i])) {
+        m = m * 10 + (b[i]! - 0x30)
+        digits++
+        i++
+      }
+    } else return Number.NaN
     if (b[i] === 0x2e) {
       i++
-      if (!isDigit(b[i])) return false
-      while (isDigit(b[i])) i++
+      if (!isDigit(b[i])) return Number.NaN
+      while (isDigit(b[i])) {
+        m = m * 10 + (b[i]! - 0x30)
+        digits++
+        fraction++
+        i++
+      }
     }
+    let exponent = 0
+    let exponentDigits = 0
     if (b[i] === 0x65 || b[i] === 0x45) {
       i++
-      if (b[i] === 0x2b || b[i] === 0x2d) i++
-      if (!isDigit(b[i])) return false
-      while (isDigit(b[i])) i++
+      const minus = b[i] === 0x2d
+      if (b[i] === 0x2b || minus) i++
+      if (!isDigit(b[i])) return Number.NaN
+      while (isDigit(b[i])) {
+        exponent = exponent * 10 + (b[i]! - 0x30)
+        exponentDigits++
+        i++
+      }
+      if (minus) exponent = -exponent
     }
     this.pos = i
-    return true
+    if (!wanted) return 0
+    const k = exponent - fraction
+    if (digits > 15 || exponentDigits > 3 || k > 22 || k < -22) return Number(ascii(b, start, i))
+    const magnitude = k >= 0 ? m * POW10[k]! : m / POW10[-k]!
+    return negative ? -magnitude : magnitude
   }
 
   /** Validates and skips any JSON value (escapes allowed, ASCII only). */
@@ -198,7 +235,7 @@ export class TopLevelFieldReader {
         this.ws()
       }
     }
-    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return this.number()
+    if (c === 0x2d || isDigit(c)) return !Number.isNaN(this.number(false))
     return this.literal('true') || this.literal('false') || this.literal('null')
   }
 
@@ -252,51 +289,8 @@ function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
 }
 
-/** Exact powers of ten: every 10^k with k <= 22 is a double. */
+/** Exact powers of ten: every 10^k with k <= 22 is a double (number() relies on it). */
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
-
-/**
- * The value of a valid JSON number in bytes [start, end), exactly as JSON.parse gives it.
- * With at most 15 significant digits and a decimal exponent within ±22, the digits m and
- * 10^k are both exact doubles, so one multiplication or division is correctly rounded: the
- * same double as Number(text) (the classic strtod fast path). Anything else goes to Number.
- */
-function numberValue(b: Uint8Array, start: number, end: number): number {
-  let i = start
-  const negative = b[i] === 0x2d
-  if (negative) i++
-  let m = 0
-  let digits = 0
-  let fraction = 0
-  while (i < end && isDigit(b[i])) {
-    m = m * 10 + (b[i]! - 0x30)
-    digits++
-    i++
-  }
-  if (b[i] === 0x2e) {
-    i++
-    while (i < end && isDigit(b[i])) {
-      m = m * 10 + (b[i]! - 0x30)
-      digits++
-      fraction++
-      i++
-    }
-  }
-  let exponent = 0
-  if (i < end) {
-    // e or E, an optional sign, digits (validated by number()).
-    i++
-    const minus = b[i] === 0x2d
-    if (b[i] === 0x2b || minus) i++
-    if (end - i > 3) return Number(ascii(b, start, end))
-    while (i < end) exponent = exponent * 10 + (b[i++]! - 0x30)
-    if (minus) exponent = -exponent
-  }
-  const k = exponent - fraction
-  if (digits > 15 || k > 22 || k < -22) return Number(ascii(b, start, end))
-  const magnitude = k >= 0 ? m * POW10[k]! : m / POW10[-k]!
-  return negative ? -magnitude : magnitude
-}
 
 /** Bytes [start, end) known to be ASCII, as a string. */
 function ascii(b: Uint8Array, start: number, end: number): string {

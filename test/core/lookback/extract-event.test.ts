@@ -1,19 +1,11 @@
 import {describe, expect, it} from 'vitest'
 import {extractEvent} from '../../../src/core/lookback/extract-event.js'
-import {validateJob} from '../../../src/core/lookback/job-spec.js'
 import {RejectCollector} from '../../../src/core/lookback/rejects.js'
 import {parseEventTime} from '../../../src/core/lookback/event-time.js'
+import {kafkaTestJob} from './test-jobs.js'
 
-const job = validateJob({
-  name: 'j',
-  source: {kafka: {topic: 't', eventTimeField: 'meta.ts'}},
-  window: '3d',
-  groupBy: 'country',
-  distinct: 'user',
-  value: 'amount',
-  sink: {keyspace: 'm', table: 'agg'},
-})
-const recordTimeJob = validateJob({name: 'j', source: {kafka: {topic: 't'}}, window: '1d', sink: {keyspace: 'm', table: 'agg'}})
+const job = kafkaTestJob({eventTimeField: 'meta.ts', groupBy: 'country', distinct: 'user', value: 'amount'})
+const recordTimeJob = kafkaTestJob({window: '1d'})
 const T = Date.UTC(2026, 10, 20, 10, 30)
 const bytes = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
 
@@ -92,7 +84,7 @@ describe('extractEvent', () => {
   }
 
   it('does not follow prototype properties in field paths', () => {
-    const protoJob = validateJob({name: 'j', source: {kafka: {topic: 't', eventTimeField: 'constructor'}}, window: '1d', sink: {keyspace: 'm', table: 'a'}})
+    const protoJob = kafkaTestJob({eventTimeField: 'constructor', window: '1d'})
     expect(extractEvent('{}', T, protoJob)).toMatchObject({ok: false, reason: 'bad-time'})
   })
 })

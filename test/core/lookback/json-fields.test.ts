@@ -2,8 +2,8 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {extractEvent} from '../../../src/core/lookback/extract-event.js'
-import {validateJob} from '../../../src/core/lookback/job-spec.js'
 import {readTopLevelFields} from '../../../src/core/lookback/json-fields.js'
+import {kafkaTestJob} from './test-jobs.js'
 
 const NAMES = ['ts', 'user', 'country', 'amount', '__proto__', 'a']
 const utf8 = new TextDecoder('utf-8', {fatal: true})
@@ -121,28 +121,12 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
 
 describe('extractEvent with and without the fast path', () => {
   // A flat job (the fast path applies) whose fields the generator below uses, with type mixes.
-  const job = validateJob({
-    name: 'j',
-    source: {kafka: {topic: 't', eventTimeField: 'ts'}},
-    window: '3d',
-    groupBy: 'country',
-    distinct: 'user',
-    value: 'amount',
-    sink: {keyspace: 'm', table: 'agg'},
-  })
+  const job = kafkaTestJob({eventTimeField: 'ts', groupBy: 'country', distinct: 'user', value: 'amount'})
   const field = fc.oneof(fc.string({maxLength: 8}), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1763337600000), fc.constant('2026-11-20T10:30:00Z'), fc.jsonValue({maxDepth: 1}))
   const record = fc.dictionary(fc.constantFrom('ts', 'country', 'user', 'amount', 'x'), field, {maxKeys: 5})
 
   // Two fields naming one key (distinct count of the group key, time from the value field).
-  const overlapping = validateJob({
-    name: 'k',
-    source: {kafka: {topic: 't', eventTimeField: 'amount'}},
-    window: '3d',
-    groupBy: 'country',
-    distinct: 'country',
-    value: 'amount',
-    sink: {keyspace: 'm', table: 'agg'},
-  })
+  const overlapping = kafkaTestJob({eventTimeField: 'amount', groupBy: 'country', distinct: 'country', value: 'amount'})
 
   it('gives the same result for bytes (fast path) as for the same text (JSON.parse)', () => {
     fc.assert(

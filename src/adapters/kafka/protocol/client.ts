@@ -4,6 +4,7 @@
  * contain SASL/TLS secrets.
  */
 import {FleetopsError, isFleetopsError, type ErrorCode} from '../../../core/errors.js'
+import {PartitionIndex} from '../../../core/partition-index.js'
 import {
   DESCRIBE_LOG_DIRS_KEY,
   DESCRIBE_LOG_DIRS_VERSIONS,
@@ -51,7 +52,6 @@ import {
   type OngoingReassignment,
 } from './list-partition-reassignments.js'
 import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
-import {PartitionIndex} from './partition-index.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaError, kafkaErrorName, negotiateVersion} from './shared.js'
 
@@ -543,7 +543,7 @@ export class KafkaProtocolClient {
             }
             return
           }
-          const index = new PartitionIndex(raw)
+          const index = PartitionIndex.of(raw)
           const lagging: (LeaderPartition & {offset: number})[] = []
           for (const tp of tps) {
             const {topic, partition} = tp
@@ -626,7 +626,7 @@ export class KafkaProtocolClient {
         const maxBytes = Math.max(RESPONSE_MAX_BYTES, queries.reduce((sum, q) => sum + q.partitionMaxBytes, 0))
         const res = await broker.send(fetchRequest(version, queries, {maxBytes, isolationLevel: 0}))
         if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
-        const index = new PartitionIndex(res.partitions)
+        const index = PartitionIndex.of(res.partitions)
         for (const it of list) {
           const k = recordKey(it.topic, it.partition, it.offset)
           const p = index.get(it.topic, it.partition)

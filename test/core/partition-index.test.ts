@@ -1,14 +1,14 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {PartitionIndex} from '../../../src/adapters/kafka/protocol/partition-index.js'
+import {PartitionIndex} from '../../src/core/partition-index.js'
 
 describe('PartitionIndex', () => {
   it('finds exactly the entries a string-keyed map would (last one wins), in any order and with gaps', () => {
     const entry = fc.record({topic: fc.constantFrom('a', 'b', 'a.b', 'a\u0000b', '__proto__'), partition: fc.nat(5000), v: fc.integer()})
     fc.assert(
       fc.property(fc.array(entry, {maxLength: 200}), fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', '__proto__'), fc.nat(5000)), {maxLength: 50}), (entries, probes) => {
-        const index = new PartitionIndex(entries)
+        const index = PartitionIndex.of(entries)
         const byString = new Map(entries.map((e) => [`${e.topic}\u0000${e.partition}`, e]))
         for (const e of entries) expect(index.get(e.topic, e.partition)).toBe(byString.get(`${e.topic}\u0000${e.partition}`))
         for (const [t, p] of probes) expect(index.get(t, p)).toBe(byString.get(`${t}\u0000${p}`))
