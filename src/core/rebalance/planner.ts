@@ -3,7 +3,7 @@ import {balanceLeaders} from './leaders.js'
 import {addLowerBound, bandLowerBound, countLowerBound, rackAwareBands, removeLowerBound} from './lower-bound.js'
 import {PlacementModel} from './model.js'
 import {resolveOptions, unsafe, type RebalanceOptions, type ResolvedOptions} from './options.js'
-import type {BrokerBalance, BrokerLoad, PartitionAssignment, PlanResult} from './plan-types.js'
+import type {BrokerBalance, PartitionAssignment, PlanResult} from './plan-types.js'
 import {domainsById, partitionRackViolations, rackLayout} from './racks.js'
 import {alwaysWanted, balanceBytes, balanceCounts, evacuate, fixRackViolations, type GreedyScope, type LoadMetric} from './replica-moves.js'
 import {partitionLabel, type ClusterState, type PartitionState} from './state.js'
@@ -55,21 +55,6 @@ function checkSafety(state: ClusterState, opts: ResolvedOptions, scope: readonly
       }
     }
   }
-}
-
-function loadsOf(state: ClusterState, scope: readonly PartitionState[], replicasOf: (i: number) => readonly number[]): Map<number, BrokerLoad> {
-  const loads = new Map<number, {replicas: number; leaders: number; bytes: number}>()
-  for (const b of state.brokers) loads.set(b.id, {replicas: 0, leaders: 0, bytes: 0})
-  scope.forEach((p, i) => {
-    const reps = replicasOf(i)
-    reps.forEach((id, pos) => {
-      const load = loads.get(id) as {replicas: number; leaders: number; bytes: number}
-      load.replicas++
-      load.bytes += p.size ?? 0
-      if (pos === 0) load.leaders++
-    })
-  })
-  return loads
 }
 
 function spread(values: readonly number[]): number {
@@ -287,14 +272,13 @@ export function planRebalance(state: ClusterState, options: RebalanceOptions = {
     )
   }
 
-  const loadsBefore = loadsOf(state, scope, (i) => scope[i].replicas)
-  const loadsAfter = loadsOf(state, scope, (i) => after[i])
+  // The model's own tallies (integer byte sums are exact in any order).
   const brokerRows: BrokerBalance[] = brokers.map((b, i) => ({
     id: b.id,
     rack: b.rack,
     role: isRemoved[i] ? 'removed' : isAdded[i] ? 'added' : 'kept',
-    before: loadsBefore.get(b.id) as BrokerLoad,
-    after: loadsAfter.get(b.id) as BrokerLoad,
+    before: {replicas: countsBefore[i], leaders: leadersBefore[i], bytes: bytesBefore[i]},
+    after: {replicas: m.count[i], leaders: leadersAfter[i], bytes: m.bytes[i]},
   }))
 
   return {

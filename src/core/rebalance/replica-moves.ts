@@ -1,3 +1,4 @@
+import {CountBucketQueue} from './count-buckets.js'
 import type {PlacementModel} from './model.js'
 
 /** What "load" means when choosing sources and destinations. */
@@ -113,6 +114,105 @@ export interface GreedyScope {
 }
 
 /**
+ * The unparked sources of improveUntilStuck in the order it tries them: heaviest first, lower
+ * index on ties (sources are listed in index order).
+ */
+interface SourceOrder {
+  /** Fills `pair` with the first source and the one after it (-1 where there is none). */
+  firstTwo(pair: Int32Array): void
+  park(b: number): void
+  unparkAll(): void
+}
+
+/** SourceOrder by a scan of every source: right for any load, O(sources) per pick. */
+class ScannedSources implements SourceOrder {
+  private readonly parked: Uint8Array
+
+  constructor(
+    private readonly sources: readonly number[],
+    private readonly load: Float64Array,
+    brokerCount: number,
+  ) {
+    this.parked = new Uint8Array(brokerCount)
+  }
+
+  firstTwo(pair: Int32Array): void {
+    const load = this.load
+    let b = -1
+    let runnerUp = -1
+    for (const s of this.sources) {
+      if (this.parked[s]) continue
+      if (b < 0 || load[s] > load[b]) {
+        runnerUp = b
+        b = s
+      } else if (runnerUp < 0 || load[s] > load[runnerUp]) runnerUp = s
+    }
+    pair[0] = b
+    pair[1] = runnerUp
+  }
+
+  park(b: number): void {
+    this.parked[b] = 1
+  }
+
+  unparkAll(): void {
+    this.parked.fill(0)
+  }
+}
+
+/**
+ * SourceOrder for replica counts, from a bucket queue: O(sources sharing a count) per pick. Every
+ * move must be reported through `moved`, since counts are its keys.
+ */
+class SourcesByCount implements SourceOrder {
+  private readonly queue = new CountBucketQueue()
+  private readonly isSource: Uint8Array
+  private readonly parked: Uint8Array
+
+  constructor(
+    private readonly m: PlacementModel,
+    private readonly sources: readonly number[],
+  ) {
+    this.isSource = new Uint8Array(m.brokerCount)
+    this.parked = new Uint8Array(m.brokerCount)
+    for (const s of sources) {
+      this.isSource[s] = 1
+      this.queue.insert(s, m.count[s])
+    }
+  }
+
+  firstTwo(pair: Int32Array): void {
+    const q = this.queue
+    pair[0] = -1
+    pair[1] = -1
+    let k = 0
+    for (let c = q.high; c >= q.low && k < 2; c--) {
+      const list = q.at(c)
+      for (let i = 0; i < list.length && k < 2; i++) pair[k++] = list[i]
+    }
+  }
+
+  park(b: number): void {
+    this.queue.remove(b, this.m.count[b])
+    this.parked[b] = 1
+  }
+
+  unparkAll(): void {
+    for (const s of this.sources) {
+      if (!this.parked[s]) continue
+      this.parked[s] = 0
+      this.queue.insert(s, this.m.count[s])
+    }
+  }
+
+  /** Call after m.move(p, from, to): counts already changed by one each. */
+  moved(from: number, to: number): void {
+    if (this.isSource[from] && !this.parked[from]) this.queue.change(from, this.m.count[from] + 1, this.m.count[from])
+    if (this.isSource[to] && !this.parked[to]) this.queue.change(to, this.m.count[to] - 1, this.m.count[to])
+  }
+}
+
+/**
  * Repeats "take the most loaded source that can still improve, move one replica to the least
  * loaded destination it can legally reach" until no source can. A source that finds nothing is
  * parked; parked sources are retried after any other move, so the loop stops exactly when no
@@ -120,28 +220,23 @@ export interface GreedyScope {
  */
 function improveUntilStuck(
   m: PlacementModel,
-  scope: GreedyScope,
   metric: LoadMetric,
+  order: SourceOrder,
   tryFrom: (b: number, stillFirst: () => boolean) => boolean,
   maxSteps: number,
 ): boolean {
   const load = loads(m, metric)
-  const parked = new Uint8Array(m.brokerCount)
+  const pair = new Int32Array(2)
+  order.unparkAll()
   let movedSinceReset = false
   let steps = 0
   for (;;) {
-    let b = -1
-    let runnerUp = -1
-    for (const s of scope.sources) {
-      if (parked[s]) continue
-      if (b < 0 || load[s] > load[b]) {
-        runnerUp = b
-        b = s
-      } else if (runnerUp < 0 || load[s] > load[runnerUp]) runnerUp = s
-    }
+    order.firstTwo(pair)
+    const b = pair[0]
+    const runnerUp = pair[1]
     if (b < 0) {
       if (!movedSinceReset) return true
-      parked.fill(0)
+      order.unparkAll()
       movedSinceReset = false
       continue
     }
@@ -153,7 +248,7 @@ function improveUntilStuck(
     if (tryFrom(b, stillFirst)) {
       movedSinceReset = true
       steps++
-    } else parked[b] = 1
+    } else order.park(b)
   }
 }
 
@@ -203,58 +298,27 @@ function destinationsByGroup(
  * Ties break on the lower index, exactly like `lighter` does for counts, so plans are unchanged.
  */
 class CountBuckets {
-  /** buckets[g]: count -> broker indices with that count, ascending. */
-  private readonly buckets: Map<number, number[]>[]
-  private readonly minCount: Float64Array
+  /** One bucket queue of destinations per failure domain. */
+  private readonly buckets: CountBucketQueue[]
   private readonly isDest: Uint8Array
 
   constructor(
     private readonly m: PlacementModel,
     dests: readonly number[],
   ) {
-    this.buckets = Array.from({length: m.groupCount}, () => new Map<number, number[]>())
-    this.minCount = new Float64Array(m.groupCount).fill(Number.POSITIVE_INFINITY)
+    this.buckets = Array.from({length: m.groupCount}, () => new CountBucketQueue())
     this.isDest = new Uint8Array(m.brokerCount)
-    for (const d of [...dests].sort((a, b) => a - b)) {
+    for (const d of dests) {
       this.isDest[d] = 1
-      this.insert(d, m.count[d])
-    }
-  }
-
-  private insert(d: number, c: number): void {
-    const g = this.m.groupOf[d]
-    let list = this.buckets[g].get(c)
-    if (list === undefined) this.buckets[g].set(c, (list = []))
-    let at = list.length
-    while (at > 0 && list[at - 1] > d) at--
-    list.splice(at, 0, d)
-    if (c < this.minCount[g]) this.minCount[g] = c
-  }
-
-  private remove(d: number, c: number): void {
-    const g = this.m.groupOf[d]
-    const list = this.buckets[g].get(c) as number[]
-    list.splice(list.indexOf(d), 1)
-    if (list.length === 0) {
-      this.buckets[g].delete(c)
-      if (c === this.minCount[g]) {
-        let next = Number.POSITIVE_INFINITY
-        for (const k of this.buckets[g].keys()) if (k < next) next = k
-        this.minCount[g] = next
-      }
+      this.buckets[m.groupOf[d]].insert(d, m.count[d])
     }
   }
 
   /** Call after m.move(p, from, to): counts already changed by one each. */
   moved(from: number, to: number): void {
-    if (this.isDest[from]) {
-      this.remove(from, this.m.count[from] + 1)
-      this.insert(from, this.m.count[from])
-    }
-    if (this.isDest[to]) {
-      this.remove(to, this.m.count[to] - 1)
-      this.insert(to, this.m.count[to])
-    }
+    const {count, groupOf} = this.m
+    if (this.isDest[from]) this.buckets[groupOf[from]].change(from, count[from] + 1, count[from])
+    if (this.isDest[to]) this.buckets[groupOf[to]].change(to, count[to] - 1, count[to])
   }
 
   /** Same contract as destinationsByGroup with load = count and no accept filter. */
@@ -263,12 +327,11 @@ class CountBuckets {
     second.fill(-1)
     const out: number[] = []
     for (let g = 0; g < this.buckets.length; g++) {
-      const map = this.buckets[g]
-      if (map.size === 0) continue
+      const queue = this.buckets[g]
+      const last = Math.min(maxLoad, queue.high)
       let found = 0
-      for (let c = this.minCount[g]; c <= maxLoad && found < 2 && Number.isFinite(c); c++) {
-        const list = map.get(c)
-        if (list === undefined) continue
+      for (let c = queue.low; c <= last && found < 2; c++) {
+        const list = queue.at(c)
         for (let i = 0; i < list.length && found < 2; i++) {
           const d = list[i]
           if (d === from) continue
@@ -517,6 +580,7 @@ export function balanceCounts(m: PlacementModel, scope: GreedyScope): boolean {
   const second = new Int32Array(m.groupCount)
   // Plain balancing (every pair wanted) uses the bucket queue; the add/remove filters keep the scan.
   const buckets = scope.wants === alwaysWanted ? new CountBuckets(m, scope.dests) : null
+  const sources = new SourcesByCount(m, scope.sources)
   const tryFrom = (b: number, stillFirst: () => boolean): boolean => {
     const wants = scope.wants === alwaysWanted ? null : (d: number): boolean => scope.wants(b, d)
     const accept = (d: number): boolean => m.count[d] <= m.count[b] - 2 && (wants === null || wants(d))
@@ -537,6 +601,7 @@ export function balanceCounts(m: PlacementModel, scope: GreedyScope): boolean {
       do {
         m.move(p, b, d)
         buckets?.moved(b, d)
+        sources.moved(b, d)
       } while (
         stillFirst() &&
         accept(d) &&
@@ -547,10 +612,13 @@ export function balanceCounts(m: PlacementModel, scope: GreedyScope): boolean {
     }
     return false
   }
-  const moved = (from: number, to: number): void => buckets?.moved(from, to)
+  const moved = (from: number, to: number): void => {
+    buckets?.moved(from, to)
+    sources.moved(from, to)
+  }
   const chains = scope.wants === alwaysWanted ? new CountChains(m, scope) : null
   for (;;) {
-    improveUntilStuck(m, scope, 'count', tryFrom, Number.MAX_SAFE_INTEGER)
+    improveUntilStuck(m, 'count', sources, tryFrom, Number.MAX_SAFE_INTEGER)
     // Add mode (a filter on pairs) gets no chains, so nothing is known about its optimum.
     if (chains === null) return false
     // Without racks, the greedy alone ends within 1 of even.
@@ -594,5 +662,5 @@ export function balanceBytes(m: PlacementModel, scope: GreedyScope, limits: Byte
     }
     return false
   }
-  return improveUntilStuck(m, scope, 'size', tryFrom, limits.maxSteps)
+  return improveUntilStuck(m, 'size', new ScannedSources(scope.sources, m.bytes, m.brokerCount), tryFrom, limits.maxSteps)
 }

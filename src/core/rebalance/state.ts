@@ -90,17 +90,22 @@ function field(obj: Record<string, unknown>, name: string): unknown {
 type Where = string | (() => string)
 const at = (where: Where): string => (typeof where === 'string' ? where : where())
 
+function isKafkaId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_KAFKA_ID
+}
+
 function kafkaId(value: unknown, where: Where): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_KAFKA_ID) {
-    fail(`${at(where)} must be an integer from 0 to ${MAX_KAFKA_ID}, got ${describeJson(value)}`)
-  }
+  if (!isKafkaId(value)) fail(`${at(where)} must be an integer from 0 to ${MAX_KAFKA_ID}, got ${describeJson(value)}`)
   return value
 }
 
 function idList(value: unknown, where: Where): number[] {
   if (!Array.isArray(value)) fail(`${at(where)} must be an array of broker ids, got ${describeJson(value)}`)
   const out = new Array<number>(value.length)
-  for (let i = 0; i < value.length; i++) out[i] = kafkaId(value[i], () => `${at(where)}[${i}]`)
+  for (let i = 0; i < value.length; i++) {
+    const id = value[i]
+    out[i] = isKafkaId(id) ? id : kafkaId(id, () => `${at(where)}[${i}]`)
+  }
   return out
 }
 
@@ -141,29 +146,40 @@ function parseBroker(raw: unknown, i: number): BrokerState {
   return broker
 }
 
-function parsePartition(raw: unknown, i: number, brokerIds: ReadonlySet<number>): PartitionState {
-  const where = `partitions[${i}]`
+const OPTIONAL_ID_LISTS = ['isr', 'offline', 'adding', 'removing'] as const
+
+/**
+ * Reads one partition. Valid input allocates nothing beyond the result: messages are built only
+ * on failure, and a topic name equal to the previous partition's is not checked again (a state
+ * file lists a topic's partitions together, and this runs 100,000 times for a large cluster).
+ */
+function parsePartition(raw: unknown, i: number, brokerIds: ReadonlySet<number>, lastTopic: string | undefined): PartitionState {
   if (!isRecord(raw)) {
-    fail(`${where} must be an object such as {"topic":"t","partition":0,"replicas":[1,2,3]}, got ${describeJson(raw)}`)
+    fail(`partitions[${i}] must be an object such as {"topic":"t","partition":0,"replicas":[1,2,3]}, got ${describeJson(raw)}`)
   }
   const topicRaw = field(raw, 'topic')
   let topic: string
-  try {
-    topic = kafkaTopicName(topicRaw, `${where}.topic`)
-  } catch {
-    fail(`${where}.topic ${describeJson(topicRaw)} is not a valid Kafka topic name (letters, digits, '.', '_', '-'; 1-249 chars)`)
+  if (topicRaw === lastTopic && lastTopic !== undefined) topic = lastTopic
+  else {
+    try {
+      topic = kafkaTopicName(topicRaw)
+    } catch {
+      fail(`partitions[${i}].topic ${describeJson(topicRaw)} is not a valid Kafka topic name (letters, digits, '.', '_', '-'; 1-249 chars)`)
+    }
   }
-  const partition = kafkaId(field(raw, 'partition'), `${where}.partition`)
-  const label = (): string => `${where} (${printable(topic, 60)}-${partition})`
+  const partition = kafkaId(field(raw, 'partition'), () => `partitions[${i}].partition`)
+  const label = (): string => `partitions[${i}] (${printable(topic, 60)}-${partition})`
   const replicasRaw = field(raw, 'replicas')
   if (!Array.isArray(replicasRaw) || replicasRaw.length === 0) {
     fail(`${label()}.replicas must be a non-empty array of broker ids, got ${describeJson(replicasRaw)}`)
   }
   const replicas = idList(replicasRaw, () => `${label()}.replicas`)
-  const seen = new Set<number>()
-  for (const b of replicas) {
-    if (seen.has(b)) fail(`${label()}.replicas lists broker ${b} twice`, 'each broker may hold at most one replica of a partition')
-    seen.add(b)
+  for (let k = 0; k < replicas.length; k++) {
+    const b = replicas[k]
+    // Replica lists are a handful of ids: a pairwise check beats building a Set per partition.
+    for (let j = 0; j < k; j++) {
+      if (replicas[j] === b) fail(`${label()}.replicas lists broker ${b} twice`, 'each broker may hold at most one replica of a partition')
+    }
     if (!brokerIds.has(b)) {
       fail(`${label()}.replicas lists broker ${b}, which is not in "brokers"`, `add broker ${b} to "brokers" or correct the replica list`)
     }
@@ -190,11 +206,17 @@ function parsePartition(raw: unknown, i: number, brokerIds: ReadonlySet<number>)
   if (leader !== undefined && leader !== null) {
     partitionState.leader = leader === -1 ? -1 : kafkaId(leader, () => `${label()}.leader`)
   }
-  for (const name of ['isr', 'offline', 'adding', 'removing'] as const) {
+  for (const name of OPTIONAL_ID_LISTS) {
     const value = field(raw, name)
     if (value !== undefined && value !== null) partitionState[name] = idList(value, () => `${label()}.${name}`)
   }
   return partitionState
+}
+
+/** True when already in (topic, partition) order, as `kafka describe --json` writes it. */
+function isSorted(partitions: readonly PartitionState[]): boolean {
+  for (let i = 1; i < partitions.length; i++) if (compareTopicPartition(partitions[i - 1], partitions[i]) > 0) return false
+  return true
 }
 
 function parseUnchecked(json: unknown): ClusterState {
@@ -215,8 +237,9 @@ function parseUnchecked(json: unknown): ClusterState {
   }
   brokers.sort((a, b) => a.id - b.id)
 
-  const partitions = partitionsRaw.map((p, i) => parsePartition(p, i, brokerIds))
-  partitions.sort(compareTopicPartition)
+  const partitions = new Array<PartitionState>(partitionsRaw.length)
+  for (let i = 0; i < partitionsRaw.length; i++) partitions[i] = parsePartition(partitionsRaw[i], i, brokerIds, partitions[i - 1]?.topic)
+  if (!isSorted(partitions)) partitions.sort(compareTopicPartition)
   for (let i = 1; i < partitions.length; i++) {
     if (compareTopicPartition(partitions[i - 1], partitions[i]) === 0) {
       const p = partitions[i]
