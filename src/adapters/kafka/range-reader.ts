@@ -105,6 +105,11 @@ export class KafkaRangeReader {
     }
   }
 
+  /** Connects ahead of the first request; never rejects (that request reports any failure). */
+  warmUp(): Promise<void> {
+    return this.connect().catch(() => {})
+  }
+
   /** Partition ids of the topic and their leaders. A missing topic is bad input. */
   async partitions(): Promise<number[]> {
     await this.connect()

@@ -182,7 +182,23 @@ export function isRunComplete(checkpoint: Checkpoint): boolean {
 }
 
 /** Merges the results of done units only (pending snapshots are never counted here). */
-export function mergeDoneUnits(checkpoint: Checkpoint, shape: AggregateShape): {aggregation: DayAggregator; late: LateEventLog; rejects: RejectCollector; doneUnits: number} {
+/** A unit's result as live objects (what its partial was serialised from). */
+export interface UnitPieces {
+  readonly aggregation: DayAggregator
+  readonly late: LateEventLog
+  readonly rejects: RejectCollector
+}
+
+/**
+ * The merged result of every done unit. `live` holds the objects of units finished in this
+ * process (their partials were serialised from them): those merge directly instead of being
+ * rebuilt from the checkpoint, which for millions of distinct keys cost a second or so.
+ */
+export function mergeDoneUnits(
+  checkpoint: Checkpoint,
+  shape: AggregateShape,
+  live?: ReadonlyMap<string, UnitPieces>,
+): {aggregation: DayAggregator; late: LateEventLog; rejects: RejectCollector; doneUnits: number} {
   const aggregation = new DayAggregator(shape)
   const late = new LateEventLog()
   const rejects = new RejectCollector()
@@ -190,9 +206,10 @@ export function mergeDoneUnits(checkpoint: Checkpoint, shape: AggregateShape): {
   for (const unitId of Object.keys(checkpoint.units).sort()) {
     const unit = checkpoint.units[unitId]
     if (unit.state !== 'done') continue
-    aggregation.merge(DayAggregator.fromState(unit.partial.aggregation))
-    late.merge(LateEventLog.fromState(unit.partial.late))
-    rejects.merge(RejectCollector.fromState(unit.partial.rejects))
+    const pieces = live?.get(unitId)
+    aggregation.merge(pieces?.aggregation ?? DayAggregator.fromState(unit.partial.aggregation))
+    late.merge(pieces?.late ?? LateEventLog.fromState(unit.partial.late))
+    rejects.merge(pieces?.rejects ?? RejectCollector.fromState(unit.partial.rejects))
     doneUnits++
   }
   return {aggregation, late, rejects, doneUnits}

@@ -11,6 +11,8 @@
  * that is an object or array, nesting deeper than MAX_DEPTH.
  */
 
+import {AsciiStrings, asciiText} from './ascii-strings.js'
+
 const MAX_DEPTH = 32
 
 const QUOTE = 0x22
@@ -29,10 +31,11 @@ const MAX_WANTED_STRING = 4096
 
 /**
  * Values of the top-level fields `names` (undefined where absent), or null when the fast
- * path cannot answer. `names` must be distinct ASCII strings.
+ * path cannot answer. `names` must be distinct ASCII strings. With `start`/`end`, the JSON
+ * text is bytes [start, end) of a larger buffer (a record inside a fetched batch).
  */
-export function readTopLevelFields(bytes: Uint8Array, names: readonly string[]): unknown[] | null {
-  return new TopLevelFieldReader(names).read(bytes)
+export function readTopLevelFields(bytes: Uint8Array, names: readonly string[], start?: number, end?: number): unknown[] | null {
+  return new TopLevelFieldReader(names).read(bytes, start, end)
 }
 
 /**
@@ -44,15 +47,30 @@ export class TopLevelFieldReader {
   private b: Uint8Array = new Uint8Array(0)
   private pos = 0
   private readonly values: unknown[]
+  /** Where each wanted string value's JSON text (quotes included) starts and ends; -1 when not a string. */
+  private readonly quotedStart: Int32Array
+  private readonly quotedEnd: Int32Array
+  private readonly strings = new AsciiStrings()
 
   constructor(private readonly names: readonly string[]) {
     this.values = new Array<unknown>(names.length).fill(undefined)
+    this.quotedStart = new Int32Array(names.length).fill(-1)
+    this.quotedEnd = new Int32Array(names.length)
   }
 
-  read(bytes: Uint8Array): unknown[] | null {
+  /**
+   * Reads bytes [start, end). Bytes past `end` may be read while scanning, but the answer is
+   * null unless the object ends exactly at `end`, and the scan only moves forward, so
+   * anything read past `end` never reaches a returned value.
+   */
+  read(bytes: Uint8Array, start = 0, end = bytes.length): unknown[] | null {
     this.b = bytes
-    this.pos = 0
-    this.values.fill(undefined)
+    this.pos = start
+    // Loops, not fill(): a builtin call per record costs more than four stores.
+    for (let k = 0; k < this.values.length; k++) {
+      this.values[k] = undefined
+      this.quotedStart[k] = -1
+    }
     this.ws()
     if (this.b[this.pos] !== OPEN_OBJECT) return null
     this.pos++
@@ -82,7 +100,16 @@ export class TopLevelFieldReader {
       }
     }
     this.ws()
-    return this.pos === this.b.length ? this.values : null
+    return this.pos === end ? this.values : null
+  }
+
+  /**
+   * The JSON text of string value k of the last successful read, quotes included: for the
+   * plain strings this path accepts, exactly JSON.stringify(value). Null when k was not a string.
+   */
+  quotedText(k: number): string | null {
+    const start = this.quotedStart[k]!
+    return start < 0 ? null : this.strings.get(this.b, start, this.quotedEnd[k]!)
   }
 
   private ws(): void {
@@ -117,11 +144,15 @@ export class TopLevelFieldReader {
   private wantedValue(k: number): boolean {
     const b = this.b
     const c = b[this.pos]
+    // A duplicate key's later value replaces the earlier one, whatever its type.
+    this.quotedStart[k] = -1
     if (c === QUOTE) {
       const start = this.pos + 1
       const end = this.plainString()
       if (end === GIVE_UP || end - start > MAX_WANTED_STRING) return false
-      this.values[k] = ascii(b, start, end)
+      this.values[k] = this.strings.get(b, start, end)
+      this.quotedStart[k] = start - 1
+      this.quotedEnd[k] = end + 1
       return true
     }
     if (c === 0x2d || isDigit(c)) {
@@ -198,7 +229,7 @@ export class TopLevelFieldReader {
     this.pos = i
     if (!wanted) return 0
     const k = exponent - fraction
-    if (digits > 15 || exponentDigits > 3 || k > 22 || k < -22) return Number(ascii(b, start, i))
+    if (digits > 15 || exponentDigits > 3 || k > 22 || k < -22) return Number(asciiText(b, start, i))
     const magnitude = k >= 0 ? m * POW10[k]! : m / POW10[-k]!
     return negative ? -magnitude : magnitude
   }
@@ -291,25 +322,3 @@ function isHex(c: number | undefined): boolean {
 
 /** Exact powers of ten: every 10^k with k <= 22 is a double (number() relies on it). */
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
-
-/** Bytes [start, end) known to be ASCII, as a string. */
-function ascii(b: Uint8Array, start: number, end: number): string {
-  // Short keys (user ids, country codes) are the common case: one call, no concatenation.
-  switch (end - start) {
-    case 0:
-      return ''
-    case 1:
-      return String.fromCharCode(b[start]!)
-    case 2:
-      return String.fromCharCode(b[start]!, b[start + 1]!)
-    case 3:
-      return String.fromCharCode(b[start]!, b[start + 1]!, b[start + 2]!)
-    case 4:
-      return String.fromCharCode(b[start]!, b[start + 1]!, b[start + 2]!, b[start + 3]!)
-    default: {
-      let out = ''
-      for (let i = start; i < end; i++) out += String.fromCharCode(b[i]!)
-      return out
-    }
-  }
-}

@@ -74,7 +74,7 @@ export class CassandraSourceReader implements SourceReader {
         return hooks.afterChunk(() => acc.partial(), undefined, n)
       },
     )
-    return {finished: result === 'done', partial: acc.partial(), events: acc.events}
+    return {finished: result === 'done', partial: acc.partial(), live: acc, events: acc.events}
   }
 
   async close(): Promise<void> {}

@@ -3,7 +3,7 @@ import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
-import {extractEvent} from '../../core/lookback/extract-event.js'
+import {extractEvent, extractEventFromBytes} from '../../core/lookback/extract-event.js'
 import type {JobSpec, KafkaSource} from '../../core/lookback/job-spec.js'
 import {incompleteDaysForRetention} from '../../core/lookback/outcome.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
@@ -89,8 +89,8 @@ export class KafkaSourceReader implements SourceReader {
         maxBytes: this.fetchBytes,
         visit: (offset, timestampMs, data, start, stop) => {
           currentOffset = offset
-          const value = start < 0 ? null : data.subarray(start, stop)
-          acc.add(extractEvent(value, timestampMs, job), timestampMs, offset < prevEnd, ref)
+          const result = start < 0 ? extractEvent(null, timestampMs, job) : extractEventFromBytes(data, start, stop, timestampMs, job)
+          acc.add(result, timestampMs, offset < prevEnd, ref)
           chunkEvents++
         },
         afterChunk: async (nextOffset) => {
@@ -104,7 +104,7 @@ export class KafkaSourceReader implements SourceReader {
       from = reached
     }
     const finished = from >= end
-    return {finished, partial: acc.partial(), lastOffset: finished ? (end > 0 ? String(end - 1) : undefined) : lastOffset, events: acc.events}
+    return {finished, partial: acc.partial(), live: acc, lastOffset: finished ? (end > 0 ? String(end - 1) : undefined) : lastOffset, events: acc.events}
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   checkResume,
   markUnitDone,
   mergeDoneUnits,
+  type UnitPieces,
   newCheckpoint,
   recordUnitProgress,
   remainingUnits,
@@ -126,9 +127,19 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
   const log = opts.log
   const instance = `${process.pid}.${randomBytes(3).toString('hex')}`
   const {LookbackCassandra} = await import('../../adapters/cassandra/lookback-store.js')
+  // Kafka connects while Cassandra does (both mostly wait on the network); a Kafka failure
+  // is reported by the first request that needs Kafka, in its place in the run.
+  const kafkaReader = kafkaConn ? await KafkaSourceReader.open(kafkaConn, job, opts.verbose) : null
+  const kafkaWarm = kafkaReader?.warmUp()
   log.progress('connecting to Cassandra')
-  const store = await LookbackCassandra.open(cassandraConn)
-  let kafkaReader: Awaited<ReturnType<typeof KafkaSourceReader.open>> | null = null
+  let store: LookbackCassandra
+  try {
+    store = await LookbackCassandra.open(cassandraConn)
+  } catch (error) {
+    await kafkaWarm
+    await kafkaReader?.close()
+    throw error
+  }
   let lease: Lease | null = null
   const signals: Array<[NodeJS.Signals, () => void]> = []
   try {
@@ -143,7 +154,6 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
       if (!(await store.keyspaceExists(ks))) throw badInput(`sink keyspace "${ks}" does not exist; create it first`)
       sinkExists = (await store.tableColumns(ks, job.sink.table)) !== null
     }
-    if (kafkaConn) kafkaReader = await KafkaSourceReader.open(kafkaConn, job, opts.verbose)
     const cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(store, job) : null
 
     const plan = async (runId: string): Promise<Checkpoint> => {
@@ -227,7 +237,10 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
       },
     })
 
-    const runUnit = async (work: UnitWork, saveProgress: boolean): Promise<{finished: boolean; partial?: import('../../core/lookback/checkpoint.js').UnitPartial; lastOffset?: string}> => {
+    const runUnit = async (
+      work: UnitWork,
+      saveProgress: boolean,
+    ): Promise<{finished: boolean; partial?: import('../../core/lookback/checkpoint.js').UnitPartial; live?: UnitPieces; lastOffset?: string}> => {
       try {
         return await source.processUnit(work, hooksFor(work.unitId, saveProgress))
       } catch (error) {
@@ -240,6 +253,8 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     }
 
     const width = kafkaReader ? 4 : 8
+    /** Units finished by this process, as live objects: merged without a round trip through their partials. */
+    const live = new Map<string, UnitPieces>()
     let doneMerged: Checkpoint
     if (!opts.share) {
       await pool(remainingUnits(cp), width, async (work) => {
@@ -247,6 +262,7 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
         const outcome = await runUnit(work, !opts.dryRun)
         if (outcome.finished && outcome.partial) {
           cp = markUnitDone(cp, work.unitId, outcome.partial, outcome.lastOffset)
+          if (outcome.live) live.set(work.unitId, outcome.live)
           processedHere++
           // Each save serialises every finished unit's partial (its distinct keys): saving on
           // every unit cost O(units²). At most one save per interval; the flush below writes
@@ -294,7 +310,7 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     }
 
     const pending = Object.keys(doneMerged.units).filter((u) => doneMerged.units[u]!.state !== 'done')
-    const merged = mergeDoneUnits(doneMerged, {distinct: job.distinct !== null, value: job.value !== null})
+    const merged = mergeDoneUnits(doneMerged, {distinct: job.distinct !== null, value: job.value !== null}, live)
     const incompleteDays = [...(cp.incompleteDays ?? [])]
     const completeDays = window.days.filter((d) => !incompleteDays.includes(d))
     const sourceInfo: LookbackReport['source'] =
@@ -423,6 +439,8 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     throw error
   } finally {
     for (const [sig, handler] of signals) process.off(sig, handler)
+    // A connection still being opened would outlive close().
+    await kafkaWarm
     await kafkaReader?.close()
     await store.close()
   }

@@ -1,4 +1,4 @@
-import type {UnitPartial} from '../../core/lookback/checkpoint.js'
+import type {UnitPartial, UnitPieces} from '../../core/lookback/checkpoint.js'
 
 /** What a unit's reader needs to resume and report. */
 export interface UnitWork {
@@ -20,6 +20,8 @@ export interface UnitHooks {
 export interface UnitOutcome {
   finished: boolean
   partial: UnitPartial
+  /** The objects `partial` was serialised from, for merging without rebuilding them. */
+  live: UnitPieces
   lastOffset?: string
   events: number
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {extractEvent} from '../../../src/core/lookback/extract-event.js'
-import {readTopLevelFields} from '../../../src/core/lookback/json-fields.js'
+import {extractEvent, extractEventFromBytes} from '../../../src/core/lookback/extract-event.js'
+import {TopLevelFieldReader, readTopLevelFields} from '../../../src/core/lookback/json-fields.js'
 import {kafkaTestJob} from './test-jobs.js'
 
 const NAMES = ['ts', 'user', 'country', 'amount', '__proto__', 'a']
@@ -94,6 +94,46 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
     expect(readTopLevelFields(bytes('{"__proto__":"x"}'), ['__proto__'])).toEqual(['x'])
   })
 
+  it('reads a record in place inside a larger buffer exactly as it reads the record alone', () => {
+    const junk = fc.uint8Array({maxLength: 12})
+    const spacing = new Set([0x20, 0x0a, 0x0d, 0x09])
+    // The bytes after the record are junk, or the rest of a record cut short (a scan that
+    // runs past the end would then find a valid object there).
+    const cut = fc.tuple(objectText, fc.nat()).map(([whole, at]) => {
+      const i = whole.length === 0 ? 0 : at % whole.length
+      return {text: whole.slice(0, i), rest: bytes(whole.slice(i))}
+    })
+    const recordAndRest = fc.oneof(fc.tuple(fc.oneof(objectText, fc.json()), junk).map(([text, rest]) => ({text, rest})), cut)
+    fc.assert(
+      fc.property(recordAndRest, junk, ({text, rest: after}, before) => {
+        const record = bytes(text)
+        const buffer = new Uint8Array(before.length + record.length + after.length)
+        buffer.set(before, 0)
+        buffer.set(record, before.length)
+        buffer.set(after, before.length + record.length)
+        const alone = readTopLevelFields(record, NAMES)
+        const inPlace = readTopLevelFields(buffer, NAMES, before.length, before.length + record.length)
+        // Spacing right after the record looks like the record's own trailing spacing: the reader declines.
+        if (inPlace === null && spacing.has(after[0] ?? -1)) return
+        expect(inPlace === null, text).toBe(alone === null)
+        if (alone !== null) for (let k = 0; k < NAMES.length; k++) expect(Object.is(inPlace![k], alone[k]), `${NAMES[k]} in ${text}`).toBe(true)
+      }),
+      {numRuns: runs * 3},
+    )
+  })
+
+  it('gives the JSON text of a string value, and none once a repeated key holds another type', () => {
+    const reader = new TopLevelFieldReader(['user'])
+    expect(reader.read(bytes('{"user":"u1"}'))).toEqual(['u1'])
+    expect(reader.quotedText(0)).toBe('"u1"')
+    expect(reader.read(bytes('{"user":"u1","user":7}'))).toEqual([7])
+    expect(reader.quotedText(0)).toBeNull()
+    expect(reader.read(bytes('{"user":7,"user":"u2"}'))).toEqual(['u2'])
+    expect(reader.quotedText(0)).toBe('"u2"')
+    expect(reader.read(bytes('{"x":1}'))).toEqual([undefined])
+    expect(reader.quotedText(0)).toBeNull()
+  })
+
   it('declines what only the general path can judge or report', () => {
     for (const text of [
       '{"user":"caf\u00e9"}', // non-ASCII bytes
@@ -136,6 +176,24 @@ describe('extractEvent with and without the fast path', () => {
       }),
       {numRuns: runs * 3},
     )
+  })
+
+  it('gives the same result for a record read in place inside a batch as for the record alone', () => {
+    fc.assert(
+      fc.property(record, fc.integer({min: 0, max: 2e12}), fc.constantFrom(job, overlapping), fc.uint8Array({maxLength: 8}), fc.uint8Array({maxLength: 8}), (r, arrival, j, before, after) => {
+        const text = bytes(JSON.stringify(r))
+        const batch = new Uint8Array([...before, ...text, ...after])
+        expect(extractEventFromBytes(batch, before.length, before.length + text.length, arrival, j)).toEqual(extractEvent(text, arrival, j))
+      }),
+      {numRuns: runs * 3},
+    )
+  })
+
+  it('a repeated key takes its last value, whatever the types, for the distinct key too', () => {
+    for (const text of ['{"ts":1,"country":"de","user":"a","user":7}', '{"ts":1,"country":"de","user":7,"user":"a"}', '{"ts":1,"country":"de","user":"a","user":null}', '{"ts":1,"country":"de","user":"a","user":"b"}']) {
+      expect(extractEvent(bytes(text), 0, job), text).toEqual(extractEvent(text, 0, job))
+    }
+    expect(extractEvent(bytes('{"ts":1,"country":"de","user":"a","user":7}'), 0, job)).toMatchObject({ok: true, event: {distinct: '7'}})
   })
 
   it('the fast path does answer for such records', () => {
