@@ -181,7 +181,6 @@ export function isRunComplete(checkpoint: Checkpoint): boolean {
   return Object.values(checkpoint.units).every((u) => u.state === 'done')
 }
 
-/** Merges the results of done units only (pending snapshots are never counted here). */
 /** A unit's result as live objects (what its partial was serialised from). */
 export interface UnitPieces {
   readonly aggregation: DayAggregator
@@ -190,9 +189,10 @@ export interface UnitPieces {
 }
 
 /**
- * The merged result of every done unit. `live` holds the objects of units finished in this
- * process (their partials were serialised from them): those merge directly instead of being
- * rebuilt from the checkpoint, which for millions of distinct keys cost a second or so.
+ * The merged result of done units only (pending snapshots are never counted here). `live`
+ * holds the objects of units finished in this process (their partials were serialised from
+ * them): those merge directly instead of being rebuilt from the checkpoint, which for millions
+ * of distinct keys cost a second or so.
  */
 export function mergeDoneUnits(
   checkpoint: Checkpoint,

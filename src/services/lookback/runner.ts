@@ -131,13 +131,17 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
   // is reported by the first request that needs Kafka, in its place in the run.
   const kafkaReader = kafkaConn ? await KafkaSourceReader.open(kafkaConn, job, opts.verbose) : null
   const kafkaWarm = kafkaReader?.warmUp()
+  const closeKafka = async (): Promise<void> => {
+    // A connection still being opened would outlive close().
+    await kafkaWarm
+    await kafkaReader?.close()
+  }
   log.progress('connecting to Cassandra')
   let store: LookbackCassandra
   try {
     store = await LookbackCassandra.open(cassandraConn)
   } catch (error) {
-    await kafkaWarm
-    await kafkaReader?.close()
+    await closeKafka()
     throw error
   }
   let lease: Lease | null = null
@@ -439,9 +443,7 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     throw error
   } finally {
     for (const [sig, handler] of signals) process.off(sig, handler)
-    // A connection still being opened would outlive close().
-    await kafkaWarm
-    await kafkaReader?.close()
+    await closeKafka()
     await store.close()
   }
 }
