@@ -36,11 +36,16 @@ function exec(command, argv, opts = {}) {
 const cli = (argv, opts = {}) => exec(process.execPath, [bin, ...argv], opts)
 const java = (mainClass, argv, opts) => exec('java', ['-Xmx512m', '-cp', `${opts.lib}/*`, mainClass, ...argv], opts)
 
+/** The figure of a set of samples: median (the upper middle for an even count), min, max. */
+function summarize(samples) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], samples}
+}
+
 async function measure(fn, n = runs) {
   const samples = []
   for (let i = 0; i < n; i++) samples.push(await fn())
-  const sorted = [...samples].sort((a, b) => a - b)
-  return {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], samples}
+  return summarize(samples)
 }
 
 function versionOf(cmd, argv) {
@@ -91,6 +96,7 @@ const ctx = {
   java,
   exec,
   measure,
+  summarize,
   log,
   settle,
 }

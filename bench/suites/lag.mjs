@@ -95,12 +95,8 @@ export async function run(ctx) {
       theirTimes.push(await theirs(ctx, g1, n1))
       ourTimes.push(await ours(ctx, g1, n1))
     }
-    const summary = (xs) => {
-      const sorted = [...xs].sort((x, y) => x - y)
-      return {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1]}
-    }
-    const a = summary(theirTimes)
-    const o = summary(ourTimes)
+    const a = ctx.summarize(theirTimes)
+    const o = ctx.summarize(ourTimes)
     const ratio = o.median / a.median
     figures.push({
       id: 'describe-1k',

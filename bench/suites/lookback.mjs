@@ -80,15 +80,14 @@ export async function run(ctx) {
       ours.push(l.events / (l.runMs / 1000))
       wall.push(l.events / (l.ms / 1000))
     }
-    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    const summary = (xs) => ({median: med(xs), min: Math.min(...xs), max: Math.max(...xs), samples: xs})
+    const med = (xs) => ctx.summarize(xs).median
     const ratio = med(ours) / med(anchor)
     figures.push({
       id: 'throughput',
       label: `lookback run over ${n.toLocaleString('en-US')} Kafka events (events/s, end to end)`,
       unit: 'events/s',
-      ours: summary(ours),
-      anchor: summary(anchor),
+      ours: ctx.summarize(ours),
+      anchor: ctx.summarize(anchor),
       ratio,
       goal: '≥ 0.5',
       met: ratio >= 0.5,

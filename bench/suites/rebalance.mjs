@@ -87,8 +87,7 @@ async function againstGenerate(ctx, dir) {
       const proposed = JSON.parse(text.trim().split('\n')[0])
       theirs.push(movesBetween(current, proposed.partitions))
     }
-    const sorted = [...theirs].sort((x, y) => x - y)
-    const anchor = {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], samples: theirs}
+    const anchor = ctx.summarize(theirs)
     const ratio = ourMoves / anchor.median
     const lb = plan.summary.lowerBound
     return [
@@ -149,8 +148,7 @@ async function planningSpeed(ctx, dir) {
     lowerBound = summary.lowerBound
     return r.ms
   }, ctx.quick ? 3 : ctx.runs)
-  const sortedRss = [...rss].sort((a, b) => a - b)
-  const rssFigure = {median: sortedRss[Math.floor(sortedRss.length / 2)], min: sortedRss[0], max: sortedRss[sortedRss.length - 1], samples: rss}
+  const rssFigure = ctx.summarize(rss)
   return [
     {
       id: 'plan-time-100k',
@@ -161,7 +159,7 @@ async function planningSpeed(ctx, dir) {
       ratio: time.median / 2000,
       goal: '< 2 s',
       met: time.median < 2000,
-      notes: `anchor = the goal; ${moves} moves, lower bound ${lowerBound}; CPU (user+sys) median ${Math.round([...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)] ?? 0)} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+      notes: `anchor = the goal; ${moves} moves, lower bound ${lowerBound}; CPU (user+sys) median ${Math.round(ctx.summarize(cpu).median ?? 0)} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     },
     {
       id: 'plan-rss-100k',
