@@ -260,29 +260,73 @@ export class LookbackCassandra {
 
   async acquireLease(keyspace: string, name: string, owner: string, ttlSeconds: number): Promise<LeaseResult> {
     const ks = cqlIdentifier(keyspace, 'sink.keyspace')
-    const rs = await this.run('taking the job lease', () =>
-      this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.leases} (name, owner, acquired_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?`, [name, owner, new Date(), ttlSeconds], this.opts({isIdempotent: false})),
+    const result = await this.cas(
+      'taking the job lease',
+      async (): Promise<LeaseResult> => {
+        const row = (await this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.leases} (name, owner, acquired_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?`, [name, owner, new Date(), ttlSeconds], this.opts({isIdempotent: false}))).first()
+        return row['[applied]'] === true ? {acquired: true, holder: null} : {acquired: false, holder: (row.owner as string | null) ?? null}
+      },
+      // Outcome unknown: ours if the row now names us (our insert landed, with its TTL).
+      async (): Promise<LeaseResult> => {
+        const holder = await this.leaseOwner(ks, name)
+        return holder === owner ? {acquired: true, holder: null} : {acquired: false, holder}
+      },
     )
-    const row = rs.first()
-    if (row['[applied]'] === true) return {acquired: true, holder: null}
-    const holder = (row.owner as string | null) ?? null
-    if (holder === owner) return {acquired: (await this.renewLease(keyspace, name, owner, ttlSeconds)), holder}
-    return {acquired: false, holder}
+    if (result.acquired || result.holder !== owner) return result
+    // A lease we already hold (a rerun of the same shared run): renew it.
+    return {acquired: await this.renewLease(keyspace, name, owner, ttlSeconds), holder: owner}
   }
 
   /** Extends the lease if we still own it (LWT); false when it was lost. */
   async renewLease(keyspace: string, name: string, owner: string, ttlSeconds: number): Promise<boolean> {
     const ks = cqlIdentifier(keyspace, 'sink.keyspace')
-    const rs = await this.run('renewing the job lease', () =>
-      this.client.execute(`UPDATE ${ks}.${STATE_TABLES.leases} USING TTL ? SET owner = ?, acquired_at = ? WHERE name = ? IF owner = ?`, [ttlSeconds, owner, new Date(), name, owner], this.opts({isIdempotent: false})),
+    return this.cas(
+      'renewing the job lease',
+      async () => (await this.client.execute(`UPDATE ${ks}.${STATE_TABLES.leases} USING TTL ? SET owner = ?, acquired_at = ? WHERE name = ? IF owner = ?`, [ttlSeconds, owner, new Date(), name, owner], this.opts({isIdempotent: false}))).first()['[applied]'] === true,
+      // Still ours is enough: the next renewal extends the TTL.
+      async () => (await this.leaseOwner(ks, name)) === owner,
     )
-    return rs.first()['[applied]'] === true
   }
 
   /** Releases the lease only if we own it. */
   async releaseLease(keyspace: string, name: string, owner: string): Promise<void> {
     const ks = cqlIdentifier(keyspace, 'sink.keyspace')
-    await this.run('releasing the job lease', () => this.client.execute(`DELETE FROM ${ks}.${STATE_TABLES.leases} WHERE name = ? IF owner = ?`, [name, owner], this.opts({isIdempotent: false})))
+    const release = async (): Promise<void> => {
+      await this.client.execute(`DELETE FROM ${ks}.${STATE_TABLES.leases} WHERE name = ? IF owner = ?`, [name, owner], this.opts({isIdempotent: false}))
+    }
+    // Repeating the conditional delete is harmless: it removes the row only while it names us.
+    await this.cas('releasing the job lease', release, release)
+  }
+
+  /** The lease's holder as a SERIAL read sees it (which completes any Paxos round in flight). */
+  private async leaseOwner(ks: string, name: string): Promise<string | null> {
+    const rs = await this.client.execute(`SELECT owner FROM ${ks}.${STATE_TABLES.leases} WHERE name = ?`, [name], this.opts({consistency: this.serial}))
+    return (rs.first()?.owner as string | null | undefined) ?? null
+  }
+
+  /**
+   * Runs a lightweight transaction. When Paxos times out (two instances contending for one
+   * row on a loaded cluster is enough) the write may or may not have applied, and the
+   * cluster is not unavailable: `settle` then learns the outcome from a SERIAL read,
+   * retried with backoff while it too meets contention.
+   */
+  private async cas<T>(what: string, attempt: () => Promise<T>, settle: () => Promise<T>): Promise<T> {
+    return this.run(what, async () => {
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!isCasContention(error)) throw error
+      }
+      for (let i = 0; ; i++) {
+        // Jittered, so the racers that collided do not collide again.
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** i) + Math.floor(Math.random() * 200)))
+        try {
+          return await settle()
+        } catch (error) {
+          if (i >= 7 || !isCasContention(error)) throw error
+        }
+      }
+    })
   }
 
   // ---- job state ------------------------------------------------------------
@@ -319,12 +363,15 @@ export class LookbackCassandra {
   /** LWT: points the job at a shared run if it still points at `expected`. */
   async setSharedRun(keyspace: string, job: string, expected: string | null, runId: string | null): Promise<boolean> {
     const ks = cqlIdentifier(keyspace, 'sink.keyspace')
-    const rs = await this.run('claiming the shared run', () =>
-      expected === null
-        ? this.client.execute(`UPDATE ${ks}.${STATE_TABLES.jobs} SET shared_run = ? WHERE job = ? IF shared_run = null`, [runId, job], this.opts({isIdempotent: false}))
-        : this.client.execute(`UPDATE ${ks}.${STATE_TABLES.jobs} SET shared_run = ? WHERE job = ? IF shared_run = ?`, [runId, job, expected], this.opts({isIdempotent: false})),
+    return this.cas(
+      'claiming the shared run',
+      async () =>
+        (expected === null
+          ? await this.client.execute(`UPDATE ${ks}.${STATE_TABLES.jobs} SET shared_run = ? WHERE job = ? IF shared_run = null`, [runId, job], this.opts({isIdempotent: false}))
+          : await this.client.execute(`UPDATE ${ks}.${STATE_TABLES.jobs} SET shared_run = ? WHERE job = ? IF shared_run = ?`, [runId, job, expected], this.opts({isIdempotent: false}))
+        ).first()['[applied]'] === true,
+      async () => ((await this.client.execute(`SELECT shared_run FROM ${ks}.${STATE_TABLES.jobs} WHERE job = ?`, [job], this.opts({consistency: this.serial}))).first()?.shared_run ?? null) === runId,
     )
-    return rs.first()['[applied]'] === true
   }
 
   // ---- shared runs ------------------------------------------------------------
@@ -410,6 +457,15 @@ export class LookbackCassandra {
     } while (pageState)
     return 'done'
   }
+}
+
+/** A Paxos round that timed out: a CAS write timeout, CAS_WRITE_UNKNOWN, or a SERIAL read timeout. */
+function isCasContention(error: unknown): boolean {
+  const e = error as {name?: string; code?: number; writeType?: string; consistencies?: number}
+  if (e?.name !== 'ResponseError') return false
+  if (e.code === 0x1100) return e.writeType === 'CAS'
+  if (e.code === 0x1700) return true
+  return e.code === 0x1200 && (e.consistencies === consistencies.serial || e.consistencies === consistencies.localSerial)
 }
 
 function num(v: unknown): number | null {

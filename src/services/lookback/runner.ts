@@ -285,11 +285,16 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     }
 
     async function runSharedUnits(): Promise<Checkpoint> {
+      const claimStart = randomBytes(2).readUInt16BE(0)
       const all = remainingUnits({...cp, units: Object.fromEntries(Object.keys(cp.units).map((u) => [u, {state: 'pending' as const}]))})
       for (;;) {
         const results = await store.unitResults(ks, job.name, cp.runId)
-        const todo = all.filter((w) => !results.has(w.unitId))
-        if (todo.length === 0 || stopRequested || failed.length > 0) return withDoneUnits(cp, results)
+        const left = all.filter((w) => !results.has(w.unitId))
+        if (left.length === 0 || stopRequested || failed.length > 0) return withDoneUnits(cp, results)
+        // Each instance starts claiming at its own place in the list: instances that walk it
+        // in the same order contend (Paxos) for the same claim rows, unit after unit.
+        const start = claimStart % left.length
+        const todo = [...left.slice(start), ...left.slice(0, start)]
         let claimed = 0
         await pool(todo, width, async (work) => {
           if (stopRequested) return

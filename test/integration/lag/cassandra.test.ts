@@ -78,13 +78,13 @@ describe('lag cassandra', () => {
     expect(r.json.nodes.map((n: any) => n.state)).toEqual(['UP', 'UP', 'UP'])
     expect(r.json.hintsAvailable).toBe(true)
     const table = await runCli(['lag', 'cassandra', '--keyspace', KEYSPACE, '--table', TABLE], {env})
-    expect(table.code, table.stderr).toBe(0)
+    expect(table.code, table.stdout + table.stderr).toBe(0)
     expect(table.stdout).toMatch(/^CANARY OK - 3 replicas saw every canary write/)
   })
 
   it('reports a stopped replica as unreachable and CRITICAL, then OK again once it is back and hints drained', async () => {
     const stop = await runCli(['sandbox', 'stop-node', 'node', String(STOPPED), ...sandboxFlags])
-    expect(stop.code, stop.stderr).toBe(0)
+    expect(stop.code, stop.stdout + stop.stderr).toBe(0)
     stopped = true
     try {
       const r = await probe('--samples', '5')
@@ -102,7 +102,7 @@ describe('lag cassandra', () => {
       expect(r.json.reasons.join(' ')).toMatch(new RegExp(`${stoppedAddress.replace(/\./g, '\\.')} .*unreachable`))
     } finally {
       const start = await runCli(['sandbox', 'start-node', 'node', String(STOPPED), ...sandboxFlags])
-      expect(start.code, start.stderr).toBe(0)
+      expect(start.code, start.stdout + start.stderr).toBe(0)
       stopped = false
     }
     const back = await waitFor('the canary to be OK with no pending hints', async () => {

@@ -85,7 +85,7 @@ describe('lag kafka', () => {
     expect(offsetsBefore).toEqual([`${TOPIC}/0=600`])
 
     const r = await runCli(['lag', 'kafka', '--group', GROUP, '--json'], {env})
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.status).toBe('OK')
     expect(r.json.endOffsetKind).toBe('high-watermark')
     const g = r.json.groups[0]

@@ -78,7 +78,7 @@ describe('lag replicas', () => {
 
   it('lists the under-replicated partitions when a broker stops, exits as configured, and returns to OK', async () => {
     const stop = await runCli(['sandbox', 'stop-node', 'broker', String(STOPPED), ...sandboxFlags])
-    expect(stop.code, stop.stderr).toBe(0)
+    expect(stop.code, stop.stdout + stop.stderr).toBe(0)
     stopped = true
     try {
       const r = await waitFor('broker 3 to leave the ISR', async () => {
@@ -109,7 +109,7 @@ describe('lag replicas', () => {
       expect(table.stdout).toMatch(/under-replicated: broker\(s\) 3 not in ISR/)
     } finally {
       const start = await runCli(['sandbox', 'start-node', 'broker', String(STOPPED), ...sandboxFlags])
-      expect(start.code, start.stderr).toBe(0)
+      expect(start.code, start.stdout + start.stderr).toBe(0)
       stopped = false
     }
     const back = await waitFor('the ISR to be complete again', async () => {
@@ -130,14 +130,14 @@ describe('lag replicas', () => {
     await admin.setOffsets({groupId: OFFLINE_GROUP, topic: TOPIC, partitions: Array.from({length: 6}, (_, p) => ({partition: p, offset: '5'}))})
 
     const stop = await runCli(['sandbox', 'stop-node', 'broker', String(OFFLINE_BROKER), ...sandboxFlags])
-    expect(stop.code, stop.stderr).toBe(0)
+    expect(stop.code, stop.stdout + stop.stderr).toBe(0)
     offlineStopped = true
     try {
       const r = await waitFor('the RF 1 partition to go offline', async () => {
         const res = await runCli(['lag', 'replicas', '--topics', `^${OFFLINE_TOPIC}$`, '--json'], {env})
         return res.json?.counts?.offline === 1 ? res : null
       })
-      expect(r.code, r.stderr).toBe(2)
+      expect(r.code, r.stdout + r.stderr).toBe(2)
       expect(r.json.status).toBe('CRITICAL')
       expect(r.json.counts).toMatchObject({partitions: 1, offline: 1, underMinIsr: 1})
       const p = r.json.partitions[0]
@@ -148,7 +148,7 @@ describe('lag replicas', () => {
 
       // The whole cluster, the offline partition included: still a verdict, never UNKNOWN.
       const all = await runCli(['lag', 'replicas', '--json'], {env})
-      expect(all.code, all.stderr).toBe(2)
+      expect(all.code, all.stdout + all.stderr).toBe(2)
       expect(all.json.partitions.some((x: any) => x.topic === OFFLINE_TOPIC && x.offline)).toBe(true)
       const table = await runCli(['lag', 'replicas', '--topics', `^${OFFLINE_TOPIC}$`], {env})
       expect(table.code).toBe(2)
@@ -162,7 +162,7 @@ describe('lag replicas', () => {
       expect(lag.json.groups[0]).toMatchObject({group: OFFLINE_GROUP, lag: 6 * 5, partitionCount: 6, unknownLagPartitions: 0})
     } finally {
       const start = await runCli(['sandbox', 'start-node', 'broker', String(OFFLINE_BROKER), ...sandboxFlags])
-      expect(start.code, start.stderr).toBe(0)
+      expect(start.code, start.stdout + start.stderr).toBe(0)
       offlineStopped = false
     }
     const back = await waitFor('the RF 1 partition to come back online', async () => {
@@ -216,7 +216,7 @@ describe('lag replicas', () => {
       expect(r.json.counts).toMatchObject({partitions: 1, underReplicated: 0, reassigning: 1, offline: 0})
       expect(p.reasons.join('; ')).toMatch(/reassigning \(adding 2; removing -\)/)
       expect(p.followers.find((f: any) => f.broker === 2)).toMatchObject({adding: true, inIsr: false})
-      expect(r.code, r.stderr).toBe(0)
+      expect(r.code, r.stdout + r.stderr).toBe(0)
       expect(r.json.status).toBe('OK')
     } finally {
       await admin.deleteTopics({topics: [MOVING_TOPIC]}).catch(() => {})

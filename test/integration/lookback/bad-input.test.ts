@@ -14,7 +14,7 @@ const good = ['name: j', 'source:', '  kafka:', '    topic: t', 'window: 3d', 's
 
 async function expectUsage(args: string[], pattern: RegExp): Promise<void> {
   const r = await runCli(['lookback', 'run', ...args], {env: {...dead, FLEETOPS_HOME: dir}})
-  expect(r.code, r.stderr).toBe(2)
+  expect(r.code, r.stdout + r.stderr).toBe(2)
   const lines = r.stderr.trim().split('\n')
   expect(lines).toHaveLength(1)
   expect(lines[0]).toMatch(pattern)

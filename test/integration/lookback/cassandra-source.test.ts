@@ -81,7 +81,7 @@ describe('lookback run: Cassandra events table as the source', () => {
 
   it('first run equals the ground truth, late rows by WRITETIME', async () => {
     const r = await run()
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.source).toEqual({kind: 'cassandra', keyspace: ks, table: 'events', buckets: BUCKETS})
     expect(r.json.units.total).toBe(3 * BUCKETS)
     const truth = groundTruth(produced, DAYS)
@@ -102,7 +102,7 @@ describe('lookback run: Cassandra events table as the source', () => {
     await insert(late)
     produced.push(...late)
     const r = await run()
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(sorted(await readSink(client, ks, 'daily', 'casjob', DAYS))).toEqual(sorted(groundTruth(produced, DAYS)))
     expect(r.json.changes.map((c: {day: string; group: string}) => `${c.day}|${c.group}`)).toEqual(['2026-11-14|jp'])
     expect(r.json.days.map((d: {lateEvents: number}) => d.lateEvents)).toEqual([0, 3, 0])

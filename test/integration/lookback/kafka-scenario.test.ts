@@ -75,7 +75,7 @@ describe('lookback run: Kafka 5-day scenario', () => {
     expect(noSink.stderr).toMatch(/sink table .*daily does not exist; pass --create-sink/)
 
     const r = await run('--create-sink')
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.status).toBe('ok_with_rejects')
     expect(r.json.window.days).toEqual(DAYS)
     expect(r.json.sink.created).toBe(true)
@@ -122,7 +122,7 @@ describe('lookback run: Kafka 5-day scenario', () => {
 
     const before = await readSink(client, ks, 'daily', 'nightly', DAYS)
     const res = await run()
-    expect(res.code, res.stderr).toBe(0)
+    expect(res.code, res.stdout + res.stderr).toBe(0)
     const truth = groundTruth(produced, DAYS)
     const after = await readSink(client, ks, 'daily', 'nightly', DAYS)
     expect(sorted(after)).toEqual(sorted(truth))
@@ -148,7 +148,7 @@ describe('lookback run: Kafka 5-day scenario', () => {
   it('a third run with nothing new changes nothing', async () => {
     const before = await readSink(client, ks, 'daily', 'nightly', DAYS)
     const res = await run()
-    expect(res.code, res.stderr).toBe(0)
+    expect(res.code, res.stdout + res.stderr).toBe(0)
     expect(res.json.changes).toEqual([])
     expect(res.json.late.total).toBe(0)
     expect(sorted(await readSink(client, ks, 'daily', 'nightly', DAYS))).toEqual(sorted(before))
@@ -159,7 +159,7 @@ describe('lookback run: Kafka 5-day scenario', () => {
     await produceOneByOne(topic, [extra])
     const before = await readSink(client, ks, 'daily', 'nightly', DAYS)
     const dry = await run('--dry-run')
-    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0)
     expect(dry.json.sink.written).toBe(false)
     expect(dry.json.changes.map((c: {day: string; group: string}) => `${c.day}|${c.group}`)).toEqual(['2026-11-15|us'])
     expect(sorted(await readSink(client, ks, 'daily', 'nightly', DAYS))).toEqual(sorted(before))

@@ -88,7 +88,7 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
     expect(second.code).toBe(75)
     expect(second.json.error.message).toMatch(/job "locked" is already running/)
     const a = await first.done
-    expect(a.code, a.stderr).toBe(0)
+    expect(a.code, a.stdout + a.stderr).toBe(0)
     expect(sorted(await readSink(client, ks, 'daily', 'locked', DAYS))).toEqual(sorted(truth))
   })
 
@@ -97,8 +97,8 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
     const a = spawnCli(args('shared', '--share-work', '--max-rate', '1000'), env)
     const b = spawnCli(args('shared', '--share-work', '--max-rate', '1000'), env)
     const [ra, rb] = await Promise.all([a.done, b.done])
-    expect(ra.code, ra.stderr).toBe(0)
-    expect(rb.code, rb.stderr).toBe(0)
+    expect(ra.code, ra.stdout + ra.stderr).toBe(0)
+    expect(rb.code, rb.stdout + rb.stderr).toBe(0)
     const ja = JSON.parse(ra.stdout)
     const jb = JSON.parse(rb.stdout)
     expect(ja.runId).toBe(jb.runId)
@@ -116,18 +116,18 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
       const one = spawnCli(args('onedown', '--max-rate', '1000'), env)
       await waitFor('checkpoint progress', () => checkpointShowsProgress(checkpointOf('onedown')))
       const stop3 = await runCli(['sandbox', 'stop-node', 'node', '3', '--kill', ...sandboxFlags])
-      expect(stop3.code, stop3.stderr).toBe(0)
+      expect(stop3.code, stop3.stdout + stop3.stderr).toBe(0)
       const r1 = await one.done
-      expect(r1.code, r1.stderr).toBe(0)
+      expect(r1.code, r1.stdout + r1.stderr).toBe(0)
       expect(sorted(await readSink(client, ks, 'daily', 'onedown', DAYS))).toEqual(sorted(truth))
 
       // Node 3 is still down; stop node 2 while the next run reads.
       const two = spawnCli(args('twodown', '--max-rate', '1000'), env)
       await waitFor('checkpoint progress', () => checkpointShowsProgress(checkpointOf('twodown')))
       const stop2 = await runCli(['sandbox', 'stop-node', 'node', '2', '--kill', ...sandboxFlags])
-      expect(stop2.code, stop2.stderr).toBe(0)
+      expect(stop2.code, stop2.stdout + stop2.stderr).toBe(0)
       const r2 = await two.done
-      expect(r2.code, r2.stderr).toBe(68)
+      expect(r2.code, r2.stdout + r2.stderr).toBe(68)
       const err = JSON.parse(r2.stdout).error
       expect(err.message).toMatch(/writing the sink failed: .*rerun with --resume/)
       expect(checkpointShowsProgress(checkpointOf('twodown'))).toBe(true)
@@ -146,7 +146,7 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
       180_000,
     )
     const resumed = await runCli(args('twodown', '--resume'), {env})
-    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
     expect(sorted(await readSink(client, ks, 'daily', 'twodown', DAYS))).toEqual(sorted(truth))
     // Leave the cluster as found: every node up for the files that run next (they probe every replica).
     await waitFor(

@@ -57,13 +57,13 @@ async function executeAndLoseTheNewBroker(extra: string[]): Promise<CliResult> {
     90_000,
   )
   const stop = await runCli(['sandbox', 'stop-node', 'broker', String(newBroker), ...sandboxFlags, '--json'])
-  expect(stop.code, stop.stderr).toBe(0)
+  expect(stop.code, stop.stdout + stop.stderr).toBe(0)
   return run
 }
 
 async function startNewBroker(): Promise<void> {
   const start = await runCli(['sandbox', 'start-node', 'broker', String(newBroker), ...sandboxFlags, '--json'])
-  expect(start.code, start.stderr).toBe(0)
+  expect(start.code, start.stdout + start.stderr).toBe(0)
   await waitFor(`broker ${newBroker} back in the metadata`, async () => (await admin.describeCluster()).brokers.some((b) => b.nodeId === newBroker), 120_000)
 }
 
@@ -111,12 +111,12 @@ afterAll(async () => {
 describe('kafka rebalance onto a new broker', () => {
   it('sandbox add-broker adds an empty broker; plan --add-brokers moves exactly the lower bound onto it', async () => {
     const added = await runCli(['sandbox', 'add-broker', ...sandboxFlags, '--json'])
-    expect(added.code, added.stderr).toBe(0)
+    expect(added.code, added.stdout + added.stderr).toBe(0)
     newBroker = added.json.id
     await waitFor('new broker in the metadata', async () => (await admin.describeCluster()).brokers.some((b) => b.nodeId === newBroker), 120_000)
 
     const plan = await runCli(['kafka', 'rebalance', 'plan', '--add-brokers', String(newBroker), '--topics', `^${TOPIC}$`, '--output', planPath, '--json', ...cluster])
-    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     const s = plan.json.summary
     const n = (await admin.describeCluster()).brokers.length
     expect(s.mode).toBe('add')
@@ -137,7 +137,7 @@ describe('kafka rebalance onto a new broker', () => {
 
   it('without --execute prints what it would do and changes nothing', async () => {
     const dry = await runCli(['kafka', 'rebalance', 'execute', '--plan', planPath, '--throttle', '150KB/s', ...cluster])
-    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0)
     expect(dry.stdout).toMatch(/Would move \d+ of \d+ partitions/)
     expect(dry.stdout).toMatch(/Nothing was changed/)
     expect(existsSync(join(dir, 'plan.json.progress.json'))).toBe(false)
@@ -147,7 +147,7 @@ describe('kafka rebalance onto a new broker', () => {
 
   it('losing the new broker mid-run: reports the stuck moves and exits 68; cancel --execute then reverts and clears only our throttles', async () => {
     const run = await executeAndLoseTheNewBroker([])
-    expect(run.code, run.stderr).toBe(68)
+    expect(run.code, run.stdout + run.stderr).toBe(68)
     const lines = oneLine(run)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(new RegExp(`stuck: .*broker ${newBroker} down`))
@@ -164,11 +164,11 @@ describe('kafka rebalance onto a new broker', () => {
 
     await startNewBroker()
     const status = await runCli(['kafka', 'rebalance', 'status', '--plan', planPath, '--json', ...cluster])
-    expect(status.code, status.stderr).toBe(0)
+    expect(status.code, status.stdout + status.stderr).toBe(0)
     expect(status.json.progress.status).toBe('stopped')
 
     const cancel = await runCli(['kafka', 'rebalance', 'cancel', '--plan', planPath, '--execute', '--json', ...cluster])
-    expect(cancel.code, cancel.stderr).toBe(0)
+    expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0)
     expect(cancel.json.stillReverting).toEqual([])
     const listed = (await admin.listPartitionReassignments({})) as unknown as {topics: {name: string}[]}
     expect(listed.topics.some((t) => t.name === TOPIC)).toBe(false)
@@ -191,7 +191,7 @@ describe('kafka rebalance onto a new broker', () => {
 
   it('losing it again mid-run, then --resume after it is back finishes the plan: all messages back, share on the new broker, leaders balanced', async () => {
     const run = await executeAndLoseTheNewBroker([])
-    expect(run.code, run.stderr).toBe(68)
+    expect(run.code, run.stdout + run.stderr).toBe(68)
     expect(run.stderr).toMatch(new RegExp(`broker ${newBroker} down`))
     await startNewBroker()
 
@@ -213,7 +213,7 @@ describe('kafka rebalance onto a new broker', () => {
     expect(JSON.parse(readFileSync(join(dir, 'plan.json.progress.json'), 'utf8')).status).toBe('stopped')
 
     const resume = await runCli(['kafka', 'rebalance', 'execute', '--plan', planPath, '--execute', '--resume', '--throttle', '50MB/s', '--poll-interval', '1s', '--json', ...cluster])
-    expect(resume.code, resume.stderr).toBe(0)
+    expect(resume.code, resume.stdout + resume.stderr).toBe(0)
     expect(resume.json.outcome).toBe('done')
 
     const plan = JSON.parse(readFileSync(planPath, 'utf8'))
@@ -248,10 +248,10 @@ describe('kafka rebalance onto a new broker', () => {
 
   it('is idempotent: running the finished plan again is a no-op', async () => {
     const again = await runCli(['kafka', 'rebalance', 'execute', '--plan', planPath, '--execute', '--json', ...cluster])
-    expect(again.code, again.stderr).toBe(0)
+    expect(again.code, again.stdout + again.stderr).toBe(0)
     expect(again.json.outcome).toBe('nothing-to-do')
     const replan = await runCli(['kafka', 'rebalance', 'plan', '--add-brokers', String(newBroker), '--topics', `^${TOPIC}$`, '--json', ...cluster])
-    expect(replan.code, replan.stderr).toBe(0)
+    expect(replan.code, replan.stdout + replan.stderr).toBe(0)
     expect(replan.json.summary.moves).toBe(0)
   })
 })

@@ -67,14 +67,14 @@ afterAll(async () => {
 describe('kafka rebalance plan: offline, deterministic, Kafka-compatible', () => {
   it('plans from --state with no cluster flags at all, and the same state gives a byte-identical plan file', async () => {
     const described = await runCli(['kafka', 'describe', '--topics', `^${SKEWED}$`, '--json', ...cluster])
-    expect(described.code, described.stderr).toBe(0)
+    expect(described.code, described.stdout + described.stderr).toBe(0)
     const state = join(dir, 'state.json')
     writeFileSync(state, described.stdout)
     const env = {FLEETOPS_BROKERS: undefined, FLEETOPS_PROFILE: undefined}
     const one = await runCli(['kafka', 'rebalance', 'plan', '--state', state, '--output', join(dir, 'one.json')], {env})
     const two = await runCli(['kafka', 'rebalance', 'plan', '--state', state, '--output', join(dir, 'two.json'), '--json'], {env})
-    expect(one.code, one.stderr).toBe(0)
-    expect(two.code, two.stderr).toBe(0)
+    expect(one.code, one.stdout + one.stderr).toBe(0)
+    expect(two.code, two.stdout + two.stderr).toBe(0)
     expect(one.stdout).toMatch(/Replica moves\s+\d+\s+\(lower bound \d+\)/)
     expect(readFileSync(join(dir, 'one.json'), 'utf8')).toBe(readFileSync(join(dir, 'two.json'), 'utf8'))
     expect(two.json.summary.moves).toBe(two.json.summary.lowerBound)
@@ -84,7 +84,7 @@ describe('kafka rebalance plan: offline, deterministic, Kafka-compatible', () =>
   it("Kafka's own ReassignPartitionsCommand --execute accepts the plan's reassignment and carries it out", async () => {
     const planPath = join(dir, 'kafka.json')
     const plan = await runCli(['kafka', 'rebalance', 'plan', '--topics', `^${SKEWED}$`, '--output', planPath, '--json', ...cluster])
-    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     expect(plan.json.summary.moves).toBeGreaterThan(0)
     const reassignment = join(dir, 'reassignment.json')
     writeFileSync(reassignment, JSON.stringify(JSON.parse(readFileSync(planPath, 'utf8')).reassignment))
@@ -104,7 +104,7 @@ describe('kafka rebalance plan: offline, deterministic, Kafka-compatible', () =>
     })
     // Our executor now sees a finished plan: a no-op.
     const again = await runCli(['kafka', 'rebalance', 'execute', '--plan', planPath, '--execute', '--json', ...cluster])
-    expect(again.code, again.stderr).toBe(0)
+    expect(again.code, again.stdout + again.stderr).toBe(0)
     expect(again.json.outcome).toBe('nothing-to-do')
   })
 })
@@ -154,7 +154,7 @@ describe('kafka rebalance: bad input exits 2 with one line and touches nothing',
     const [a, b, c] = ids as [number, number, number]
     const planPath = join(dir, 'stale.json')
     const plan = await runCli(['kafka', 'rebalance', 'plan', '--topics', `^${STALE}$`, '--output', planPath, '--json', ...cluster])
-    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     const first = plan.json.reassignment.partitions[0] as {partition: number; replicas: number[]}
     expect(first).toBeDefined()
     // Someone moves that partition somewhere else after the plan was made.

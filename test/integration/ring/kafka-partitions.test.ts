@@ -32,7 +32,7 @@ describe('hash kafka-partitions on the live sandbox', () => {
     const r = await runCli(['hash', 'kafka-partitions', '--topic', topic, '--from', '6', '--to', '8', '--sample', '10000', '--json'], {
       env: {FLEETOPS_BROKERS: kafkaBrokers().join(',')},
     })
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.source).toBe('sample')
     expect(r.json.sample.records).toBe(keys.length + 1)
     expect(r.json.sample.nullKeys).toBe(1)
@@ -68,7 +68,7 @@ describe('hash kafka-partitions on the live sandbox', () => {
     const r = await runCli(['hash', 'kafka-partitions', '--topic', 'anything', '--from', '4', '--to', '8', '--json'], {
       env: {FLEETOPS_BROKERS: '127.0.0.1:1'},
     })
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.source).toBe('synthetic')
     expect(r.json.expected).toBeCloseTo(0.5, 12)
     expect(Math.abs(r.json.fraction - 0.5)).toBeLessThan(0.01)

@@ -76,7 +76,7 @@ afterAll(async () => {
 describe('ring show on the live sandbox', () => {
   it('lists every node with its tokens, DC, rack and state as the driver sees them', async () => {
     const r = await runCli(['ring', 'show', '--json'], {env})
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.partitioner).toBe('Murmur3Partitioner')
     const hosts = [...client.hosts.values()]
     expect(r.json.nodes.length).toBe(hosts.length)
@@ -93,7 +93,7 @@ describe('ring show on the live sandbox', () => {
     writeFileSync(file, r.stdout)
     expect(parseRingState(r.stdout).nodes.length).toBe(hosts.length)
     const plan = await runCli(['ring', 'plan', '--state', file, '--add', '1', '--rf', '1', '--json'], {env: {FLEETOPS_CONTACT_POINTS: undefined}})
-    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     expect(plan.json.proposed).toHaveLength(1)
   })
 
@@ -103,11 +103,11 @@ describe('ring show on the live sandbox', () => {
     const keys3 = await createKeyspace(ks3, 3, 60)
     const keys2 = await createKeyspace(ks2, 2, 60)
     const r3 = await runCli(['ring', 'show', '--keyspace', ks3, '--json'], {env})
-    expect(r3.code, r3.stderr).toBe(0)
+    expect(r3.code, r3.stdout + r3.stderr).toBe(0)
     expect(r3.json.keyspaces[ks3]).toEqual({class: 'NetworkTopologyStrategy', replication: {[dc]: 3}})
     expect(await compareReplicas(r3.stdout, ks3, keys3)).toBeGreaterThan(60)
     const r2 = await runCli(['ring', 'show', '--keyspace', ks2, '--json'], {env})
-    expect(r2.code, r2.stderr).toBe(0)
+    expect(r2.code, r2.stdout + r2.stderr).toBe(0)
     expect(await compareReplicas(r2.stdout, ks2, keys2)).toBeGreaterThan(60)
     // Ownership sums: raw to 1, effective to the RF.
     const sum = (rows: {raw: number; effective: number}[], k: 'raw' | 'effective') => rows.reduce((a, x) => a + x[k], 0)
@@ -124,7 +124,7 @@ describe('ring show on the live sandbox', () => {
   it('real cluster proof: the node added with the planned tokens owns exactly what the plan predicted', async () => {
     const keys = await createKeyspace(ksProof, 3, 100)
     const planned = await runCli(['ring', 'plan', '--add', '1', '--rack', 'rack1', '--tokens-per-node', '4', '--keyspace', ksProof, '--json'], {env})
-    expect(planned.code, planned.stderr).toBe(0)
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0)
     const [proposal] = planned.json.proposed
     expect(proposal.rack).toBe('rack1')
     expect(proposal.tokens).toHaveLength(4)
@@ -140,7 +140,7 @@ describe('ring show on the live sandbox', () => {
     const newAddress = added.json.host as string
 
     const shown = await runCli(['ring', 'show', '--keyspace', ksProof, '--json'], {env})
-    expect(shown.code, shown.stderr).toBe(0)
+    expect(shown.code, shown.stdout + shown.stderr).toBe(0)
     const node = shown.json.nodes.find((n: {address: string}) => n.address === newAddress)
     expect(node.tokens).toEqual(proposal.tokens)
     expect(node.rack).toBe('rack1')

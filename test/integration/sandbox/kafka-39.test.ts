@@ -14,7 +14,7 @@ const brokers = '127.0.39.1:9092'
 describe('Kafka 3.9 sandbox', () => {
   beforeAll(async () => {
     const up = await runCli(['sandbox', 'up', ...sandbox, '--no-cassandra', '--kafka-nodes', '1', '--kafka-version', '3.9.1', '--json'])
-    expect(up.code, up.stderr).toBe(0)
+    expect(up.code, up.stdout + up.stderr).toBe(0)
     expect(up.json.kafka.version).toBe('3.9.1')
   })
 
@@ -34,7 +34,7 @@ describe('Kafka 3.9 sandbox', () => {
     await producer.disconnect()
 
     const r = await runCli(['kafka', 'describe', '--topics', '^v39$', '--json'], {env: {FLEETOPS_BROKERS: brokers}})
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.brokers).toEqual([expect.objectContaining({id: 1, rack: 'rack1', alive: true})])
     expect(r.json.partitions).toHaveLength(2)
     const total = r.json.partitions.reduce((sum: number, p: {size: number}) => sum + p.size, 0)

@@ -21,7 +21,7 @@ const cassandraOnly = {FLEETOPS_BROKERS: undefined}
 const bounded = {timeoutMs: 90_000}
 
 function expectOneLineError(r: CliResult, exit: number, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(exit)
+  expect(r.code, r.stdout + r.stderr).toBe(exit)
   const lines = r.stderr.trim().split('\n')
   expect(lines).toHaveLength(1)
   expect(lines[0]).toMatch(/^Error: /)
@@ -42,14 +42,14 @@ beforeAll(() => {
 describe('connecting to the secure sandbox', () => {
   it('works for admin with the settings `sandbox env` prints', async () => {
     const r = await runCli(['doctor', '--json'], {env: secureEnv('admin')})
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.kafka).toMatchObject({ok: true, brokers: [1, 2, 3]})
     expect(r.json.cassandra.ok).toBe(true)
   })
 
   it('works for the read-only user', async () => {
     const r = await runCli(['doctor', '--json'], {env: secureEnv('reader')})
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.json.kafka.ok && r.json.cassandra.ok).toBe(true)
   })
 
@@ -61,7 +61,7 @@ describe('connecting to the secure sandbox', () => {
         '--connect-timeout', '5s', '--request-timeout', '15s'],
       {env: noConnectionEnv},
     )
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.stdout).toMatch(/Kafka: brokers 1, 2, 3 registered/)
   })
 
@@ -69,7 +69,7 @@ describe('connecting to the secure sandbox', () => {
     const r = await runCli(['doctor', '--password-env', 'SECURE_TEST_PW'], {
       env: secureEnv('reader', {FLEETOPS_PASSWORD_FILE: undefined, SECURE_TEST_PW: passwordOf('reader')}),
     })
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
   })
 
   it('works with the Cassandra-only flags (--cassandra-tls, --cassandra-ca-file, --cassandra-username, --cassandra-password-file)', async () => {
@@ -79,7 +79,7 @@ describe('connecting to the secure sandbox', () => {
         '--cassandra-username', 'reader', '--cassandra-password-file', passwordFile('reader')],
       {env: noConnectionEnv},
     )
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.stdout).toMatch(/Cassandra .*answers CQL/)
   })
 
@@ -93,7 +93,7 @@ describe('connecting to the secure sandbox', () => {
     writeFileSync(config, JSON.stringify({defaultProfile: 'secure', profiles: {secure: profile}}))
     chmodSync(config, 0o600)
     const ok = await runCli(['doctor', '--profile', 'secure'], {env: {...noConnectionEnv, FLEETOPS_CONFIG: config}})
-    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0)
 
     chmodSync(config, 0o644)
     const refused = await runCli(['doctor', '--profile', 'secure'], {env: {...noConnectionEnv, FLEETOPS_CONFIG: config}})
@@ -106,7 +106,7 @@ describe('connecting to the secure sandbox', () => {
     writeFileSync(indirect, JSON.stringify({profiles: {secure: {...rest, passwordFile: passwordFile('reader')}}}))
     chmodSync(indirect, 0o644)
     const viaFile = await runCli(['doctor', '--profile', 'secure'], {env: {...noConnectionEnv, FLEETOPS_CONFIG: indirect}})
-    expect(viaFile.code, viaFile.stderr).toBe(0)
+    expect(viaFile.code, viaFile.stdout + viaFile.stderr).toBe(0)
   })
 })
 

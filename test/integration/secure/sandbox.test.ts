@@ -59,10 +59,10 @@ describe('secure sandbox', () => {
 
   it('stop-node and start-node work unchanged (readiness goes through TLS and SCRAM)', async () => {
     const stop = await runCli(['sandbox', 'stop-node', 'broker', '3', ...sandbox(), '--json'])
-    expect(stop.code, stop.stderr).toBe(0)
+    expect(stop.code, stop.stdout + stop.stderr).toBe(0)
     expect(stop.json.up).toBe(false)
     const start = await runCli(['sandbox', 'start-node', 'broker', '3', ...sandbox(), '--json'])
-    expect(start.code, start.stderr).toBe(0)
+    expect(start.code, start.stdout + start.stderr).toBe(0)
     expect(start.json.up).toBe(true)
     const doctor = await runCli(['doctor', '--json'], {env: secureEnv('reader', {FLEETOPS_CONTACT_POINTS: undefined})})
     expect(doctor.json.kafka.brokers).toEqual([1, 2, 3])
