@@ -53,7 +53,7 @@ import {
 } from './list-partition-reassignments.js'
 import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
-import {KafkaErrorCode, assertInt32, kafkaError, kafkaErrorName, negotiateVersion} from './shared.js'
+import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
 
 export type {ProtocolClientOptions, InternalGroupDescription as GroupDescription} from './kafkajs-internals.js'
 
@@ -478,14 +478,20 @@ export class KafkaProtocolClient {
     return this.guard(async () => {
       if (!groupId) throw new FleetopsError('BAD_INPUT', 'group id must not be empty')
       await this.connect()
-      const coordinator = await this.cluster.groupCoordinator(groupId)
-      const version = this.version(coordinator, 'OffsetFetch', OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS)
-      const res = await coordinator.send(offsetFetchRequest(version, groupId, topics))
-      if (res.errorCode !== 0) throw kafkaError(res.errorCode, `OffsetFetch for group "${groupId}"`)
-      return res.partitions.map((p) => {
-        if (p.errorCode !== 0) throw kafkaError(p.errorCode, `OffsetFetch for group "${groupId}" on ${p.topic}-${p.partition}`)
-        return {topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset}
-      })
+      return retryWhileCoordinatorMoves(
+        async () => {
+          const coordinator = await this.cluster.groupCoordinator(groupId)
+          const version = this.version(coordinator, 'OffsetFetch', OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS)
+          const res = await coordinator.send(offsetFetchRequest(version, groupId, topics))
+          if (res.errorCode !== 0) throw kafkaError(res.errorCode, `OffsetFetch for group "${groupId}"`)
+          return res.partitions.map((p) => {
+            if (p.errorCode !== 0) throw kafkaError(p.errorCode, `OffsetFetch for group "${groupId}" on ${p.topic}-${p.partition}`)
+            return {topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset}
+          })
+        },
+        kafkaCodeOf,
+        () => this.cluster.forgetGroupCoordinator(groupId),
+      )
     })
   }
 

@@ -42,7 +42,7 @@ import type {KafkaConfig} from 'kafkajs'
 
 import {FleetopsError, isFleetopsError} from '../../../core/errors.js'
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
-import {ProtocolDecodeError, Reader, fleetopsCodeFor, kafkaErrorName, negotiateVersion, type BrokerApiVersions} from './shared.js'
+import {ProtocolDecodeError, Reader, fleetopsCodeFor, kafkaCodeOf, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves, type BrokerApiVersions} from './shared.js'
 
 export const KAFKAJS_PINNED_VERSION = '2.2.4'
 
@@ -95,6 +95,8 @@ export interface InternalCluster {
   controllerBroker(): Promise<InternalBroker>
   /** The group coordinator of a consumer group (FindCoordinator; does not join the group). Cached per group. */
   groupCoordinator(groupId: string): Promise<InternalBroker>
+  /** Drops the cached coordinator of a group (it moved): the next request asks FindCoordinator again. */
+  forgetGroupCoordinator(groupId: string): void
   /**
    * DescribeGroups sent to each group's coordinator (kafkajs's Broker#describeGroups, the
    * same request admin.describeGroups sends), with consumer-protocol member assignments
@@ -303,21 +305,29 @@ export function openInternalCluster(options: ProtocolClientOptions): InternalClu
     anyBroker: () => guarded('connecting to a broker', async () => wrap(await cluster.brokerPool.findConnectedBroker())),
     controllerBroker: () => guarded('connecting to the controller', async () => wrap(await cluster.findControllerBroker())),
     groupCoordinator: (groupId) => guarded(`finding the coordinator of group "${groupId}"`, async () => wrap(await coordinatorOf(groupId))),
+    forgetGroupCoordinator: (groupId) => {
+      coordinators.delete(groupId)
+    },
     describeGroups: (groupIds) =>
       guarded('describing consumer groups', async () => {
-        const byCoordinator = new Map<number, {broker: KjsBroker; groupIds: string[]}>()
-        await Promise.all(
-          groupIds.map(async (groupId) => {
-            const broker = await coordinatorOf(groupId)
-            const id = Number(broker.nodeId)
-            const entry = byCoordinator.get(id)
-            if (entry) entry.groupIds.push(groupId)
-            else byCoordinator.set(id, {broker, groupIds: [groupId]})
-          }),
-        )
-        const answers = await Promise.all(
-          [...byCoordinator.values()].map(({broker, groupIds}) => (broker as unknown as KjsBrokerRequests).describeGroups({groupIds})),
-        )
+        // One request per coordinator. kafkajs fails the whole answer on any group's error,
+        // so when a coordinator moved, every group is looked up again and asked again.
+        const describeAll = async (): Promise<{groups: KjsGroupDescription[]}[]> => {
+          const byCoordinator = new Map<number, {broker: KjsBroker; groupIds: string[]}>()
+          await Promise.all(
+            groupIds.map(async (groupId) => {
+              const broker = await coordinatorOf(groupId)
+              const id = Number(broker.nodeId)
+              const entry = byCoordinator.get(id)
+              if (entry) entry.groupIds.push(groupId)
+              else byCoordinator.set(id, {broker, groupIds: [groupId]})
+            }),
+          )
+          return Promise.all([...byCoordinator.values()].map(({broker, groupIds}) => (broker as unknown as KjsBrokerRequests).describeGroups({groupIds})))
+        }
+        const answers = await retryWhileCoordinatorMoves(describeAll, kafkaCodeOf, () => {
+          for (const groupId of groupIds) coordinators.delete(groupId)
+        })
         return answers.flatMap((a) =>
           a.groups.map((g) => ({
             groupId: g.groupId,

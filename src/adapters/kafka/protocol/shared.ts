@@ -319,7 +319,9 @@ const ERROR_NAMES: Record<number, string> = {
   8: 'BROKER_NOT_AVAILABLE',
   9: 'REPLICA_NOT_AVAILABLE',
   13: 'NETWORK_EXCEPTION',
+  14: 'COORDINATOR_LOAD_IN_PROGRESS',
   15: 'COORDINATOR_NOT_AVAILABLE',
+  16: 'NOT_COORDINATOR',
   19: 'NOT_ENOUGH_REPLICAS',
   29: 'TOPIC_AUTHORIZATION_FAILED',
   30: 'GROUP_AUTHORIZATION_FAILED',
@@ -389,7 +391,9 @@ export function fleetopsCodeFor(kafkaCode: number): ErrorCode {
     case 8:
     case 9:
     case 13:
+    case 14:
     case 15:
+    case 16:
     case 41:
     case 56:
       return 'UNAVAILABLE'
@@ -398,11 +402,55 @@ export function fleetopsCodeFor(kafkaCode: number): ErrorCode {
   }
 }
 
+/** A FleetopsError for a Kafka error code, keeping the code for the callers that retry on it. */
+export class KafkaCodeError extends FleetopsError {
+  constructor(
+    readonly kafkaCode: number,
+    message: string,
+  ) {
+    super(fleetopsCodeFor(kafkaCode), message)
+  }
+}
+
 /** One Kafka error code (+ optional broker message) as a FleetopsError with a readable message. */
 export function kafkaError(kafkaCode: number, context: string, brokerMessage?: string | null): FleetopsError {
   const name = kafkaErrorName(kafkaCode)
   const detail = brokerMessage ? `: ${brokerMessage}` : ''
-  return new FleetopsError(fleetopsCodeFor(kafkaCode), `${context} failed with ${name} (${kafkaCode})${detail}`)
+  return new KafkaCodeError(kafkaCode, `${context} failed with ${name} (${kafkaCode})${detail}`)
+}
+
+/** The Kafka error code an error carries: ours (KafkaCodeError) or a kafkajs protocol error's; null if none. */
+export function kafkaCodeOf(error: unknown): number | null {
+  if (error instanceof KafkaCodeError) return error.kafkaCode
+  const e = error as {name?: string; code?: unknown; cause?: unknown} | null
+  if (e?.name === 'KafkaJSProtocolError' && typeof e.code === 'number') return e.code
+  if (e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.name === 'FleetopsError') return e.cause ? kafkaCodeOf(e.cause) : null
+  return null
+}
+
+/**
+ * COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: the group's
+ * coordinator is starting, or has moved (its broker restarted, __consumer_offsets leaders
+ * changed). Asking the new coordinator again is the fix, not an error to report.
+ */
+export const COORDINATOR_MOVED_CODES: ReadonlySet<number> = new Set([14, 15, 16])
+
+/**
+ * Runs `attempt` again while it fails with a coordinator-moved code (as `codeOf` reads it
+ * from the error), calling `forget` to drop the cached coordinator and backing off in
+ * between: about 6 s in all, the time a coordinator takes to load after a broker restart.
+ */
+export async function retryWhileCoordinatorMoves<T>(attempt: () => Promise<T>, codeOf: (error: unknown) => number | null, forget: () => void): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const code = codeOf(error)
+      if (i >= 6 || code === null || !COORDINATOR_MOVED_CODES.has(code)) throw error
+      forget()
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** i)))
+    }
+  }
 }
 
 /** Positive int32 check for user-provided ids and partitions. */
