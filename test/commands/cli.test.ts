@@ -111,4 +111,21 @@ describe('fleetops CLI without a cluster', () => {
     expect(r.stderr).toMatch(/\n\s+at parseBrokerList /)
     expect(r.stderr).toMatch(/\n\s+at resolveKafkaConnection /)
   })
+
+  it('exits once the command has finished, even if something left a timer running', async () => {
+    // A preload that leaves a referenced interval behind, as a client library's retry timer
+    // can when a broker goes away mid-run. Without the entry's exit, this process never ends.
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-linger-'))
+    const preload = join(dir, 'linger.mjs')
+    writeFileSync(preload, 'setInterval(() => {}, 60_000)\n')
+    const r = await runCli(['hash', 'simulate', '--scheme', 'jump', '--nodes', '4', '--keys', '1000', '--json'], {
+      env: {...noCluster, NODE_OPTIONS: `--import=${preload}`},
+      timeoutMs: 20_000,
+    })
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.json.results.map((x: {scheme: string}) => x.scheme)).toEqual(['jump'])
+    // A usage error keeps its exit code through the same path.
+    const bad = await runCli(['hash', 'simulate', '--scheme', 'nope'], {env: {...noCluster, NODE_OPTIONS: `--import=${preload}`}, timeoutMs: 20_000})
+    expect(bad.code, bad.stdout + bad.stderr).toBe(2)
+  })
 })
