@@ -19,6 +19,7 @@ import {FleetopsError, badInput} from '../../core/errors.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
 import type {SinkRow} from '../../core/lookback/sink-row.js'
 import {classifySdkError} from '../classify-error.js'
+import {retryWithBackoff} from '../retry-backoff.js'
 import {connectCassandra} from './client.js'
 
 const {consistencies} = cassandra.types
@@ -311,22 +312,8 @@ export class LookbackCassandra {
    * retried with backoff while it too meets contention.
    */
   private async cas<T>(what: string, attempt: () => Promise<T>, settle: () => Promise<T>): Promise<T> {
-    return this.run(what, async () => {
-      try {
-        return await attempt()
-      } catch (error) {
-        if (!isCasContention(error)) throw error
-      }
-      for (let i = 0; ; i++) {
-        // Jittered, so the racers that collided do not collide again.
-        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** i) + Math.floor(Math.random() * 200)))
-        try {
-          return await settle()
-        } catch (error) {
-          if (i >= 7 || !isCasContention(error)) throw error
-        }
-      }
-    })
+    // One attempt, then up to 8 settles; jittered, so the racers that collided do not collide again.
+    return this.run(what, () => retryWithBackoff((i) => (i === 0 ? attempt() : settle()), isCasContention, {attempts: 9, jitterMs: 200}))
   }
 
   // ---- job state ------------------------------------------------------------

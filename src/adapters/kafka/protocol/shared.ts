@@ -7,6 +7,7 @@
  * `kafkajs-internals.ts`.
  */
 import {FleetopsError, type ErrorCode} from '../../../core/errors.js'
+import {retryWithBackoff} from '../../retry-backoff.js'
 
 // ---------------------------------------------------------------------------
 // Encoding
@@ -441,16 +442,7 @@ export const COORDINATOR_MOVED_CODES: ReadonlySet<number> = new Set([14, 15, 16]
  * between: about 6 s in all, the time a coordinator takes to load after a broker restart.
  */
 export async function retryWhileCoordinatorMoves<T>(attempt: () => Promise<T>, codeOf: (error: unknown) => number | null, forget: () => void): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt()
-    } catch (error) {
-      const code = codeOf(error)
-      if (i >= 6 || code === null || !COORDINATOR_MOVED_CODES.has(code)) throw error
-      forget()
-      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** i)))
-    }
-  }
+  return retryWithBackoff(attempt, (error) => COORDINATOR_MOVED_CODES.has(codeOf(error) ?? 0), {attempts: 7, beforeRetry: forget})
 }
 
 /** Positive int32 check for user-provided ids and partitions. */
