@@ -113,7 +113,7 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
       {cause: err},
     )
   }
-  // The wire evidence comes from kafkajs sockets (see kafkajs-client.ts); the Cassandra adapter passes `plaintext`.
+  // The wire evidence comes from our Kafka sockets and kafkajs's (transport-evidence.ts); the Cassandra adapter passes `plaintext`.
   const otherTls = any(/SSL routines|ERR_SSL_|tlsv1 alert|handshake failure|secure TLS connection/i)
   if (otherTls) {
     return new FleetopsError(
@@ -122,7 +122,7 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
       {cause: err},
     )
   }
-  const silent = all.some((x) => x.name.startsWith('KafkaJS')) ? plaintextWithoutAnswer() : []
+  const silent = all.some((x) => x.name.startsWith('Kafka')) ? plaintextWithoutAnswer() : []
   if ((silent.length > 0 || opts.plaintext) && any(closedOrSilent) && !any(/ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/)) {
     const where = silent.length > 0 ? `${silent[0]} did not answer the plaintext request` : 'the server closed the connection without answering'
     return new FleetopsError('UNAVAILABLE', `${context}: ${where}; the port may require TLS (--tls)`, {cause: err})
@@ -141,7 +141,7 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
     return new FleetopsError('TIMEOUT', `${context}: timed out (${firstLine(message)}); check the cluster is up, or raise --request-timeout`, {cause: err})
   }
   if (
-    /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNumberOfRetriesExceeded|KafkaJSBrokerNotFound|KafkaJSProtocolError|KafkaJSNonRetriableError/.test(name) ||
+    /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNumberOfRetriesExceeded|KafkaJSBrokerNotFound|KafkaJSProtocolError|KafkaJSNonRetriableError|KafkaConnectionError|KafkaBrokerNotFoundError/.test(name) ||
     /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|connection (error|closed|refused)|closed connection|broker not found|broker not connected/i.test(message)
   ) {
     return new FleetopsError('UNAVAILABLE', `${context}: cannot reach the cluster (${firstLine(message)}); check --brokers/--contact-points and that the servers are up`, {cause: err})

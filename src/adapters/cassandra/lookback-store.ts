@@ -261,7 +261,18 @@ export class LookbackCassandra {
 
   async acquireLease(keyspace: string, name: string, owner: string, ttlSeconds: number): Promise<LeaseResult> {
     const ks = cqlIdentifier(keyspace, 'sink.keyspace')
-    const result = await this.cas(
+    // Three tries: a lease we hold (a resumed or rerun run) can expire between the INSERT that
+    // finds it and the UPDATE that renews it; the row is then gone and the INSERT takes it afresh.
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.insertLease(ks, name, owner, ttlSeconds)
+      if (result.acquired || result.holder !== owner) return result
+      if (await this.renewLease(keyspace, name, owner, ttlSeconds)) return {acquired: true, holder: owner}
+      if (attempt === 3) return {acquired: false, holder: owner}
+    }
+  }
+
+  private async insertLease(ks: string, name: string, owner: string, ttlSeconds: number): Promise<LeaseResult> {
+    return this.cas(
       'taking the job lease',
       async (): Promise<LeaseResult> => {
         const row = (await this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.leases} (name, owner, acquired_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?`, [name, owner, new Date(), ttlSeconds], this.opts({isIdempotent: false}))).first()
@@ -273,9 +284,6 @@ export class LookbackCassandra {
         return holder === owner ? {acquired: true, holder: null} : {acquired: false, holder}
       },
     )
-    if (result.acquired || result.holder !== owner) return result
-    // A lease we already hold (a rerun of the same shared run): renew it.
-    return {acquired: await this.renewLease(keyspace, name, owner, ttlSeconds), holder: owner}
   }
 
   /** Extends the lease if we still own it (LWT); false when it was lost. */

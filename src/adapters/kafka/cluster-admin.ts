@@ -3,8 +3,8 @@ import kafkajs, {type Admin} from 'kafkajs'
 import type {KafkaConnection} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
 import {createKafka} from './kafkajs-client.js'
-import {kafkajsConfig} from './kafkajs-config.js'
 import {KafkaProtocolClient, type ConfigResourceChange, type ElectionResult} from './protocol/index.js'
+import {transportOptions} from './transport-options.js'
 
 /**
  * Cluster metadata and administration for fleetops: brokers with their racks,
@@ -62,7 +62,7 @@ export class KafkaClusterAdmin {
     } catch (error) {
       throw classifySdkError(error, 'Kafka')
     }
-    return new KafkaClusterAdmin(admin, new KafkaProtocolClient(kafkajsConfig(conn, clientId, opts.verbose)))
+    return new KafkaClusterAdmin(admin, new KafkaProtocolClient(transportOptions(conn, clientId, opts.verbose)))
   }
 
   get protocolClient(): KafkaProtocolClient {

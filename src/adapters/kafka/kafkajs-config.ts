@@ -6,7 +6,7 @@ import type {KafkaConfig, SASLOptions, ISocketFactory} from 'kafkajs'
 import type {KafkaConnection} from '../../core/connection.js'
 import {redact} from '../../core/redact.js'
 import {tlsSocketOptions} from '../tls-files.js'
-import {notePlaintextWithoutAnswer} from '../transport-evidence.js'
+import {observePlaintextAnswer} from '../transport-evidence.js'
 
 // Only kafkajs's small loggers module: the protocol client (lag, replicas) never needs the
 // kafkajs entry point, whose load costs ~30 ms of every probe.
@@ -23,19 +23,7 @@ const socketFactory: ISocketFactory = ({host, port, ssl, onConnect}) => {
     ? tls.connect({host, port, ...(net.isIP(host) ? {} : {servername: host}), ...ssl}, onConnect)
     : net.connect({host, port}, onConnect)
   socket.setKeepAlive(true, 60_000)
-  if (!ssl) {
-    // Registered before kafkajs's own listeners, so the note is there when kafkajs reports the failure.
-    const note = () => {
-      if (socket.bytesRead === 0 && socket.bytesWritten > 0) notePlaintextWithoutAnswer(`${host}:${port}`)
-    }
-    // A TLS listener answers a plaintext request with a TLS alert record (0x15 0x03 ...) and hangs up.
-    socket.once('data', (chunk: Buffer) => {
-      if (chunk.length >= 2 && (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) notePlaintextWithoutAnswer(`${host}:${port}`)
-    })
-    socket.once('end', note)
-    socket.once('timeout', note)
-    socket.once('close', note)
-  }
+  if (!ssl) observePlaintextAnswer(socket, `${host}:${port}`)
   return socket
 }
 

@@ -2,7 +2,6 @@ import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {GroupMember} from '../../core/lag/index.js'
 import {classifySdkError} from '../classify-error.js'
-import {kafkajsConfig} from './kafkajs-config.js'
 import {
   KafkaProtocolClient,
   type CommittedOffset,
@@ -12,6 +11,7 @@ import {
   type ReplicaOffsetResult,
   type TopicPartition,
 } from './protocol/index.js'
+import {transportOptions} from './transport-options.js'
 
 export {recordKey} from './protocol/index.js'
 
@@ -64,7 +64,7 @@ export class KafkaLagReader {
   private readonly protocol: KafkaProtocolClient
 
   constructor(conn: KafkaConnection, verbose = false) {
-    this.protocol = new KafkaProtocolClient(kafkajsConfig(conn, 'fleetops-lag', verbose))
+    this.protocol = new KafkaProtocolClient(transportOptions(conn, 'fleetops-lag', verbose))
   }
 
   private async wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {

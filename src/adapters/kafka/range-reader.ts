@@ -1,7 +1,7 @@
 /**
  * Bounded, group-less reads of a Kafka topic for look-back jobs: ListOffsets (by timestamp,
- * earliest, latest) and Fetch sent straight to the partition leaders over kafkajs's own
- * connections (protocol/kafkajs-internals.ts). No consumer group is joined and nothing is
+ * earliest, latest) and Fetch sent straight to the partition leaders over our own broker
+ * connections (protocol/cluster-connection.ts). No consumer group is joined and nothing is
  * committed anywhere, so a run leaves no trace on the cluster.
  *
  * Traps handled here (see docs/shared reference "lookback"):
@@ -19,9 +19,10 @@ import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {classifySdkError} from '../classify-error.js'
 import {createKafka} from './kafkajs-client.js'
-import {kafkajsConfig} from './kafkajs-config.js'
-import {FETCH_KEY, FETCH_VERSIONS, fetchRequest, type FetchPartitionResult, type FetchResponse} from './protocol/fetch.js'
-import {openInternalCluster, type InternalBroker, type InternalCluster} from './protocol/kafkajs-internals.js'
+import {FETCH_KEY, FETCH_VERSIONS, fetchRequest, type FetchPartitionResult} from './protocol/fetch.js'
+import {openCluster} from './protocol/cluster-connection.js'
+import type {InternalBroker, InternalCluster} from './protocol/transport.js'
+import {transportOptions} from './transport-options.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS, listOffsetsRequest} from './protocol/list-offsets.js'
 import {decodeRecordBatches, nextOffsetAfter, type RecordVisitor} from './protocol/record-decoder.js'
 import {kafkaError, kafkaErrorName, negotiateVersion} from './protocol/shared.js'
@@ -60,27 +61,9 @@ export class KafkaRangeReader {
   private readonly cluster: InternalCluster
   private connected: Promise<void> | null = null
   private leaders = new Map<number, number>()
-  /**
-   * One connection attempt per broker: kafkajs's findBroker, called concurrently for a
-   * broker that is not connected yet, opens a socket per call and leaks all but one
-   * (which then keeps the process alive).
-   */
-  private readonly brokers = new Map<number, Promise<InternalBroker>>()
-
-  /**
-   * kafkajs sends Fetch on its own (second) connection per broker and connects it lazily:
-   * concurrent first sends each open a socket. The first Fetch to a broker goes alone.
-   */
-  private readonly fetchReady = new Map<number, Promise<unknown>>()
-
+  /** Our connections share one attempt per broker and reopen closed ones; nothing to cache here. */
   private broker(nodeId: number): Promise<InternalBroker> {
-    let b = this.brokers.get(nodeId)
-    if (!b) {
-      b = this.cluster.broker(nodeId)
-      b.catch(() => this.brokers.delete(nodeId))
-      this.brokers.set(nodeId, b)
-    }
-    return b
+    return this.cluster.broker(nodeId)
   }
 
   constructor(
@@ -89,7 +72,7 @@ export class KafkaRangeReader {
     verbose = false,
   ) {
     this.admin = createKafka(conn, 'fleetops-lookback', verbose).admin()
-    this.cluster = openInternalCluster(kafkajsConfig(conn, 'fleetops-lookback', verbose))
+    this.cluster = openCluster(transportOptions(conn, 'fleetops-lookback', verbose))
   }
 
   private async connect(): Promise<void> {
@@ -123,8 +106,6 @@ export class KafkaRangeReader {
       const t = meta.topics.find((x) => x.name === this.topic)
       this.leaders = new Map((t?.partitions ?? []).map((p) => [p.partitionId, p.leader]))
       await this.cluster.refreshMetadata()
-      this.brokers.clear()
-      this.fetchReady.clear()
     } catch (error) {
       const e = error as {type?: string; message?: string}
       if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || /does not host this topic-partition|UNKNOWN_TOPIC/i.test(String(e.message))) {
@@ -228,17 +209,7 @@ export class KafkaRangeReader {
     const broker = await this.leaderBroker(partition)
     const version = negotiateVersion('Fetch', FETCH_KEY, FETCH_VERSIONS, broker.versions, `broker ${broker.nodeId}`)
     const request = fetchRequest(version, [{topic: this.topic, partition, fetchOffset: offset, partitionMaxBytes}], {maxBytes: FETCH_MAX_BYTES, isolationLevel: 0})
-    const ready = this.fetchReady.get(broker.nodeId)
-    let sent: Promise<FetchResponse>
-    if (ready) {
-      await ready.catch(() => {})
-      sent = broker.send(request)
-    } else {
-      sent = broker.send(request)
-      this.fetchReady.set(broker.nodeId, sent)
-      sent.catch(() => this.fetchReady.delete(broker.nodeId))
-    }
-    const res = await sent
+    const res = await broker.send(request)
     if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch ${this.topic}-${partition}`)
     const p = res.partitions.find((x) => x.partition === partition)
     if (!p) throw new FleetopsError('UNAVAILABLE', `Kafka broker ${broker.nodeId} returned nothing for ${this.topic}-${partition}`)

@@ -58,7 +58,7 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'fleetops-protocol-test', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 5000})
   admin = kafka.admin()
   await admin.connect()
-  client = new KafkaProtocolClient({clientId: 'fleetops-protocol-test', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 5000})
+  client = new KafkaProtocolClient({clientId: 'fleetops-protocol-test', brokers, connectionTimeout: 5000})
   ids = await client.brokerIds()
   expect(ids.length).toBeGreaterThanOrEqual(3)
   const [a, b, c] = ids as [number, number, number]
@@ -523,7 +523,6 @@ describe('connection failures', () => {
     const host = brokers[0]!.split(':')[0]
     const dead = new KafkaProtocolClient({
       brokers: [`${host}:1`],
-      logLevel: logLevel.NOTHING,
       connectionTimeout: 1000,
       retry: {retries: 0},
       sasl: {mechanism: 'plain', username: 'fleetops-user', password: 's3cr3t-passw0rd'},
@@ -544,16 +543,15 @@ describe('connection failures', () => {
 })
 
 describe('version negotiation: flexible (highest common) and older non-flexible encodings', () => {
-  /** Runs one of each request and returns the "Name vN" requests kafkajs's connection logged. */
+  /** Runs one of each request and returns the "Name vN" requests the connection logged. */
   async function exercise(maxApiVersions?: Record<string, number>): Promise<{sent: Set<string>; dirs: Awaited<ReturnType<KafkaProtocolClient['describeLogDirs']>>}> {
     const sent = new Set<string>()
     const c = new KafkaProtocolClient({
       clientId: 'fleetops-protocol-test-versions',
       brokers,
       connectionTimeout: 5000,
-      logLevel: logLevel.DEBUG,
-      logCreator: () => (entry) => {
-        const m = /^Request (\w+)\(key: \d+, version: (\d+)\)$/.exec(entry.log.message)
+      debug: (line) => {
+        const m = /^Request (\w+)\(key: \d+, version: (\d+)\) to /.exec(line)
         if (m) sent.add(`${m[1]} v${m[2]}`)
       },
       ...(maxApiVersions ? {maxApiVersions} : {}),
@@ -619,7 +617,7 @@ describe('version negotiation: flexible (highest common) and older non-flexible 
   })
 
   it('rejects a cap below what fleetops implements', async () => {
-    const c = new KafkaProtocolClient({brokers, logLevel: logLevel.NOTHING, maxApiVersions: {ElectLeaders: 0}})
+    const c = new KafkaProtocolClient({brokers, maxApiVersions: {ElectLeaders: 0}})
     try {
       await expect(c.electLeaders('PREFERRED', [{topic: ELECT_TOPIC, partition: 1}])).rejects.toMatchObject({code: 'BAD_INPUT'})
     } finally {

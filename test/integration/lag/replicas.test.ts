@@ -174,7 +174,7 @@ describe('lag replicas', () => {
   })
 
   it('does not count replicas still being added by a reassignment as missing', async () => {
-    const protocol = new KafkaProtocolClient({clientId: 'fleetops-lag-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
+    const protocol = new KafkaProtocolClient({clientId: 'fleetops-lag-test', brokers: kafkaBrokers()})
     const throttles = [
       {type: 'BROKER' as const, name: '1', configs: [{name: 'leader.replication.throttled.rate', op: 'SET' as const, value: '1024'}]},
       {type: 'BROKER' as const, name: '2', configs: [{name: 'follower.replication.throttled.rate', op: 'SET' as const, value: '1024'}]},

@@ -71,7 +71,7 @@ beforeAll(async () => {
   kafka = new kafkajs.Kafka({clientId: 'fleetops-rebalance-test', brokers, logLevel: kafkajs.logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  protocol = new KafkaProtocolClient({clientId: 'fleetops-rebalance-test', brokers, logLevel: kafkajs.logLevel.NOTHING})
+  protocol = new KafkaProtocolClient({clientId: 'fleetops-rebalance-test', brokers})
   const ids = (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b)
   expect(ids.length).toBeGreaterThanOrEqual(3)
   oldBrokers = ids.slice(0, 3)

@@ -142,6 +142,34 @@ describe('failing to connect to the secure sandbox: one line, documented exit co
     expectOneLineError(r, 69, /^Error: Cassandra: .*the port may require TLS \(--tls\)$/)
   })
 
+  // The probes talk to Kafka over fleetops's own connections (adapters/kafka/protocol), not kafkajs's:
+  // the same failures read the same, with the probes' UNKNOWN exit code.
+  describe('through the probes\' own Kafka connection (lag replicas): one line, exit 3 (UNKNOWN)', () => {
+    const probe = (env: Record<string, string | undefined>) => runCli(['lag', 'replicas'], {env: secureEnv('admin', {...kafkaOnly, ...fast, ...env}), ...bounded})
+
+    it('connects and probes with TLS and SCRAM-SHA-512', async () => {
+      const r = await runCli(['lag', 'replicas', '--json'], {env: secureEnv('admin', {...kafkaOnly, ...fast}), ...bounded})
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      expect(r.json.status).toBe('OK')
+    })
+
+    it('wrong password', async () => {
+      expectOneLineError(await probe(wrong), 3, /Kafka.*: authentication failed; check the user name, the password/)
+    })
+
+    it('a mechanism the listener does not enable', async () => {
+      expectOneLineError(await probe({FLEETOPS_SASL_MECHANISM: 'scram-sha-256'}), 3, /authentication failed; .*--sasl-mechanism/)
+    })
+
+    it('an untrusted certificate', async () => {
+      expectOneLineError(await probe({FLEETOPS_CA_FILE: otherCa}), 3, /TLS: the server's certificate is not trusted \(.*certificate.*\); pass --ca-file/)
+    })
+
+    it('plaintext to the SASL_SSL listener', async () => {
+      expectOneLineError(await probe({FLEETOPS_TLS: undefined, FLEETOPS_CA_FILE: undefined}), 3, /the port may require TLS \(--tls\)$/)
+    })
+  })
+
   it('keeps the documented exit code and a JSON error under --json', async () => {
     const r = await runCli(['doctor', '--json'], {env: secureEnv('admin', {...wrong, ...kafkaOnly, ...fast}), ...bounded})
     expect(r.code).toBe(77)

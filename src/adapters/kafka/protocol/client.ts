@@ -1,7 +1,8 @@
 /**
- * KafkaProtocolClient: Kafka requests kafkajs 2.2.4 lacks, sent over kafkajs's own
- * connections (see kafkajs-internals.ts). Every failure is a FleetopsError; messages never
- * contain SASL/TLS secrets.
+ * KafkaProtocolClient: the Kafka requests fleetops writes itself (kafkajs 2.2.4 lacks them,
+ * or sends them in a way a read-only probe cannot use), over our own broker connections
+ * (cluster-connection.ts). Every failure is a FleetopsError; messages never contain SASL/TLS
+ * secrets.
  */
 import {FleetopsError, isFleetopsError, type ErrorCode} from '../../../core/errors.js'
 import {PartitionIndex} from '../../../core/partition-index.js'
@@ -20,14 +21,9 @@ import {
   type ConfigResourceChange,
   type ConfigResourceTypeName,
 } from './incremental-alter-configs.js'
-import {
-  openInternalCluster,
-  toFleetopsError,
-  type InternalBroker,
-  type InternalCluster,
-  type InternalGroupDescription,
-  type ProtocolClientOptions,
-} from './kafkajs-internals.js'
+import {openCluster} from './cluster-connection.js'
+import {toFleetopsError} from './transport-errors.js'
+import type {InternalBroker, InternalCluster, InternalGroupDescription, KafkaTransportOptions} from './transport.js'
 import {
   DEBUGGING_REPLICA_ID,
   EARLIEST_TIMESTAMP,
@@ -55,7 +51,7 @@ import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './off
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
 
-export type {ProtocolClientOptions, InternalGroupDescription as GroupDescription} from './kafkajs-internals.js'
+export type {KafkaTransportOptions, InternalGroupDescription as GroupDescription} from './transport.js'
 
 export type BrokerLogDirs =
   | {brokerId: number; ok: true; apiVersion: number; logDirs: LogDirDescription[]}
@@ -145,7 +141,7 @@ export type RecordTimestampResult =
   | {kind: 'gone'}
   | {kind: 'unknown'; reason: string}
 
-export type KafkaProtocolClientOptions = ProtocolClientOptions & {maxApiVersions?: MaxApiVersions}
+export type KafkaProtocolClientOptions = KafkaTransportOptions & {maxApiVersions?: MaxApiVersions}
 
 const PRIORITY: ErrorCode[] = ['AUTH', 'PERMISSION', 'BAD_INPUT', 'UNAVAILABLE', 'TIMEOUT']
 
@@ -177,12 +173,12 @@ export class KafkaProtocolClient {
   private readonly maxApiVersions: MaxApiVersions
   private ready: Promise<void> | null = null
 
-  /** Same connection options as `new Kafka({...})`. Connects lazily on first use. */
+  /** Connects lazily on first use. */
   constructor(options: KafkaProtocolClientOptions) {
     const {maxApiVersions = {}, ...kafkaOptions} = options
     this.maxApiVersions = maxApiVersions
     this.secrets = collectSecrets(kafkaOptions)
-    this.cluster = openInternalCluster(kafkaOptions)
+    this.cluster = openCluster(kafkaOptions)
   }
 
   /** Broker ids from cluster metadata. */
@@ -829,14 +825,16 @@ function groupPartitions(partitions: TopicPartition[]): TopicPartitions[] {
   return [...byTopic].map(([topic, set]) => ({topic, partitions: [...set].sort((a, b) => a - b)}))
 }
 
-function collectSecrets(options: ProtocolClientOptions): string[] {
+function collectSecrets(options: KafkaTransportOptions): string[] {
   const out: string[] = []
   const add = (v: unknown): void => {
     if (typeof v === 'string' && v.length >= 4) out.push(v)
     else if (Buffer.isBuffer(v) && v.length >= 4) out.push(v.toString('utf8'))
   }
-  const sasl = options.sasl as Record<string, unknown> | undefined
-  if (sasl) for (const k of ['username', 'password', 'accessKeyId', 'secretAccessKey', 'sessionToken', 'authorizationIdentity']) add(sasl[k])
+  if (options.sasl) {
+    add(options.sasl.username)
+    add(options.sasl.password)
+  }
   const ssl = options.ssl
   if (ssl && typeof ssl === 'object') {
     const s = ssl as Record<string, unknown>

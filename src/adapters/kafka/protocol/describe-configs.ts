@@ -6,7 +6,7 @@
  * Versions 1-4: Kafka 4.x removed v0 (KIP-896); v1 adds include_synonyms and
  * config_source, v3 config_type and documentation, v4 is flexible.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const DESCRIBE_CONFIGS_KEY = 32

@@ -7,7 +7,7 @@
  * follower; it is NOT follower lag (use ListOffsets with replica id -2 for that). It is
  * meaningful for "future" replicas during intra-broker moves, and -1 for offline replicas.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, kafkaErrorName, type Reader, type VersionRange} from './shared.js'
 
 export const DESCRIBE_LOG_DIRS_KEY = 35

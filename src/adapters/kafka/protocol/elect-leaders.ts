@@ -3,7 +3,7 @@
  * Versions 1-2: v0 has no election type (and is removed by KIP-896 in 4.x), v2 is the
  * flexible encoding of v1. Both exist in Kafka 3.9 and 4.x.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const ELECT_LEADERS_KEY = 43

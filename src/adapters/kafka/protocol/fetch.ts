@@ -8,7 +8,7 @@
  * log_start_offset, v7 fetch sessions, v9 current_leader_epoch, v11 rack_id and
  * preferred_read_replica, v12 is flexible and adds last_fetched_epoch.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const FETCH_KEY = 1

@@ -6,7 +6,7 @@
  *
  * Versions 0-1 (both exist in Kafka 3.9 and 4.x); v1 is the flexible encoding of v0.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const INCREMENTAL_ALTER_CONFIGS_KEY = 44

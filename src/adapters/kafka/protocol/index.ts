@@ -1,7 +1,7 @@
 /**
  * Kafka protocol requests kafkajs 2.2.4 lacks (DescribeLogDirs, IncrementalAlterConfigs,
- * ElectLeaders, ListOffsets to a chosen replica), sent over kafkajs's own connections.
- * Import lazily from commands: this module loads kafkajs.
+ * ElectLeaders, ListOffsets to a chosen replica, a read-only OffsetFetch, ...), sent over
+ * our own broker connections. Import lazily from commands (it opens sockets, not kafkajs).
  */
 export {
   KafkaProtocolClient,
@@ -17,7 +17,7 @@ export {
   type GroupDescription,
   type KafkaProtocolClientOptions,
   type MaxApiVersions,
-  type ProtocolClientOptions,
+  type KafkaTransportOptions,
   type ReplicaOffsetResult,
   type TopicPartition,
 } from './client.js'

@@ -14,7 +14,7 @@
  * 7-9 only add new special timestamps. Kafka 3.9 supports 0-9 and 4.x 1-10 (KIP-896
  * removed v0; v10 adds a tiered-storage timeout we do not need), so 4-9 is in both.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const LIST_OFFSETS_KEY = 2

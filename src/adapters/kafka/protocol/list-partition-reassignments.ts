@@ -3,7 +3,7 @@
  * replicas being added and removed. Only v0 exists (flexible). kafkajs's admin version
  * refreshes the metadata of every topic first, which throws when a partition is offline.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const LIST_PARTITION_REASSIGNMENTS_KEY = 46

@@ -11,7 +11,7 @@
  * v12 lets a topic be named by id (we always name it), v13 adds a top-level error code.
  * A null topic list (v1+) asks for every topic.
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const METADATA_KEY = 3

@@ -8,7 +8,7 @@
  * (v8+ batch several groups); v5 adds committed_leader_epoch, v6 is flexible, v7 adds
  * require_stable (false: we want what is committed now, even with pending transactions).
  */
-import type {RawRequest} from './kafkajs-internals.js'
+import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const OFFSET_FETCH_KEY = 9

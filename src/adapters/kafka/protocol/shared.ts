@@ -3,8 +3,8 @@
  * knows both the classic encodings and the "flexible" ones (KIP-482: unsigned varints,
  * compact strings/arrays, tagged fields), version negotiation, and error-code mapping.
  *
- * Nothing here imports kafkajs; the wire framing and connections come from
- * `kafkajs-internals.ts`.
+ * Nothing here imports kafkajs; the wire framing and connections are in
+ * `broker-connection.ts`.
  */
 import {FleetopsError, type ErrorCode} from '../../../core/errors.js'
 import {retryWithBackoff} from '../../retry-backoff.js'
@@ -82,6 +82,15 @@ export class Writer {
     }
     this.ensure(length)
     this.pos += this.buf.write(v, this.pos, 'utf8')
+    return this
+  }
+
+  /** BYTES / COMPACT_BYTES. */
+  bytes(v: Buffer): this {
+    if (this.flexible) this.uvarint(v.length + 1)
+    else this.int32(v.length)
+    this.ensure(v.length)
+    this.pos += v.copy(this.buf, this.pos)
     return this
   }
 

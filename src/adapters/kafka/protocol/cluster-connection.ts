@@ -1,0 +1,338 @@
+/**
+ * A Kafka cluster as the protocol client sees it: bootstrap brokers, the broker list and
+ * controller from metadata, one connection per broker (opened on first use, reopened when
+ * it closed or its SASL session is ending), plus a second one per broker for Fetch, whose
+ * long polls would otherwise hold up the requests queued behind them.
+ *
+ * Metadata is always asked for no topics: the broker list costs the same on 10 or 100,000
+ * partitions, and an offline partition anywhere cannot make connecting fail.
+ *
+ * Group requests (FindCoordinator, DescribeGroups, ListGroups) are read-only: no group is
+ * joined, nothing is committed.
+ */
+import {retryWithBackoff} from '../../retry-backoff.js'
+import {BrokerConnection} from './broker-connection.js'
+import {DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS, describeGroupsRequest, type DescribedGroup} from './describe-groups.js'
+import {FETCH_KEY} from './fetch.js'
+import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from './find-coordinator.js'
+import {LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS, listGroupsRequest} from './list-groups.js'
+import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
+import {COORDINATOR_MOVED_CODES, KafkaCodeError, kafkaCodeOf, kafkaError, negotiateVersion, retryWhileCoordinatorMoves, type VersionRange} from './shared.js'
+import {KafkaBrokerNotFoundError, KafkaConnectionError, isTransient, toFleetopsError} from './transport-errors.js'
+import type {InternalBroker, InternalCluster, InternalGroupDescription, KafkaTransportOptions, RawRequest} from './transport.js'
+
+interface Endpoint {
+  host: string
+  port: number
+}
+
+/** "host:port", "[v6]:port". */
+export function parseBrokerAddress(address: string): Endpoint {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address)
+  if (!m) throw new KafkaConnectionError(`"${address}" is not host:port`)
+  return {host: m[1]!, port: Number(m[2])}
+}
+
+/** A connection that is opened once and reopened after it closed; concurrent callers share one attempt. */
+class Lane {
+  private current: BrokerConnection | null = null
+  private opening: Promise<BrokerConnection> | null = null
+
+  constructor(
+    private readonly open: () => Promise<BrokerConnection>,
+    initial: BrokerConnection | null = null,
+  ) {
+    this.current = initial
+  }
+
+  get(): Promise<BrokerConnection> {
+    if (this.current?.usable) return Promise.resolve(this.current)
+    if (!this.opening) {
+      this.current?.close()
+      this.current = null
+      this.opening = this.open().then(
+        (c) => {
+          this.current = c
+          this.opening = null
+          return c
+        },
+        (e: unknown) => {
+          this.opening = null
+          throw e
+        },
+      )
+    }
+    return this.opening
+  }
+
+  get connected(): BrokerConnection | null {
+    return this.current?.usable ? this.current : null
+  }
+
+  close(): void {
+    this.current?.close()
+    this.current = null
+    // An attempt in flight closes its connection when it lands.
+    this.opening?.then((c) => c.close()).catch(() => {})
+    this.opening = null
+  }
+}
+
+export function openCluster(options: KafkaTransportOptions): InternalCluster {
+  return new ClusterConnection(options)
+}
+
+class ClusterConnection implements InternalCluster {
+  private readonly seeds: Endpoint[]
+  private seedIndex: number
+  private seed: Lane | null = null
+  private readonly addresses = new Map<number, Endpoint>()
+  private controllerId = -1
+  private readonly lanes = new Map<string, Lane>()
+  private readonly coordinators = new Map<string, Promise<number>>()
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.seeds = options.brokers.map(parseBrokerAddress)
+    // Spread bootstrap load over the seed list, as the Java client does.
+    this.seedIndex = Math.floor(Math.random() * Math.max(1, this.seeds.length))
+  }
+
+  async connect(): Promise<void> {
+    await this.guarded('connecting to the Kafka cluster', () => this.seedConnection())
+  }
+
+  refreshMetadata(): Promise<void> {
+    return this.guarded('fetching Kafka cluster metadata', () => this.readMetadata())
+  }
+
+  private async readMetadata(): Promise<void> {
+    const candidates: (() => Promise<BrokerConnection>)[] = [
+      ...[...this.lanes.values()].map((lane) => () => lane.connected ? Promise.resolve(lane.connected) : Promise.reject(new KafkaConnectionError('not connected'))),
+      () => this.seedConnection(),
+    ]
+    let lastError: unknown = null
+    for (const get of candidates) {
+      try {
+        const c = await get()
+        const version = negotiateVersion('Metadata', METADATA_KEY, METADATA_VERSIONS, c.versions, `broker ${c.address}`)
+        const res = await c.send(metadataRequest(version, []))
+        if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Metadata from ${c.address}`)
+        this.addresses.clear()
+        for (const b of res.brokers) this.addresses.set(b.nodeId, {host: b.host, port: b.port})
+        this.controllerId = res.controllerId
+        this.adoptSeed(c)
+        for (const [key, lane] of this.lanes) {
+          const id = Number(key.split('/')[0])
+          if (!this.addresses.has(id)) {
+            lane.close()
+            this.lanes.delete(key)
+          }
+        }
+        return
+      } catch (error) {
+        lastError = error
+        if (!isTransient(error)) throw error
+      }
+    }
+    throw lastError
+  }
+
+  nodeIds(): number[] {
+    return [...this.addresses.keys()].sort((a, b) => a - b)
+  }
+
+  async broker(nodeId: number): Promise<InternalBroker> {
+    return this.guarded(`connecting to broker ${nodeId}`, async () => {
+      const main = await this.lane(nodeId, 'main')
+      return this.wrap(nodeId, await main.get())
+    })
+  }
+
+  async anyBroker(): Promise<InternalBroker> {
+    return this.guarded('connecting to a broker', async () => {
+      for (const [key, lane] of this.lanes) {
+        if (key.endsWith('/main') && lane.connected) return this.wrap(Number(key.split('/')[0]), lane.connected)
+      }
+      const ids = this.nodeIds()
+      if (ids.length === 0) {
+        await this.readMetadata()
+        if (this.nodeIds().length === 0) throw new KafkaBrokerNotFoundError('the cluster metadata lists no brokers')
+      }
+      let lastError: unknown = null
+      for (const id of this.nodeIds()) {
+        try {
+          return this.wrap(id, await (await this.lane(id, 'main')).get())
+        } catch (error) {
+          lastError = error
+        }
+      }
+      throw lastError
+    })
+  }
+
+  async controllerBroker(): Promise<InternalBroker> {
+    if (!this.addresses.has(this.controllerId)) await this.refreshMetadata()
+    return this.broker(this.controllerId)
+  }
+
+  async groupCoordinator(groupId: string): Promise<InternalBroker> {
+    return this.guarded(`finding the coordinator of group "${groupId}"`, async () => this.broker(await this.coordinatorOf(groupId)))
+  }
+
+  forgetGroupCoordinator(groupId: string): void {
+    this.coordinators.delete(groupId)
+  }
+
+  async describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]> {
+    return this.guarded('describing consumer groups', async () => {
+      const describeAll = async (): Promise<DescribedGroup[]> => {
+        const coordinators = await Promise.all(groupIds.map((groupId) => this.coordinatorOf(groupId)))
+        const byCoordinator = new Map<number, string[]>()
+        groupIds.forEach((groupId, i) => byCoordinator.set(coordinators[i]!, [...(byCoordinator.get(coordinators[i]!) ?? []), groupId]))
+        const answers = await Promise.all(
+          [...byCoordinator].map(async ([id, ids]) => {
+            const b = await this.broker(id)
+            return b.send(describeGroupsRequest(this.version(b, 'DescribeGroups', DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS), ids))
+          }),
+        )
+        const groups = answers.flat()
+        // A coordinator that moved answers NOT_COORDINATOR for its groups: ask them all again.
+        const moved = groups.find((g) => COORDINATOR_MOVED_CODES.has(g.errorCode))
+        if (moved) throw new KafkaCodeError(moved.errorCode, `DescribeGroups of group "${moved.groupId}": the coordinator moved`)
+        const failed = groups.find((g) => g.errorCode !== 0)
+        if (failed) throw kafkaError(failed.errorCode, `DescribeGroups of group "${failed.groupId}"`)
+        return groups
+      }
+      const groups = await retryWhileCoordinatorMoves(describeAll, kafkaCodeOf, () => {
+        for (const groupId of groupIds) this.coordinators.delete(groupId)
+      })
+      return groups.map(({errorCode: _, ...g}) => g)
+    })
+  }
+
+  async listGroups(): Promise<string[]> {
+    return this.guarded('listing consumer groups', async () => {
+      const answers = await Promise.all(
+        this.nodeIds().map(async (id) => {
+          const b = await this.broker(id)
+          const res = await b.send(listGroupsRequest(this.version(b, 'ListGroups', LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS)))
+          if (res.errorCode !== 0) throw kafkaError(res.errorCode, `ListGroups on broker ${id}`)
+          return res.groups.map((g) => g.groupId)
+        }),
+      )
+      return [...new Set(answers.flat())].sort()
+    })
+  }
+
+  async disconnect(): Promise<void> {
+    for (const lane of this.lanes.values()) lane.close()
+    this.lanes.clear()
+    this.seed?.close()
+    this.seed = null
+    this.coordinators.clear()
+  }
+
+  // -------------------------------------------------------------------------
+
+  /** The bootstrap connection doubles as its broker's main connection: one handshake fewer. */
+  private adoptSeed(c: BrokerConnection): void {
+    if (c !== this.seed?.connected) return
+    for (const [id, endpoint] of this.addresses) {
+      if (endpoint.host === c.host && endpoint.port === c.port && !this.lanes.has(`${id}/main`)) {
+        this.lanes.set(`${id}/main`, new Lane(() => BrokerConnection.open(endpoint.host, endpoint.port, this.options), c))
+      }
+    }
+  }
+
+  /** A live bootstrap connection: the current one, or the next seed that answers, with bounded retries. */
+  private seedConnection(): Promise<BrokerConnection> {
+    if (this.seeds.length === 0) return Promise.reject(new KafkaConnectionError('no bootstrap brokers given'))
+    this.seed ??= new Lane(() => {
+      const retry = this.options.retry ?? {}
+      const attempts = (retry.retries ?? 2) + 1
+      return retryWithBackoff(
+        async () => {
+          let lastError: unknown = null
+          for (let i = 0; i < this.seeds.length; i++) {
+            const {host, port} = this.seeds[(this.seedIndex + i) % this.seeds.length]!
+            try {
+              return await BrokerConnection.open(host, port, this.options)
+            } catch (error) {
+              lastError = error
+              if (!isTransient(error)) throw error
+            }
+          }
+          this.seedIndex = (this.seedIndex + 1) % this.seeds.length
+          throw lastError
+        },
+        isTransient,
+        {attempts},
+      )
+    })
+    return this.seed.get()
+  }
+
+  private async lane(nodeId: number, kind: 'main' | 'fetch'): Promise<Lane> {
+    if (!this.addresses.has(nodeId)) {
+      await this.readMetadata()
+      if (!this.addresses.has(nodeId)) {
+        throw new KafkaBrokerNotFoundError(`broker ${nodeId} is not in the cluster metadata (known brokers: ${this.nodeIds().join(', ') || 'none'})`)
+      }
+    }
+    const key = `${nodeId}/${kind}`
+    let lane = this.lanes.get(key)
+    if (!lane) {
+      lane = new Lane(() => {
+        const endpoint = this.addresses.get(nodeId)
+        if (!endpoint) return Promise.reject(new KafkaBrokerNotFoundError(`broker ${nodeId} is no longer in the cluster metadata`))
+        return BrokerConnection.open(endpoint.host, endpoint.port, this.options)
+      })
+      this.lanes.set(key, lane)
+    }
+    return lane
+  }
+
+  private wrap(nodeId: number, first: BrokerConnection): InternalBroker {
+    const address = first.address
+    return {
+      nodeId,
+      address,
+      versions: first.versions,
+      send: async <T>(req: RawRequest<T>, requestTimeoutMs?: number): Promise<T> => {
+        try {
+          const lane = await this.lane(nodeId, req.apiKey === FETCH_KEY ? 'fetch' : 'main')
+          return await (await lane.get()).send(req, requestTimeoutMs)
+        } catch (error) {
+          throw toFleetopsError(error, `${req.apiName} v${req.apiVersion} to broker ${nodeId} (${address})`)
+        }
+      },
+    }
+  }
+
+  private coordinatorOf(groupId: string): Promise<number> {
+    let p = this.coordinators.get(groupId)
+    if (!p) {
+      p = (async () => {
+        const b = await this.anyBroker()
+        const res = await b.send(findGroupCoordinatorRequest(this.version(b, 'FindCoordinator', FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS), groupId))
+        if (res.errorCode !== 0) throw kafkaError(res.errorCode, `FindCoordinator for group "${groupId}"`, res.errorMessage)
+        return res.nodeId
+      })()
+      p.catch(() => this.coordinators.delete(groupId))
+      this.coordinators.set(groupId, p)
+    }
+    return p
+  }
+
+  private version(b: InternalBroker, apiName: string, apiKey: number, ours: VersionRange): number {
+    return negotiateVersion(apiName, apiKey, ours, b.versions, `broker ${b.nodeId} (${b.address})`)
+  }
+
+  private async guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw toFleetopsError(error, what)
+    }
+  }
+}
