@@ -103,12 +103,18 @@ function splitList(value: string): string[] {
     .filter(Boolean)
 }
 
+/** "host:port" or "[v6]:port" as a host (brackets dropped, as sockets take it) and a port; null when not that shape. */
+export function splitHostPort(address: string): {host: string; port: number} | null {
+  const m = hostPort.exec(address)
+  return m ? {host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2])} : null
+}
+
 export function parseBrokerList(value: string): string[] {
   const list = splitList(value)
   if (list.length === 0) throw badInput('--brokers is empty; give host:port pairs such as 127.0.0.1:9092')
   for (const b of list) {
-    const m = hostPort.exec(b)
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    const m = splitHostPort(b)
+    if (!m || m.port < 1 || m.port > 65535) {
       throw badInput(`broker "${printable(b)}" is not host:port; use e.g. --brokers 127.0.0.1:9092,127.0.0.2:9092`)
     }
   }

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {classifySdkError} from '../../src/adapters/classify-error.js'
-import {mergeLayers, parseBrokerList, resolveCassandraConnection, resolveKafkaConnection} from '../../src/core/connection.js'
+import {mergeLayers, parseBrokerList, resolveCassandraConnection, resolveKafkaConnection, splitHostPort} from '../../src/core/connection.js'
 import {envLayer, holdsInlineSecret, parseProfilesFile} from '../../src/core/profile.js'
 import {redact, redactValue, registerSecret} from '../../src/core/redact.js'
 
@@ -27,6 +27,9 @@ describe('resolveKafkaConnection', () => {
   it('validates host:port lists', () => {
     expect(parseBrokerList('127.0.0.1:9092, k2:9093')).toEqual(['127.0.0.1:9092', 'k2:9093'])
     expect(() => parseBrokerList('127.0.0.1')).toThrow(/not host:port/)
+    expect(splitHostPort('[::1]:9092')).toEqual({host: '::1', port: 9092})
+    expect(splitHostPort('k2.example:9093')).toEqual({host: 'k2.example', port: 9093})
+    expect(splitHostPort('k2')).toBeNull()
     expect(() => parseBrokerList('h:99999')).toThrow(/not host:port/)
     expect(() => parseBrokerList('h:1;rm -rf /')).toThrow(/not host:port/)
   })

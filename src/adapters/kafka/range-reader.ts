@@ -61,11 +61,6 @@ export class KafkaRangeReader {
   private readonly cluster: InternalCluster
   private connected: Promise<void> | null = null
   private leaders = new Map<number, number>()
-  /** Our connections share one attempt per broker and reopen closed ones; nothing to cache here. */
-  private broker(nodeId: number): Promise<InternalBroker> {
-    return this.cluster.broker(nodeId)
-  }
-
   constructor(
     conn: KafkaConnection,
     readonly topic: string,
@@ -120,7 +115,7 @@ export class KafkaRangeReader {
     if (leader === undefined || leader === null || leader < 0) {
       throw new FleetopsError('UNAVAILABLE', `Kafka ${this.topic}-${partition} has no leader; check the brokers`)
     }
-    return this.broker(leader)
+    return this.cluster.broker(leader)
   }
 
   /** One ListOffsets (replica -1) per leader; isolation 1 = READ_COMMITTED (LATEST = last stable offset). */
@@ -141,7 +136,7 @@ export class KafkaRangeReader {
             retry = true
             return
           }
-          const broker = await this.broker(leader)
+          const broker = await this.cluster.broker(leader)
           const version = negotiateVersion('ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS, broker.versions, `broker ${leader}`)
           const res = await broker.send(listOffsetsRequest(version, -1, parts.map((partition) => ({topic: this.topic, partition, timestamp})), isolation))
           for (const r of res) {

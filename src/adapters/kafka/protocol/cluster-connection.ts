@@ -10,6 +10,7 @@
  * Group requests (FindCoordinator, DescribeGroups, ListGroups) are read-only: no group is
  * joined, nothing is committed.
  */
+import {splitHostPort} from '../../../core/connection.js'
 import {retryWithBackoff} from '../../retry-backoff.js'
 import {BrokerConnection} from './broker-connection.js'
 import {DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS, describeGroupsRequest, type DescribedGroup} from './describe-groups.js'
@@ -26,11 +27,11 @@ interface Endpoint {
   port: number
 }
 
-/** "host:port", "[v6]:port". */
+/** "host:port", "[v6]:port" (the shape --brokers accepts). */
 export function parseBrokerAddress(address: string): Endpoint {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address)
-  if (!m) throw new KafkaConnectionError(`"${address}" is not host:port`)
-  return {host: m[1]!, port: Number(m[2])}
+  const endpoint = splitHostPort(address)
+  if (!endpoint) throw new KafkaConnectionError(`"${address}" is not host:port`)
+  return endpoint
 }
 
 /** A connection that is opened once and reopened after it closed; concurrent callers share one attempt. */
