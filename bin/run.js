@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Production entry: runs the bundled commands in dist/ (npm run build) with the shipped manifest.
-import {execute} from '../dist/cli.js'
+// The bundle is CommonJS so that its compiled code can be cached between runs (Node 20 has no
+// built-in cache): the cache goes in first, then everything else loads through it.
+import {createRequire} from 'node:module'
+
+const require = createRequire(import.meta.url)
+require('../dist/compile-cache.cjs').enableCompileCache()
+const {execute} = require('../dist/cli.cjs')
 
 await execute({dir: import.meta.url})
 

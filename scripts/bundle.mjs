@@ -1,12 +1,15 @@
 // Bundles the compiled CLI (build/, from tsc) into dist/ so that start-up loads a handful of
-// files instead of ~300 small CommonJS modules: module resolution and loading, not our code,
+// files instead of ~300 small modules: module resolution and loading, not our code,
 // dominated `fleetops --help` and the pure commands (bench suite "cli").
 //
-// Layout stays what oclif expects: dist/commands/<topic>/<verb>.js (one entry per command, so
-// the manifest and pattern discovery are unchanged), dist/cli.js (the entry bin/run.js loads),
-// and shared chunks in dist/chunks/ (one copy of @oclif/core shared by the entry and the
-// commands). The SDKs stay external and are still loaded only inside run(): dynamic imports
-// become their own chunks.
+// Layout stays what oclif expects: dist/commands/<topic>/<verb>.cjs (one entry per command,
+// so the manifest and pattern discovery are unchanged), dist/cli.cjs (the entry bin/run.js
+// loads), and shared chunks in dist/chunks/ (one copy of @oclif/core shared by the entry and
+// the commands). The SDKs stay external and are still loaded only inside run().
+//
+// The output is CommonJS because Node 20 can cache V8's compiled code only for CommonJS
+// (src/compile-cache.ts, dist/compile-cache.cjs, installed first by bin/run.js); compiling
+// the bundle afresh was most of every command's start-up.
 import {readdirSync, rmSync, statSync} from 'node:fs'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -24,7 +27,7 @@ function commandFiles(dir) {
   })
 }
 
-const input = {cli: join(from, 'cli.js')}
+const input = {cli: join(from, 'cli.js'), 'compile-cache': join(from, 'compile-cache.js')}
 for (const file of commandFiles(join(from, 'commands'))) {
   input[relative(from, file).slice(0, -'.js'.length).split(sep).join('/')] = file
 }
@@ -36,12 +39,30 @@ await build({
   // Loaded at run time from node_modules: the SDKs (lazily, inside run()) and oclif's optional
   // TypeScript hook, which only development mode uses.
   external: ['kafkajs', 'cassandra-driver', 'typescript', 'ts-node', 'tsx'],
+  // Needed by includeDependenciesRecursively: false below; an entry may export more than it
+  // declares, which nothing here relies on.
+  preserveEntrySignatures: 'allow-extension',
   logLevel: 'warn',
   output: {
     dir: to,
-    format: 'esm',
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
+    format: 'cjs',
+    // A command module has a default export (the command) and sometimes named ones too.
+    exports: 'named',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: 'chunks/[name]-[hash].cjs',
+    // The compile cache skips any module that uses import() (Node 20 cannot run a dynamic
+    // import from cached code without an experimental flag). oclif's module loader, its
+    // TypeScript hook and lilconfig (rc files) use import() for ESM; in a chunk of their own
+    // they leave the rest of oclif cacheable.
+    codeSplitting: {
+      groups: [
+        {
+          name: 'esm-loaders',
+          includeDependenciesRecursively: false,
+          test: /(@oclif[\\/]core[\\/]lib[\\/](module-loader|config[\\/]ts-path)|lilconfig[\\/]src[\\/]index)\.js$/,
+        },
+      ],
+    },
     // Stack traces under --verbose stay readable.
     minify: {compress: false, mangle: false},
   },

@@ -86,7 +86,9 @@ export async function run(ctx) {
   try {
     await setup(ctx, t1, g1, n1)
     await ctx.settle()
-    await ours(ctx, g1, n1) // warm the page cache / JIT of the brokers, not measured
+    // Not measured: warms the brokers' page cache and JIT, and fills our compile cache as the
+    // first run of any command does (every later cron or CI run starts from it).
+    await ours(ctx, g1, n1)
     await theirs(ctx, g1, n1)
     // Interleaved (theirs, ours, theirs, ...) so that drift in the machine's load hits both sides alike.
     const theirTimes = []
@@ -94,7 +96,10 @@ export async function run(ctx) {
     // Node's own start-up (`node -e ''`), part of every run of ours: on a machine that sets
     // NODE_EXTRA_CA_CERTS, Node parses those certificates at each start, before any of our code.
     const nodeStartTimes = []
-    for (let i = 0; i < ctx.runs; i++) {
+    // More runs than the other suites: this ratio sits near its goal, and on a 2-core host
+    // with steal time a median of 5 moves by several percent between runs.
+    const runs = ctx.quick ? ctx.runs : Math.max(ctx.runs, 9)
+    for (let i = 0; i < runs; i++) {
       theirTimes.push(await theirs(ctx, g1, n1))
       ourTimes.push(await ours(ctx, g1, n1))
       nodeStartTimes.push((await ctx.exec(process.execPath, ['-e', ''], {env: ctx.env})).ms)
@@ -114,7 +119,7 @@ export async function run(ctx) {
       goal: '≤ 0.2',
       met: ratio <= 0.2,
       nodeStartup: pick(nodeStart),
-      notes: `same group and topic in the same run, runs interleaved; ours also reads the record at every committed offset for the time lag; of ours, ${Math.round(nodeStart.median)} ms is Node's own start-up (node -e '', median${extraCa})`,
+      notes: `same group and topic in the same run, ${runs} runs each, interleaved; ours also reads the record at every committed offset for the time lag, and runs with its compile cache filled (by an unmeasured first run); of ours, ${Math.round(nodeStart.median)} ms is Node's own start-up (node -e '', median${extraCa})`,
     })
   } finally {
     await setup(ctx, t1, g1, n1, 'delete').catch((e) => ctx.log(String(e.message)))

@@ -75,9 +75,12 @@ export class KafkaLagReader {
     }
   }
 
-  /** Opens connections to every broker now (failures surface in the requests that need them). */
-  async warmUp(): Promise<void> {
-    await this.protocol.warmUp()
+  /**
+   * Opens connections to every broker now, the Fetch ones included when `fetch` (failures
+   * surface in the requests that need them).
+   */
+  async warmUp({fetch = false}: {fetch?: boolean} = {}): Promise<void> {
+    await this.protocol.warmUp(undefined, {fetch})
   }
 
   async listGroups(): Promise<string[]> {

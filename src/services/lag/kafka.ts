@@ -90,9 +90,9 @@ export async function probeKafkaLag(conn: KafkaConnection, opts: KafkaLagOptions
 }
 
 async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock): Promise<KafkaLagReport> {
-  // Connections to every broker open while the coordinator is being asked (ListOffsets and
-  // Fetch go to every leader right after).
-  const warm = reader.warmUp()
+  // Connections to every broker, the Fetch ones too, open while the coordinator is being
+  // asked (ListOffsets and Fetch go to every leader right after).
+  const warm = reader.warmUp({fetch: true})
   try {
     return await probe(reader, opts, clock)
   } finally {

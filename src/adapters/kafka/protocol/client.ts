@@ -191,24 +191,27 @@ export class KafkaProtocolClient {
 
   /**
    * Connects to the given brokers (default: all) now, concurrently (TCP, TLS, SASL and
-   * ApiVersions), so that requests sent to them later start at once. Failures are ignored
-   * here; the request that needs the broker reports them.
+   * ApiVersions), so that requests sent to them later start at once; with `fetch`, also
+   * the second connection per broker that Fetch uses. Failures are ignored here; the
+   * request that needs the broker reports them.
    */
-  async warmUp(brokerIds?: number[]): Promise<void> {
+  async warmUp(brokerIds?: number[], {fetch = false}: {fetch?: boolean} = {}): Promise<void> {
     try {
       await this.connect()
     } catch {
       return
     }
     const ids = brokerIds ?? this.cluster.nodeIds()
-    await Promise.all(ids.map((id) => this.cluster.broker(id).catch(() => {})))
+    await Promise.all(ids.map((id) => this.cluster.warm(id, fetch).catch(() => {})))
   }
 
   /** DescribeGroups for each group on its coordinator, member assignments decoded (read-only). */
   async describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]> {
     return this.guard(async () => {
       if (groupIds.length === 0) return []
-      await this.connect()
+      // Group requests need the bootstrap connection only (FindCoordinator names the
+      // coordinator's address); the broker list is read meanwhile.
+      await this.cluster.connect()
       return this.cluster.describeGroups(groupIds)
     })
   }
@@ -473,7 +476,7 @@ export class KafkaProtocolClient {
   async fetchCommittedOffsets(groupId: string, topics: {topic: string; partitions: number[]}[] | null = null): Promise<CommittedOffset[]> {
     return this.guard(async () => {
       if (!groupId) throw new FleetopsError('BAD_INPUT', 'group id must not be empty')
-      await this.connect()
+      await this.cluster.connect()
       return retryWhileCoordinatorMoves(
         async () => {
           const coordinator = await this.cluster.groupCoordinator(groupId)
@@ -503,11 +506,14 @@ export class KafkaProtocolClient {
 
   /**
    * Per leader broker, concurrently: one ListOffsets for all its partitions (as in
-   * listEndOffsets), then at once one Fetch for the records at the committed offsets that
-   * lie below the end offset just read (as in fetchRecordTimestamps). Pipelining per broker
-   * means no broker waits for the slowest one between the two requests. `committed` lists
-   * the distinct committed offsets of interest (several groups may differ); timestamps are
-   * keyed by recordKey(topic, partition, offset).
+   * listEndOffsets) and, at the same time on the broker's Fetch connection, one Fetch for
+   * the records at the committed offsets (as in fetchRecordTimestamps). The two do not wait
+   * for each other: a partition whose committed offset turns out not to lie below the end
+   * offset read has its Fetch answer dropped, and a lagging partition whose Fetch did not
+   * find its record (the Fetch was served before a record arrived, or the record is gone)
+   * is fetched again once the end offset is known. `committed` lists the distinct committed
+   * offsets of interest (several groups may differ); timestamps are keyed by
+   * recordKey(topic, partition, offset).
    */
   async listEndOffsetsAndTimestamps(
     partitions: (LeaderPartition & {committed: number[]})[],
@@ -533,10 +539,16 @@ export class KafkaProtocolClient {
         [...byLeader].map(async ([leader, tps]) => {
           let broker: InternalBroker
           let raw
+          const early = new Map<string, RecordTimestampResult>()
           try {
             broker = await this.cluster.broker(leader)
             const version = this.version(broker, 'ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS)
-            raw = await broker.send(listOffsetsRequest(version, -1, tps.map((tp) => ({topic: tp.topic, partition: tp.partition, timestamp: LATEST_TIMESTAMP})), isolationLevel))
+            const wanted: (LeaderPartition & {offset: number})[] = []
+            for (const tp of tps) for (const c of tp.committed) wanted.push({topic: tp.topic, partition: tp.partition, leader, offset: c})
+            ;[raw] = await Promise.all([
+              broker.send(listOffsetsRequest(version, -1, tps.map((tp) => ({topic: tp.topic, partition: tp.partition, timestamp: LATEST_TIMESTAMP})), isolationLevel)),
+              this.timestampsFromLeader(broker, wanted, early),
+            ])
           } catch (e) {
             const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
             for (const tp of tps) {
@@ -546,7 +558,7 @@ export class KafkaProtocolClient {
             return
           }
           const index = PartitionIndex.of(raw)
-          const lagging: (LeaderPartition & {offset: number})[] = []
+          const again: (LeaderPartition & {offset: number})[] = []
           for (const tp of tps) {
             const {topic, partition} = tp
             const r = index.get(topic, partition)
@@ -556,10 +568,16 @@ export class KafkaProtocolClient {
               ends.push({topic, partition, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${topic}-${partition}`)})
             } else {
               ends.push({topic, partition, ok: true, offset: r.offset})
-              for (const c of tp.committed) if (c < r.offset) lagging.push({topic, partition, leader, offset: c})
+              for (const c of tp.committed) {
+                if (c >= r.offset) continue // not lagging: no time lag to read
+                const k = recordKey(topic, partition, c)
+                const found = early.get(k)
+                if (found?.kind === 'found') stamps.set(k, found)
+                else again.push({topic, partition, leader, offset: c})
+              }
             }
           }
-          await this.timestampsFromLeader(broker, lagging, stamps)
+          await this.timestampsFromLeader(broker, again, stamps)
         }),
       )
       return {ends, stamps}

@@ -149,6 +149,13 @@ class ClusterConnection implements InternalCluster {
     })
   }
 
+  async warm(nodeId: number, fetch: boolean): Promise<void> {
+    await this.guarded(`connecting to broker ${nodeId}`, async () => {
+      const kinds: ('main' | 'fetch')[] = fetch ? ['main', 'fetch'] : ['main']
+      await Promise.all(kinds.map(async (kind) => (await this.lane(nodeId, kind)).get()))
+    })
+  }
+
   async anyBroker(): Promise<InternalBroker> {
     return this.guarded('connecting to a broker', async () => {
       for (const [key, lane] of this.lanes) {
@@ -235,9 +242,27 @@ class ClusterConnection implements InternalCluster {
 
   // -------------------------------------------------------------------------
 
+  /** Any broker once the broker list is known; before that, the bootstrap connection itself (node id unknown: -1). */
+  private async anyConnectedBroker(): Promise<InternalBroker> {
+    if (this.nodeIds().length > 0) return this.anyBroker()
+    const seed = await this.guarded('connecting to the Kafka cluster', () => this.seedConnection())
+    return {
+      nodeId: -1,
+      address: seed.address,
+      versions: seed.versions,
+      send: async <T>(req: RawRequest<T>, requestTimeoutMs?: number): Promise<T> => {
+        try {
+          return await seed.send(req, requestTimeoutMs)
+        } catch (error) {
+          throw toFleetopsError(error, `${req.apiName} v${req.apiVersion} to ${seed.address}`)
+        }
+      },
+    }
+  }
+
   /** The bootstrap connection doubles as its broker's main connection: one handshake fewer. */
-  private adoptSeed(c: BrokerConnection): void {
-    if (c !== this.seed?.connected) return
+  private adoptSeed(c: BrokerConnection | null): void {
+    if (!c || c !== this.seed?.connected) return
     for (const [id, endpoint] of this.addresses) {
       if (endpoint.host === c.host && endpoint.port === c.port && !this.lanes.has(`${id}/main`)) {
         this.lanes.set(`${id}/main`, new Lane(() => BrokerConnection.open(endpoint.host, endpoint.port, this.options), c))
@@ -314,9 +339,17 @@ class ClusterConnection implements InternalCluster {
     let p = this.coordinators.get(groupId)
     if (!p) {
       p = (async () => {
-        const b = await this.anyBroker()
+        // Any broker answers FindCoordinator, the bootstrap one included: the question does
+        // not wait for the broker list (Metadata), which is read meanwhile.
+        const b = await this.anyConnectedBroker()
         const res = await b.send(findGroupCoordinatorRequest(this.version(b, 'FindCoordinator', FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS), groupId))
         if (res.errorCode !== 0) throw kafkaError(res.errorCode, `FindCoordinator for group "${groupId}"`, res.errorMessage)
+        // The answer carries the coordinator's address, so it can be reached before the
+        // broker list arrives; the next Metadata replaces the whole list.
+        if (!this.addresses.has(res.nodeId)) {
+          this.addresses.set(res.nodeId, {host: res.host, port: res.port})
+          this.adoptSeed(this.seed?.connected ?? null)
+        }
         return res.nodeId
       })()
       p.catch(() => this.coordinators.delete(groupId))
@@ -326,7 +359,7 @@ class ClusterConnection implements InternalCluster {
   }
 
   private version(b: InternalBroker, apiName: string, apiKey: number, ours: VersionRange): number {
-    return negotiateVersion(apiName, apiKey, ours, b.versions, `broker ${b.nodeId} (${b.address})`)
+    return negotiateVersion(apiName, apiKey, ours, b.versions, b.nodeId < 0 ? `broker ${b.address}` : `broker ${b.nodeId} (${b.address})`)
   }
 
   private async guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {

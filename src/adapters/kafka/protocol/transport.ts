@@ -55,6 +55,8 @@ export interface InternalCluster {
   refreshMetadata(): Promise<void>
   nodeIds(): number[]
   broker(nodeId: number): Promise<InternalBroker>
+  /** Opens the broker's connections now: the main one, and with `fetch` also the one Fetch uses. */
+  warm(nodeId: number, fetch: boolean): Promise<void>
   /** Any connected broker (for requests any broker forwards / serves). */
   anyBroker(): Promise<InternalBroker>
   /** The broker metadata names as controller (in KRaft a random broker, which forwards). */
