@@ -13,6 +13,7 @@
  *  - batches holding only control records (transaction markers) still advance the
  *    position, so the reader never hangs one offset short of the end.
  */
+import {setTimeout as sleep} from 'node:timers/promises'
 import type {Admin} from 'kafkajs'
 
 import type {KafkaConnection} from '../../core/connection.js'
@@ -298,6 +299,3 @@ export class KafkaRangeReader {
 /** Exposed for error messages in tests. */
 export const describeKafkaError = kafkaErrorName
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {LookbackCassandra} from '../../adapters/cassandra/lookback-store.js'
 import type {CassandraConnection, KafkaConnection} from '../../core/connection.js'
@@ -79,10 +80,6 @@ class RateLimiter {
     const wait = this.start + (this.count / this.perSecond) * 1000 - Date.now()
     if (wait > 0) await sleep(wait)
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
 /** Runs `fn` over items with at most `width` at a time. */

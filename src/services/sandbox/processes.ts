@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {createConnection} from 'node:net'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 /**
  * Background server processes: detached, with their output in a log file (never
@@ -128,6 +129,3 @@ export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<
   })
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms))
-}

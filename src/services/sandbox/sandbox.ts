@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {type CassandraConnection, type KafkaConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
@@ -34,7 +35,7 @@ import {
 } from '../../core/sandbox/security.js'
 import {findJar, resolveArtifacts} from './artifacts.js'
 import {ensureSecrets, keystoreOf, passwordOf, writePrivateFile} from './security.js'
-import {isOurProcess, logSize, portOpen, readPid, rssMb, sleep, startDetached, stopProcess, waitForLogLine} from './processes.js'
+import {isOurProcess, logSize, portOpen, readPid, rssMb, startDetached, stopProcess, waitForLogLine} from './processes.js'
 
 /**
  * Local multi-node Kafka (KRaft) and Cassandra clusters from the real Maven
