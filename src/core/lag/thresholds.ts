@@ -1,7 +1,7 @@
 import {badInput} from '../errors.js'
 import {formatDuration, parseDuration, printable} from '../units.js'
 import type {BurrowStatus} from './burrow.js'
-import {nagiosSeverity, worstNagiosState, type NagiosState} from './nagios.js'
+import {NAGIOS_STATES, type NagiosState} from './nagios.js'
 
 /** Alert thresholds; null = not set. A value alerts when it EXCEEDS the threshold (Nagios `~:N`). */
 export interface LagThresholds {
@@ -90,36 +90,50 @@ function levelFor(value: number, warn: number | null, crit: number | null): Nagi
  * thresholds, time lag vs thresholds, Burrow status). A known lag with no
  * threshold set is evidence of OK. UNKNOWN only when there is no evidence at
  * all, e.g. no committed offset and no Burrow judgement.
+ *
+ * The reason leads with the evidence that decided the state, then the rest for
+ * context, each group in the order above. Runs once per partition (10,000+ per
+ * probe, in cold code), so it builds no arrays: just the reason string.
  */
 export function evaluateLagState(
   input: LagEvidence,
   thresholds: LagThresholds,
   burrowStates: Partial<Record<BurrowStatus, NagiosState | null>> = {},
 ): LagVerdict {
-  const evidence: {state: NagiosState; reason: string}[] = []
+  let lagState: NagiosState | null = null
+  let lagReason = ''
   if (input.lag !== null) {
-    const state = levelFor(input.lag, thresholds.warnLag, thresholds.critLag)
-    const limit = state === 'CRITICAL' ? thresholds.critLag : state === 'WARNING' ? thresholds.warnLag : null
-    evidence.push({state, reason: limit === null ? `lag ${input.lag}` : `lag ${input.lag} exceeds ${state === 'CRITICAL' ? 'crit' : 'warn'} ${limit}`})
+    lagState = levelFor(input.lag, thresholds.warnLag, thresholds.critLag)
+    const limit = lagState === 'CRITICAL' ? thresholds.critLag : lagState === 'WARNING' ? thresholds.warnLag : null
+    lagReason = limit === null ? `lag ${input.lag}` : `lag ${input.lag} exceeds ${lagState === 'CRITICAL' ? 'crit' : 'warn'} ${limit}`
   }
+  let timeState: NagiosState | null = null
+  let timeReason = ''
   if (input.timeLagMs !== null) {
-    const state = levelFor(input.timeLagMs, thresholds.warnTimeLagMs, thresholds.critTimeLagMs)
-    const limit = state === 'CRITICAL' ? thresholds.critTimeLagMs : state === 'WARNING' ? thresholds.warnTimeLagMs : null
+    timeState = levelFor(input.timeLagMs, thresholds.warnTimeLagMs, thresholds.critTimeLagMs)
+    const limit = timeState === 'CRITICAL' ? thresholds.critTimeLagMs : timeState === 'WARNING' ? thresholds.warnTimeLagMs : null
     const age = formatDuration(input.timeLagMs)
-    evidence.push({
-      state,
-      reason: limit === null ? `time lag ${age}` : `time lag ${age} exceeds ${state === 'CRITICAL' ? 'crit' : 'warn'} ${formatDuration(limit)}`,
-    })
+    timeReason = limit === null ? `time lag ${age}` : `time lag ${age} exceeds ${timeState === 'CRITICAL' ? 'crit' : 'warn'} ${formatDuration(limit)}`
   }
+  let burrowState: NagiosState | null = null
   if (input.burrowStatus) {
-    const mapped = input.burrowStatus in burrowStates ? burrowStates[input.burrowStatus] : DEFAULT_BURROW_STATES[input.burrowStatus]
-    if (mapped) evidence.push({state: mapped, reason: `burrow ${input.burrowStatus}`})
+    burrowState = (input.burrowStatus in burrowStates ? burrowStates[input.burrowStatus] : DEFAULT_BURROW_STATES[input.burrowStatus]) ?? null
   }
-  if (evidence.length === 0) {
+  if (lagState === null && timeState === null && burrowState === null) {
     return {state: 'UNKNOWN', reason: input.lag === null ? 'lag unknown (no committed offset) and no other evidence' : 'no evidence'}
   }
-  const state = worstNagiosState(evidence.map((e) => e.state))
-  // Lead with the reasons that decided the state, then the rest for context.
-  const ordered = [...evidence].sort((a, b) => nagiosSeverity(b.state) - nagiosSeverity(a.state))
-  return {state, reason: ordered.map((e) => e.reason).join(', ')}
+  let reason = ''
+  const add = (part: string): void => {
+    reason = reason === '' ? part : `${reason}, ${part}`
+  }
+  let state: NagiosState | null = null
+  // From the most severe state down: each piece of evidence once, ties in evidence order.
+  for (let severity = NAGIOS_STATES.length - 1; severity >= 0; severity--) {
+    const level = NAGIOS_STATES[severity]!
+    if (lagState === level) add(lagReason)
+    if (timeState === level) add(timeReason)
+    if (burrowState === level) add(`burrow ${input.burrowStatus}`)
+    if (state === null && reason !== '') state = level
+  }
+  return {state: state!, reason}
 }

@@ -84,4 +84,20 @@ describe('computePartitionLag', () => {
       ),
     )
   })
+
+  it('gives the same result, field for field and in the same key order, for offsets as numbers and as bigints', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({min: -1, max: Number.MAX_SAFE_INTEGER}), {nil: null}),
+        fc.integer({min: 0, max: Number.MAX_SAFE_INTEGER}),
+        fc.oneof(fc.constant<'gone'>('gone'), fc.constant(null), fc.integer({min: now - 10 * 86_400_000, max: now + 60_000})),
+        (committed, end, ts) => {
+          const asNumbers = computePartitionLag({committedOffset: committed, logEndOffset: end, committedRecordTimestamp: ts}, now)
+          const asBigints = computePartitionLag({committedOffset: committed === null ? null : BigInt(committed), logEndOffset: BigInt(end), committedRecordTimestamp: ts}, now)
+          expect(JSON.stringify(asNumbers)).toBe(JSON.stringify(asBigints))
+        },
+      ),
+      {numRuns: 2000},
+    )
+  })
 })
