@@ -161,7 +161,13 @@ describe('lag kafka', () => {
   it('--watch evaluates every interval over a sliding window and stops cleanly', async () => {
     // Window of 5 samples 500ms apart: the committed offset never moves, so the partition is
     // STALL while that fits in the window, then STOP (no commit for longer than the window).
-    const r = await runCli(['lag', 'kafka', '--group', GROUP, '--watch', '--samples', '5', '--interval', '500ms', '--json'], {env, timeoutMs: 9000})
+    // Interrupted like a user's Ctrl-C once it has judged STOP after at least 5 evaluations,
+    // rather than after a fixed time: on a loaded CI host 9 s once held only 2 evaluations.
+    const judgedStop = (stdout: string): boolean => {
+      const complete = stdout.split('\n').slice(0, -1)
+      return complete.length >= 5 && JSON.parse(complete.at(-1)!).groups[0].topics[0].partitions[0].burrowStatus === 'STOP'
+    }
+    const r = await runCli(['lag', 'kafka', '--group', GROUP, '--watch', '--samples', '5', '--interval', '500ms', '--json'], {env, timeoutMs: 120_000, interruptWhen: judgedStop})
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
     expect(lines.length).toBeGreaterThanOrEqual(5)
     expect(lines[0].mode).toBe('watch')

@@ -11,7 +11,15 @@ export interface CliResult {
   json: any
 }
 
-export function runCli(args: string[], opts: {env?: Record<string, string | undefined>; timeoutMs?: number; input?: string} = {}): Promise<CliResult> {
+export interface CliOptions {
+  env?: Record<string, string | undefined>
+  timeoutMs?: number
+  input?: string
+  /** Interrupts the command (SIGINT, a user's Ctrl-C) once its output so far satisfies this. */
+  interruptWhen?: (stdout: string) => boolean
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -33,5 +41,17 @@ export function runCli(args: string[], opts: {env?: Record<string, string | unde
       },
     )
     if (opts.input !== undefined) child.stdin?.end(opts.input)
+    const interruptWhen = opts.interruptWhen
+    if (interruptWhen) {
+      let seen = ''
+      let interrupted = false
+      child.stdout?.on('data', (chunk: Buffer | string) => {
+        seen += String(chunk)
+        if (!interrupted && interruptWhen(seen)) {
+          interrupted = true
+          child.kill('SIGINT')
+        }
+      })
+    }
   })
 }
