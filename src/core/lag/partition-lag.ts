@@ -37,36 +37,15 @@ export function computePartitionLag(input: PartitionOffsetsInput, now: number): 
   if (!Number.isFinite(now)) throw badInput('now must be a finite epoch-milliseconds value; pass Date.now() from the caller')
   const c = input.committedOffset
   const e = input.logEndOffset
-  // Exact numbers, as the protocol decoder hands them: the same result without a BigInt per
-  // partition (a probe computes 10,000+ of these). Anything else takes the exact path below.
+  // Exact numbers, as the protocol decoder hands them, go straight through: no BigInt per
+  // partition (a probe computes 10,000+ of these). Other input is checked and made exact.
   if (typeof e === 'number' && Number.isSafeInteger(e) && e >= 0 && (c === null || c === undefined || (typeof c === 'number' && Number.isSafeInteger(c)))) {
     return lagOfExactNumbers(c === null || c === undefined || c < 0 ? null : c, e, input.committedRecordTimestamp, now)
   }
-  const end = logEndOffset(input.logEndOffset, 'log end offset')
-  const committed = committedOffsetOrNull(input.committedOffset, 'committed offset')
-  const out: PartitionLag = {
-    committedOffset: committed === null ? null : offsetToNumber(committed, 'committed offset'),
-    logEndOffset: offsetToNumber(end, 'log end offset'),
-    lag: null,
-    timeLagMs: null,
-  }
-  const notes: string[] = []
-  if (committed === null) {
-    notes.push(NOTE_NO_COMMIT)
-  } else {
-    const raw = end - committed
-    if (raw < 0n) {
-      notes.push(`committed offset ${committed} is beyond log end ${end} (truncation or stale end offset); lag clamped to 0`)
-      out.lag = 0
-    } else {
-      out.lag = offsetToNumber(raw, 'lag')
-    }
-    const timeLag = timeLagOf(out.lag, input.committedRecordTimestamp, now)
-    out.timeLagMs = timeLag.value
-    if (timeLag.note) notes.push(timeLag.note)
-  }
-  if (notes.length > 0) out.note = notes.join('; ')
-  return out
+  const end = logEndOffset(e, 'log end offset')
+  const committed = committedOffsetOrNull(c, 'committed offset')
+  const committedNumber = committed === null ? null : offsetToNumber(committed, 'committed offset')
+  return lagOfExactNumbers(committedNumber, offsetToNumber(end, 'log end offset'), input.committedRecordTimestamp, now)
 }
 
 function lagOfExactNumbers(committed: number | null, end: number, ts: number | null | 'gone', now: number): PartitionLag {
@@ -75,15 +54,14 @@ function lagOfExactNumbers(committed: number | null, end: number, ts: number | n
     out.note = NOTE_NO_COMMIT
     return out
   }
-  let note: string | undefined
-  if (end - committed < 0) {
-    note = `committed offset ${committed} is beyond log end ${end} (truncation or stale end offset); lag clamped to 0`
+  if (end < committed) {
     out.lag = 0
+    out.note = `committed offset ${committed} is beyond log end ${end} (truncation or stale end offset); lag clamped to 0`
   } else out.lag = end - committed
+  // A lag of 0 has a time lag of 0 and no note, so at most one of the two notes is set.
   const timeLag = timeLagOf(out.lag, ts, now)
   out.timeLagMs = timeLag.value
-  if (timeLag.note) note = note === undefined ? timeLag.note : `${note}; ${timeLag.note}`
-  if (note !== undefined) out.note = note
+  if (timeLag.note) out.note = timeLag.note
   return out
 }
 

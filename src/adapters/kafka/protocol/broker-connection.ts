@@ -13,10 +13,9 @@
  * turn them into FleetopsErrors with their context (transport-errors.ts). Messages carry
  * host:port and server text, never the SASL password or TLS key.
  */
-import net from 'node:net'
-import tls from 'node:tls'
+import type net from 'node:net'
 
-import {observePlaintextAnswer} from '../../transport-evidence.js'
+import {openBrokerSocket} from '../broker-socket.js'
 import {API_VERSIONS_KEY, apiVersionsRequest} from './api-versions.js'
 import {saslConversation} from './sasl-mechanisms.js'
 import {SASL_AUTHENTICATE_KEY, SASL_AUTHENTICATE_VERSIONS, SASL_HANDSHAKE_KEY, SASL_HANDSHAKE_VERSIONS, saslAuthenticateRequest, saslHandshakeRequest} from './sasl-requests.js'
@@ -111,12 +110,8 @@ export class BrokerConnection {
     const ssl = this.options.ssl
     const timeoutMs = this.options.connectionTimeout ?? 3000
     return new Promise((resolve, reject) => {
-      const socket = ssl
-        ? tls.connect({host, port, ...(net.isIP(host) ? {} : {servername: host}), ...(ssl === true ? {} : ssl)})
-        : net.connect({host, port})
-      if (!ssl) observePlaintextAnswer(socket, this.address)
+      const socket = openBrokerSocket(host, port, ssl)
       socket.setNoDelay(true)
-      socket.setKeepAlive(true, 60_000)
       const done = (error: Error | null) => {
         clearTimeout(timer)
         socket.off('error', onError)

@@ -246,18 +246,7 @@ class ClusterConnection implements InternalCluster {
   private async anyConnectedBroker(): Promise<InternalBroker> {
     if (this.nodeIds().length > 0) return this.anyBroker()
     const seed = await this.guarded('connecting to the Kafka cluster', () => this.seedConnection())
-    return {
-      nodeId: -1,
-      address: seed.address,
-      versions: seed.versions,
-      send: async <T>(req: RawRequest<T>, requestTimeoutMs?: number): Promise<T> => {
-        try {
-          return await seed.send(req, requestTimeoutMs)
-        } catch (error) {
-          throw toFleetopsError(error, `${req.apiName} v${req.apiVersion} to ${seed.address}`)
-        }
-      },
-    }
+    return this.handle(-1, seed, seed.address, async () => seed)
   }
 
   /** The bootstrap connection doubles as its broker's main connection: one handshake fewer. */
@@ -318,18 +307,22 @@ class ClusterConnection implements InternalCluster {
     return lane
   }
 
+  /** A broker by id: each request goes over its current main or Fetch connection (reopened when needed). */
   private wrap(nodeId: number, first: BrokerConnection): InternalBroker {
-    const address = first.address
+    return this.handle(nodeId, first, `broker ${nodeId} (${first.address})`, async (req) => (await this.lane(nodeId, req.apiKey === FETCH_KEY ? 'fetch' : 'main')).get())
+  }
+
+  /** A broker as callers see it: requests go over `connectionFor(request)`; failures name `label`. */
+  private handle(nodeId: number, first: BrokerConnection, label: string, connectionFor: (req: RawRequest<unknown>) => Promise<BrokerConnection>): InternalBroker {
     return {
       nodeId,
-      address,
+      address: first.address,
       versions: first.versions,
       send: async <T>(req: RawRequest<T>, requestTimeoutMs?: number): Promise<T> => {
         try {
-          const lane = await this.lane(nodeId, req.apiKey === FETCH_KEY ? 'fetch' : 'main')
-          return await (await lane.get()).send(req, requestTimeoutMs)
+          return await (await connectionFor(req)).send(req, requestTimeoutMs)
         } catch (error) {
-          throw toFleetopsError(error, `${req.apiName} v${req.apiVersion} to broker ${nodeId} (${address})`)
+          throw toFleetopsError(error, `${req.apiName} v${req.apiVersion} to ${label}`)
         }
       },
     }
