@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
+# A supported Node (22) first on PATH, whatever `node` the machine has: npm, the build and the
+# CLI below all run on it.
+PATH="$(bash scripts/ensure-node.sh 22):$PATH"
+export PATH
 npm ci --no-audit --no-fund
 npm run build
 fleetops() { node bin/run.js "$@"; }
@@ -37,4 +41,4 @@ probe lag cassandra --create-canary
 # 4. Look-back reprocessing
 step lookback run --job scripts/quickstart-job.yaml --create-sink
 
-printf '\nDone. The sandbox is still running: stop it with `node bin/run.js sandbox down` (add --purge to delete its data).\n' >&2
+printf '\nDone. The sandbox is still running: stop it with `%s bin/run.js sandbox down` (add --purge to delete its data).\n' "$(command -v node)" >&2
