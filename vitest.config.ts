@@ -2,7 +2,8 @@ import {defineConfig} from 'vitest/config'
 
 import TopologyLastSequencer from './test/support/topology-last-sequencer.js'
 
-// Three projects: fast pure tests; integration tests that share one real sandbox
+// Four projects: fast pure tests; the npm package, packed, installed and run (test/package);
+// integration tests that share one real sandbox
 // started (if needed) by the global setup and stopped in its teardown; and the
 // secure tests, on a second, secure sandbox (TLS, SASL/SCRAM, Cassandra auth) with
 // its own global setup. `--project integration` never starts the secure sandbox.
@@ -17,6 +18,14 @@ export default defineConfig({
           name: 'unit',
           include: ['test/*.test.ts', 'test/core/**/*.test.ts', 'test/commands/**/*.test.ts', 'test/services/**/*.test.ts', 'test/adapters/**/*.test.ts'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
         },
       },
       {

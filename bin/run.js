@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Production entry: runs the bundled commands in dist/ (npm run build) with the shipped manifest.
-// The bundle is CommonJS so that its compiled code can be cached between runs (Node 20 has no
-// built-in cache): the cache goes in first, then everything else loads through it.
+// The code cache (dist/compile-cache.cjs: Node's own on Node 24, ours on Node 22) goes in
+// first, so that everything loaded after it, the CommonJS bundle and the SDKs, runs from the
+// code compiled by an earlier run.
 import {createRequire} from 'node:module'
 
 const require = createRequire(import.meta.url)
 require('../dist/compile-cache.cjs').enableCompileCache()
-const {execute} = require('../dist/cli.cjs')
+const {execute, settings} = require('../dist/cli.cjs')
+// dist/ is already compiled: oclif must never look for TypeScript sources, which it otherwise
+// tries whenever NODE_ENV is development or test (and then warns, from an installed package,
+// that typescript is missing).
+settings.enableAutoTranspile = false
 
 await execute({dir: import.meta.url})
 
