@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
+import {redactValue} from '../../core/redact.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderCassandraProbe} from '../../output/lag.js'
 import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
@@ -59,7 +60,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
       ttlSeconds,
       thresholds: {warnTimeLagMs: t.warnTimeLagMs, critTimeLagMs: t.critTimeLagMs},
     })
-    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
     else if (!this.jsonEnabled()) this.log(renderCassandraProbe(report))
     process.exitCode = report.exitCode
     return report

@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {ExitCode, badInput} from '../../core/errors.js'
 import {kafkaTopicName, userRegex} from '../../core/identifiers.js'
 import {parseLagThresholds, renderLagPrometheus, type Isolation, type LagResult} from '../../core/lag/index.js'
+import {redact, redactValue} from '../../core/redact.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderKafkaLag, writeJson} from '../../output/lag.js'
 import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
@@ -53,7 +54,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
     const {flags} = await this.parse(LagKafka)
     const format: ProbeFormat = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
     this.format = format
-    // Everything the user typed is checked before the cluster is touched (exit 2).
+    // Everything the user typed is checked before the cluster is touched (UNKNOWN, exit 3).
     const thresholds = parseLagThresholds({
       warnLag: flags['warn-lag'],
       critLag: flags['crit-lag'],
@@ -75,8 +76,8 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
     const {probeKafkaLag} = await import('../../services/lag/kafka.js')
     const print = (report: KafkaLagReport): void => {
-      if (format === 'json') process.stdout.write(`${JSON.stringify(report)}\n`)
-      else if (format === 'prometheus') process.stdout.write(`${renderLagPrometheus(report, {now: report.evaluatedAt})}\n`)
+      if (format === 'json') process.stdout.write(`${JSON.stringify(redactValue(report))}\n`)
+      else if (format === 'prometheus') process.stdout.write(`${redact(renderLagPrometheus(report, {now: report.evaluatedAt}))}\n`)
       else this.log(`${flags.watch ? `--- ${new Date(report.evaluatedAt).toISOString()}\n` : ''}${renderKafkaLag(report, thresholds)}\n`)
     }
     let report: KafkaLagReport
@@ -112,8 +113,8 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       report = await watching
     } else {
       report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose})
-      if (format === 'prometheus') process.stdout.write(renderLagPrometheus(report, {now: report.evaluatedAt}))
-      else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+      if (format === 'prometheus') process.stdout.write(redact(renderLagPrometheus(report, {now: report.evaluatedAt})))
+      else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
       else if (format === 'table') this.log(renderKafkaLag(report, thresholds))
     }
     process.exitCode = report.exitCode

@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {badInput} from '../../core/errors.js'
 import {userRegex} from '../../core/identifiers.js'
+import {redactValue} from '../../core/redact.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
 import {renderReplicaHealth, writeJson} from '../../output/lag.js'
 import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
@@ -45,7 +46,7 @@ States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL wi
       measureGaps: flags.gaps,
       verbose: this.verbose,
     })
-    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
     else if (!this.jsonEnabled()) this.log(renderReplicaHealth(report))
     process.exitCode = report.exitCode
     return report

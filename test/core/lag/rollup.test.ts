@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {BURROW_STATUSES, burrowSeverity, type BurrowEvaluation} from '../../../src/core/lag/burrow.js'
 import {nagiosSeverity} from '../../../src/core/lag/nagios.js'
 import {lagSummaryLine} from '../../../src/core/lag/perfdata.js'
+import {renderLagPrometheus} from '../../../src/core/lag/prometheus.js'
 import {rollUpLag, type GroupObservation} from '../../../src/core/lag/rollup.js'
 import {NO_THRESHOLDS} from '../../../src/core/lag/thresholds.js'
 import {NOW, sampleGroups, sampleResult} from './fixtures.js'
@@ -84,6 +85,9 @@ describe('rollUpLag', () => {
     const mixed = rollUpLag([{group: 'g', partitions: [part(0, 10, 5000), part(1, 50, null)]}, {group: 'h', partitions: [part(0, 3, 1000)]}], opts)
     expect(mixed.groups.map((g) => g.timeLagMs)).toEqual([null, 1000])
     expect(lagSummaryLine(mixed, NO_THRESHOLDS)).toMatch(/ time_lag=U;;;0$/)
+    // Prometheus: no max_lag_seconds series for the blind group (an absent series is unknown), h's is there.
+    const prom = renderLagPrometheus(mixed, {now: NOW}).split('\n')
+    expect(prom.filter((l) => l.startsWith('kafka_consumergroup_group_max_lag_seconds{'))).toEqual(['kafka_consumergroup_group_max_lag_seconds{group="h"} 1'])
     // Every lagging partition measured: the largest.
     const known = rollUpLag([{group: 'g', partitions: [part(0, 10, 5000), part(1, 0, 0)]}], opts)
     expect(known.groups[0]!.timeLagMs).toBe(5000)
