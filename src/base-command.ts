@@ -9,6 +9,7 @@ import {resolveCassandraConnection, resolveKafkaConnection} from './core/connect
 import {ExitCode, FleetopsError, isFleetopsError} from './core/errors.js'
 import {redact, redactValue} from './core/redact.js'
 import {colourEnabled} from './output/style.js'
+import {exitOnInterrupt} from './signals.js'
 import {type ConnectionFlags, resolveConnectionLayer} from './services/connection-settings.js'
 
 /**
@@ -58,6 +59,7 @@ export abstract class BaseCommand extends Command {
 
   override async init(): Promise<void> {
     await super.init()
+    exitOnInterrupt()
     this.verbose = this.argv.includes('--verbose')
   }
 
@@ -69,16 +71,20 @@ export abstract class BaseCommand extends Command {
     } else {
       process.stderr.write(`Error: ${message}\n`)
     }
-    if (this.verbose) {
-      let cause: unknown = err
-      while (cause instanceof Error) {
-        process.stderr.write(`${redact(cause.stack ?? String(cause))}\n`)
-        cause = (cause as Error & {cause?: unknown}).cause
-      }
-    }
+    this.traceCauses(err)
     process.exitCode = error.exit
     // ExitError makes oclif exit with our code without printing anything more.
     throw new Errors.ExitError(error.exit)
+  }
+
+  /** Under --verbose, the stack of an error and of each of its causes, redacted. */
+  protected traceCauses(err: unknown): void {
+    if (!this.verbose) return
+    let cause: unknown = err
+    while (cause instanceof Error) {
+      process.stderr.write(`${redact(cause.stack ?? String(cause))}\n`)
+      cause = (cause as Error & {cause?: unknown}).cause
+    }
   }
 }
 

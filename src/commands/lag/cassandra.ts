@@ -1,17 +1,18 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
+import {redactValue} from '../../core/redact.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderCassandraProbe} from '../../output/lag.js'
+import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {CassandraProbeReport} from '../../services/lag/cassandra.js'
 
-export default class LagCassandra extends ClusterCommand {
+export default class LagCassandra extends ProbeCommand {
   static override summary = 'Cassandra replication canary: write at ONE, read it back from each replica directly, report the propagation delay.'
   static override description = `Writes a uniquely keyed row at consistency ONE through one coordinator, then reads it at ONE from each replica pinned to that host, and reports how long each replica took to see it, over --samples writes. Also reports every node's state (driver metadata and system.peers) and the pending hints per node from system_views.pending_hints where the version has it (Cassandra 4.1+; only finished hint files are listed).
 
-The canary keyspace and table are created only with --create-canary (NetworkTopologyStrategy, RF min(3, nodes) per DC, read_repair 'NONE', speculative_retry 'NONE', a TTL so rows vanish). A replica that is unreachable or never shows the write, or a DOWN node, is CRITICAL; propagation above --warn-time-lag/--crit-time-lag is WARNING/CRITICAL; pending hints are WARNING. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, canary missing). Usage errors exit 2 with "Error:" before touching the cluster.`
+The canary keyspace and table are created only with --create-canary (NetworkTopologyStrategy, RF min(3, nodes) per DC, read_repair 'NONE', speculative_retry 'NONE', a TTL so rows vanish). A replica that is unreachable or never shows the write, or a DOWN node, is CRITICAL; propagation above --warn-time-lag/--crit-time-lag is WARNING/CRITICAL; pending hints are WARNING. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, canary missing, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "CANARY UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --create-canary',
@@ -32,8 +33,13 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
     format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
   }
 
+  protected readonly service = 'CANARY'
+  /** What an UNKNOWN document states about the probe, once the flags are read. */
+  private canary: {keyspace: string; table: string; samples: number | null} = {keyspace: 'fleetops_canary', table: 'replication_canary', samples: null}
+
   async run(): Promise<CassandraProbeReport> {
     const {flags} = await this.parse(LagCassandra)
+    this.format = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
     const t = parseLagThresholds({warnTimeLag: flags['warn-time-lag'], critTimeLag: flags['crit-time-lag']})
     const keyspace = cqlIdentifier(flags.keyspace, '--keyspace')
     const table = cqlIdentifier(flags.table, '--table')
@@ -41,6 +47,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
     const intervalMs = parseDuration(flags.interval, '--interval', {allowZero: true})
     const timeoutMs = flags.timeout === undefined ? (t.critTimeLagMs ?? 10_000) : parseDuration(flags.timeout, '--timeout')
     const ttlSeconds = Math.max(60, Math.round(parseDuration(flags.ttl, '--ttl') / 1000))
+    this.canary = {keyspace, table, samples}
     const conn = this.cassandraConnection(flags)
     const {probeCassandra} = await import('../../services/lag/cassandra.js')
     const report = await probeCassandra(conn, {
@@ -53,9 +60,33 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
       ttlSeconds,
       thresholds: {warnTimeLagMs: t.warnTimeLagMs, critTimeLagMs: t.critTimeLagMs},
     })
-    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
     else if (!this.jsonEnabled()) this.log(renderCassandraProbe(report))
     process.exitCode = report.exitCode
     return report
+  }
+
+  protected unknownReport(unknown: ProbeUnknown, now: number): object {
+    const {status, exitCode, reason, error} = unknown
+    return {
+      version: 1,
+      status,
+      exitCode,
+      evaluatedAt: now,
+      ...this.canary,
+      reasons: [reason],
+      p50Ms: null,
+      maxMs: null,
+      replicas: [],
+      dcs: [],
+      hints: [],
+      coordinators: [],
+      nodes: [],
+      hintsAvailable: false,
+      pendingHints: [],
+      notes: [],
+      reason,
+      error,
+    }
   }
 }

@@ -1,20 +1,22 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
-import {badInput} from '../../core/errors.js'
+import {ExitCode, badInput} from '../../core/errors.js'
 import {kafkaTopicName, userRegex} from '../../core/identifiers.js'
-import {parseLagThresholds, renderLagPrometheus, type Isolation} from '../../core/lag/index.js'
+import {parseLagThresholds, renderLagPrometheus, type Isolation, type LagResult} from '../../core/lag/index.js'
+import {redact, redactValue} from '../../core/redact.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderKafkaLag, writeJson} from '../../output/lag.js'
+import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
+import {onInterrupt} from '../../signals.js'
 
-export default class LagKafka extends ClusterCommand {
+export default class LagKafka extends ProbeCommand {
   static override summary = 'Consumer-group lag in messages and in time, judged by thresholds and the Burrow rules (read-only).'
   static override description = `For each partition: the committed offset, the log-end offset (the high watermark, or with --isolation read_committed the last stable offset), the lag in messages, and the time lag: the age of the record AT the committed offset (the oldest unconsumed message), read exactly from the broker. A partition without a committed offset is unknown, never "lag = log size". The probe never joins the group, commits or changes offsets.
 
 With --samples K (K >= 2) it samples K times --interval apart and judges every partition by the Burrow rules: OK, WARN (lag growing), STALL (committed offset not moving while lag > 0), STOP (no commit for longer than the window; needs --watch), REWIND (committed offset went backwards). --watch samples until interrupted over a sliding window of --samples (default 10) samples.
 
-Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the probe could not run or judge: cluster unreachable or timing out, credentials refused, the group or topic does not exist, or no partition has a committed offset. Usage errors (bad flags, warn above crit, a malformed duration) also exit 2 but print "Error:" and never touch the cluster.`
+Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the probe could not run or judge: cluster unreachable or timing out, credentials refused, the group or topic does not exist, no partition has a committed offset, or a usage error (bad flags, warn above crit, a malformed duration: raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "LAG UNKNOWN - <reason>", the JSON document with status UNKNOWN and a reason, or fleetops_lag_status 3. --watch writes one JSON document per line under --json and ends with exit 130 when interrupted (Ctrl-C, SIGTERM).`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --group orders-service',
@@ -44,11 +46,15 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
     format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json', 'prometheus'], default: 'table'}),
   }
 
-  private streaming = false
+  protected readonly service = 'LAG'
+  /** What an UNKNOWN document states about the probe, once the flags are read. */
+  private settings: Pick<KafkaLagReport, 'isolation' | 'mode' | 'samples' | 'intervalMs'> = {isolation: 'read_uncommitted', mode: 'single', samples: 1, intervalMs: null}
 
-  async run(): Promise<KafkaLagReport> {
+  async run(): Promise<KafkaLagReport | undefined> {
     const {flags} = await this.parse(LagKafka)
-    // Everything the user typed is checked before the cluster is touched (exit 2).
+    const format: ProbeFormat = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
+    this.format = format
+    // Everything the user typed is checked before the cluster is touched (UNKNOWN, exit 3).
     const thresholds = parseLagThresholds({
       warnLag: flags['warn-lag'],
       critLag: flags['crit-lag'],
@@ -65,32 +71,50 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
     const intervalMs = parseDuration(flags.interval, '--interval')
     const samples = flags.samples === undefined ? (flags.watch ? 10 : 1) : parseIntInRange(flags.samples, '--samples', 1, 1000)
     if (flags.watch && samples < 2) throw badInput('--watch needs a window of at least 2 samples; use --samples 10 or leave it out')
-    const format = this.jsonEnabled() ? 'json' : (flags.format as 'table' | 'json' | 'prometheus')
+    this.settings = {isolation: flags.isolation as Isolation, mode: flags.watch ? 'watch' : samples > 1 ? 'samples' : 'single', samples, intervalMs: samples > 1 ? intervalMs : null}
     const conn = this.kafkaConnection(flags)
 
     const {probeKafkaLag} = await import('../../services/lag/kafka.js')
     const print = (report: KafkaLagReport): void => {
-      if (format === 'json') process.stdout.write(`${JSON.stringify(report)}\n`)
-      else if (format === 'prometheus') process.stdout.write(`${renderLagPrometheus(report, {now: report.evaluatedAt})}\n`)
+      if (format === 'json') process.stdout.write(`${JSON.stringify(redactValue(report))}\n`)
+      else if (format === 'prometheus') process.stdout.write(`${redact(renderLagPrometheus(report, {now: report.evaluatedAt}))}\n`)
       else this.log(`${flags.watch ? `--- ${new Date(report.evaluatedAt).toISOString()}\n` : ''}${renderKafkaLag(report, thresholds)}\n`)
     }
     let report: KafkaLagReport
     if (flags.watch) {
+      // Until interrupted (Ctrl-C, SIGTERM), which ends it with exit 130 at once: the last
+      // evaluation has been written; one being sampled (a slow broker) is abandoned.
       const controller = new AbortController()
-      const stop = (): void => controller.abort()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+      const interrupted = new Promise<undefined>((resolve) => controller.signal.addEventListener('abort', () => resolve(undefined), {once: true}))
+      const offInterrupt = onInterrupt(() => controller.abort())
       this.streaming = true
+      let last: KafkaLagReport | undefined
+      const watching = probeKafkaLag(conn, {
+        groups,
+        groupRegex,
+        topic,
+        isolation: flags.isolation as Isolation,
+        samples,
+        intervalMs,
+        thresholds,
+        verbose: this.verbose,
+        watch: {signal: controller.signal, onEvaluation: (r) => print((last = r))},
+      })
+      watching.catch(() => {}) // after an interrupt its outcome no longer matters
       try {
-        report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose, watch: {signal: controller.signal, onEvaluation: print}})
+        await Promise.race([watching, interrupted])
       } finally {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
+        offInterrupt()
       }
+      if (controller.signal.aborted) {
+        process.exitCode = ExitCode.INTERRUPTED
+        return last
+      }
+      report = await watching
     } else {
       report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose})
-      if (format === 'prometheus') process.stdout.write(renderLagPrometheus(report, {now: report.evaluatedAt}))
-      else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+      if (format === 'prometheus') process.stdout.write(redact(renderLagPrometheus(report, {now: report.evaluatedAt})))
+      else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
       else if (format === 'table') this.log(renderKafkaLag(report, thresholds))
     }
     process.exitCode = report.exitCode
@@ -100,5 +124,18 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
   /** Under --watch every evaluation was already written as one JSON line. */
   override logJson(json: unknown): void {
     if (!this.streaming) writeJson(json, (j) => super.logJson(j))
+  }
+
+  protected unknownReport(unknown: ProbeUnknown, now: number): KafkaLagReport & ProbeUnknown {
+    return {...this.unknownResult(now), ...this.settings, ...unknown}
+  }
+
+  protected override unknownPrometheus(now: number): string {
+    return renderLagPrometheus(this.unknownResult(now), {now})
+  }
+
+  private unknownResult(now: number): LagResult {
+    const isolation = this.settings.isolation
+    return {version: 1, status: 'UNKNOWN', exitCode: 3, evaluatedAt: now, isolation, endOffsetKind: isolation === 'read_committed' ? 'last-stable-offset' : 'high-watermark', groups: []}
   }
 }

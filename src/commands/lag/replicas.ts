@@ -1,17 +1,18 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
 import {userRegex} from '../../core/identifiers.js'
+import {redactValue} from '../../core/redact.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
 import {renderReplicaHealth, writeJson} from '../../output/lag.js'
+import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
 
-export default class LagReplicas extends ClusterCommand {
+export default class LagReplicas extends ProbeCommand {
   static override summary = 'Kafka replica health: offline, under-replicated, under/at-min-ISR and reassigning partitions, with follower gaps.'
   static override description = `Reproduces the kafka-topics.sh --describe report predicates from metadata, min.insync.replicas and the ongoing reassignments (replicas still being added are not missing), with counts per broker. Where it can be measured, each follower's offset gap behind its leader is reported (its log end offset from ListOffsets with replica id -2 sent to its own broker); where it cannot (the broker is down), it says so instead of making up a number.
 
-States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL with --under-replicated critical); a follower gap above --warn-lag/--crit-lag WARNING/CRITICAL. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, no topic matches). Usage errors exit 2 with "Error:" before touching the cluster.`
+States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL with --under-replicated critical); a follower gap above --warn-lag/--crit-lag WARNING/CRITICAL. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, no topic matches, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "REPLICAS UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -28,8 +29,11 @@ States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL wi
     format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
   }
 
+  protected readonly service = 'REPLICAS'
+
   async run(): Promise<ReplicaProbeReport> {
     const {flags} = await this.parse(LagReplicas)
+    this.format = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
     const t = parseLagThresholds({warnLag: flags['warn-lag'], critLag: flags['crit-lag']})
     const topics = flags.topics === undefined ? undefined : userRegex(flags.topics, '--topics')
     if (flags.topics !== undefined && flags.topics.trim() === '') throw badInput('--topics is empty; give a regular expression such as "^orders"')
@@ -42,7 +46,7 @@ States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL wi
       measureGaps: flags.gaps,
       verbose: this.verbose,
     })
-    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
     else if (!this.jsonEnabled()) this.log(renderReplicaHealth(report))
     process.exitCode = report.exitCode
     return report
@@ -50,5 +54,10 @@ States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL wi
 
   override logJson(json: unknown): void {
     writeJson(json, (j) => super.logJson(j))
+  }
+
+  protected unknownReport(unknown: ProbeUnknown, now: number): object {
+    const counts = {partitions: null, offline: null, underReplicated: null, underMinIsr: null, atMinIsr: null, reassigning: null, minIsrUnknown: null}
+    return {version: 1, status: unknown.status, exitCode: unknown.exitCode, evaluatedAt: now, counts, brokers: [], partitions: [], gapNotes: [], reason: unknown.reason, error: unknown.error}
   }
 }

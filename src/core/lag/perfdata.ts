@@ -60,6 +60,9 @@ export function formatNagiosLine(service: string, state: NagiosState, text: stri
 export function lagSummaryLine(result: LagResult, thresholds: LagThresholds): string {
   const groups = result.groups.length
   const lags = result.groups.map((g) => g.lag).filter((v): v is number => v !== null)
+  // A group with messages waiting but no time lag has a lagging partition whose time lag is
+  // unknown: the headline is then unknown ("U"), never the largest of the others or 0s.
+  const timeUnknown = result.groups.some((g) => g.timeLagMs === null && g.lag !== null && g.lag > 0)
   const times = result.groups.map((g) => g.timeLagMs).filter((v): v is number => v !== null)
   const bad = result.groups
     .flatMap((g) => g.topics.flatMap((t) => t.partitions.map((p) => ({where: `${g.group}/${t.topic}-${p.partition}`, p}))))
@@ -73,7 +76,7 @@ export function lagSummaryLine(result: LagResult, thresholds: LagThresholds): st
     {label: 'lag', value: lags.length ? lags.reduce((a, b) => a + b, 0) : null, warn: thresholds.warnLag, crit: thresholds.critLag, min: 0},
     {
       label: 'time_lag',
-      value: times.length ? Math.max(...times) / 1000 : null,
+      value: timeUnknown || times.length === 0 ? null : Math.max(...times) / 1000,
       uom: 's',
       warn: sec(thresholds.warnTimeLagMs),
       crit: sec(thresholds.critTimeLagMs),

@@ -67,7 +67,7 @@ export function renderLagPrometheus(result: LagResult, opts: PrometheusOptions):
   )
   const latestOffset = fam('kafka_partition_latest_offset', 'Log end offset of a partition (see fleetops_lag_info for HWM or LSO).')
   const maxLag = fam('kafka_consumergroup_group_max_lag', 'Largest known partition offset lag of a consumer group.')
-  const maxLagSeconds = fam('kafka_consumergroup_group_max_lag_seconds', 'Largest known partition time lag of a consumer group, in seconds.')
+  const maxLagSeconds = fam('kafka_consumergroup_group_max_lag_seconds', 'Largest partition time lag of a consumer group, in seconds; absent while a lagging partition has an unknown one.')
   const sumLag = fam('kafka_consumergroup_group_sum_lag', 'Sum of known partition offset lags of a consumer group.')
   const topicSumLag = fam('kafka_consumergroup_group_topic_sum_lag', 'Sum of known partition offset lags of a consumer group for a topic.')
   const unknown = fam('fleetops_lag_partitions_unknown', 'Partitions of a consumer group whose lag is unknown (no committed offset).')

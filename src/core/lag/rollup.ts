@@ -60,7 +60,7 @@ export interface TopicResult {
   topic: string
   /** Sum of known partition lags; null when no partition lag is known. */
   lag: number | null
-  /** Largest known time lag; null when none is known. */
+  /** Largest time lag; null when none is known or a lagging partition's time lag is unknown. */
   timeLagMs: number | null
   status: NagiosState
   partitions: PartitionResult[]
@@ -120,6 +120,21 @@ function maxKnown(values: (number | null)[]): number | null {
   // A loop, not Math.max(...values): spreading 100,000+ arguments overflows the stack.
   let max: number | null = null
   for (const v of values) if (v !== null && (max === null || v > max)) max = v
+  return max
+}
+
+/**
+ * The headline time lag of a set of partitions: the largest, but null (unknown) as soon as
+ * one partition with messages waiting has no measurable time lag, which could be the oldest.
+ * A partition without a committed offset has no known lag and is counted apart (as in `lag`).
+ */
+function headlineTimeLag(partitions: readonly PartitionResult[]): number | null {
+  let max: number | null = null
+  for (const p of partitions) {
+    if (p.timeLagMs === null) {
+      if (p.lag !== null && p.lag > 0) return null
+    } else if (max === null || p.timeLagMs > max) max = p.timeLagMs
+  }
   return max
 }
 
@@ -186,7 +201,7 @@ function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
       return {
         topic,
         lag: sumKnown(partitions.map((p) => p.lag)),
-        timeLagMs: maxKnown(partitions.map((p) => p.timeLagMs)),
+        timeLagMs: headlineTimeLag(partitions),
         status: worstNagiosState(partitions.map((p) => p.status)),
         partitions,
       }
@@ -200,7 +215,7 @@ function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
     burrowStatus: burrowed.length === 0 ? null : worstBurrowStatus(burrowed),
     lag: sumKnown(all.map((p) => p.lag)),
     maxLag: maxKnown(all.map((p) => p.lag)),
-    timeLagMs: maxKnown(all.map((p) => p.timeLagMs)),
+    timeLagMs: headlineTimeLag(all),
     partitionCount: all.length,
     unknownLagPartitions: all.filter((p) => p.lag === null).length,
     members,

@@ -22,6 +22,7 @@ import type {SinkDiff} from '../../core/lookback/sink-diff.js'
 import {type LookbackWindow, computeWindow} from '../../core/lookback/window.js'
 import {planUnits} from '../../core/lookback/work-units.js'
 import {printable} from '../../core/units.js'
+import {onInterrupt} from '../../signals.js'
 import {CassandraSourceReader} from './cassandra-source.js'
 import {CheckpointFile} from './checkpoint-store.js'
 import {KafkaSourceReader} from './kafka-source.js'
@@ -142,7 +143,7 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     throw error
   }
   let lease: Lease | null = null
-  const signals: Array<[NodeJS.Signals, () => void]> = []
+  const stopSignals: (() => void)[] = []
   try {
     const ks = job.sink.keyspace
     let sinkExists: boolean
@@ -205,13 +206,11 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
 
     // Stop requests: signals and --max-runtime leave pending units resumable.
     let stopRequested: 'interrupted' | 'max-runtime' | null = null
-    for (const sig of ['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) {
-      const handler = (): void => {
+    stopSignals.push(
+      onInterrupt(() => {
         stopRequested = 'interrupted'
-      }
-      process.on(sig, handler)
-      signals.push([sig, handler])
-    }
+      }),
+    )
     const deadline = opts.maxRuntimeMs ? startedAt + opts.maxRuntimeMs : Infinity
     const limiter = opts.maxRate ? new RateLimiter(opts.maxRate) : null
     let eventsRead = 0
@@ -444,7 +443,7 @@ export async function runLookback(opts: LookbackRunOptions): Promise<LookbackRep
     if (isFleetopsError(error) && error.code !== 'PARTIAL' && !opts.share) await lease?.release()
     throw error
   } finally {
-    for (const [sig, handler] of signals) process.off(sig, handler)
+    for (const off of stopSignals) off()
     await closeKafka()
     await store.close()
   }

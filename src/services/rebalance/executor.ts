@@ -26,6 +26,7 @@ import {
   type StuckMove,
 } from '../../core/rebalance/index.js'
 import {formatBytes, formatDuration, printable} from '../../core/units.js'
+import {onInterrupt} from '../../signals.js'
 import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {clusterStateOf, livePartition, readLiveView, type LiveView} from './live.js'
 import {outputFilePath} from '../output-file.js'
@@ -286,14 +287,10 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
     // Handlers first: once the progress file says "running", Ctrl-C must stop gracefully (exit 130).
     const abort = new AbortController()
     let signal: string | null = null
-    const onSignal = (name: string) => () => {
+    const offInterrupt = onInterrupt((name) => {
       signal = name
       abort.abort()
-    }
-    const onInt = onSignal('SIGINT')
-    const onTerm = onSignal('SIGTERM')
-    process.on('SIGINT', onInt)
-    process.on('SIGTERM', onTerm)
+    })
     progress.status = 'running'
     progress.pid = process.pid
     progress.note = null
@@ -481,8 +478,7 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
       result.elapsedMs = Date.now() - started
       return result
     } finally {
-      process.off('SIGINT', onInt)
-      process.off('SIGTERM', onTerm)
+      offInterrupt()
     }
 
     function report(): void {

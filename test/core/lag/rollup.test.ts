@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {BURROW_STATUSES, burrowSeverity, type BurrowEvaluation} from '../../../src/core/lag/burrow.js'
 import {nagiosSeverity} from '../../../src/core/lag/nagios.js'
+import {lagSummaryLine} from '../../../src/core/lag/perfdata.js'
+import {renderLagPrometheus} from '../../../src/core/lag/prometheus.js'
 import {rollUpLag, type GroupObservation} from '../../../src/core/lag/rollup.js'
 import {NO_THRESHOLDS} from '../../../src/core/lag/thresholds.js'
 import {NOW, sampleGroups, sampleResult} from './fixtures.js'
@@ -67,6 +69,31 @@ describe('rollUpLag', () => {
     expect(empty.groups[0]).toMatchObject({status: 'UNKNOWN', lag: null, maxLag: null, timeLagMs: null, state: null})
   })
 
+  it('headlines an unknown time lag, never 0s, when a lagging partition has no measurable time lag', () => {
+    const part = (partition: number, lag: number, timeLagMs: number | null) => ({
+      topic: 't',
+      partition,
+      offsets: {committedOffset: 0, logEndOffset: lag, lag, timeLagMs},
+    })
+    const opts = {now: NOW, thresholds: NO_THRESHOLDS, isolation: 'read_uncommitted' as const, endOffsetKind: 'high-watermark' as const}
+    // Caught-up partitions (time lag 0) next to a lagging one whose record is gone.
+    const r = rollUpLag([{group: 'g', partitions: [part(0, 0, 0), part(1, 50, null), part(2, 0, 0)]}], opts)
+    expect(r.groups[0]).toMatchObject({lag: 50, timeLagMs: null})
+    expect(r.groups[0]!.topics[0]!.timeLagMs).toBeNull()
+    expect(lagSummaryLine(r, NO_THRESHOLDS)).toMatch(/ time_lag=U;;;0$/)
+    // Also when other lagging partitions have a known time lag: the unknown one may be the oldest.
+    const mixed = rollUpLag([{group: 'g', partitions: [part(0, 10, 5000), part(1, 50, null)]}, {group: 'h', partitions: [part(0, 3, 1000)]}], opts)
+    expect(mixed.groups.map((g) => g.timeLagMs)).toEqual([null, 1000])
+    expect(lagSummaryLine(mixed, NO_THRESHOLDS)).toMatch(/ time_lag=U;;;0$/)
+    // Prometheus: no max_lag_seconds series for the blind group (an absent series is unknown), h's is there.
+    const prom = renderLagPrometheus(mixed, {now: NOW}).split('\n')
+    expect(prom.filter((l) => l.startsWith('kafka_consumergroup_group_max_lag_seconds{'))).toEqual(['kafka_consumergroup_group_max_lag_seconds{group="h"} 1'])
+    // Every lagging partition measured: the largest.
+    const known = rollUpLag([{group: 'g', partitions: [part(0, 10, 5000), part(1, 0, 0)]}], opts)
+    expect(known.groups[0]!.timeLagMs).toBe(5000)
+    expect(lagSummaryLine(known, NO_THRESHOLDS)).toMatch(/ time_lag=5s;;;0$/)
+  })
+
   it('refuses a partition listed twice', () => {
     const g = sampleGroups()[0]
     g.partitions.push(g.partitions[1])
@@ -107,6 +134,10 @@ describe('rollUpLag', () => {
           const known = parts.filter((p) => p.lag !== null).map((p) => p.lag!)
           expect(g.lag).toBe(known.length ? known.reduce((a, b) => a + b, 0) : null)
           expect(g.unknownLagPartitions).toBe(parts.length - known.length)
+          // Time lag: unknown if a lagging partition's is unknown, else the largest known one.
+          const times = parts.filter((p) => p.timeLagMs !== null).map((p) => p.timeLagMs!)
+          const blind = parts.some((p) => p.lag !== null && p.lag > 0 && p.timeLagMs === null)
+          expect(g.timeLagMs).toBe(blind || times.length === 0 ? null : Math.max(...times))
           // Unknown lag without other evidence is never OK.
           for (const p of parts) if (p.lag === null && (p.burrowStatus === null || p.burrowStatus === 'INCOMPLETE')) expect(p.status).toBe('UNKNOWN')
         }

@@ -1,0 +1,32 @@
+import {afterEach, describe, expect, it, vi} from 'vitest'
+
+import {exitOnInterrupt, onInterrupt} from '../../src/signals.js'
+
+describe('interrupt signals', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('exit 130 on SIGINT or SIGTERM when no command stops by itself', () => {
+    exitOnInterrupt()
+    exitOnInterrupt() // idempotent: one handler per signal
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
+    process.emit('SIGTERM')
+    process.emit('SIGINT')
+    expect(exit.mock.calls).toEqual([[130], [130]])
+  })
+
+  it('while a command stops gracefully (saving progress), the signal only tells it, for both signals', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
+    const seen: string[] = []
+    const off = onInterrupt((signal) => seen.push(signal))
+    process.emit('SIGTERM')
+    process.emit('SIGINT')
+    expect(seen).toEqual(['SIGTERM', 'SIGINT'])
+    expect(exit).not.toHaveBeenCalled()
+    off()
+    process.emit('SIGTERM')
+    expect(seen).toHaveLength(2)
+    expect(exit.mock.calls).toEqual([[130]])
+  })
+})
