@@ -1,10 +1,15 @@
+import {hostname} from 'node:os'
+
 import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {
+  judgeExecutor,
   partitionKey,
   partitionLabel,
   parseProgressFile,
   reassignmentTarget,
+  type ExecutorHeartbeat,
+  type ExecutorState,
   type ProgressFile,
 } from '../../core/rebalance/index.js'
 import {printable} from '../../core/units.js'
@@ -28,7 +33,15 @@ export interface StatusResult {
   inFlight: InFlightRow[]
   progress: {
     stateFile: string
-    status: ProgressFile['status']
+    /**
+     * The file's status, except that a "running" file whose executor is gone (same host and pid
+     * not alive, or heartbeat older than 3 poll intervals, at least 60 s) reads "interrupted".
+     */
+    status: ExecutorState
+    /** Why the run is judged interrupted (null otherwise); rerun with --resume. */
+    interruptedReason: string | null
+    /** The executor's last heartbeat (pid, host, updatedAt, pollIntervalMs); null when none. */
+    heartbeat: ExecutorHeartbeat | null
     note: string | null
     updatedAt: string
     moves: {total: number; done: number; inFlight: number; pending: number}
@@ -61,13 +74,16 @@ export async function rebalanceStatus(
       removing: r.removingReplicas,
       inPlan: planKeys.has(partitionKey(r.topic, r.partition)),
     }))
+    const judged = progress ? judgeProgress(progress) : null
     return {
       inFlight,
       progress:
-        progress && stateFile
+        progress && stateFile && judged
           ? {
               stateFile,
-              status: progress.status,
+              status: judged.state,
+              interruptedReason: judged.reason,
+              heartbeat: progress.heartbeat,
               note: progress.note,
               updatedAt: progress.updatedAt,
               moves: {
@@ -83,6 +99,14 @@ export async function rebalanceStatus(
   } finally {
     await admin.close()
   }
+}
+
+/** The run's state by its heartbeat: only here are the clock, the host name and the process table read. */
+function judgeProgress(progress: ProgressFile): ReturnType<typeof judgeExecutor> {
+  const host = hostname()
+  const hb = progress.heartbeat
+  const pidAlive = hb !== null && hb.host === host ? otherProcessAlive(hb.pid) : null
+  return judgeExecutor({status: progress.status, heartbeat: hb, now: Date.now(), host, pidAlive})
 }
 
 export interface CancelResult {
@@ -201,6 +225,7 @@ export async function cancelRebalance(
       }
       progress.status = result.stillReverting.length === 0 ? 'cancelled' : 'stopped'
       progress.pid = null
+      progress.heartbeat = null
       progress.note = 'cancelled'
       save()
       result.throttlesCleared = {
