@@ -47,6 +47,7 @@ import {
   listPartitionReassignmentsRequest,
   type OngoingReassignment,
 } from './list-partition-reassignments.js'
+import type {ListedGroup} from './list-groups.js'
 import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
@@ -221,6 +222,14 @@ export class KafkaProtocolClient {
     return this.guard(async () => {
       await this.connect()
       return this.cluster.listGroups()
+    })
+  }
+
+  /** Every group with protocol type, state (ListGroups v4+) and type (v5+); ListGroups on every broker. */
+  async listGroupListings(): Promise<ListedGroup[]> {
+    return this.guard(async () => {
+      await this.connect()
+      return this.cluster.listGroupListings()
     })
   }
 
