@@ -2,11 +2,11 @@
  * `kafka rebalance status` tells a live executor from a dead one, on the REAL sandbox: a
  * throttled `execute --execute` is killed with SIGKILL (no handler runs, the progress file still
  * says "running"); status then reads "interrupted" from the heartbeat (same host, pid gone), and
- * `execute --resume` finishes the plan. No broker is added: the plan empties one broker of one
- * small topic of our own.
+ * `execute --resume` finishes the plan. No broker is added: the plan moves one small topic of our
+ * own from one broker to another.
  */
 import {spawn} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import kafkajs, {type Admin, type Kafka} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -23,6 +23,7 @@ const PARTITIONS = 2
 let kafka: Kafka
 let admin: Admin
 let from: number
+let to: number
 let dir: string
 let planPath: string
 let progressPath: string
@@ -37,6 +38,7 @@ beforeAll(async () => {
   const ids = (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b)
   expect(ids.length).toBeGreaterThanOrEqual(2)
   from = ids[0]!
+  to = ids[1]!
   // RF 1 on one broker, ~3 MB per partition: at 100KB/s a move takes half a minute.
   await createTopic(admin, TOPIC, Array.from({length: PARTITIONS}, () => [from]))
   await produce(kafka, TOPIC, PARTITIONS, 1000, 3000)
@@ -54,9 +56,11 @@ afterAll(async () => {
 
 describe('kafka rebalance status after kill -9 of the executor', () => {
   it('reads running while the executor beats, interrupted once it is killed, and --resume finishes', async () => {
-    const plan = await runCli(['kafka', 'rebalance', 'plan', '--remove-brokers', String(from), '--topics', `^${TOPIC}$`, '--output', planPath, '--json', ...cluster])
-    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
-    expect(plan.json.reassignment.partitions).toHaveLength(PARTITIONS)
+    // A plan by hand (as kafka-reassign-partitions would take it): every partition from one broker to another.
+    // (plan --remove-brokers would also weigh Kafka's internal RF-3 topics, which a 3-broker sandbox cannot lose a broker for.)
+    const partitions = (replicas: number[]) => Array.from({length: PARTITIONS}, (_, partition) => ({topic: TOPIC, partition, replicas}))
+    const plan = {json: {version: 1, reassignment: {version: 1, partitions: partitions([to])}, original: {version: 1, partitions: partitions([from])}, summary: {moves: PARTITIONS, warnings: []}}}
+    writeFileSync(planPath, JSON.stringify(plan.json))
 
     const child = spawn(process.execPath, [binPath, 'kafka', 'rebalance', 'execute', '--plan', planPath, '--execute', '--throttle', '100KB/s', '--poll-interval', '1s', ...cluster], {
       env: {...process.env, NO_COLOR: '1'},
