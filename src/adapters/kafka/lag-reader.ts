@@ -218,6 +218,11 @@ export class KafkaLagReader {
     return this.wrap(`Kafka: reading committed offsets of group "${groupId}"`, () => this.protocol.fetchCommittedOffsets(groupId))
   }
 
+  /** Committed offsets of several groups, batched per coordinator (OffsetFetch v8); a group's failure is its entry. */
+  async committedOffsetsOfGroups(groupIds: string[]): Promise<Map<string, CommittedOffset[] | FleetopsError>> {
+    return this.wrap('Kafka: reading committed offsets', () => this.protocol.fetchCommittedOffsetsOfGroups(groupIds))
+  }
+
   async endOffsets(partitions: LeaderPartition[], isolation: 'read_uncommitted' | 'read_committed'): Promise<EndOffsetResult[]> {
     return this.wrap('Kafka: reading end offsets', () => this.protocol.listEndOffsets(partitions, isolation === 'read_committed' ? 1 : 0))
   }

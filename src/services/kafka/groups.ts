@@ -7,8 +7,8 @@ import type {GroupInfo, KafkaLagReader} from '../../adapters/kafka/lag-reader.js
  * `fleetops kafka groups`: every consumer group (or those matching --group-regex) with its
  * type, state, member count and a lag summary. Read-only, with the lag probe's reader:
  * ListGroups on every broker (v5 reports type and state); DescribeGroups for the classic
- * groups, batched per coordinator, while OffsetFetch runs for every group (one request per
- * group, many at once); one Metadata request for the topics committed on; then per leader
+ * groups, batched per coordinator, while OffsetFetch runs for every group (v8: one request
+ * per coordinator for all its groups); one Metadata request for the topics committed on; then per leader
  * one ListOffsets. KIP-848 ("consumer") groups are not described (DescribeGroups does not
  * know them): their state is ListGroups', their members unknown, their lag from OffsetFetch.
  */
@@ -16,8 +16,8 @@ export interface GroupsListing {
   groups: GroupListing[]
 }
 
-/** OffsetFetch requests in flight at once. */
-const OFFSET_FETCH_CONCURRENCY = 32
+/** Single-group DescribeGroups requests in flight at once (after a batch failed). */
+const DESCRIBE_CONCURRENCY = 32
 
 /** Errors that mean the cluster, not one group, is the problem: the listing fails with them. */
 const CLUSTER_WIDE = new Set(['UNAVAILABLE', 'TIMEOUT', 'AUTH'])
@@ -60,7 +60,7 @@ async function describeEach(reader: KafkaLagReader, ids: string[]): Promise<Map<
   } catch (error) {
     messageOf(error)
   }
-  await mapLimited(ids, OFFSET_FETCH_CONCURRENCY, async (id) => {
+  await mapLimited(ids, DESCRIBE_CONCURRENCY, async (id) => {
     try {
       const [g] = await reader.describeGroups([id])
       if (g) out.set(id, g)
@@ -77,16 +77,15 @@ async function listGroups(reader: KafkaLagReader, opts: {groupRegex?: RegExp}): 
     const listed = (await reader.listGroupListings()).filter((g) => !opts.groupRegex || opts.groupRegex.test(g.groupId))
     const types = listed.map((g) => groupTypeOf(g.groupType))
     const toDescribe = listed.filter((_, i) => types[i] === 'classic' || types[i] === 'unknown').map((g) => g.groupId)
-    const [described, commits] = await Promise.all([
+    const [described, committed] = await Promise.all([
       describeEach(reader, toDescribe),
-      mapLimited(listed, OFFSET_FETCH_CONCURRENCY, async (g): Promise<GroupCommit[] | Error> => {
-        try {
-          return await reader.committedOffsets(g.groupId)
-        } catch (error) {
-          return new Error(messageOf(error))
-        }
-      }),
+      reader.committedOffsetsOfGroups(listed.map((g) => g.groupId)),
     ])
+    const commits = listed.map((g): GroupCommit[] | Error => {
+      const c = committed.get(g.groupId)
+      if (c === undefined) return new Error('no OffsetFetch answer')
+      return c instanceof Error ? new Error(messageOf(c)) : c
+    })
 
     // End offsets of every partition committed on: one Metadata for their topics, one ListOffsets per leader.
     const topics = new Set<string>()

@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import kafkajs, {type Admin, type Consumer, type Kafka} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {KafkaProtocolClient} from '../../../src/adapters/kafka/protocol/index.js'
 import {runCli} from '../support/cli.js'
 import {kafkaBrokers} from '../support/cluster.js'
 import {sandboxFlags} from '../support/sandbox.js'
@@ -136,6 +137,21 @@ describe('kafka groups', () => {
     const human = await runCli(['kafka', 'groups', '--group-regex', `^${PREFIX}-`, ...cluster])
     expect(human.code, human.stdout + human.stderr).toBe(0)
     expect(human.stdout.split('\n').find((l) => l.startsWith(IDLE_GROUP))!.split(/\s+/)).toEqual([IDLE_GROUP, 'classic', 'Empty', '0', '6', '1/2', BUSY])
+  })
+
+  it('OffsetFetch v8 (groups batched per coordinator) answers what one v3-v7 request per group does', async () => {
+    const batched = new KafkaProtocolClient({clientId: 'fleetops-listings-test', brokers})
+    const capped = new KafkaProtocolClient({clientId: 'fleetops-listings-test', brokers, maxApiVersions: {OffsetFetch: 3}})
+    try {
+      const sort = (l: {topic: string; partition: number}[]) => [...l].sort((a, b) => a.partition - b.partition)
+      const groups = [IDLE_GROUP, LIVE_GROUP, `${PREFIX}-never-existed`]
+      const all = await batched.fetchCommittedOffsetsOfGroups(groups)
+      expect([...all.keys()].sort()).toEqual([...groups].sort())
+      for (const g of groups) expect(sort(all.get(g) as {topic: string; partition: number}[])).toEqual(sort(await capped.fetchCommittedOffsets(g)))
+      expect(sort(all.get(IDLE_GROUP) as {topic: string; partition: number}[])).toEqual(COMMITTED.map((offset, partition) => ({topic: BUSY, partition, offset})))
+    } finally {
+      await Promise.all([batched.close(), capped.close()])
+    }
   })
 
   it('no match is an empty list, not an error; a bad --group-regex is a usage error', async () => {

@@ -219,7 +219,8 @@ class ClusterConnection implements InternalCluster {
   }
 
   async listGroups(): Promise<string[]> {
-    return [...new Set((await this.listGroupListings()).map((g) => g.groupId))]
+    // Share groups (KIP-932) commit no offsets and DescribeGroups does not know them: not consumer groups to probe.
+    return (await this.listGroupListings()).filter((g) => g.groupType !== 'share').map((g) => g.groupId)
   }
 
   async listGroupListings(): Promise<ListedGroup[]> {

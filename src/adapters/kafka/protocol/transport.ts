@@ -68,7 +68,7 @@ export interface InternalCluster {
   forgetGroupCoordinator(groupId: string): void
   /** DescribeGroups sent to each group's coordinator, consumer-protocol member assignments decoded. Read-only. */
   describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]>
-  /** ListGroups on every broker, group ids deduplicated and sorted. */
+  /** ListGroups on every broker, group ids deduplicated and sorted (share groups left out). */
   listGroups(): Promise<string[]>
   /** ListGroups on every broker with each group's protocol type, state (v4+) and type (v5+), by id. */
   listGroupListings(): Promise<ListedGroup[]>
