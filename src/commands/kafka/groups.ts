@@ -8,7 +8,7 @@ import {listKafkaGroups, type GroupsListing} from '../../services/kafka/groups.j
 export default class KafkaGroups extends ClusterCommand {
   static override summary = 'List consumer groups: type, state, members and a lag summary (read-only).'
   static override description =
-    'Read-only: ListGroups on every broker (type and state where the broker reports them, ListGroups v5: classic, consumer, share, streams; else "unknown"), DescribeGroups for classic groups, OffsetFetch for every group, then one ListOffsets per leader. Lag is the high watermark minus the committed offset, over the partitions with a commit; for a per-partition view and time lag use `fleetops lag kafka`. KIP-848 ("consumer") groups show the state ListGroups reports and no member count. --json: {"groups":[{"group","type","protocolType","state","members","totalLag","partitionsLagging","partitionsCommitted","topics","note"}]}.'
+    'Read-only: ListGroups on every broker (type and state where the broker reports them, ListGroups v5: classic, consumer, share, streams; else "unknown"), DescribeGroups for classic groups, OffsetFetch for every group (batched per coordinator where the broker speaks v8), then one Metadata and one ListOffsets per leader. Lag is the high watermark minus the committed offset, over the partitions with a commit; for a per-partition view and time lag use `fleetops lag kafka`. KIP-848 ("consumer") groups show the state ListGroups reports and no member count. --json: {"groups":[{"group","type","protocolType","state","members","totalLag","partitionsLagging","partitionsCommitted","topics","note"}]}.'
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --group-regex "^billing-" --json']
 
