@@ -1,9 +1,6 @@
-import {hostname} from 'node:os'
-
 import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {
-  judgeExecutor,
   partitionKey,
   partitionLabel,
   parseProgressFile,
@@ -13,7 +10,7 @@ import {
   type ProgressFile,
 } from '../../core/rebalance/index.js'
 import {printable} from '../../core/units.js'
-import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
+import {defaultProgressPath, executorRunning, fileExists, judgeProgress, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {livePartition, readLiveView} from './live.js'
 import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
@@ -101,14 +98,6 @@ export async function rebalanceStatus(
   }
 }
 
-/** The run's state by its heartbeat: only here are the clock, the host name and the process table read. */
-function judgeProgress(progress: ProgressFile): ReturnType<typeof judgeExecutor> {
-  const host = hostname()
-  const hb = progress.heartbeat
-  const pidAlive = hb !== null && hb.host === host ? otherProcessAlive(hb.pid) : null
-  return judgeExecutor({status: progress.status, heartbeat: hb, now: Date.now(), host, pidAlive})
-}
-
 export interface CancelResult {
   plan: string
   stateFile: string
@@ -144,7 +133,7 @@ export async function cancelRebalance(
     if (progress.planDigest !== planDigest(plan.reassignment)) {
       throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for`)
     }
-    if (progress.status === 'running' && otherProcessAlive(progress.pid)) {
+    if (executorRunning(progress)) {
       throw new FleetopsError('LOCKED', `fleetops (pid ${progress.pid}) is still executing this plan; stop it (Ctrl-C) before cancelling`)
     }
   } else if (opts.stateFile !== undefined) {

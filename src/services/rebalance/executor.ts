@@ -29,7 +29,7 @@ import {
   type StuckMove,
 } from '../../core/rebalance/index.js'
 import {formatBytes, formatDuration, printable} from '../../core/units.js'
-import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
+import {defaultProgressPath, executorRunning, fileExists, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {clusterStateOf, livePartition, readLiveView, type LiveView} from './live.js'
 import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
@@ -122,7 +122,7 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
   if (previous && previous.planDigest !== digest) {
     throw badInput(`--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for, or another --state-file`)
   }
-  if (previous && previous.status === 'running' && otherProcessAlive(previous.pid)) {
+  if (previous && executorRunning(previous)) {
     throw new FleetopsError('LOCKED', `another fleetops (pid ${previous.pid}) is executing this plan; wait for it, or stop it first`)
   }
   const unfinished = previous !== null && (previous.status === 'running' || previous.status === 'stopped') && previous.moves.some((m) => m.status !== 'done')

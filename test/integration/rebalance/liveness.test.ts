@@ -7,6 +7,7 @@
  */
 import {spawn} from 'node:child_process'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 import kafkajs, {type Admin, type Kafka} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -109,4 +110,30 @@ describe('kafka rebalance status after kill -9 of the executor', () => {
     const now = await replicasOf(admin, TOPIC)
     for (const p of plan.json.reassignment.partitions) expect(now.get(p.partition)!.replicas).toEqual(p.replicas)
   }, 300_000)
+
+  it('a live pid with a fresh heartbeat holds the lock; with a stale one (a reused pid) it is interrupted and --resume may go on', async () => {
+    expect(finished).toBe(true)
+    const done = readProgress()
+    const before = await runCli(['kafka', 'rebalance', 'status', '--plan', planPath, '--json', ...cluster])
+    expect(before.json.progress.status).toBe('done')
+    // This test process stands in for an executor: its pid is alive on this host.
+    const pretend = (ageMs: number) =>
+      writeFileSync(
+        progressPath,
+        JSON.stringify({...done, status: 'running', pid: process.pid, heartbeat: {pid: process.pid, host: hostname(), updatedAt: new Date(Date.now() - ageMs).toISOString(), pollIntervalMs: 1000}}),
+      )
+    pretend(0)
+    const live = await runCli(['kafka', 'rebalance', 'status', '--plan', planPath, '--json', ...cluster])
+    expect(live.json.progress.status).toBe('running')
+    const locked = await runCli(['kafka', 'rebalance', 'execute', '--plan', planPath, '--execute', '--resume', ...cluster])
+    expect(locked.code, locked.stdout + locked.stderr).toBe(75)
+
+    pretend(5 * 60_000)
+    const stale = await runCli(['kafka', 'rebalance', 'status', '--plan', planPath, '--json', ...cluster])
+    expect(stale.json.progress.status).toBe('interrupted')
+    expect(stale.json.progress.interruptedReason).toMatch(new RegExp(`^no heartbeat from the executor \\(pid ${process.pid} on .+\\) for 30\\d s \\(limit 60 s\\)$`))
+    const resumed = await runCli(['kafka', 'rebalance', 'execute', '--plan', planPath, '--execute', '--resume', '--json', ...cluster])
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
+    expect(readProgress().status).toBe('done')
+  }, 120_000)
 })
