@@ -107,7 +107,9 @@ export function renderStatus(r: StatusResult): string {
     const p = r.progress
     lines.push(
       '',
-      `Progress file ${p.stateFile}: ${p.status}${p.note ? ` (${p.note})` : ''}, updated ${p.updatedAt}`,
+      p.status === 'interrupted'
+        ? `Progress file ${p.stateFile}: interrupted: rerun with --resume (${p.interruptedReason ?? 'the executor is gone'}), updated ${p.updatedAt}`
+        : `Progress file ${p.stateFile}: ${p.status}${p.note ? ` (${p.note})` : ''}, updated ${p.updatedAt}`,
       `  moves: ${p.moves.done} done, ${p.moves.inFlight} in flight, ${p.moves.pending} pending of ${p.moves.total}`,
       `  throttles set by fleetops: ${p.throttles.brokers.length > 0 ? `rate on brokers ${p.throttles.brokers.map((b) => b.broker).join(',')}` : 'no broker rates'}${
         p.throttles.topics.length > 0 ? `, replicas on topics ${p.throttles.topics.map((t) => t.topic).join(',')}` : ''

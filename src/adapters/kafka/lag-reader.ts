@@ -6,7 +6,9 @@ import {
   KafkaProtocolClient,
   type CommittedOffset,
   type EndOffsetResult,
+  kafkaErrorName,
   type LeaderPartition,
+  type ListedGroup,
   type RecordTimestampResult,
   type ReplicaOffsetResult,
   type TopicPartition,
@@ -41,6 +43,8 @@ export interface GroupInfo {
 
 export interface TopicPartitionsMeta {
   topic: string
+  /** Kafka's own topics (__consumer_offsets, __transaction_state, ...). */
+  internal: boolean
   partitions: {
     partition: number
     leader: number | null
@@ -51,6 +55,11 @@ export interface TopicPartitionsMeta {
     errorCode: number
   }[]
 }
+
+/** DescribeConfigs config_source of a value set on the topic itself (TOPIC_CONFIG). */
+const TOPIC_CONFIG_SOURCE = 1
+
+export type TopicConfigs = {ok: true; values: Record<string, string | null>; overrides: string[]} | {ok: false; error: string}
 
 export interface MetadataSnapshot {
   /** Brokers registered (and not fenced) in the cluster, sorted. */
@@ -63,8 +72,8 @@ export interface MetadataSnapshot {
 export class KafkaLagReader {
   private readonly protocol: KafkaProtocolClient
 
-  constructor(conn: KafkaConnection, verbose = false) {
-    this.protocol = new KafkaProtocolClient(transportOptions(conn, 'fleetops-lag', verbose))
+  constructor(conn: KafkaConnection, verbose = false, clientId = 'fleetops-lag') {
+    this.protocol = new KafkaProtocolClient(transportOptions(conn, clientId, verbose))
   }
 
   private async wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -119,6 +128,7 @@ export class KafkaLagReader {
         if (t.errorCode !== 0 && t.partitions.length === 0) continue
         out.set(t.name, {
           topic: t.name,
+          internal: t.isInternal,
           partitions: t.partitions
             .map((p) => ({
               partition: p.partition,
@@ -142,6 +152,36 @@ export class KafkaLagReader {
 
   async liveBrokers(): Promise<number[]> {
     return (await this.metadata([])).brokers
+  }
+
+  /** Every group with its protocol type and, where the broker reports them (ListGroups v4/v5), its state and type. */
+  async listGroupListings(): Promise<ListedGroup[]> {
+    return this.wrap('Kafka: listing consumer groups', () => this.protocol.listGroupListings())
+  }
+
+  /**
+   * The given config keys of each topic (DescribeConfigs; one request): effective values, and
+   * which keys are set on the topic itself. A topic the broker refused maps to its error.
+   */
+  async topicConfigs(topics: string[], keys: string[]): Promise<Map<string, TopicConfigs>> {
+    const out = new Map<string, TopicConfigs>()
+    if (topics.length === 0) return out
+    return this.wrap('Kafka: reading topic configs', async () => {
+      for (const r of await this.protocol.describeTopicConfigs(topics, keys)) {
+        if (r.errorCode !== 0) {
+          out.set(r.name, {ok: false, error: `${kafkaErrorName(r.errorCode)}${r.errorMessage ? `: ${r.errorMessage}` : ''}`})
+          continue
+        }
+        const values: Record<string, string | null> = {}
+        const overrides: string[] = []
+        for (const e of r.configs) {
+          values[e.name] = e.sensitive ? null : e.value
+          if (e.source === TOPIC_CONFIG_SOURCE) overrides.push(e.name)
+        }
+        out.set(r.name, {ok: true, values, overrides: overrides.sort()})
+      }
+      return out
+    })
   }
 
   /** min.insync.replicas per topic (DescribeConfigs; one request). */
@@ -176,6 +216,11 @@ export class KafkaLagReader {
 
   async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
     return this.wrap(`Kafka: reading committed offsets of group "${groupId}"`, () => this.protocol.fetchCommittedOffsets(groupId))
+  }
+
+  /** Committed offsets of several groups, batched per coordinator (OffsetFetch v8); a group's failure is its entry. */
+  async committedOffsetsOfGroups(groupIds: string[]): Promise<Map<string, CommittedOffset[] | FleetopsError>> {
+    return this.wrap('Kafka: reading committed offsets', () => this.protocol.fetchCommittedOffsetsOfGroups(groupIds))
   }
 
   async endOffsets(partitions: LeaderPartition[], isolation: 'read_uncommitted' | 'read_committed'): Promise<EndOffsetResult[]> {

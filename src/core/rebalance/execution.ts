@@ -3,6 +3,7 @@ import {printable} from '../units.js'
 import {destinationsOf, type PartitionMove} from './moves.js'
 import {compareTopicPartition, describeJson, isRecord, MAX_KAFKA_ID, partitionLabel} from './state.js'
 import {throttledBrokersOf} from './throttle.js'
+import type {ExecutorHeartbeat} from './liveness.js'
 
 /**
  * The executor's progress file (`<plan>.progress.json`): which moves are done, which are in
@@ -55,6 +56,8 @@ export interface ProgressFile {
   throttles: {brokers: BrokerThrottleRecord[]; topics: TopicThrottleRecord[]}
   /** True once the preferred leader election for the moved partitions has run. */
   elected: boolean
+  /** Written by the executor at every poll while it runs (null in files of older fleetops). */
+  heartbeat: ExecutorHeartbeat | null
 }
 
 export function newProgress(moves: readonly PartitionMove[], meta: {planDigest: string; throttle: number | null; now: string; pid: number}): ProgressFile {
@@ -72,6 +75,7 @@ export function newProgress(moves: readonly PartitionMove[], meta: {planDigest: 
       .map((m) => ({topic: m.topic, partition: m.partition, from: [...m.from], to: [...m.to], status: 'pending' as MoveStatus, ...(m.size === undefined ? {} : {size: m.size})})),
     throttles: {brokers: [], topics: []},
     elected: false,
+    heartbeat: null,
   }
 }
 
@@ -157,7 +161,17 @@ function parseUnchecked(json: unknown): ProgressFile {
     moves,
     throttles: {brokers, topics},
     elected: json.elected === true,
+    heartbeat: heartbeatOf(json.heartbeat),
   }
+}
+
+function heartbeatOf(raw: unknown): ExecutorHeartbeat | null {
+  if (raw === null || raw === undefined) return null
+  if (!isRecord(raw)) fail('"heartbeat" must be an object or null')
+  const {pid, pollIntervalMs} = raw
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) fail('"heartbeat.pid" must be a process id')
+  if (typeof pollIntervalMs !== 'number' || !Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 0) fail('"heartbeat.pollIntervalMs" must be milliseconds')
+  return {pid, host: str(raw.host, 'heartbeat.host') as string, updatedAt: str(raw.updatedAt, 'heartbeat.updatedAt') as string, pollIntervalMs}
 }
 
 /** Validates a progress file; any problem is a one-line BAD_INPUT FleetopsError. */

@@ -5,10 +5,12 @@ import {
   partitionLabel,
   parseProgressFile,
   reassignmentTarget,
+  type ExecutorHeartbeat,
+  type ExecutorState,
   type ProgressFile,
 } from '../../core/rebalance/index.js'
 import {printable} from '../../core/units.js'
-import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
+import {defaultProgressPath, executorRunning, fileExists, judgeProgress, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {livePartition, readLiveView} from './live.js'
 import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
@@ -28,7 +30,15 @@ export interface StatusResult {
   inFlight: InFlightRow[]
   progress: {
     stateFile: string
-    status: ProgressFile['status']
+    /**
+     * The file's status, except that a "running" file whose executor is gone (same host and pid
+     * not alive, or heartbeat older than 3 poll intervals, at least 60 s) reads "interrupted".
+     */
+    status: ExecutorState
+    /** Why the run is judged interrupted (null otherwise); rerun with --resume. */
+    interruptedReason: string | null
+    /** The executor's last heartbeat (pid, host, updatedAt, pollIntervalMs); null when none. */
+    heartbeat: ExecutorHeartbeat | null
     note: string | null
     updatedAt: string
     moves: {total: number; done: number; inFlight: number; pending: number}
@@ -61,13 +71,16 @@ export async function rebalanceStatus(
       removing: r.removingReplicas,
       inPlan: planKeys.has(partitionKey(r.topic, r.partition)),
     }))
+    const judged = progress ? judgeProgress(progress) : null
     return {
       inFlight,
       progress:
-        progress && stateFile
+        progress && stateFile && judged
           ? {
               stateFile,
-              status: progress.status,
+              status: judged.state,
+              interruptedReason: judged.reason,
+              heartbeat: progress.heartbeat,
               note: progress.note,
               updatedAt: progress.updatedAt,
               moves: {
@@ -120,7 +133,7 @@ export async function cancelRebalance(
     if (progress.planDigest !== planDigest(plan.reassignment)) {
       throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for`)
     }
-    if (progress.status === 'running' && otherProcessAlive(progress.pid)) {
+    if (executorRunning(progress)) {
       throw new FleetopsError('LOCKED', `fleetops (pid ${progress.pid}) is still executing this plan; stop it (Ctrl-C) before cancelling`)
     }
   } else if (opts.stateFile !== undefined) {
@@ -201,6 +214,7 @@ export async function cancelRebalance(
       }
       progress.status = result.stillReverting.length === 0 ? 'cancelled' : 'stopped'
       progress.pid = null
+      progress.heartbeat = null
       progress.note = 'cancelled'
       save()
       result.throttlesCleared = {

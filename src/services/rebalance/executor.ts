@@ -1,3 +1,5 @@
+import {hostname} from 'node:os'
+
 import type {KafkaClusterAdmin} from '../../adapters/kafka/cluster-admin.js'
 import type {KafkaConnection} from '../../core/connection.js'
 import {badInput, FleetopsError, isFleetopsError} from '../../core/errors.js'
@@ -7,6 +9,7 @@ import {
   bytesOf,
   checkPlanIsCurrent,
   describeStuck,
+  heartbeatDue,
   liveMoveState,
   movesFromPlan,
   newProgress,
@@ -27,7 +30,7 @@ import {
 } from '../../core/rebalance/index.js'
 import {formatBytes, formatDuration, printable} from '../../core/units.js'
 import {onInterrupt} from '../../signals.js'
-import {defaultProgressPath, fileExists, otherProcessAlive, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
+import {defaultProgressPath, executorRunning, fileExists, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
 import {clusterStateOf, livePartition, readLiveView, type LiveView} from './live.js'
 import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
@@ -120,7 +123,7 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
   if (previous && previous.planDigest !== digest) {
     throw badInput(`--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for, or another --state-file`)
   }
-  if (previous && previous.status === 'running' && otherProcessAlive(previous.pid)) {
+  if (previous && executorRunning(previous)) {
     throw new FleetopsError('LOCKED', `another fleetops (pid ${previous.pid}) is executing this plan; wait for it, or stop it first`)
   }
   const unfinished = previous !== null && (previous.status === 'running' || previous.status === 'stopped') && previous.moves.some((m) => m.status !== 'done')
@@ -266,6 +269,7 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
       if (previous !== null) {
         progressFile.status = 'done'
         progressFile.pid = null
+        progressFile.heartbeat = null
         progressFile.updatedAt = new Date().toISOString()
         writeJsonAtomic(stateFile, progressFile)
       }
@@ -295,9 +299,21 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
     progress.pid = process.pid
     progress.note = null
     if (opts.throttle !== null) progress.throttle = opts.throttle
+    // The heartbeat tells `status` this process still watches the run (a kill -9 leaves "running" behind).
+    let lastBeat: number | null = null
+    const write = (): void => {
+      const now = Date.now()
+      progress.heartbeat =
+        progress.status === 'running' ? {pid: process.pid, host: hostname(), updatedAt: new Date(now).toISOString(), pollIntervalMs: opts.pollIntervalMs} : null
+      lastBeat = now
+      writeJsonAtomic(stateFile, progress)
+    }
     const save = (): void => {
       progress.updatedAt = new Date().toISOString()
-      writeJsonAtomic(stateFile, progress)
+      write()
+    }
+    const beat = (): void => {
+      if (heartbeatDue(lastBeat, Date.now())) write()
     }
     save()
     const throttles = new Throttles(admin, progress, save)
@@ -367,6 +383,7 @@ export async function executePlan(conn: () => KafkaConnection, opts: ExecuteOpti
         // 2. Wait, then look again.
         await sleep(opts.pollIntervalMs, abort.signal)
         stopIfSignalled()
+        beat()
         if (opts.timeoutMs !== null && Date.now() - runStarted > opts.timeoutMs) {
           stopWith(
             new FleetopsError(

@@ -1,8 +1,9 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
+import {hostname} from 'node:os'
 
 import {badInput} from '../../core/errors.js'
-import type {ReassignmentJson} from '../../core/rebalance/index.js'
+import {judgeExecutor, type ExecutorJudgment, type ProgressFile, type ReassignmentJson} from '../../core/rebalance/index.js'
 import {printable} from '../../core/units.js'
 import {writeOutputFile} from '../output-file.js'
 
@@ -54,4 +55,21 @@ export function otherProcessAlive(pid: number | null): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+/** The run's state by its heartbeat (core/rebalance/liveness.ts); here the clock, host name and process table are read. */
+export function judgeProgress(progress: ProgressFile): ExecutorJudgment {
+  const host = hostname()
+  const hb = progress.heartbeat
+  const pidAlive = hb !== null && hb.host === host ? otherProcessAlive(hb.pid) : null
+  return judgeExecutor({status: progress.status, heartbeat: hb, now: Date.now(), host, pidAlive})
+}
+
+/**
+ * True when another process still executes this progress file's plan: it says running, its pid
+ * is alive here, and its heartbeat (when it has one) does not say the executor is gone (a pid
+ * reused by another program after a kill -9 is not an executor).
+ */
+export function executorRunning(progress: ProgressFile): boolean {
+  return progress.status === 'running' && otherProcessAlive(progress.pid) && judgeProgress(progress).state === 'running'
 }

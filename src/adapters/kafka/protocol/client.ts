@@ -47,7 +47,15 @@ import {
   listPartitionReassignmentsRequest,
   type OngoingReassignment,
 } from './list-partition-reassignments.js'
-import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
+import type {ListedGroup} from './list-groups.js'
+import {
+  OFFSET_FETCH_GROUPS_VERSION,
+  OFFSET_FETCH_KEY,
+  OFFSET_FETCH_VERSIONS,
+  offsetFetchGroupsRequest,
+  offsetFetchRequest,
+  type OffsetFetchGroupResponse,
+} from './offset-fetch.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
 
@@ -221,6 +229,14 @@ export class KafkaProtocolClient {
     return this.guard(async () => {
       await this.connect()
       return this.cluster.listGroups()
+    })
+  }
+
+  /** Every group with protocol type, state (ListGroups v4+) and type (v5+); ListGroups on every broker. */
+  async listGroupListings(): Promise<ListedGroup[]> {
+    return this.guard(async () => {
+      await this.connect()
+      return this.cluster.listGroupListings()
     })
   }
 
@@ -492,6 +508,65 @@ export class KafkaProtocolClient {
         () => this.cluster.forgetGroupCoordinator(groupId),
       )
     })
+  }
+
+  /**
+   * Committed offsets of several groups (every partition each has committed on): one
+   * OffsetFetch v8 per coordinator for all its groups, where the coordinator speaks v8
+   * (Kafka 3.0+); one request per group otherwise, and again alone for a group whose batched
+   * answer was an error (a coordinator that moved is asked again there). Per-group failures
+   * are returned, not thrown.
+   */
+  async fetchCommittedOffsetsOfGroups(groupIds: readonly string[], concurrency = 32): Promise<Map<string, CommittedOffset[] | FleetopsError>> {
+    const out = new Map<string, CommittedOffset[] | FleetopsError>()
+    if (groupIds.length === 0) return out
+    await this.guard(() => this.cluster.connect())
+    const alone: string[] = []
+    const byCoordinator = new Map<number, {broker: InternalBroker; groups: string[]}>()
+    await forEachLimited(groupIds, concurrency, async (groupId) => {
+      try {
+        const broker = await this.cluster.groupCoordinator(groupId)
+        const v = broker.versions[OFFSET_FETCH_KEY]
+        if (this.maxApiVersions.OffsetFetch !== undefined || !v || v.maxVersion < OFFSET_FETCH_GROUPS_VERSION) {
+          alone.push(groupId)
+          return
+        }
+        const entry = byCoordinator.get(broker.nodeId) ?? {broker, groups: []}
+        entry.groups.push(groupId)
+        byCoordinator.set(broker.nodeId, entry)
+      } catch {
+        alone.push(groupId)
+      }
+    })
+    await Promise.all(
+      [...byCoordinator.values()].map(async ({broker, groups}) => {
+        let answers: OffsetFetchGroupResponse[]
+        try {
+          answers = await broker.send(offsetFetchGroupsRequest(groups))
+        } catch {
+          alone.push(...groups)
+          return
+        }
+        const answered = new Set<string>()
+        for (const g of answers) {
+          answered.add(g.groupId)
+          if (g.errorCode !== 0 || g.partitions.some((p) => p.errorCode !== 0)) {
+            alone.push(g.groupId)
+            continue
+          }
+          out.set(g.groupId, g.partitions.map((p) => ({topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset})))
+        }
+        for (const g of groups) if (!answered.has(g)) alone.push(g)
+      }),
+    )
+    await forEachLimited(alone, concurrency, async (groupId) => {
+      try {
+        out.set(groupId, await this.fetchCommittedOffsets(groupId))
+      } catch (error) {
+        out.set(groupId, isFleetopsError(error) ? error : toFleetopsError(error, `OffsetFetch for group "${groupId}"`))
+      }
+    })
+    return out
   }
 
   /**

@@ -16,7 +16,7 @@ import {BrokerConnection} from './broker-connection.js'
 import {DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS, describeGroupsRequest, type DescribedGroup} from './describe-groups.js'
 import {FETCH_KEY} from './fetch.js'
 import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from './find-coordinator.js'
-import {LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS, listGroupsRequest} from './list-groups.js'
+import {LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS, listGroupsRequest, type ListedGroup} from './list-groups.js'
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
 import {COORDINATOR_MOVED_CODES, KafkaCodeError, kafkaCodeOf, kafkaError, negotiateVersion, retryWhileCoordinatorMoves, type VersionRange} from './shared.js'
 import {KafkaBrokerNotFoundError, KafkaConnectionError, isTransient, toFleetopsError} from './transport-errors.js'
@@ -219,16 +219,24 @@ class ClusterConnection implements InternalCluster {
   }
 
   async listGroups(): Promise<string[]> {
+    // Share groups (KIP-932) commit no offsets and DescribeGroups does not know them: not consumer groups to probe.
+    return (await this.listGroupListings()).filter((g) => g.groupType !== 'share').map((g) => g.groupId)
+  }
+
+  async listGroupListings(): Promise<ListedGroup[]> {
     return this.guarded('listing consumer groups', async () => {
       const answers = await Promise.all(
         this.nodeIds().map(async (id) => {
           const b = await this.broker(id)
           const res = await b.send(listGroupsRequest(this.version(b, 'ListGroups', LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS)))
           if (res.errorCode !== 0) throw kafkaError(res.errorCode, `ListGroups on broker ${id}`)
-          return res.groups.map((g) => g.groupId)
+          return res.groups
         }),
       )
-      return [...new Set(answers.flat())].sort()
+      // Each group has one coordinator; a group listed twice (the coordinator moved between answers) is kept once.
+      const byId = new Map<string, ListedGroup>()
+      for (const g of answers.flat()) if (!byId.has(g.groupId)) byId.set(g.groupId, g)
+      return [...byId.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
     })
   }
 

@@ -21,6 +21,7 @@ export {
   type ReplicaOffsetResult,
   type TopicPartition,
 } from './client.js'
+export type {ListedGroup} from './list-groups.js'
 export type {MetadataBroker, MetadataPartition, MetadataTopic} from './metadata.js'
 export type {DescribeConfigsResult} from './describe-configs.js'
 export type {OngoingReassignment} from './list-partition-reassignments.js'

@@ -51,23 +51,69 @@ export function offsetFetchRequest(
     body: w.toBuffer(),
     decode: (r: Reader) => {
       const throttleTimeMs = r.int32()
-      const partitions: OffsetFetchPartition[] = []
-      r.array((r) => {
-        const topic = r.string()
-        r.array((r) => {
-          const partition = r.int32()
-          const offset = r.int64()
-          if (version >= 5) r.int32() // committed_leader_epoch
-          const metadata = r.nullableString()
-          const errorCode = r.int16()
-          r.tags()
-          partitions.push({topic, partition, offset, metadata, errorCode})
-        })
-        r.tags()
-      })
+      const partitions = readTopics(r, version)
       const errorCode = r.int16()
       r.tags()
       return {value: {errorCode, partitions}, throttleTimeMs}
+    },
+  }
+}
+
+/** A response's topics (v3+), flattened to partitions. */
+function readTopics(r: Reader, version: number): OffsetFetchPartition[] {
+  const partitions: OffsetFetchPartition[] = []
+  r.array((r) => {
+    const topic = r.string()
+    r.array((r) => {
+      const partition = r.int32()
+      const offset = r.int64()
+      if (version >= 5) r.int32() // committed_leader_epoch
+      const metadata = r.nullableString()
+      const errorCode = r.int16()
+      r.tags()
+      partitions.push({topic, partition, offset, metadata, errorCode})
+    })
+    r.tags()
+  })
+  return partitions
+}
+
+/** v8+ batches groups; fleetops sends v8 (v9 adds member id/epoch, v10 topic ids). */
+export const OFFSET_FETCH_GROUPS_VERSION = 8
+
+export interface OffsetFetchGroupResponse {
+  groupId: string
+  errorCode: number
+  partitions: OffsetFetchPartition[]
+}
+
+/** OffsetFetch v8: every committed partition (topics null) of several groups that share a coordinator. */
+export function offsetFetchGroupsRequest(groupIds: readonly string[]): RawRequest<OffsetFetchGroupResponse[]> {
+  const w = new Writer(true)
+  w.array(groupIds, (w, groupId) => {
+    w.string(groupId)
+    w.array(null, () => {}) // topics: null = every partition committed on
+    w.tags()
+  })
+  w.bool(false) // require_stable
+  w.tags()
+  return {
+    apiKey: OFFSET_FETCH_KEY,
+    apiName: 'OffsetFetch',
+    apiVersion: OFFSET_FETCH_GROUPS_VERSION,
+    flexible: true,
+    body: w.toBuffer(),
+    decode: (r: Reader) => {
+      const throttleTimeMs = r.int32()
+      const groups = r.array((r): OffsetFetchGroupResponse => {
+        const groupId = r.string()
+        const partitions = readTopics(r, OFFSET_FETCH_GROUPS_VERSION)
+        const errorCode = r.int16()
+        r.tags()
+        return {groupId, errorCode, partitions}
+      })
+      r.tags()
+      return {value: groups, throttleTimeMs}
     },
   }
 }

@@ -6,6 +6,7 @@
 import type {ConnectionOptions} from 'node:tls'
 
 import type {SaslMechanism} from '../../../core/connection.js'
+import type {ListedGroup} from './list-groups.js'
 import type {BrokerApiVersions, Reader} from './shared.js'
 
 /** One request ready for the wire, plus its response decoder. */
@@ -67,8 +68,10 @@ export interface InternalCluster {
   forgetGroupCoordinator(groupId: string): void
   /** DescribeGroups sent to each group's coordinator, consumer-protocol member assignments decoded. Read-only. */
   describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]>
-  /** ListGroups on every broker, group ids deduplicated and sorted. */
+  /** ListGroups on every broker, group ids deduplicated and sorted (share groups left out). */
   listGroups(): Promise<string[]>
+  /** ListGroups on every broker with each group's protocol type, state (v4+) and type (v5+), by id. */
+  listGroupListings(): Promise<ListedGroup[]>
   disconnect(): Promise<void>
 }
 
