@@ -178,6 +178,16 @@ describe('transactions and record realities', () => {
     expect(hash.code, hash.stdout + hash.stderr).toBe(0)
     // The newest 93 offsets are the whole log: 70 committed records, 20 aborted ones skipped, 3 markers.
     expect(hash.json.sample).toMatchObject({records: 70, abortedRecords: 20, isolation: 'read_committed', skippedBatches: 0})
+
+    // A log that ends in an aborted transaction (offsets 93-102, marker 103): under read_committed
+    // nothing is left to consume after offset 95, so no record's age can be the time lag.
+    const tail = makeEvents({firstDay: FIRST, days: 1, perDay: 10, latePerDay: 0, lateByDays: 0, seed: 3, idPrefix: 'tail'})
+    await tx.connect()
+    await send(tail, 'abort')
+    await tx.disconnect()
+    const end = await lagOf(group, topic, 95, '--isolation', 'read_committed')
+    expect(end.p).toMatchObject({committedOffset: 95, logEndOffset: 104, timeLagMs: null})
+    expect(end.p.note).toMatch(/only aborted transactions and transaction markers from offset 95 to the last stable offset 104/)
   })
 
   it('LogAppendTime topic with tombstones (lz4 by the broker): tombstones are counted rejects; the time lag uses the append time', async () => {

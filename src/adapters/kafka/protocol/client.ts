@@ -50,6 +50,7 @@ import {
 import {OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS, offsetFetchRequest} from './offset-fetch.js'
 import {readableBatches, type AbortedTransaction} from './readable-batches.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
+import {nextOffsetAfter} from './record-decoder.js'
 import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
 
 export type {KafkaTransportOptions, InternalGroupDescription as GroupDescription} from './transport.js'
@@ -681,6 +682,9 @@ export class KafkaProtocolClient {
             else if (found.kind === 'unsupported') out.set(k, {kind: 'unknown', reason: found.reason})
             else if (it.offset >= p.highWatermark) {
               out.set(k, {kind: 'unknown', reason: `no record at or after offset ${it.offset} below the high watermark ${p.highWatermark}`})
+            } else if (found.kind === 'none' && isolationLevel === 1 && p.lastStableOffset >= 0 && nextOffsetAfter(p.records, it.offset) >= p.lastStableOffset) {
+              // Read up to the last stable offset: what lies there is aborted or transaction markers.
+              out.set(k, {kind: 'unknown', reason: `only aborted transactions and transaction markers from offset ${it.offset} to the last stable offset ${p.lastStableOffset}`})
             } else if (last) out.set(k, {kind: 'unknown', reason: `record at offset ${it.offset} not returned within ${limitOf(it)} bytes`})
             // 'none' below the high watermark: the byte limit ended exactly between batches.
             else retry.push({...it, needBytes: found.kind === 'incomplete' ? found.needBytes : (p.records?.length ?? 0) + 1024})

@@ -112,6 +112,7 @@ export async function readableBatches(buf: Buffer | null, aborted?: readonly Abo
     if (codec !== 0) {
       try {
         const records = await decompressRecords(codec, buf.subarray(pos + HEADER, end))
+        checkRecordCount(records, count, codecName(codec))
         const header = Buffer.from(buf.subarray(pos, pos + HEADER))
         header.writeInt32BE(HEADER - 12 + records.length, 8)
         header.writeInt16BE(attributes & ~ATTR_CODEC, 21)
@@ -130,6 +131,29 @@ export async function readableBatches(buf: Buffer | null, aborted?: readonly Abo
     out.records = Buffer.concat(list)
   }
   return out
+}
+
+/**
+ * The decompressed bytes must hold exactly the header's record count, end to end (as Kafka's
+ * own reader insists). A decoder that returns what it could of a truncated frame (Node 22's
+ * zstd does) or a codec without a checksum fed garbage is caught here, not read as fewer records.
+ */
+function checkRecordCount(data: Buffer, count: number, codec: string): void {
+  const r = {pos: 0}
+  let whole = true
+  try {
+    for (let i = 0; i < count && whole; i++) {
+      const length = varint(data, r)
+      r.pos += length
+      whole = length >= 0 && r.pos <= data.length
+    }
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    whole = false // cut short inside a length
+  }
+  if (!whole || r.pos !== data.length) {
+    throw new RecordCodecError(codec, `the decompressed records do not match the batch header (${count} records, ${data.length} bytes)`)
+  }
 }
 
 /** The batch header with no records: count 0, uncompressed, same offsets and timestamps. */

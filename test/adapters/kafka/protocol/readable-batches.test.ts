@@ -218,6 +218,19 @@ describe('readableBatches', () => {
     },
   )
 
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as Codec[])('%s: well-formed compressed bytes that hold fewer or more records than the header says are undecodable, not short', async (codec) => {
+    for (const [claimed, real] of [
+      [5, 4],
+      [3, 4],
+    ]) {
+      const b = await batch(0, recs(real!), {codec})
+      b.writeInt32BE(claimed!, 57)
+      const out = await readableBatches(b, [])
+      expect(out.undecodable).toEqual([expect.objectContaining({baseOffset: 0, records: claimed, reason: expect.stringMatching(/do not match the batch header/)})])
+      expect(visitAll(out.records)).toEqual([])
+    }
+  })
+
   it('passes a trailing batch cut short by the fetch limit on unchanged, so the readers ask for more', async () => {
     const whole = await batch(0, recs(3), {codec: 'lz4'})
     const cut = await batch(3, recs(50), {codec: 'zstd'})
