@@ -60,8 +60,6 @@ export interface ReadOptions {
   afterChunk?: (nextOffset: number, visited: number) => Promise<'continue' | 'stop'>
   /** A compressed batch in [from, end) that could not be decompressed; its records are not visited. */
   onUndecodable?: (batch: UndecodableBatch) => void
-  /** Records of aborted transactions skipped in a chunk (read_committed). */
-  onAborted?: (records: number) => void
 }
 
 const NOT_LEADER_CODES = new Set([3, 6, 5, 74, 75]) // UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER, LEADER_NOT_AVAILABLE, FENCED/UNKNOWN_LEADER_EPOCH
@@ -283,7 +281,6 @@ export class KafkaRangeReader {
           if (!options.onUndecodable) throw new FleetopsError('UNAVAILABLE', `Kafka ${this.topic}-${partition}: offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`)
           options.onUndecodable(bad)
         }
-        if (readable.abortedRecords > 0) options.onAborted?.(readable.abortedRecords)
         result = decodeRecordBatches(readable.records, offset, end, visit)
       } catch (error) {
         pending?.catch(() => {})

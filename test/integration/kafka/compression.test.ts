@@ -63,10 +63,10 @@ let kafka: Kafka
 let admin: Admin
 const topics: string[] = []
 
-async function createTopic(topic: string, config: Record<string, string> = {}): Promise<void> {
+async function createTopic(topic: string, config: Record<string, string> = {}, numPartitions = 1): Promise<void> {
   topics.push(topic)
   await admin.createTopics({
-    topics: [{topic, numPartitions: 1, replicationFactor: 3, configEntries: Object.entries({'retention.ms': '-1', ...config}).map(([name, value]) => ({name, value}))}],
+    topics: [{topic, numPartitions, replicationFactor: 3, configEntries: Object.entries({'retention.ms': '-1', ...config}).map(([name, value]) => ({name, value}))}],
     waitForLeaders: true,
   })
 }
@@ -215,5 +215,37 @@ describe('transactions and record realities', () => {
 
     const hash = await runCli(['hash', 'kafka-partitions', '--topic', topic, '--from', '1', '--to', '2', '--sample', '50', '--json'], {env})
     expect(hash.json.sample).toMatchObject({records: 50, skippedBatches: 0})
+  })
+
+  it('empty partitions and a committed offset below the log start (zstd by the broker)', async () => {
+    const topic = `cmp-empty-${run}`
+    await createTopic(topic, {'compression.type': 'zstd'}, 3)
+    const events = makeEvents({firstDay: FIRST, days: 3, perDay: 30, latePerDay: 0, lateByDays: 0, seed: 11, idPrefix: 'empty'}).sort((a, b) => a.arrivalMs - b.arrivalMs)
+    const producer = kafka.producer({allowAutoTopicCreation: false})
+    await producer.connect()
+    // Everything in partition 0; partitions 1 and 2 stay empty.
+    await producer.send({topic, acks: -1, messages: events.map((e) => ({partition: 0, key: e.user, value: eventJson(e), timestamp: String(e.arrivalMs)}))})
+    await producer.disconnect()
+
+    const r = await lookback('cmp-empty', topic)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.json.rejects.total).toBe(0)
+    expect(sorted(await readSink(client, ks, 'daily', 'cmp-empty', DAYS))).toEqual(sorted(groundTruth(events, DAYS)))
+
+    const hash = await runCli(['hash', 'kafka-partitions', '--topic', topic, '--from', '3', '--to', '4', '--sample', '90', '--json'], {env})
+    expect(hash.code, hash.stdout + hash.stderr).toBe(0)
+    // The quota is 30 a partition; only partition 0 has records.
+    expect(hash.json.sample).toMatchObject({records: 30, partitions: 3, skippedBatches: 0})
+
+    // Retention moves the log start past the group's committed offset: the lag is shown, with a note.
+    await admin.fetchTopicMetadata({topics: [topic]}) // kafkajs finds the leader in its metadata cache
+    await admin.deleteTopicRecords({topic, partitions: [{partition: 0, offset: '50'}]})
+    const group = `cmp-g-empty-${run}`
+    await admin.setOffsets({groupId: group, topic, partitions: [{partition: 0, offset: '20'}]})
+    const lag = await runCli(['lag', 'kafka', '--group', group, '--json'], {env})
+    expect(lag.json, lag.stdout + lag.stderr).toBeDefined()
+    const p = lag.json.groups[0].topics[0].partitions.find((x: {partition: number}) => x.partition === 0)
+    expect(p).toMatchObject({committedOffset: 20, logEndOffset: 90, lag: 70, timeLagMs: null})
+    expect(p.note).toMatch(/gone/)
   })
 })
