@@ -39,7 +39,9 @@ export function renderKafkaPartitions(r: KafkaPartitionsResult): string {
   if (r.source === 'sample' && r.sample) {
     const s = r.sample
     lines.push(
-      `Read ${s.records} record(s) from ${r.topic} (${s.partitions} partitions): ${r.keys} with a key, ${s.nullKeys} without.`,
+      `Read ${s.records} record(s) from ${r.topic} (${s.partitions} partitions, as a read_committed consumer): ${r.keys} with a key, ${s.nullKeys} without${
+        s.abortedRecords > 0 ? `; ${s.abortedRecords} record(s) of aborted transactions skipped` : ''
+      }.`,
       `Keys on the partition murmur2 gives for ${s.partitions} partitions: ${s.placedByDefaultPartitioner} of ${r.keys}${
         r.keys > 0 && s.placedByDefaultPartitioner < r.keys ? c.yellow(' (some producers use another partitioner)') : ''
       }.`,

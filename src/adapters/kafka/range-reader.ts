@@ -11,7 +11,12 @@
  *  - reading stops at end offsets captured once at the start (the last stable offset), so
  *    a run always terminates;
  *  - batches holding only control records (transaction markers) still advance the
- *    position, so the reader never hangs one offset short of the end.
+ *    position, so the reader never hangs one offset short of the end;
+ *  - it reads what a read_committed consumer reads: Fetch with isolation 1, and the records
+ *    of aborted transactions are dropped (readableBatches, with the Fetch answer's
+ *    aborted_transactions); control records are never visited;
+ *  - compressed batches (gzip, snappy, lz4, zstd) are decompressed before the visitor sees
+ *    them; one that cannot be is reported to `onUndecodable` (never silently dropped).
  */
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {Admin} from 'kafkajs'
@@ -25,10 +30,12 @@ import {openCluster} from './protocol/cluster-connection.js'
 import type {InternalBroker, InternalCluster} from './protocol/transport.js'
 import {transportOptions} from './transport-options.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS, listOffsetsRequest} from './protocol/list-offsets.js'
+import {readableBatches, type UndecodableBatch} from './protocol/readable-batches.js'
 import {decodeRecordBatches, nextOffsetAfter, type RecordVisitor} from './protocol/record-decoder.js'
 import {kafkaError, kafkaErrorName, negotiateVersion} from './protocol/shared.js'
 
 export type {RecordVisitor} from './protocol/record-decoder.js'
+export type {UndecodableBatch} from './protocol/readable-batches.js'
 
 export interface PartitionBounds {
   partition: number
@@ -51,6 +58,8 @@ export interface ReadOptions {
   maxBytes?: number
   /** Called after each fetched chunk with the next offset to read; may pause (rate limits) or stop. */
   afterChunk?: (nextOffset: number, visited: number) => Promise<'continue' | 'stop'>
+  /** A compressed batch in [from, end) that could not be decompressed; its records are not visited. */
+  onUndecodable?: (batch: UndecodableBatch) => void
 }
 
 const NOT_LEADER_CODES = new Set([3, 6, 5, 74, 75]) // UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER, LEADER_NOT_AVAILABLE, FENCED/UNKNOWN_LEADER_EPOCH
@@ -191,7 +200,8 @@ export class KafkaRangeReader {
     while (found === null && offset < end) {
       const res = await this.fetchOnce(partition, offset, 64 * 1024)
       if (res.errorCode !== 0) return null
-      decodeRecordBatches(res.records, offset, end, (_o, ts) => {
+      const readable = await readableBatches(res.records, res.abortedTransactions ?? [])
+      decodeRecordBatches(readable.records, offset, end, (_o, ts) => {
         if (found === null) found = ts
       })
       const next = nextOffsetAfter(res.records, offset)
@@ -204,7 +214,7 @@ export class KafkaRangeReader {
   private async fetchOnce(partition: number, offset: number, partitionMaxBytes = PARTITION_MAX_BYTES): Promise<FetchPartitionResult> {
     const broker = await this.leaderBroker(partition)
     const version = negotiateVersion('Fetch', FETCH_KEY, FETCH_VERSIONS, broker.versions, `broker ${broker.nodeId}`)
-    const request = fetchRequest(version, [{topic: this.topic, partition, fetchOffset: offset, partitionMaxBytes}], {maxBytes: FETCH_MAX_BYTES, isolationLevel: 0})
+    const request = fetchRequest(version, [{topic: this.topic, partition, fetchOffset: offset, partitionMaxBytes}], {maxBytes: FETCH_MAX_BYTES, isolationLevel: 1})
     const res = await broker.send(request)
     if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch ${this.topic}-${partition}`)
     const p = res.partitions.find((x) => x.partition === partition)
@@ -265,7 +275,13 @@ export class KafkaRangeReader {
       if (next < end) pending = fetchAt(next)
       let result
       try {
-        result = decodeRecordBatches(res.records, offset, end, visit)
+        const readable = await readableBatches(res.records, res.abortedTransactions ?? [])
+        for (const bad of readable.undecodable) {
+          if (bad.lastOffset < offset || bad.baseOffset >= end) continue
+          if (!options.onUndecodable) throw new FleetopsError('UNAVAILABLE', `Kafka ${this.topic}-${partition}: offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`)
+          options.onUndecodable(bad)
+        }
+        result = decodeRecordBatches(readable.records, offset, end, visit)
       } catch (error) {
         pending?.catch(() => {})
         throw error

@@ -127,7 +127,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
   }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): KafkaLagReport & ProbeUnknown {
-    return {...this.unknownResult(now), ...this.settings, ...unknown}
+    return {...this.unknownResult(now), ...this.settings, timeLagIsolation: this.settings.isolation, ...unknown}
   }
 
   protected override unknownPrometheus(now: number): string {

@@ -1,6 +1,7 @@
 /**
  * Reads the keys of the records in Kafka record batches (magic v2, as Fetch
- * returns them). Pure: decompression is passed in (gzip only, by the caller).
+ * returns them). Pure: decompression is passed in (the Kafka reader decompresses every codec
+ * before, with readableBatches(), and passes a decompressor that answers null).
  * Control batches are skipped; a trailing batch cut short by the fetch limits
  * is ignored; records before `fromOffset` are skipped.
  */
@@ -14,7 +15,7 @@ export interface RecordKeysResult {
   records: RecordKey[]
   /** Offset after the last whole record read, for the next fetch. */
   nextOffset: number
-  /** Batches that could not be read (e.g. snappy/lz4/zstd), with the reason. */
+  /** Batches that could not be read (a codec `decompress` refused, another format), with the reason. */
   skippedBatches: number
   skipReason?: string
 }

@@ -11,6 +11,8 @@ export type RejectReason =
   | 'bad-group'
   | 'bad-distinct'
   | 'bad-value'
+  /** A Kafka record in a compressed batch that could not be decompressed (corrupt or truncated bytes). */
+  | 'undecodable-batch'
 
 export interface RejectExample {
   reason: RejectReason
@@ -33,8 +35,8 @@ export class RejectCollector {
 
   constructor(readonly maxExamples = 10) {}
 
-  add(reason: RejectReason, detail: string, ref?: EventRef): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1)
+  add(reason: RejectReason, detail: string, ref?: EventRef, times = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + times)
     if (this.examples.length < this.maxExamples) this.examples.push(ref === undefined ? {reason, detail} : {reason, detail, ref})
   }
 

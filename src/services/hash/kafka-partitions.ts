@@ -1,5 +1,3 @@
-import {gunzipSync} from 'node:zlib'
-
 import type {KafkaConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
 import {kafkaMurmur2, partitionRemap, type PartitionRemap, toPositive} from '../../core/hash/kafka-partitioner.js'
@@ -15,8 +13,15 @@ export interface KeySample {
   partitions: number
   /** Keyed records whose current partition is the one murmur2 gives for the current count. */
   placedByDefaultPartitioner: number
+  /** Compressed batches that could not be decompressed (their records were not read), with the reason. */
   skippedBatches: number
   skipReason?: string
+  /**
+   * Records are read as a read_committed consumer reads them: up to the last stable offset,
+   * without the records of aborted transactions (counted here).
+   */
+  isolation: 'read_committed'
+  abortedRecords: number
 }
 
 /**
@@ -27,6 +32,7 @@ export interface KeySample {
 export async function sampleTopicKeys(conn: KafkaConnection, topic: string, sample: number, verbose = false): Promise<KeySample> {
   const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
   const {classifySdkError} = await import('../../adapters/classify-error.js')
+  const {readableBatches} = await import('../../adapters/kafka/protocol/readable-batches.js')
   const admin = await KafkaClusterAdmin.open(conn, {verbose, clientId: 'fleetops-hash'})
   try {
     const topics = await admin.topicNames()
@@ -39,18 +45,30 @@ export async function sampleTopicKeys(conn: KafkaConnection, topic: string, samp
       throw classifySdkError(error, 'Kafka topic offsets')
     }
     const quota = Math.ceil(sample / Math.max(1, parts.length))
-    const result: KeySample = {keys: [], records: 0, nullKeys: 0, partitions: parts.length, placedByDefaultPartitioner: 0, skippedBatches: 0}
+    const result: KeySample = {
+      keys: [],
+      records: 0,
+      nullKeys: 0,
+      partitions: parts.length,
+      placedByDefaultPartitioner: 0,
+      skippedBatches: 0,
+      isolation: 'read_committed',
+      abortedRecords: 0,
+    }
     const state = parts.map((p) => {
       const o = offsets.find((x) => x.partition === p.partition)
       const low = Number(o?.low ?? 0)
       const high = Number(o?.high ?? 0)
       return {topic, partition: p.partition, leader: p.leader, offset: Math.max(low, high - quota), high, got: 0}
     })
-    const decompress = (codec: string, data: Uint8Array) => (codec === 'gzip' ? new Uint8Array(gunzipSync(data)) : null)
     for (let round = 0; round < 1000; round++) {
       const pending = state.filter((s) => s.offset < s.high && s.got < quota)
       if (pending.length === 0) break
-      const res = await admin.protocolClient.fetchRecordBatches(pending.map((s) => ({topic, partition: s.partition, leader: s.leader, offset: s.offset})))
+      const res = await admin.protocolClient.fetchRecordBatches(
+        pending.map((s) => ({topic, partition: s.partition, leader: s.leader, offset: s.offset})),
+        undefined,
+        1,
+      )
       for (const s of pending) {
         const r = res.get(`${topic}\u0000${s.partition}`)
         if (!r) throw new FleetopsError('INTERNAL', `Kafka returned nothing for ${topic}-${s.partition}`)
@@ -65,7 +83,15 @@ export async function sampleTopicKeys(conn: KafkaConnection, topic: string, samp
           continue
         }
         if (r.errorCode !== 0) throw new FleetopsError('UNAVAILABLE', `reading ${topic}-${s.partition}: Kafka error code ${r.errorCode}`)
-        const decoded = recordKeys(r.records, s.offset, decompress)
+        // Compressed batches decompressed, aborted transactions emptied; what is left compressed
+        // could not be read and is counted below with its reason.
+        const readable = await readableBatches(r.records, r.abortedTransactions ?? [])
+        result.abortedRecords += readable.abortedRecords
+        for (const bad of readable.undecodable) {
+          result.skippedBatches++
+          result.skipReason = `offsets ${bad.baseOffset}-${bad.lastOffset} of partition ${s.partition}: ${bad.reason}`
+        }
+        const decoded = recordKeys(readable.records, s.offset, () => null)
         result.skippedBatches += decoded.skippedBatches
         if (decoded.skipReason) result.skipReason = decoded.skipReason
         for (const rec of decoded.records) {

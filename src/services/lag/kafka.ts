@@ -35,6 +35,12 @@ export interface KafkaLagOptions {
 }
 
 export interface KafkaLagReport extends LagResult {
+  /**
+   * How the record at a committed offset is read for the time lag: read_uncommitted takes the
+   * first record at or after it; read_committed (as a read_committed consumer) the first one
+   * not in an aborted transaction. Follows --isolation. Every codec is decompressed.
+   */
+  timeLagIsolation: Isolation
   mode: 'single' | 'samples' | 'watch'
   samples: number
   intervalMs: number | null
@@ -197,7 +203,7 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
       return {group: g, state: groupState(info, hasCommit(byKey)), members: info?.members ?? [], partitions}
     })
     const result = rollUpLag(observations, {now, thresholds: opts.thresholds, ...base})
-    return {...result, mode, samples: mode === 'single' ? 1 : opts.samples, intervalMs: mode === 'single' ? null : opts.intervalMs}
+    return {...result, timeLagIsolation: opts.isolation, mode, samples: mode === 'single' ? 1 : opts.samples, intervalMs: mode === 'single' ? null : opts.intervalMs}
   }
 
   const history = new Map<string, OffsetSample[]>()

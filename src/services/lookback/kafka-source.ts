@@ -93,6 +93,14 @@ export class KafkaSourceReader implements SourceReader {
           acc.add(result, timestampMs, offset < prevEnd, ref)
           chunkEvents++
         },
+        onUndecodable: (bad) => {
+          // The header's record count; a compacted batch may hold fewer, and the part of a
+          // batch outside [from, end) is not this unit's.
+          const inRange = Math.min(bad.lastOffset, end - 1) - Math.max(bad.baseOffset, from) + 1
+          currentOffset = Math.max(bad.baseOffset, from)
+          acc.addUnreadable(Math.min(bad.records, inRange), `offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`, ref)
+          chunkEvents += Math.min(bad.records, inRange)
+        },
         afterChunk: async (nextOffset) => {
           const n = chunkEvents
           chunkEvents = 0

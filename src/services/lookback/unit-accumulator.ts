@@ -50,6 +50,13 @@ export class UnitAccumulator {
     }
   }
 
+  /** `records` source records that could not be read at all (an undecodable batch): counted rejects. */
+  addUnreadable(records: number, detail: string, ref: () => EventRef): void {
+    if (records <= 0) return
+    this.events += records
+    this.rejects.add('undecodable-batch', detail, ref(), records)
+  }
+
   partial(): UnitPartial {
     return unitPartial(this.aggregation, this.late, this.rejects)
   }

@@ -3,19 +3,11 @@ import {gunzipSync, gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 
 import {recordKeys} from '../../../src/core/hash/record-keys.js'
+import {zigzag} from '../../support/record-bytes.js'
 
 /** Builds a magic-v2 record batch (CRC left zero: the reader does not check it). */
 function batch(baseOffset: number, keys: (string | null)[], codec = 0): Buffer {
-  const zz = (n: number) => {
-    let v = n >= 0 ? n * 2 : -n * 2 - 1
-    const out: number[] = []
-    while (v >= 0x80) {
-      out.push((v & 0x7f) | 0x80)
-      v = Math.floor(v / 128)
-    }
-    out.push(v)
-    return Buffer.from(out)
-  }
+  const zz = zigzag
   const records = keys.map((k, i) => {
     const key = k === null ? zz(-1) : Buffer.concat([zz(Buffer.byteLength(k)), Buffer.from(k)])
     const body = Buffer.concat([Buffer.from([0]), zz(0), zz(i), key, zz(1), Buffer.from('v'), zz(0)])

@@ -56,7 +56,9 @@ import {
   offsetFetchRequest,
   type OffsetFetchGroupResponse,
 } from './offset-fetch.js'
+import {readableBatches, type AbortedTransaction} from './readable-batches.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
+import {nextOffsetAfter} from './record-decoder.js'
 import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
 
 export type {KafkaTransportOptions, InternalGroupDescription as GroupDescription} from './transport.js'
@@ -156,6 +158,16 @@ const PRIORITY: ErrorCode[] = ['AUTH', 'PERMISSION', 'BAD_INPUT', 'UNAVAILABLE',
 /** Key of a record-timestamp result: topic, partition and the offset asked for. */
 export function recordKey(topic: string, partition: number, offset: number): string {
   return `${topic}\u0000${partition}\u0000${offset}`
+}
+
+/** One partition's answer to fetchRecordBatches. */
+export interface FetchedBatches {
+  errorCode: number
+  highWatermark: number
+  logStartOffset: number
+  /** READ_COMMITTED only (else null): for readableBatches(). */
+  abortedTransactions: AbortedTransaction[] | null
+  records: Buffer | null
 }
 
 /** First Fetch round: bytes per partition (a batch header is 61 bytes; most batches are a few KiB). */
@@ -622,7 +634,7 @@ export class KafkaProtocolClient {
             for (const tp of tps) for (const c of tp.committed) wanted.push({topic: tp.topic, partition: tp.partition, leader, offset: c})
             ;[raw] = await Promise.all([
               broker.send(listOffsetsRequest(version, -1, tps.map((tp) => ({topic: tp.topic, partition: tp.partition, timestamp: LATEST_TIMESTAMP})), isolationLevel)),
-              this.timestampsFromLeader(broker, wanted, early),
+              this.timestampsFromLeader(broker, wanted, early, isolationLevel),
             ])
           } catch (e) {
             const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
@@ -652,7 +664,7 @@ export class KafkaProtocolClient {
               }
             }
           }
-          await this.timestampsFromLeader(broker, again, stamps)
+          await this.timestampsFromLeader(broker, again, stamps, isolationLevel)
         }),
       )
       return {ends, stamps}
@@ -661,15 +673,16 @@ export class KafkaProtocolClient {
 
   /**
    * Timestamp of the first record at or after each given offset, read with a sessionless
-   * Fetch from the leader (replica id -1, READ_UNCOMMITTED): no group is joined, nothing
-   * is committed. One request per leader (brokers concurrently) asking for a few KiB per
+   * Fetch from the leader (replica id -1; isolation 0 READ_UNCOMMITTED by default, 1
+   * READ_COMMITTED skips the records of aborted transactions, as a read_committed consumer
+   * does): no group is joined, nothing is committed. One request per leader (brokers concurrently) asking for a few KiB per
    * partition, since only the batch holding the offset is read (its header and the record
    * headers up to the offset). Kafka returns no bytes for a partition whose first batch is
    * larger than the per-partition limit, so those are fetched again, one partition per
    * request: the broker always returns the whole first batch of the first partition of a
    * request. Keyed by recordKey(topic, partition, offset).
    */
-  async fetchRecordTimestamps(items: (LeaderPartition & {offset: number})[]): Promise<Map<string, RecordTimestampResult>> {
+  async fetchRecordTimestamps(items: (LeaderPartition & {offset: number})[], isolationLevel: 0 | 1 = 0): Promise<Map<string, RecordTimestampResult>> {
     return this.guard(async () => {
       const out = new Map<string, RecordTimestampResult>()
       if (items.length === 0) return out
@@ -693,7 +706,7 @@ export class KafkaProtocolClient {
             for (const it of list) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
             return
           }
-          await this.timestampsFromLeader(broker, list, out)
+          await this.timestampsFromLeader(broker, list, out, isolationLevel)
         }),
       )
       return out
@@ -701,7 +714,12 @@ export class KafkaProtocolClient {
   }
 
   /** The Fetch rounds of fetchRecordTimestamps for one leader; results go into `out`. */
-  private async timestampsFromLeader(broker: InternalBroker, items: (LeaderPartition & {offset: number})[], out: Map<string, RecordTimestampResult>): Promise<void> {
+  private async timestampsFromLeader(
+    broker: InternalBroker,
+    items: (LeaderPartition & {offset: number})[],
+    out: Map<string, RecordTimestampResult>,
+    isolationLevel: 0 | 1,
+  ): Promise<void> {
     if (items.length === 0) return
     const leader = broker.nodeId
     let version: number
@@ -719,7 +737,7 @@ export class KafkaProtocolClient {
       try {
         const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes: limitOf(it)}))
         const maxBytes = Math.max(RESPONSE_MAX_BYTES, queries.reduce((sum, q) => sum + q.partitionMaxBytes, 0))
-        const res = await broker.send(fetchRequest(version, queries, {maxBytes, isolationLevel: 0}))
+        const res = await broker.send(fetchRequest(version, queries, {maxBytes, isolationLevel}))
         if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
         const index = PartitionIndex.of(res.partitions)
         for (const it of list) {
@@ -729,11 +747,19 @@ export class KafkaProtocolClient {
           else if (p.errorCode === 1) out.set(k, {kind: 'gone'})
           else if (p.errorCode !== 0) out.set(k, {kind: 'unknown', reason: `broker ${leader}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
           else {
-            const found = firstRecordAtOrAfter(p.records, it.offset)
-            if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
+            // Compressed batches decompressed; under read_committed, aborted transactions emptied.
+            const readable = await readableBatches(p.records, isolationLevel === 1 ? (p.abortedTransactions ?? []) : null)
+            const found = firstRecordAtOrAfter(readable.records, it.offset)
+            // An unreadable batch at or after the offset, before the record found: its records may be the answer.
+            const bad = readable.undecodable.find((b) => b.lastOffset >= it.offset && (found.kind !== 'found' || b.baseOffset <= found.offset))
+            if (bad) out.set(k, {kind: 'unknown', reason: `offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`})
+            else if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
             else if (found.kind === 'unsupported') out.set(k, {kind: 'unknown', reason: found.reason})
             else if (it.offset >= p.highWatermark) {
               out.set(k, {kind: 'unknown', reason: `no record at or after offset ${it.offset} below the high watermark ${p.highWatermark}`})
+            } else if (found.kind === 'none' && isolationLevel === 1 && p.lastStableOffset >= 0 && nextOffsetAfter(p.records, it.offset) >= p.lastStableOffset) {
+              // Read up to the last stable offset: what lies there is aborted or transaction markers.
+              out.set(k, {kind: 'unknown', reason: `only aborted transactions and transaction markers from offset ${it.offset} to the last stable offset ${p.lastStableOffset}`})
             } else if (last) out.set(k, {kind: 'unknown', reason: `record at offset ${it.offset} not returned within ${limitOf(it)} bytes`})
             // 'none' below the high watermark: the byte limit ended exactly between batches.
             else retry.push({...it, needBytes: found.kind === 'incomplete' ? found.needBytes : (p.records?.length ?? 0) + 1024})
@@ -779,16 +805,18 @@ export class KafkaProtocolClient {
 
   /**
    * Raw record batches of each partition from the given offset, read with a sessionless
-   * Fetch from the leader (replica id -1, READ_UNCOMMITTED): no group is joined, nothing
-   * is committed. One request per leader. Used by `hash kafka-partitions --sample`.
+   * Fetch from the leader (replica id -1, isolation 0 READ_UNCOMMITTED or 1 READ_COMMITTED,
+   * which also returns the aborted transactions for readableBatches()): no group is joined,
+   * nothing is committed. One request per leader. Used by `hash kafka-partitions --sample`.
    * Keyed by `${topic}\u0000${partition}`.
    */
   async fetchRecordBatches(
     items: (LeaderPartition & {offset: number})[],
     partitionMaxBytes = 1024 * 1024,
-  ): Promise<Map<string, {errorCode: number; highWatermark: number; logStartOffset: number; records: Buffer | null} | {error: string}>> {
+    isolationLevel: 0 | 1 = 0,
+  ): Promise<Map<string, FetchedBatches | {error: string}>> {
     return this.guard(async () => {
-      const out = new Map<string, {errorCode: number; highWatermark: number; logStartOffset: number; records: Buffer | null} | {error: string}>()
+      const out = new Map<string, FetchedBatches | {error: string}>()
       if (items.length === 0) return out
       await this.connect()
       const key = (t: string, p: number): string => `${t}\u0000${p}`
@@ -803,10 +831,11 @@ export class KafkaProtocolClient {
             const broker = await this.cluster.broker(leader)
             const version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
             const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes}))
-            const res = await broker.send(fetchRequest(version, queries, {maxBytes: 64 * 1024 * 1024, isolationLevel: 0}))
+            const res = await broker.send(fetchRequest(version, queries, {maxBytes: 64 * 1024 * 1024, isolationLevel}))
             if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
             for (const p of res.partitions) {
-              out.set(key(p.topic, p.partition), {errorCode: p.errorCode, highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, records: p.records})
+              const {errorCode, highWatermark, logStartOffset, abortedTransactions, records} = p
+              out.set(key(p.topic, p.partition), {errorCode, highWatermark, logStartOffset, abortedTransactions, records})
             }
           } catch (e) {
             const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))

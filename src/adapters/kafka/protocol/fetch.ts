@@ -8,6 +8,7 @@
  * log_start_offset, v7 fetch sessions, v9 current_leader_epoch, v11 rack_id and
  * preferred_read_replica, v12 is flexible and adds last_fetched_epoch.
  */
+import type {AbortedTransaction} from './readable-batches.js'
 import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
@@ -28,6 +29,11 @@ export interface FetchPartitionResult {
   highWatermark: number
   lastStableOffset: number
   logStartOffset: number
+  /**
+   * read_committed (isolation 1): the aborted transactions in the returned range, for
+   * readableBatches(); null under read_uncommitted (Kafka sends none).
+   */
+  abortedTransactions: AbortedTransaction[] | null
   /** Raw record batches (the last one may be cut short by the byte limits), or null. */
   records: Buffer | null
 }
@@ -94,15 +100,16 @@ export function fetchRequest(
           const highWatermark = r.int64()
           const lastStableOffset = r.int64()
           const logStartOffset = version >= 5 ? r.int64() : -1
-          r.nullableArray((r) => {
-            r.int64() // producer id
-            r.int64() // first offset
+          const abortedTransactions = r.nullableArray((r) => {
+            const producerId = r.int64()
+            const firstOffset = r.int64()
             r.tags()
+            return {producerId, firstOffset}
           })
           if (version >= 11) r.int32() // preferred_read_replica
           const records = r.nullableBytes()
           r.tags()
-          partitions.push({topic, partition, errorCode: code, highWatermark, lastStableOffset, logStartOffset, records})
+          partitions.push({topic, partition, errorCode: code, highWatermark, lastStableOffset, logStartOffset, abortedTransactions, records})
         })
         r.tags()
       })

@@ -3,9 +3,10 @@
  * at or after an offset and read its timestamp. Not a request: Fetch (fetch.ts) returns
  * these bytes. Control batches (transaction markers) are skipped because a consumer never
  * sees them. When the answer lies in a batch cut short by the fetch byte limits the result
- * is 'incomplete' with the exact number of bytes to ask for next time.
+ * is 'incomplete' with the exact number of bytes to ask for next time. Complete compressed
+ * batches are decompressed before, by readableBatches() (readable-batches.ts).
  */
-import {gunzipSync} from 'node:zlib'
+import {codecName} from './record-codecs.js'
 
 export type RecordLookup =
   | {kind: 'found'; offset: number; timestamp: number}
@@ -19,14 +20,14 @@ export type RecordLookup =
   | {kind: 'none'}
   | {kind: 'unsupported'; reason: string}
 
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 const HEADER = 61 // bytes from baseOffset to the first record
 
 /**
  * Only the bytes needed are read: the batch header (base offset, base/max timestamp,
  * attributes) and, in an uncompressed batch, each record's varint header up to the wanted
  * offset, so a fetch cut short inside the batch usually still answers (the fetch asks for
- * a few hundred bytes per partition). A compressed batch must be complete.
+ * a few hundred bytes per partition). A compressed batch must be complete (and is then
+ * already decompressed by readableBatches).
  */
 export function firstRecordAtOrAfter(buf: Buffer | null, target: number): RecordLookup {
   if (!buf || buf.length === 0) return {kind: 'incomplete', needBytes: null}
@@ -52,8 +53,7 @@ export function firstRecordAtOrAfter(buf: Buffer | null, target: number): Record
       let records: Buffer
       if (codec === 0) records = buf.subarray(pos + HEADER, Math.min(end, buf.length))
       else if (!complete) return {kind: 'incomplete', needBytes: end}
-      else if (codec === 1) records = gunzipSync(buf.subarray(pos + HEADER, end))
-      else return {kind: 'unsupported', reason: `batch compressed with ${CODECS[codec] ?? `codec ${codec}`}, which fleetops does not decompress`}
+      else return {kind: 'unsupported', reason: `batch compressed with ${codecName(codec)} was not decompressed (pass the fetch through readableBatches)`}
       const count = buf.readInt32BE(pos + 57)
       const found = scanRecords(records, count, baseOffset, target)
       if (found) return {kind: 'found', offset: found.offset, timestamp: logAppendTime ? maxTimestamp : baseTimestamp + found.timestampDelta}
@@ -88,12 +88,12 @@ function scanRecords(buf: Buffer, count: number, baseOffset: number, target: num
 }
 
 /** A big-endian int64 as a number without a BigInt (offsets and timestamps are far below 2^53). */
-function int64At(buf: Buffer, pos: number): number {
+export function int64At(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos) * 0x100000000 + buf.readUInt32BE(pos + 4)
 }
 
 /** Zig-zag varint/varlong as a JS number (deltas and lengths are far below 2^53). */
-function varint(buf: Buffer, r: {pos: number}): number {
+export function varint(buf: Buffer, r: {pos: number}): number {
   let result = 0
   let multiplier = 1
   for (let i = 0; i < 10; i++) {

@@ -6,17 +6,15 @@
  *
  * - Control batches (transaction markers) are skipped, but their offsets still count
  *   towards `nextOffset`, so a reader never waits forever on a trailing marker.
- * - Compression: none and gzip (node:zlib). snappy, lz4 and zstd are refused with a clear
- *   error (kafkajs 2.2.4 itself needs plugins for them).
+ * - Compression and transactions are dealt with before: readableBatches() (readable-batches.ts)
+ *   hands this decoder uncompressed batches, with aborted transactions emptied under
+ *   read_committed. A compressed batch here is a caller's bug.
  * - A trailing batch cut short by the fetch byte limits is ignored; `nextOffset` stops
  *   before it so the next fetch starts there.
  * - Offsets are JS numbers: exact up to 2^53, far beyond any real log.
  */
-import {gunzipSync} from 'node:zlib'
-
 import {FleetopsError} from '../../../core/errors.js'
-
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
+import {codecName} from './record-codecs.js'
 /** Bytes from baseOffset to the first record. */
 const HEADER = 61
 
@@ -125,15 +123,8 @@ export function decodeRecordBatches(buf: Buffer | null, fromOffset: number, endO
         data = buf
         start = pos + HEADER
         stop = end
-      } else if (codec === 1) {
-        data = gunzipSync(buf.subarray(pos + HEADER, end))
-        start = 0
-        stop = data.length
       } else {
-        throw new FleetopsError(
-          'BAD_INPUT',
-          `Kafka batch at offset ${baseOffset} is compressed with ${CODECS[codec] ?? `codec ${codec}`}; fleetops lookback reads uncompressed and gzip batches only (set compression.type=gzip or none on the topic/producer)`,
-        )
+        throw new FleetopsError('INTERNAL', `Kafka batch at offset ${baseOffset} is still ${codecName(codec)}-compressed: the reader must pass the fetch through readableBatches() first`)
       }
       p = start
       for (let i = 0; i < count && p < stop; i++) {
