@@ -93,8 +93,9 @@ export function mergeLayers(...layers: ConnectionLayer[]): ConnectionLayer {
   return out
 }
 
-const hostPort = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/
-const host = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:(\d{1,5}))?$/
+// A bracketed IPv6 literal ("[::1]", "[::ffff:10.0.0.1]") or a host name / IPv4 address.
+const hostPort = /^(\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/
+const host = /^(\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:(\d{1,5}))?$/
 
 function splitList(value: string): string[] {
   return value
@@ -121,16 +122,20 @@ export function parseBrokerList(value: string): string[] {
   return list
 }
 
+/**
+ * Contact points as cassandra-driver reads them: "host", "host:port", "[v6]:port", and a bare
+ * "[v6]" without its brackets (the driver takes "[v6]" for a host name to look up).
+ */
 export function parseContactPoints(value: string): string[] {
   const list = splitList(value)
   if (list.length === 0) throw badInput('--contact-points is empty; give hosts such as 127.0.0.1,127.0.0.2')
-  for (const c of list) {
+  return list.map((c) => {
     const m = host.exec(c)
     if (!m || (m[3] && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
-      throw badInput(`contact point "${printable(c)}" is not a host or host:port; use e.g. --contact-points 127.0.0.1`)
+      throw badInput(`contact point "${printable(c)}" is not a host or host:port; use e.g. --contact-points 127.0.0.1 or [::1]:9042`)
     }
-  }
-  return list
+    return m[3] === undefined && m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : c
+  })
 }
 
 function tlsFrom(enabled: boolean | undefined, ca?: string, cert?: string, key?: string): TlsSettings | undefined {

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {KafkaCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
 import {kafkaTopicName, userRegex} from '../../core/identifiers.js'
 import {parseLagThresholds, renderLagPrometheus, type Isolation} from '../../core/lag/index.js'
@@ -8,7 +8,7 @@ import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderKafkaLag, writeJson} from '../../output/lag.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
 
-export default class LagKafka extends ClusterCommand {
+export default class LagKafka extends KafkaCommand {
   static override summary = 'Consumer-group lag in messages and in time, judged by thresholds and the Burrow rules (read-only).'
   static override description = `For each partition: the committed offset, the log-end offset (the high watermark, or with --isolation read_committed the last stable offset), the lag in messages, and the time lag: the age of the record AT the committed offset (the oldest unconsumed message), read exactly from the broker. A partition without a committed offset is unknown, never "lag = log size". The probe never joins the group, commits or changes offsets.
 

@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {KafkaCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
 import {userRegex} from '../../core/identifiers.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
 import {renderReplicaHealth, writeJson} from '../../output/lag.js'
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
 
-export default class LagReplicas extends ClusterCommand {
+export default class LagReplicas extends KafkaCommand {
   static override summary = 'Kafka replica health: offline, under-replicated, under/at-min-ISR and reassigning partitions, with follower gaps.'
   static override description = `Reproduces the kafka-topics.sh --describe report predicates from metadata, min.insync.replicas and the ongoing reassignments (replicas still being added are not missing), with counts per broker. Where it can be measured, each follower's offset gap behind its leader is reported (its log end offset from ListOffsets with replica id -2 sent to its own broker); where it cannot (the broker is down), it says so instead of making up a number.
 
