@@ -187,6 +187,16 @@ describe('profiles are looked up by name only', () => {
     expect(oneLineError(r.stderr)).toMatch(new RegExp(`no such profile "${name}".*defined profiles: prod`))
   })
 
+  it('--password-env and a profile passwordEnv name variables, never Object.prototype properties', async () => {
+    const r = await runCli(['kafka', 'describe', '--brokers', '127.0.0.1:1', '--sasl-mechanism', 'plain', '--username', 'u', '--password-env', 'constructor'], {env: noConfig})
+    expect(r.code).toBe(2)
+    expect(oneLineError(r.stderr)).toMatch(/--password-env names constructor, but that environment variable is not set/)
+    const f = tempConfig({profiles: {p: {brokers: '127.0.0.1:1', username: 'u', saslMechanism: 'plain', passwordEnv: 'toString'}}})
+    const viaProfile = await runCli(['kafka', 'describe', '--profile', 'p'], {env: {...noCluster, FLEETOPS_CONFIG: f}})
+    expect(viaProfile.code).toBe(2)
+    expect(oneLineError(viaProfile.stderr)).toMatch(/profile passwordEnv names toString, but that environment variable is not set/)
+  })
+
   it('a world-readable file whose profile __proto__ holds a password is refused', async () => {
     const f = tempConfig('{"profiles": {"__proto__": {"brokers": "127.0.0.1:1", "password": "proto-pw-77"}, "prod": {"brokers": "127.0.0.1:1"}}}', 0o644)
     const r = await runCli(['kafka', 'describe', '--profile', 'prod'], {env: {...noCluster, FLEETOPS_CONFIG: f}})
