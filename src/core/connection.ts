@@ -110,6 +110,18 @@ export function splitHostPort(address: string): {host: string; port: number} | n
   return m ? {host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2])} : null
 }
 
+/**
+ * The host of a driver endpoint "host:port", "[v6]:port" or "v6:port" (cassandra-driver names
+ * IPv6 hosts both ways; it always appends the port). Anything else is returned as it is.
+ */
+export function endpointHost(endpoint: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(endpoint)
+  if (bracketed) return bracketed[1]!
+  const colons = endpoint.split(':').length - 1
+  if (colons === 0) return endpoint
+  return colons === 1 ? endpoint.slice(0, endpoint.indexOf(':')) : endpoint.replace(/:\d+$/, '')
+}
+
 export function parseBrokerList(value: string): string[] {
   const list = splitList(value)
   if (list.length === 0) throw badInput('--brokers is empty; give host:port pairs such as 127.0.0.1:9092')

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {classifySdkError} from '../../src/adapters/classify-error.js'
-import {mergeLayers, parseBrokerList, parseContactPoints, resolveCassandraConnection, resolveKafkaConnection, splitHostPort} from '../../src/core/connection.js'
+import {endpointHost, mergeLayers, parseBrokerList, parseContactPoints, resolveCassandraConnection, resolveKafkaConnection, splitHostPort} from '../../src/core/connection.js'
 import {envLayer, holdsInlineSecret, parseProfilesFile} from '../../src/core/profile.js'
 import {redact, redactValue, registerSecret} from '../../src/core/redact.js'
 
@@ -145,5 +145,19 @@ describe('bracketed IPv6 addresses', () => {
     expect(parseContactPoints('[::1]:9042, [::1], 10.0.0.1')).toEqual(['[::1]:9042', '::1', '10.0.0.1'])
     expect(resolveCassandraConnection({contactPoints: '[::1]'}).contactPoints).toEqual(['::1'])
     expect(() => parseContactPoints('[:x:]')).toThrow(/not a host/)
+  })
+})
+
+describe('endpointHost', () => {
+  it.each([
+    ['127.0.0.1:9042', '127.0.0.1'],
+    ['cass-1.prod:9042', 'cass-1.prod'],
+    ['[::1]:9042', '::1'],
+    ['[fe80::1]', 'fe80::1'],
+    ['::1:9042', '::1'],
+    ['fe80::2:9042', 'fe80::2'],
+    ['cass-1', 'cass-1'],
+  ])('%s -> %s', (endpoint, host) => {
+    expect(endpointHost(endpoint)).toBe(host)
   })
 })
