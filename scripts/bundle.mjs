@@ -29,7 +29,7 @@ function commandFiles(dir) {
 }
 
 const input = {cli: join(from, 'cli.js'), 'compile-cache': join(from, 'compile-cache.js')}
-for (const file of commandFiles(join(from, 'commands'))) {
+for (const file of [...commandFiles(join(from, 'commands')), ...commandFiles(join(from, 'hooks'))]) {
   input[relative(from, file).slice(0, -'.js'.length).split(sep).join('/')] = file
 }
 

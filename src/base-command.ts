@@ -1,7 +1,6 @@
 import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
-import type * as Interfaces from '@oclif/core/interfaces'
 
 import {classifySdkError} from './adapters/classify-error.js'
 import type {CassandraConnection, ConnectionLayer, KafkaConnection} from './core/connection.js'
@@ -9,8 +8,8 @@ import {resolveCassandraConnection, resolveKafkaConnection} from './core/connect
 import {ExitCode, FleetopsError, isFleetopsError} from './core/errors.js'
 import {redact, redactValue} from './core/redact.js'
 import {colourEnabled} from './output/style.js'
+import {type ConnectionFlags, type ConnectionScope, type ResolvedSettings, resolveConnectionSettings} from './services/connection-settings.js'
 import {exitOnInterrupt} from './signals.js'
-import {type ConnectionFlags, resolveConnectionLayer} from './services/connection-settings.js'
 
 /**
  * Every fleetops command extends BaseCommand (pure commands) or ClusterCommand
@@ -67,7 +66,8 @@ export abstract class BaseCommand extends Command {
     const error = toFleetopsError(err)
     const message = redact(error.message.split('\n')[0])
     if (this.jsonEnabled()) {
-      process.stdout.write(`${JSON.stringify({error: {code: error.code, message, exit: error.exit}}, null, 2)}\n`)
+      const doc = {error: {code: error.code, message, exit: error.exit}, ...(error.details ? (redactValue(error.details) as object) : {})}
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
     } else {
       process.stderr.write(`Error: ${message}\n`)
     }
@@ -93,89 +93,171 @@ export function toFleetopsError(err: unknown): FleetopsError {
   if (isFleetopsError(err)) return err
   const oclifExit = (err as {oclif?: {exit?: number}})?.oclif?.exit
   if (err instanceof Errors.CLIError || typeof oclifExit === 'number') {
-    const message = String((err as Error).message).split('\n')[0]
+    const message = oneLineParseError(String((err as Error).message))
     const exit = typeof oclifExit === 'number' ? oclifExit : ExitCode.USAGE
     return new FleetopsError(exit === ExitCode.USAGE ? 'USAGE' : 'INTERNAL', `${message}; see --help`, {exit, cause: err})
   }
   return classifySdkError(err, 'unexpected error')
 }
 
-const connectionGroup = 'CONNECTION'
+/**
+ * oclif's parse errors span several lines ("The following error occurred:", the problem,
+ * "See more help with --help"). Keeps the lines that say what is wrong, joined into one,
+ * and names flags as they are typed: "Missing required flag plan" -> "Missing required flag --plan".
+ */
+export function oneLineParseError(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
+  let out = ''
+  for (const line of lines) {
+    const named = line.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1')
+    out = out === '' ? named : `${out}${out.endsWith(':') ? ' ' : '; '}${named}`
+  }
+  return out || message.trim().split('\n')[0] || 'invalid command line'
+}
 
-/** Base for commands that talk to a cluster: adds the connection flags. */
-export abstract class ClusterCommand extends BaseCommand {
-  static override baseFlags = {
-    ...BaseCommand.baseFlags,
-    profile: Flags.string({description: 'Named profile from the config file (env: FLEETOPS_PROFILE).', helpGroup: connectionGroup}),
-    brokers: Flags.string({description: 'Kafka bootstrap brokers, host:port,... (env: FLEETOPS_BROKERS).', helpGroup: connectionGroup}),
-    'contact-points': Flags.string({description: 'Cassandra contact points, host[:port],... (env: FLEETOPS_CONTACT_POINTS).', helpGroup: connectionGroup}),
-    'local-dc': Flags.string({description: 'Cassandra local data centre (env: FLEETOPS_LOCAL_DC).', helpGroup: connectionGroup}),
-    tls: Flags.boolean({description: 'Use TLS (env: FLEETOPS_TLS=1).', helpGroup: connectionGroup, allowNo: false}),
-    'ca-file': Flags.string({description: 'PEM CA bundle that signs the servers (env: FLEETOPS_CA_FILE).', helpGroup: connectionGroup}),
-    'cert-file': Flags.string({description: 'PEM client certificate for mutual TLS (env: FLEETOPS_CERT_FILE).', helpGroup: connectionGroup}),
-    'key-file': Flags.string({description: 'PEM client key for mutual TLS (env: FLEETOPS_KEY_FILE).', helpGroup: connectionGroup}),
-    'sasl-mechanism': Flags.string({
-      description: 'Kafka SASL mechanism (env: FLEETOPS_SASL_MECHANISM).',
-      options: ['plain', 'scram-sha-256', 'scram-sha-512'],
-      helpGroup: connectionGroup,
-    }),
-    username: Flags.string({description: 'User for Kafka SASL and, unless overridden, Cassandra (env: FLEETOPS_USERNAME).', helpGroup: connectionGroup}),
-    'password-env': Flags.string({description: 'Name of an environment variable holding the password (or set FLEETOPS_PASSWORD).', helpGroup: connectionGroup}),
-    'password-file': Flags.string({description: 'File holding the password (env: FLEETOPS_PASSWORD_FILE).', helpGroup: connectionGroup}),
-    password: Flags.string({hidden: true, description: 'Refused: a password on the command line is visible to ps.'}),
-    'cassandra-username': Flags.string({description: 'Cassandra user, if different (env: FLEETOPS_CASSANDRA_USERNAME).', helpGroup: connectionGroup}),
-    'cassandra-password-env': Flags.string({description: 'Env variable holding the Cassandra password (or FLEETOPS_CASSANDRA_PASSWORD).', helpGroup: connectionGroup}),
-    'cassandra-password-file': Flags.string({description: 'File holding the Cassandra password.', helpGroup: connectionGroup}),
-    'cassandra-tls': Flags.boolean({description: 'Use TLS for Cassandra only (env: FLEETOPS_CASSANDRA_TLS=1).', helpGroup: connectionGroup}),
-    'cassandra-ca-file': Flags.string({description: 'PEM CA bundle for Cassandra, if different.', helpGroup: connectionGroup}),
-    'connect-timeout': Flags.string({description: 'Connection timeout, e.g. 10s (env: FLEETOPS_CONNECT_TIMEOUT).', helpGroup: connectionGroup}),
-    'request-timeout': Flags.string({description: 'Request timeout, e.g. 30s (env: FLEETOPS_REQUEST_TIMEOUT).', helpGroup: connectionGroup}),
+const sharedGroup = 'CONNECTION'
+const kafkaGroup = 'KAFKA CONNECTION'
+const cassandraGroup = 'CASSANDRA CONNECTION'
+
+/** Connection flags every cluster command has: the profile, TLS, client certificate and timeouts. */
+export const sharedConnectionFlags = {
+  profile: Flags.string({description: 'Named profile from the config file (env: FLEETOPS_PROFILE).', helpGroup: sharedGroup}),
+  tls: Flags.boolean({description: 'Use TLS (env: FLEETOPS_TLS=1).', helpGroup: sharedGroup, allowNo: false}),
+  'ca-file': Flags.string({description: 'PEM CA bundle that signs the servers (env: FLEETOPS_CA_FILE).', helpGroup: sharedGroup}),
+  'cert-file': Flags.string({description: 'PEM client certificate for mutual TLS (env: FLEETOPS_CERT_FILE).', helpGroup: sharedGroup}),
+  'key-file': Flags.string({description: 'PEM client key for mutual TLS (env: FLEETOPS_KEY_FILE).', helpGroup: sharedGroup}),
+  'connect-timeout': Flags.string({description: 'Connection timeout, e.g. 10s (env: FLEETOPS_CONNECT_TIMEOUT).', helpGroup: sharedGroup}),
+  'request-timeout': Flags.string({description: 'Request timeout, e.g. 30s (env: FLEETOPS_REQUEST_TIMEOUT).', helpGroup: sharedGroup}),
+  password: Flags.string({hidden: true, description: 'Refused: a password on the command line is visible to ps.'}),
+}
+
+/** The user and password flags, shared by Kafka SASL and (unless overridden) Cassandra. */
+function userFlags(group: string, user: string) {
+  return {
+    username: Flags.string({description: `${user} (env: FLEETOPS_USERNAME).`, helpGroup: group}),
+    'password-env': Flags.string({description: 'Name of an environment variable holding the password (or set FLEETOPS_PASSWORD).', helpGroup: group}),
+    'password-file': Flags.string({description: 'File holding the password (env: FLEETOPS_PASSWORD_FILE).', helpGroup: group}),
+  }
+}
+
+/** Kafka's own connection flags. */
+export const kafkaConnectionFlags = {
+  brokers: Flags.string({description: 'Kafka bootstrap brokers, host:port,... or [v6]:port (env: FLEETOPS_BROKERS).', helpGroup: kafkaGroup}),
+  'sasl-mechanism': Flags.string({
+    description: 'Kafka SASL mechanism (env: FLEETOPS_SASL_MECHANISM).',
+    options: ['plain', 'scram-sha-256', 'scram-sha-512'],
+    helpGroup: kafkaGroup,
+  }),
+  ...userFlags(kafkaGroup, 'User for Kafka SASL'),
+}
+
+/** Cassandra's own connection flags (the cassandra-* ones override the shared user, password and TLS). */
+export const cassandraConnectionFlags = {
+  'contact-points': Flags.string({description: 'Cassandra contact points, host[:port],... or [v6]:port (env: FLEETOPS_CONTACT_POINTS).', helpGroup: cassandraGroup}),
+  'local-dc': Flags.string({description: 'Cassandra local data centre (env: FLEETOPS_LOCAL_DC).', helpGroup: cassandraGroup}),
+  ...userFlags(cassandraGroup, 'Cassandra user'),
+  'cassandra-username': Flags.string({description: 'Cassandra user, if different (env: FLEETOPS_CASSANDRA_USERNAME).', helpGroup: cassandraGroup}),
+  'cassandra-password-env': Flags.string({description: 'Env variable holding the Cassandra password (or FLEETOPS_CASSANDRA_PASSWORD).', helpGroup: cassandraGroup}),
+  'cassandra-password-file': Flags.string({description: 'File holding the Cassandra password (env: FLEETOPS_CASSANDRA_PASSWORD_FILE).', helpGroup: cassandraGroup}),
+  'cassandra-tls': Flags.boolean({description: 'Use TLS for Cassandra only (env: FLEETOPS_CASSANDRA_TLS=1).', helpGroup: cassandraGroup}),
+  'cassandra-ca-file': Flags.string({description: 'PEM CA bundle for Cassandra, if different (env: FLEETOPS_CASSANDRA_CA_FILE).', helpGroup: cassandraGroup}),
+}
+
+/** The parsed values of any subset of the connection flags. */
+export type ConnectionFlagValues = Partial<{
+  [K in keyof typeof sharedConnectionFlags | keyof typeof kafkaConnectionFlags | keyof typeof cassandraConnectionFlags]: string | boolean | undefined
+}>
+
+/**
+ * Base for commands that talk to a cluster. Subclasses choose their clusters with
+ * `connectionScope` and the matching flag sets (KafkaCommand, CassandraCommand, ClusterCommand):
+ * a command shows, accepts and resolves only the settings of the clusters it talks to.
+ */
+export abstract class ConnectionCommand extends BaseCommand {
+  static connectionScope: ConnectionScope = {kafka: true, cassandra: true}
+
+  private settings?: ResolvedSettings
+
+  protected get scope(): ConnectionScope {
+    return (this.constructor as typeof ConnectionCommand).connectionScope
   }
 
-  private layer?: ConnectionLayer
-
-  /** The merged connection settings (flag > env > profile). */
-  protected connectionLayer(flags: Interfaces.InferredFlags<typeof ClusterCommand.baseFlags>): ConnectionLayer {
+  /** The merged settings of the clusters in scope (flag > env > profile > default), with their sources. */
+  protected connectionSettings(flags: ConnectionFlagValues): ResolvedSettings {
     if (flags.password !== undefined) {
       throw new FleetopsError(
         'USAGE',
         '--password is refused because other users can read it with ps; use --password-env VAR or --password-file FILE',
       )
     }
-    if (!this.layer) {
+    if (!this.settings) {
+      const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined)
       const f: ConnectionFlags = {
-        profile: flags.profile,
-        brokers: flags.brokers,
-        contactPoints: flags['contact-points'],
-        localDc: flags['local-dc'],
-        tls: flags.tls || undefined,
-        caFile: flags['ca-file'],
-        certFile: flags['cert-file'],
-        keyFile: flags['key-file'],
-        saslMechanism: flags['sasl-mechanism'],
-        username: flags.username,
-        passwordEnv: flags['password-env'],
-        passwordFile: flags['password-file'],
-        cassandraUsername: flags['cassandra-username'],
-        cassandraPasswordEnv: flags['cassandra-password-env'],
-        cassandraPasswordFile: flags['cassandra-password-file'],
-        cassandraTls: flags['cassandra-tls'] || undefined,
-        cassandraCaFile: flags['cassandra-ca-file'],
-        connectTimeout: flags['connect-timeout'],
-        requestTimeout: flags['request-timeout'],
+        profile: str(flags.profile),
+        brokers: str(flags.brokers),
+        contactPoints: str(flags['contact-points']),
+        localDc: str(flags['local-dc']),
+        tls: flags.tls === true || undefined,
+        caFile: str(flags['ca-file']),
+        certFile: str(flags['cert-file']),
+        keyFile: str(flags['key-file']),
+        saslMechanism: str(flags['sasl-mechanism']),
+        username: str(flags.username),
+        passwordEnv: str(flags['password-env']),
+        passwordFile: str(flags['password-file']),
+        cassandraUsername: str(flags['cassandra-username']),
+        cassandraPasswordEnv: str(flags['cassandra-password-env']),
+        cassandraPasswordFile: str(flags['cassandra-password-file']),
+        cassandraTls: flags['cassandra-tls'] === true || undefined,
+        cassandraCaFile: str(flags['cassandra-ca-file']),
+        connectTimeout: str(flags['connect-timeout']),
+        requestTimeout: str(flags['request-timeout']),
       }
-      this.layer = resolveConnectionLayer(f)
-      this.trace(`connection settings: ${describeLayer(this.layer)}`)
+      this.settings = resolveConnectionSettings(f, this.scope)
+      this.trace(`connection settings: ${describeLayer(this.settings.layer)}`)
     }
-    return this.layer
+    return this.settings
   }
 
-  protected kafkaConnection(flags: Interfaces.InferredFlags<typeof ClusterCommand.baseFlags>): KafkaConnection {
+  protected connectionLayer(flags: ConnectionFlagValues): ConnectionLayer {
+    return this.connectionSettings(flags).layer
+  }
+
+  protected kafkaConnection(flags: ConnectionFlagValues): KafkaConnection {
+    if (!this.scope.kafka) throw new FleetopsError('INTERNAL', `${this.id ?? 'this command'} does not talk to Kafka`)
     return resolveKafkaConnection(this.connectionLayer(flags))
   }
 
-  protected cassandraConnection(flags: Interfaces.InferredFlags<typeof ClusterCommand.baseFlags>): CassandraConnection {
+  protected cassandraConnection(flags: ConnectionFlagValues): CassandraConnection {
+    if (!this.scope.cassandra) throw new FleetopsError('INTERNAL', `${this.id ?? 'this command'} does not talk to Cassandra`)
     return resolveCassandraConnection(this.connectionLayer(flags))
+  }
+}
+
+/** A command that talks to Kafka only: Kafka and shared connection flags. */
+export abstract class KafkaCommand extends ConnectionCommand {
+  static override connectionScope: ConnectionScope = {kafka: true, cassandra: false}
+  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...kafkaConnectionFlags}
+}
+
+/** A command that talks to Cassandra only: Cassandra and shared connection flags. */
+export abstract class CassandraCommand extends ConnectionCommand {
+  static override connectionScope: ConnectionScope = {kafka: false, cassandra: true}
+  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...cassandraConnectionFlags}
+}
+
+/** A command that talks to both clusters (doctor, lookback run): every connection flag. */
+export abstract class ClusterCommand extends ConnectionCommand {
+  static override connectionScope: ConnectionScope = {kafka: true, cassandra: true}
+  static override baseFlags = {
+    ...BaseCommand.baseFlags,
+    ...sharedConnectionFlags,
+    ...kafkaConnectionFlags,
+    ...cassandraConnectionFlags,
+    ...userFlags(sharedGroup, 'User for Kafka SASL and, unless overridden, Cassandra'),
   }
 }
 

@@ -1,6 +1,7 @@
 import * as Errors from '@oclif/core/errors'
 
-import {ClusterCommand, toFleetopsError} from './base-command.js'
+import {BaseCommand, ConnectionCommand, cassandraConnectionFlags, kafkaConnectionFlags, sharedConnectionFlags, toFleetopsError} from './base-command.js'
+import type {ConnectionScope} from './services/connection-settings.js'
 import {ExitCode, type ErrorCode} from './core/errors.js'
 import {formatNagiosLine} from './core/lag/perfdata.js'
 import {redact, redactValue} from './core/redact.js'
@@ -27,7 +28,7 @@ export interface ProbeUnknown {
  * - prometheus: the probe's metrics with its status metric at 3 (and `Error:` on stderr).
  * Interrupts (exit 130) are not probe results and keep the base error path.
  */
-export abstract class ProbeCommand extends ClusterCommand {
+export abstract class ProbeCommand extends ConnectionCommand {
   /** Service name that starts the probe's Nagios line: LAG, REPLICAS, CANARY. */
   protected abstract readonly service: string
   /** The output format once the flags are parsed; before that (a usage error) it is read from argv. */
@@ -82,4 +83,16 @@ export function formatInArgv(argv: readonly string[]): string | undefined {
     else if (arg.startsWith('--format=')) format = arg.slice('--format='.length)
   }
   return format
+}
+
+/** A probe of Kafka: Kafka and shared connection flags only. */
+export abstract class KafkaProbeCommand extends ProbeCommand {
+  static override connectionScope: ConnectionScope = {kafka: true, cassandra: false}
+  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...kafkaConnectionFlags}
+}
+
+/** A probe of Cassandra: Cassandra and shared connection flags only. */
+export abstract class CassandraProbeCommand extends ProbeCommand {
+  static override connectionScope: ConnectionScope = {kafka: false, cassandra: true}
+  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...cassandraConnectionFlags}
 }

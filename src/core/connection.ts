@@ -93,8 +93,9 @@ export function mergeLayers(...layers: ConnectionLayer[]): ConnectionLayer {
   return out
 }
 
-const hostPort = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/
-const host = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:(\d{1,5}))?$/
+// A bracketed IPv6 literal ("[::1]", "[::ffff:10.0.0.1]") or a host name / IPv4 address.
+const hostPort = /^(\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/
+const host = /^(\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:(\d{1,5}))?$/
 
 function splitList(value: string): string[] {
   return value
@@ -109,6 +110,18 @@ export function splitHostPort(address: string): {host: string; port: number} | n
   return m ? {host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2])} : null
 }
 
+/**
+ * The host of a driver endpoint "host:port", "[v6]:port" or "v6:port" (cassandra-driver names
+ * IPv6 hosts both ways; it always appends the port). Anything else is returned as it is.
+ */
+export function endpointHost(endpoint: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(endpoint)
+  if (bracketed) return bracketed[1]!
+  const colons = endpoint.split(':').length - 1
+  if (colons === 0) return endpoint
+  return colons === 1 ? endpoint.slice(0, endpoint.indexOf(':')) : endpoint.replace(/:\d+$/, '')
+}
+
 export function parseBrokerList(value: string): string[] {
   const list = splitList(value)
   if (list.length === 0) throw badInput('--brokers is empty; give host:port pairs such as 127.0.0.1:9092')
@@ -121,16 +134,20 @@ export function parseBrokerList(value: string): string[] {
   return list
 }
 
+/**
+ * Contact points as cassandra-driver reads them: "host", "host:port", "[v6]:port", and a bare
+ * "[v6]" without its brackets (the driver takes "[v6]" for a host name to look up).
+ */
 export function parseContactPoints(value: string): string[] {
   const list = splitList(value)
   if (list.length === 0) throw badInput('--contact-points is empty; give hosts such as 127.0.0.1,127.0.0.2')
-  for (const c of list) {
+  return list.map((c) => {
     const m = host.exec(c)
     if (!m || (m[3] && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
-      throw badInput(`contact point "${printable(c)}" is not a host or host:port; use e.g. --contact-points 127.0.0.1`)
+      throw badInput(`contact point "${printable(c)}" is not a host or host:port; use e.g. --contact-points 127.0.0.1 or [::1]:9042`)
     }
-  }
-  return list
+    return m[3] === undefined && m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : c
+  })
 }
 
 function tlsFrom(enabled: boolean | undefined, ca?: string, cert?: string, key?: string): TlsSettings | undefined {

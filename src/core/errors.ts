@@ -60,12 +60,15 @@ const defaultExit: Record<ErrorCode, ExitCodeValue> = {
 export class FleetopsError extends Error {
   readonly code: ErrorCode
   readonly exit: number
+  /** Extra fields for the JSON error document under --json (e.g. doctor's report of each check). */
+  readonly details?: Record<string, unknown>
 
-  constructor(code: ErrorCode, message: string, options: {exit?: number; cause?: unknown} = {}) {
+  constructor(code: ErrorCode, message: string, options: {exit?: number; cause?: unknown; details?: Record<string, unknown>} = {}) {
     super(message, {cause: options.cause})
     this.name = 'FleetopsError'
     this.code = code
     this.exit = options.exit ?? defaultExit[code]
+    if (options.details) this.details = options.details
   }
 }
 

@@ -20,7 +20,45 @@ export interface ProfileEntry extends ConnectionLayer {
 
 export interface ProfilesFile {
   defaultProfile?: string
+  /** A null-prototype map: a profile named "constructor" or "__proto__" is just a name. Look up with profileNamed(). */
   profiles: Record<string, ProfileEntry>
+}
+
+/** The profile of that name, only if the file defines it (never a property of Object.prototype). */
+export function profileNamed(file: ProfilesFile, name: string): ProfileEntry | undefined {
+  return Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
+}
+
+/** The profile a run uses when none is named: defaultProfile, else one called "default", else none. */
+export function defaultProfileName(file: ProfilesFile): string | undefined {
+  return file.defaultProfile ?? (Object.hasOwn(file.profiles, 'default') ? 'default' : undefined)
+}
+
+const secretKey = /pass(word)?|secret|token|credential/i
+const secretIndirection = /(Env|File)$/
+
+/**
+ * True when the file text holds a secret inline, under any profile name and any password-ish key
+ * (not only the ones fleetops reads), so that the mode-0600 rule is checked before anything else
+ * about the file. Unparseable text is "no": parseProfilesFile reports it.
+ */
+export function profileTextHoldsSecret(text: string): boolean {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return false
+  }
+  const profiles = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).profiles : undefined
+  if (!profiles || typeof profiles !== 'object') return false
+  return Object.values(profiles as Record<string, unknown>).some(
+    (p) =>
+      Boolean(p) &&
+      typeof p === 'object' &&
+      Object.entries(p as Record<string, unknown>).some(
+        ([k, v]) => secretKey.test(k) && !secretIndirection.test(k) && v !== undefined && v !== null && v !== '',
+      ),
+  )
 }
 
 const indirectionKeys = ['passwordEnv', 'passwordFile', 'cassandraPasswordEnv', 'cassandraPasswordFile'] as const
@@ -50,7 +88,7 @@ export function parseProfilesFile(text: string, source: string): ProfilesFile {
   if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) {
     throw badInput(`profile file ${source} must have a "profiles" object mapping names to settings`)
   }
-  const out: ProfilesFile = {profiles: {}}
+  const out: ProfilesFile = {profiles: Object.create(null) as Record<string, ProfileEntry>}
   if (obj.defaultProfile !== undefined) {
     if (typeof obj.defaultProfile !== 'string') throw badInput(`"defaultProfile" in ${source} must be a string`)
     out.defaultProfile = obj.defaultProfile
@@ -60,7 +98,7 @@ export function parseProfilesFile(text: string, source: string): ProfilesFile {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       throw badInput(`profile "${printable(name)}" in ${source} must be an object`)
     }
-    const entry: Record<string, unknown> = {}
+    const entry: Record<string, unknown> = Object.create(null) as Record<string, unknown>
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (!allowed.has(k)) {
         throw badInput(`profile "${printable(name)}" in ${source} has an unknown setting "${printable(k)}"; allowed: ${[...allowed].join(', ')}`)
@@ -79,7 +117,7 @@ export function parseProfilesFile(text: string, source: string): ProfilesFile {
     }
     out.profiles[name] = entry as ProfileEntry
   }
-  if (out.defaultProfile && !out.profiles[out.defaultProfile]) {
+  if (out.defaultProfile !== undefined && !Object.hasOwn(out.profiles, out.defaultProfile)) {
     throw badInput(`"defaultProfile" names "${printable(out.defaultProfile)}", which ${source} does not define`)
   }
   return out

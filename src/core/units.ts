@@ -122,15 +122,25 @@ export function formatBytes(bytes: number): string {
   return `${bytes < 0 ? '-' : ''}${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`
 }
 
+/**
+ * A duration in the largest fitting unit pair: 850ms, 9.5s, 42s, 5m7s, 3h12m, 2d4h.
+ * Rounds to the unit shown first, then splits, so a value never shows 60 of a smaller unit
+ * (3599.7 s is "1h0m", not "59m60s").
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  const s = ms / 1000
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m${Math.round(s % 60)}s`
-  const h = Math.floor(m / 60)
-  if (h < 48) return `${h}h${m % 60}m`
-  return `${Math.floor(h / 24)}d${h % 24}h`
+  if (!Number.isFinite(ms)) return String(ms)
+  if (ms < 0) return `-${formatDuration(-ms)}`
+  const millis = Math.round(ms)
+  if (millis < 1000) return `${millis}ms`
+  const tenths = Math.round(ms / 100)
+  if (tenths < 100) return `${(tenths / 10).toFixed(1)}s`
+  const secs = Math.round(ms / 1000)
+  if (secs < 60) return `${secs}s`
+  if (secs < 3600) return `${Math.floor(secs / 60)}m${secs % 60}s`
+  const mins = Math.round(ms / 60_000)
+  if (mins < 48 * 60) return `${Math.floor(mins / 60)}h${mins % 60}m`
+  const hours = Math.round(ms / 3_600_000)
+  return `${Math.floor(hours / 24)}d${hours % 24}h`
 }
 
 /** 1234567 -> "1,234,567" without Intl, whose first use costs tens of ms of start-up. */

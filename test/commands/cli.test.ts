@@ -82,7 +82,7 @@ describe('fleetops CLI without a cluster', () => {
     const file = tempConfig(JSON.stringify({profiles: {prod: {brokers: '127.0.0.1:1'}}}))
     const r = await runCli(['doctor', '--profile', 'staging'], {env: {...noCluster, FLEETOPS_CONFIG: file}})
     expect(r.code).toBe(2)
-    expectOneLineError(r.stderr, /profile "staging" is not in .*defined profiles: prod/)
+    expectOneLineError(r.stderr, /no such profile "staging" in .*defined profiles: prod/)
   })
 
   it('an unreachable broker is exit 69 with one line, quickly', async () => {

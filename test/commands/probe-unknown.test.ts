@@ -11,7 +11,11 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {binPath, runCli, type CliResult} from '../integration/support/cli.js'
 
-const dead = ['--brokers', '127.0.0.1:1', '--contact-points', '127.0.0.1:1', '--local-dc', 'dc1', '--connect-timeout', '1s', '--request-timeout', '2s']
+// Each probe accepts only its own cluster's connection flags.
+const timeouts = ['--connect-timeout', '1s', '--request-timeout', '2s']
+const deadKafka = ['--brokers', '127.0.0.1:1', ...timeouts]
+const deadCassandra = ['--contact-points', '127.0.0.1:1', '--local-dc', 'dc1', ...timeouts]
+const deadFor = (args: readonly string[]) => (args[1] === 'cassandra' ? deadCassandra : deadKafka)
 const noCluster = {FLEETOPS_CONFIG: '/nonexistent/fleetops.json', FLEETOPS_BROKERS: undefined, FLEETOPS_CONTACT_POINTS: undefined, FLEETOPS_PROFILE: undefined}
 const unreachable = /cannot reach the cluster|no Cassandra contact point answered/
 
@@ -56,21 +60,21 @@ function expectPrometheusUnknown(r: CliResult, reason: RegExp): void {
 describe('a probe that cannot reach its cluster still answers, in every format, exit 3', () => {
   for (const p of probes) {
     it.concurrent(`${p.name}: table`, async () => {
-      expectNagiosUnknown(await run([...p.args, ...dead]), p.service, unreachable)
+      expectNagiosUnknown(await run([...p.args, ...deadFor(p.args)]), p.service, unreachable)
     })
     it.concurrent(`${p.name}: --json and --format json`, async () => {
-      expectJsonUnknown(await run([...p.args, ...dead, '--json']), p.shape, unreachable, 'UNAVAILABLE')
-      expectJsonUnknown(await run([...p.args, ...dead, '--format', 'json']), p.shape, unreachable, 'UNAVAILABLE')
+      expectJsonUnknown(await run([...p.args, ...deadFor(p.args), '--json']), p.shape, unreachable, 'UNAVAILABLE')
+      expectJsonUnknown(await run([...p.args, ...deadFor(p.args), '--format', 'json']), p.shape, unreachable, 'UNAVAILABLE')
     })
     if (p.formats.includes('prometheus' as never)) {
       it.concurrent(`${p.name}: --format prometheus`, async () => {
-        expectPrometheusUnknown(await run([...p.args, ...dead, '--format', 'prometheus']), unreachable)
+        expectPrometheusUnknown(await run([...p.args, ...deadFor(p.args), '--format', 'prometheus']), unreachable)
       })
     }
   }
 
   it.concurrent('lag kafka --watch --json: the UNKNOWN document is one JSON line, like its evaluations', async () => {
-    const r = await run(['lag', 'kafka', '--group', 'g', '--watch', '--interval', '1s', '--json', ...dead])
+    const r = await run(['lag', 'kafka', '--group', 'g', '--watch', '--interval', '1s', '--json', ...deadKafka])
     expect(r.code, r.stdout + r.stderr).toBe(3)
     expect(r.stdout.endsWith('\n')).toBe(true)
     const lines = r.stdout.trimEnd().split('\n')
@@ -111,11 +115,11 @@ describe('probe usage errors are UNKNOWN (exit 3) and answer in the format asked
   })
 
   it.concurrent("fleetops' own bad input, raised before the cluster is touched", async () => {
-    expectNagiosUnknown(await run(['lag', 'kafka', '--group', 'g', '--warn-lag', '500', '--crit-lag', '100', ...dead]), 'LAG', /--warn-lag 500 is above --crit-lag 100/)
-    expectPrometheusUnknown(await run(['lag', 'kafka', '--group', 'g', '--interval', '10', '--format', 'prometheus', ...dead]), /is not a duration/)
-    expectJsonUnknown(await run(['lag', 'kafka', ...dead, '--json']), {groups: []}, /--group G/, 'BAD_INPUT')
-    expectJsonUnknown(await run(['lag', 'replicas', '--warn-lag', '9', '--crit-lag', '1', '--json', ...dead]), {gapNotes: []}, /--warn-lag 9 is above/, 'BAD_INPUT')
-    expectJsonUnknown(await run(['lag', 'cassandra', '--crit-time-lag', 'soon', '--format', 'json', ...dead]), {table: 'replication_canary'}, /is not a duration/, 'BAD_INPUT')
+    expectNagiosUnknown(await run(['lag', 'kafka', '--group', 'g', '--warn-lag', '500', '--crit-lag', '100', ...deadKafka]), 'LAG', /--warn-lag 500 is above --crit-lag 100/)
+    expectPrometheusUnknown(await run(['lag', 'kafka', '--group', 'g', '--interval', '10', '--format', 'prometheus', ...deadKafka]), /is not a duration/)
+    expectJsonUnknown(await run(['lag', 'kafka', ...deadKafka, '--json']), {groups: []}, /--group G/, 'BAD_INPUT')
+    expectJsonUnknown(await run(['lag', 'replicas', '--warn-lag', '9', '--crit-lag', '1', '--json', ...deadKafka]), {gapNotes: []}, /--warn-lag 9 is above/, 'BAD_INPUT')
+    expectJsonUnknown(await run(['lag', 'cassandra', '--crit-time-lag', 'soon', '--format', 'json', ...deadCassandra]), {table: 'replication_canary'}, /is not a duration/, 'BAD_INPUT')
   })
 
   it.concurrent('other commands keep exit 2 for usage errors', async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {classifySdkError} from '../../src/adapters/classify-error.js'
-import {mergeLayers, parseBrokerList, resolveCassandraConnection, resolveKafkaConnection, splitHostPort} from '../../src/core/connection.js'
+import {endpointHost, mergeLayers, parseBrokerList, parseContactPoints, resolveCassandraConnection, resolveKafkaConnection, splitHostPort} from '../../src/core/connection.js'
 import {envLayer, holdsInlineSecret, parseProfilesFile} from '../../src/core/profile.js'
 import {redact, redactValue, registerSecret} from '../../src/core/redact.js'
 
@@ -129,5 +129,35 @@ describe('classifySdkError for a degraded Cassandra', () => {
     const mapped = classifySdkError(err, 'Cassandra')
     expect(mapped.exit).toBe(69)
     expect(mapped.message).toMatch(/too few replicas/)
+  })
+})
+
+describe('bracketed IPv6 addresses', () => {
+  it('brokers accept [v6]:port and keep the brackets for the clients, which split them', () => {
+    expect(parseBrokerList('[::1]:9092,[fe80::1]:9093')).toEqual(['[::1]:9092', '[fe80::1]:9093'])
+    expect(resolveKafkaConnection({brokers: '[::1]:9092'}).brokers).toEqual(['[::1]:9092'])
+    expect(splitHostPort('[::ffff:10.0.0.1]:9092')).toEqual({host: '::ffff:10.0.0.1', port: 9092})
+    expect(() => parseBrokerList('[::1]')).toThrow(/not host:port/)
+    expect(() => parseBrokerList('[]:9092')).toThrow(/not host:port/)
+  })
+
+  it('contact points accept [v6] and [v6]:port in the forms cassandra-driver reads', () => {
+    expect(parseContactPoints('[::1]:9042, [::1], 10.0.0.1')).toEqual(['[::1]:9042', '::1', '10.0.0.1'])
+    expect(resolveCassandraConnection({contactPoints: '[::1]'}).contactPoints).toEqual(['::1'])
+    expect(() => parseContactPoints('[:x:]')).toThrow(/not a host/)
+  })
+})
+
+describe('endpointHost', () => {
+  it.each([
+    ['127.0.0.1:9042', '127.0.0.1'],
+    ['cass-1.prod:9042', 'cass-1.prod'],
+    ['[::1]:9042', '::1'],
+    ['[fe80::1]', 'fe80::1'],
+    ['::1:9042', '::1'],
+    ['fe80::2:9042', 'fe80::2'],
+    ['cass-1', 'cass-1'],
+  ])('%s -> %s', (endpoint, host) => {
+    expect(endpointHost(endpoint)).toBe(host)
   })
 })

@@ -2,7 +2,8 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect, it} from 'vitest'
 
 import {FleetopsError} from '../../src/core/errors.js'
-import {formatBytes, formatCount, parseByteRate, parseBytes, parseDuration, parseIdList, parseIntInRange, printable} from '../../src/core/units.js'
+import {colourEnabled} from '../../src/output/style.js'
+import {formatBytes, formatCount, formatDuration, parseByteRate, parseBytes, parseDuration, parseIdList, parseIntInRange, printable} from '../../src/core/units.js'
 
 describe('parseDuration', () => {
   it('reads single and compound units', () => {
@@ -86,5 +87,59 @@ describe('formatCount', () => {
   })
   test.prop([fc.integer({min: -1e12, max: 1e12})])('drops back to the number without commas', (n) => {
     expect(Number(formatCount(n).replace(/,/g, ''))).toBe(n)
+  })
+})
+
+describe('formatDuration', () => {
+  it('rounds across unit boundaries instead of showing 60 of the smaller unit', () => {
+    expect(formatDuration(3_599_700)).toBe('1h0m')
+    expect(formatDuration(119_600)).toBe('2m0s')
+    expect(formatDuration(59_960)).toBe('1m0s')
+    expect(formatDuration(9_960)).toBe('10s')
+    expect(formatDuration(999.6)).toBe('1.0s')
+    expect(formatDuration(172_770_000)).toBe('2d0h')
+    expect(formatDuration(850)).toBe('850ms')
+    expect(formatDuration(9_500)).toBe('9.5s')
+    expect(formatDuration(307_000)).toBe('5m7s')
+  })
+
+  // Every part below the first is within its unit, and the text reads back within half a shown unit.
+  test.prop([fc.double({min: 0, max: 1e10, noNaN: true})])('never shows a full unit in the smaller part, and stays close', (ms) => {
+    const text = formatDuration(ms)
+    const m = /^(?:(\d+)ms|(\d+\.\d)s|(\d+)s|(\d+)m(\d+)s|(\d+)h(\d+)m|(\d+)d(\d+)h)$/.exec(text)
+    expect(m, text).not.toBeNull()
+    const [, msPart, tenths, s, mm, ss, h, hm, d, dh] = m!
+    let value: number
+    let unit: number
+    if (msPart !== undefined) [value, unit] = [Number(msPart), 1]
+    else if (tenths !== undefined) [value, unit] = [Number(tenths) * 1000, 100]
+    else if (s !== undefined) [value, unit] = [Number(s) * 1000, 1000]
+    else if (mm !== undefined) {
+      expect(Number(ss)).toBeLessThan(60)
+      ;[value, unit] = [(Number(mm) * 60 + Number(ss)) * 1000, 1000]
+    } else if (h !== undefined) {
+      expect(Number(hm)).toBeLessThan(60)
+      ;[value, unit] = [(Number(h) * 60 + Number(hm)) * 60_000, 60_000]
+    } else {
+      expect(Number(dh)).toBeLessThan(24)
+      ;[value, unit] = [(Number(d) * 24 + Number(dh)) * 3_600_000, 3_600_000]
+    }
+    expect(Math.abs(value - ms)).toBeLessThanOrEqual(unit / 2 + 1e-6 * ms)
+  })
+})
+
+describe('colourEnabled', () => {
+  const tty = {isTTY: true}
+  const pipe = {isTTY: false}
+  it('NO_COLOR wins, FORCE_COLOR=1 colours a pipe, FORCE_COLOR=0 silences a TTY', () => {
+    expect(colourEnabled(pipe, {})).toBe(false)
+    expect(colourEnabled(tty, {})).toBe(true)
+    expect(colourEnabled(pipe, {FORCE_COLOR: '1'})).toBe(true)
+    expect(colourEnabled(tty, {FORCE_COLOR: '0'})).toBe(false)
+    expect(colourEnabled(tty, {FORCE_COLOR: 'false'})).toBe(false)
+    expect(colourEnabled(tty, {NO_COLOR: '1'})).toBe(false)
+    expect(colourEnabled(pipe, {NO_COLOR: '1', FORCE_COLOR: '1'})).toBe(false)
+    expect(colourEnabled(tty, {TERM: 'dumb'})).toBe(false)
+    expect(colourEnabled(pipe, {TERM: 'dumb', FORCE_COLOR: '1'})).toBe(true)
   })
 })

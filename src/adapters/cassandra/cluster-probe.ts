@@ -1,4 +1,4 @@
-import type {CassandraConnection} from '../../core/connection.js'
+import {type CassandraConnection, endpointHost} from '../../core/connection.js'
 import {classifySdkError} from '../classify-error.js'
 import {connectCassandra} from './client.js'
 
@@ -19,7 +19,7 @@ export async function probeCassandraNodes(conn: CassandraConnection): Promise<Ca
   try {
     const answers: CassandraNodeAnswer[] = []
     for (const host of client.hosts.values()) {
-      const answer: CassandraNodeAnswer = {address: host.address.split(':')[0], up: host.isUp(), answered: false, tokens: host.tokens?.length ?? 0}
+      const answer: CassandraNodeAnswer = {address: endpointHost(host.address), up: host.isUp(), answered: false, tokens: host.tokens?.length ?? 0}
       try {
         const rs = await client.execute('SELECT release_version FROM system.local', [], {host, isIdempotent: true})
         answer.answered = true

@@ -1,4 +1,4 @@
-import type {CassandraConnection} from '../../core/connection.js'
+import {type CassandraConnection, endpointHost} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {classifySdkError} from '../classify-error.js'
 import {connectCassandra} from './client.js'
@@ -29,10 +29,6 @@ export interface LiveRing {
   keyspaces: LiveKeyspace[]
 }
 
-const stripPort = (address: string): string => {
-  const m = /^\[?([^\]]+?)\]?(?::\d+)?$/.exec(address)
-  return m && address.split(':').length <= 2 ? m[1] : address
-}
 
 /**
  * Reads the ring from one node's system.local + system.peers (tokens, DC,
@@ -56,13 +52,13 @@ export async function readLiveRing(conn: CassandraConnection): Promise<LiveRing>
     const schema = await client.execute('SELECT keyspace_name, replication FROM system_schema.keyspaces', [], opts)
 
     const upByAddress = new Map<string, boolean>()
-    for (const h of hosts) upByAddress.set(stripPort(h.address), h.isUp())
+    for (const h of hosts) upByAddress.set(endpointHost(h.address), h.isUp())
     const stateOf = (address: string): 'UP' | 'DOWN' => (upByAddress.get(address) ? 'UP' : 'DOWN')
 
     const nodes: LiveRingNode[] = []
     const l = local.first()
     if (!l) throw new FleetopsError('INTERNAL', 'Cassandra: system.local returned no row')
-    const localAddress = String(l.rpc_address ?? l.broadcast_address ?? l.listen_address ?? stripPort(coordinator.address))
+    const localAddress = String(l.rpc_address ?? l.broadcast_address ?? l.listen_address ?? endpointHost(coordinator.address))
     nodes.push({
       address: localAddress,
       dc: String(l.data_center ?? ''),

@@ -1,12 +1,12 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {KafkaCommand} from '../../base-command.js'
 import {kafkaTopicName} from '../../core/identifiers.js'
 import {parseIntInRange} from '../../core/units.js'
 import {renderKafkaPartitions} from '../../output/hash.js'
 import {type KafkaPartitionsResult, remapReport, sampleTopicKeys, syntheticKeys} from '../../services/hash/kafka-partitions.js'
 
-export default class HashKafkaPartitions extends ClusterCommand {
+export default class HashKafkaPartitions extends KafkaCommand {
   static override summary = 'Show which share of keys change partition when a Kafka topic grows from P to Q partitions.'
   static override description =
     "Uses Kafka's default partitioner (murmur2, byte for byte as the Java client). With --sample K it reads up to K recent records' keys from the topic (a read-only fetch: no consumer group is joined and nothing is committed); without it, synthetic keys stand in and no cluster is contacted."

@@ -1,11 +1,11 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {KafkaCommand} from '../../base-command.js'
 import {userRegex} from '../../core/identifiers.js'
 import {renderClusterDescription} from '../../output/kafka.js'
 import {type ClusterDescription, describeKafkaCluster} from '../../services/kafka/describe.js'
 
-export default class KafkaDescribe extends ClusterCommand {
+export default class KafkaDescribe extends KafkaCommand {
   static override summary = 'Describe brokers (rack, alive) and partitions (replicas, leader, ISR, size).'
   static override description =
     'Racks come from each broker\'s broker.rack config and sizes from DescribeLogDirs. The --json output is the cluster state file that `fleetops kafka rebalance plan --state` reads: {"brokers":[{"id","host","port","rack","alive"}],"partitions":[{"topic","partition","replicas","leader","isr","size"}]}.'

@@ -5,10 +5,10 @@ import {parseLagThresholds} from '../../core/lag/index.js'
 import {redactValue} from '../../core/redact.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderCassandraProbe} from '../../output/lag.js'
-import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
+import {CassandraProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {CassandraProbeReport} from '../../services/lag/cassandra.js'
 
-export default class LagCassandra extends ProbeCommand {
+export default class LagCassandra extends CassandraProbeCommand {
   static override summary = 'Cassandra replication canary: write at ONE, read it back from each replica directly, report the propagation delay.'
   static override description = `Writes a uniquely keyed row at consistency ONE through one coordinator, then reads it at ONE from each replica pinned to that host, and reports how long each replica took to see it, over --samples writes. Also reports every node's state (driver metadata and system.peers) and the pending hints per node from system_views.pending_hints where the version has it (Cassandra 4.1+; only finished hint files are listed).
 

@@ -6,11 +6,11 @@ import {parseLagThresholds, renderLagPrometheus, type Isolation, type LagResult}
 import {redact, redactValue} from '../../core/redact.js'
 import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderKafkaLag, writeJson} from '../../output/lag.js'
-import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
+import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
 import {onInterrupt} from '../../signals.js'
 
-export default class LagKafka extends ProbeCommand {
+export default class LagKafka extends KafkaProbeCommand {
   static override summary = 'Consumer-group lag in messages and in time, judged by thresholds and the Burrow rules (read-only).'
   static override description = `For each partition: the committed offset, the log-end offset (the high watermark, or with --isolation read_committed the last stable offset), the lag in messages, and the time lag: the age of the record AT the committed offset (the oldest unconsumed message), read exactly from the broker. A partition without a committed offset is unknown, never "lag = log size". The probe never joins the group, commits or changes offsets.
 
@@ -48,7 +48,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
   protected readonly service = 'LAG'
   /** What an UNKNOWN document states about the probe, once the flags are read. */
-  private settings: Pick<KafkaLagReport, 'isolation' | 'mode' | 'samples' | 'intervalMs'> = {isolation: 'read_uncommitted', mode: 'single', samples: 1, intervalMs: null}
+  private probeSettings: Pick<KafkaLagReport, 'isolation' | 'mode' | 'samples' | 'intervalMs'> = {isolation: 'read_uncommitted', mode: 'single', samples: 1, intervalMs: null}
 
   async run(): Promise<KafkaLagReport | undefined> {
     const {flags} = await this.parse(LagKafka)
@@ -71,7 +71,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
     const intervalMs = parseDuration(flags.interval, '--interval')
     const samples = flags.samples === undefined ? (flags.watch ? 10 : 1) : parseIntInRange(flags.samples, '--samples', 1, 1000)
     if (flags.watch && samples < 2) throw badInput('--watch needs a window of at least 2 samples; use --samples 10 or leave it out')
-    this.settings = {isolation: flags.isolation as Isolation, mode: flags.watch ? 'watch' : samples > 1 ? 'samples' : 'single', samples, intervalMs: samples > 1 ? intervalMs : null}
+    this.probeSettings = {isolation: flags.isolation as Isolation, mode: flags.watch ? 'watch' : samples > 1 ? 'samples' : 'single', samples, intervalMs: samples > 1 ? intervalMs : null}
     const conn = this.kafkaConnection(flags)
 
     const {probeKafkaLag} = await import('../../services/lag/kafka.js')
@@ -127,7 +127,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
   }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): KafkaLagReport & ProbeUnknown {
-    return {...this.unknownResult(now), ...this.settings, timeLagIsolation: this.settings.isolation, ...unknown}
+    return {...this.unknownResult(now), ...this.probeSettings, timeLagIsolation: this.probeSettings.isolation, ...unknown}
   }
 
   protected override unknownPrometheus(now: number): string {
@@ -135,7 +135,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
   }
 
   private unknownResult(now: number): LagResult {
-    const isolation = this.settings.isolation
+    const isolation = this.probeSettings.isolation
     return {version: 1, status: 'UNKNOWN', exitCode: 3, evaluatedAt: now, isolation, endOffsetKind: isolation === 'read_committed' ? 'last-stable-offset' : 'high-watermark', groups: []}
   }
 }

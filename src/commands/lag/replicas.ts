@@ -5,10 +5,10 @@ import {userRegex} from '../../core/identifiers.js'
 import {redactValue} from '../../core/redact.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
 import {renderReplicaHealth, writeJson} from '../../output/lag.js'
-import {ProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
+import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
 
-export default class LagReplicas extends ProbeCommand {
+export default class LagReplicas extends KafkaProbeCommand {
   static override summary = 'Kafka replica health: offline, under-replicated, under/at-min-ISR and reassigning partitions, with follower gaps.'
   static override description = `Reproduces the kafka-topics.sh --describe report predicates from metadata, min.insync.replicas and the ongoing reassignments (replicas still being added are not missing), with counts per broker. Where it can be measured, each follower's offset gap behind its leader is reported (its log end offset from ListOffsets with replica id -2 sent to its own broker); where it cannot (the broker is down), it says so instead of making up a number.
 

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {CassandraCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {parseRfOption} from '../../core/ring/ring-file.js'
@@ -10,7 +10,7 @@ import {planRingFromState, planRingLive, readRingStateFile, type RingPlanRequest
 
 const RACK = /^[A-Za-z0-9_.-]{1,48}$/
 
-export default class RingPlan extends ClusterCommand {
+export default class RingPlan extends CassandraCommand {
   static override summary = 'Plan adding or removing Cassandra nodes: proposed tokens, ownership before and after, data moved and streams.'
   static override description =
     'Works from a ring state file (--state, as written by `fleetops ring show --json`) or the live cluster. New nodes are planned one at a time in bootstrap order, as Cassandra requires; each gets an `initial_token:` line for cassandra.yaml. Changes nothing.'

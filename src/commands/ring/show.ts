@@ -1,11 +1,11 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {CassandraCommand} from '../../base-command.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {renderRingShow} from '../../output/ring.js'
 import {readRingState, type RingShowResult, showRing} from '../../services/ring/ring.js'
 
-export default class RingShow extends ClusterCommand {
+export default class RingShow extends CassandraCommand {
   static override summary = "Show the live Cassandra token ring: every node's tokens, DC, rack, state and ownership."
   static override description =
     'Raw ownership is the share of its DC\'s token range a node holds as primary; effective ownership is its share of the replicas under a keyspace\'s replication, placed as Cassandra places them (clockwise, distinct racks first). --json prints the ring state file that `fleetops ring plan --state FILE` reads (the extra "ownership" field is ignored when read back).'

@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../../base-command.js'
+import {KafkaCommand} from '../../../base-command.js'
 import {parseDuration} from '../../../core/units.js'
 import {executeFlag} from '../../../flags.js'
 import {startProgress} from '../../../output/progress.js'
 import {renderCancel} from '../../../output/rebalance.js'
 import {cancelRebalance, type CancelResult} from '../../../services/rebalance/control.js'
 
-export default class KafkaRebalanceCancel extends ClusterCommand {
+export default class KafkaRebalanceCancel extends KafkaCommand {
   static override summary = 'Cancel a plan\'s in-flight moves (back to the original replicas) and clear the throttles fleetops set.'
   static override description =
     'Partitions that already finished moving stay where they are (as with kafka-reassign-partitions --cancel). Only the throttles recorded in the progress file are removed; other dynamic configs are never touched.'

@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../../base-command.js'
+import {KafkaCommand} from '../../../base-command.js'
 import {parseByteRate, parseDuration, parseIntInRange} from '../../../core/units.js'
 import {executeFlag} from '../../../flags.js'
 import {startProgress} from '../../../output/progress.js'
 import {renderExecute} from '../../../output/rebalance.js'
 import {executePlan, type ExecuteResult} from '../../../services/rebalance/executor.js'
 
-export default class KafkaRebalanceExecute extends ClusterCommand {
+export default class KafkaRebalanceExecute extends KafkaCommand {
   static override summary = 'Carry out a rebalance plan in throttled batches, resumably.'
   static override description =
     'Moves at most --max-partitions-per-broker partitions per broker and --max-partitions in the cluster at once, holds back under-replicated partitions, ' +

@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../../base-command.js'
+import {KafkaCommand} from '../../../base-command.js'
 import {userRegex} from '../../../core/identifiers.js'
 import type {PlanResult} from '../../../core/rebalance/index.js'
 import {parseIdList} from '../../../core/units.js'
 import {renderPlan} from '../../../output/rebalance.js'
 import {planService} from '../../../services/rebalance/plan.js'
 
-export default class KafkaRebalancePlan extends ClusterCommand {
+export default class KafkaRebalancePlan extends KafkaCommand {
   static override summary = 'Plan a minimal-move replica rebalance, broker addition or broker removal.'
   static override description =
     'Reads the live cluster, or a cluster state file (`fleetops kafka describe --json`) with --state, in which case no cluster is contacted. ' +

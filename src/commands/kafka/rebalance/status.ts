@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../../base-command.js'
+import {KafkaCommand} from '../../../base-command.js'
 import {renderStatus} from '../../../output/rebalance.js'
 import {rebalanceStatus, type StatusResult} from '../../../services/rebalance/control.js'
 
-export default class KafkaRebalanceStatus extends ClusterCommand {
+export default class KafkaRebalanceStatus extends KafkaCommand {
   static override summary = 'List the partition reassignments in flight, and a plan\'s progress.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --plan plan.json']
 
