@@ -3,11 +3,14 @@
  * for one string: a plan of 2,000,000 partitions is over V8's string limit (~512 MB) when pretty-
  * printed, which made JSON.stringify fail with "Invalid string length". Containers are walked
  * (our own output: a few levels deep), and the pieces are joined into chunks of about chunkChars.
+ * With compactRecords, an array's flat records (a partition, a move) are written one per line
+ * (JSON.stringify(record)), which keeps a 2,000,000-partition plan file near 200 MB instead of
+ * 600 MB, within what can be read back as one string.
  */
-export function* jsonChunks(value: unknown, chunkChars = 1 << 20): Generator<string> {
+export function* jsonChunks(value: unknown, chunkChars = 1 << 20, opts: {compactRecords?: boolean} = {}): Generator<string> {
   let parts: string[] = []
   let size = 0
-  for (const piece of pieces(value, '', undefined)) {
+  for (const piece of pieces(value, '', undefined, opts.compactRecords === true)) {
     parts.push(piece)
     size += piece.length
     if (size >= chunkChars) {
@@ -27,7 +30,14 @@ function isLeaf(value: unknown): boolean {
   return true
 }
 
-function* pieces(raw: unknown, pad: string, key: string | undefined): Generator<string> {
+/** A plain object whose values are all leaves, such as a partition {"topic","partition","replicas"}. */
+function isFlatRecord(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as {toJSON?: unknown}).toJSON === 'function') return false
+  for (const v of Object.values(value)) if (!isLeaf(v)) return false
+  return true
+}
+
+function* pieces(raw: unknown, pad: string, key: string | undefined, compact: boolean): Generator<string> {
   const value =
     raw !== null && typeof raw === 'object' && typeof (raw as {toJSON?: unknown}).toJSON === 'function'
       ? (raw as {toJSON: (k: string) => unknown}).toJSON(key ?? '')
@@ -49,7 +59,8 @@ function* pieces(raw: unknown, pad: string, key: string | undefined): Generator<
       yield i === 0 ? `\n${inner}` : `,\n${inner}`
       const v: unknown = value[i]
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') yield 'null'
-      else yield* pieces(v, inner, String(i))
+      else if (compact && isFlatRecord(v)) yield JSON.stringify(v)
+      else yield* pieces(v, inner, String(i), compact)
     }
     yield `\n${pad}]`
     return
@@ -60,7 +71,7 @@ function* pieces(raw: unknown, pad: string, key: string | undefined): Generator<
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
     yield first ? `{\n${inner}${JSON.stringify(k)}: ` : `,\n${inner}${JSON.stringify(k)}: `
     first = false
-    yield* pieces(v, inner, k)
+    yield* pieces(v, inner, k, compact)
   }
   yield first ? '{}' : `\n${pad}}`
 }

@@ -30,4 +30,19 @@ describe('jsonChunks', () => {
     for (const c of chunks.slice(0, -1)) expect(c.length).toBeLessThan(4096 + 200)
     expect(chunks.join('')).toBe(JSON.stringify(doc, null, 2))
   })
+
+  test.prop([fc.jsonValue({depthSize: 'medium'}), fc.integer({min: 1, max: 64})], {numRuns: 200})(
+    'with compactRecords, parses back to the same value',
+    (value, chunk) => {
+      const text = [...jsonChunks(value, chunk, {compactRecords: true})].join('')
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)))
+    },
+  )
+
+  it('with compactRecords, writes one partition per line', () => {
+    const doc = {version: 1, partitions: [{topic: 't', partition: 0, replicas: [1, 2]}, {topic: 't', partition: 1, replicas: [2, 3]}]}
+    expect([...jsonChunks(doc, 100, {compactRecords: true})].join('')).toBe(
+      '{\n  "version": 1,\n  "partitions": [\n    {"topic":"t","partition":0,"replicas":[1,2]},\n    {"topic":"t","partition":1,"replicas":[2,3]}\n  ]\n}',
+    )
+  })
 })

@@ -21,13 +21,16 @@ export function writeFileAtomic(path: string, text: string | Iterable<string>): 
   writeOutputFile(path, text)
 }
 
-/** Pretty JSON and a newline, written in pieces: a 2,000,000-partition document is too large for one string. */
+/**
+ * Pretty JSON with one record (partition, move) per line, and a newline, written in pieces: a
+ * 2,000,000-partition document fully pretty-printed is too large for one string.
+ */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, jsonFileChunks(value))
 }
 
 export function* jsonFileChunks(value: unknown): Generator<string> {
-  yield* jsonChunks(value)
+  yield* jsonChunks(value, undefined, {compactRecords: true})
   yield '\n'
 }
 
