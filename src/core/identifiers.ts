@@ -1,4 +1,5 @@
 import {badInput} from './errors.js'
+import {unsafeRegexReason} from './safe-regex.js'
 import {printable} from './units.js'
 
 /**
@@ -25,11 +26,18 @@ export function kafkaTopicName(value: unknown, what = 'topic'): string {
   return value
 }
 
-/** Compiles a user regex, turning a syntax error into a one-line usage error. */
+/**
+ * Compiles a user regex, turning a syntax error into a one-line usage error. Patterns that could
+ * backtrack catastrophically are refused first (see safe-regex.ts), so matching stays fast.
+ */
 export function userRegex(source: string, what: string): RegExp {
+  let re: RegExp
   try {
-    return new RegExp(source)
+    re = new RegExp(source)
   } catch {
     throw badInput(`${what} "${printable(source)}" is not a valid regular expression`)
   }
+  const unsafe = unsafeRegexReason(source)
+  if (unsafe !== null) throw badInput(`${what} "${printable(source)}" is refused: ${unsafe}`)
+  return re
 }

@@ -1,4 +1,4 @@
-import {lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 import {badInput} from '../core/errors.js'
@@ -54,12 +54,21 @@ export function outputDirPath(raw: string, what: string): string {
  * Writes a checked file atomically: a temporary file next to it, then a rename, so readers
  * never see half a file. The target is checked again right before the write.
  */
-export function writeOutputFile(path: string, text: string, opts: {what?: string; mode?: number; mkdir?: boolean} = {}): void {
+export function writeOutputFile(path: string, text: string | Iterable<string>, opts: {what?: string; mode?: number; mkdir?: boolean} = {}): void {
   if (opts.mkdir) mkdirSync(dirname(path), {recursive: true})
   outputFilePath(path, opts.what ?? 'output file')
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
   try {
-    writeFileSync(tmp, text, opts.mode === undefined ? undefined : {mode: opts.mode})
+    if (typeof text === 'string') writeFileSync(tmp, text, opts.mode === undefined ? undefined : {mode: opts.mode})
+    else {
+      // Pieces (jsonChunks) for documents larger than one string may be.
+      const fd = openSync(tmp, 'w', opts.mode)
+      try {
+        for (const chunk of text) writeSync(fd, chunk)
+      } finally {
+        closeSync(fd)
+      }
+    }
     renameSync(tmp, path)
   } catch (error) {
     rmSync(tmp, {force: true})

@@ -9,7 +9,9 @@ import type {Placement, SchemeParams} from './scheme.js'
  */
 export function boundedLoadPlacement(nodeIds: readonly number[], params: SchemeParams): Placement {
   const ring = buildVnodeRing(nodeIds, params)
-  const maxId = Math.max(0, ...nodeIds)
+  // A loop, not Math.max(...nodeIds): spreading 100,000+ arguments overflows the stack.
+  let maxId = 0
+  for (const id of nodeIds) if (id > maxId) maxId = id
   return {
     // The ring (8 bytes per point and its 4-byte bucket index) plus one 4-byte load counter per node.
     memoryBytes: ring.points.length * 8 + ring.index.length * 4 + nodeIds.length * 4,

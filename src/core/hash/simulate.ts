@@ -1,5 +1,6 @@
 import {badInput} from '../errors.js'
 import {printable} from '../units.js'
+import {MAX_COUNT} from '../input-limits.js'
 import {boundedLoadPlacement} from './bounded-load-hash.js'
 import {murmur3Word} from './hash-functions.js'
 import {jumpPlacement} from './jump-hash.js'
@@ -100,6 +101,14 @@ export function simulate(opts: SimulateOptions): SimulationResult {
   const remove = whole(opts.remove ?? 1, 'remove', 1, nodes - 1)
   const seed = whole(opts.seed, 'seed', 0, 0xffffffff)
   const vnodes = whole(opts.vnodes ?? 100, 'vnodes', 1, 10_000)
+  // Memory and time grow with these products: refused before anything is allocated.
+  const usesVnodes = opts.scheme === 'ring' || opts.scheme === 'bounded-load'
+  if (usesVnodes && (nodes + add) * vnodes > MAX_COUNT.ringPoints) {
+    throw badInput(`(nodes + add) × vnodes = ${(nodes + add) * vnodes} ring points is more than the maximum of ${MAX_COUNT.ringPoints}; use fewer nodes or vnodes`)
+  }
+  if (opts.scheme === 'rendezvous' && keys * (nodes + add) > MAX_COUNT.rendezvousWork) {
+    throw badInput(`keys × (nodes + add) = ${keys * (nodes + add)} is more than the maximum of ${MAX_COUNT.rendezvousWork} for rendezvous hashing (it hashes every key with every node); use fewer keys or nodes`)
+  }
   const defaultTable = nextPrime(Math.max(65_537, 100 * (nodes + add)))
   const tableSize = opts.tableSize ?? defaultTable
   if (!isPrime(tableSize) || tableSize <= nodes + add || tableSize > 50_000_017) {
@@ -122,7 +131,8 @@ export function simulate(opts: SimulateOptions): SimulationResult {
 
   const counts = new Map<number, number>()
   for (const o of owners) counts.set(o, (counts.get(o) ?? 0) + 1)
-  const peak = Math.max(0, ...counts.values())
+  let peak = 0
+  for (const c of counts.values()) if (c > peak) peak = c
 
   const grown = build(opts.scheme, range(nodes + add), params).assign(keyHashes)
   const shrunk = build(opts.scheme, range(nodes - remove), params).assign(keyHashes)

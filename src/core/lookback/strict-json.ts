@@ -45,7 +45,7 @@ class JsonReader {
 
   private fail(message: string, at = this.i): never {
     const {line, column} = this.where(at)
-    const found = at < this.text.length ? ` near "${printable(this.text.slice(at, at + 12), 12)}"` : ' at end of file'
+    const found = at < this.text.length ? '' : ' at end of file'
     throw badInput(`${this.fileName}:${line}:${column}: invalid JSON: ${message}${found}`)
   }
 

@@ -162,7 +162,7 @@ class YamlSubsetParser {
       }
       if (isSequenceEntry(line.text)) this.fail(line.no, 'a "- item" line cannot sit between "key: value" lines of a mapping; indent it under its key')
       const entry = this.scanKey(line)
-      if (entry === null) this.fail(line.no, `expected "key: value" but found "${printable(line.text, 40)}"`)
+      if (entry === null) this.fail(line.no, 'expected "key: value" (a job file is a mapping of keys to values)')
       if (entry.key === '<<' && !entry.quoted) this.fail(line.no, mergeKeyMessage)
       const first = seenOnLine.get(entry.key)
       if (first !== undefined) {
@@ -266,7 +266,7 @@ class YamlSubsetParser {
       while (end < text.length && !(text[end] === '#' && isSpace(text[end - 1]))) end++
       const raw = text.slice(i, end).trimEnd()
       if (/:([ \t]|$)/.test(raw)) {
-        this.fail(lineNo, `"${printable(raw, 40)}" contains ": "; quote the value, or put a nested mapping on the following lines`)
+        this.fail(lineNo, 'a plain value contains ": "; quote the value, or put a nested mapping on the following lines')
       }
       return {value: this.resolvePlain(raw, lineNo), empty: false}
     }
@@ -278,7 +278,7 @@ class YamlSubsetParser {
     const k = skipSpaces(text, end)
     if (k >= text.length) return
     if (text[k] === '#' && k > end) return
-    this.fail(lineNo, `unexpected "${printable(text.slice(k), 20)}" after the value; remove it or quote the whole value`)
+    this.fail(lineNo, `unexpected text at column ${k + 1} after the value; remove it or quote the whole value`)
   }
 
   private resolvePlain(raw: string, lineNo: number): unknown {
@@ -287,19 +287,19 @@ class YamlSubsetParser {
     if (raw === 'false' || raw === 'False' || raw === 'FALSE') return false
     if (/^[-+]?[0-9]+$/.test(raw)) {
       const n = Number(raw)
-      if (!Number.isSafeInteger(n)) this.fail(lineNo, `integer ${printable(raw, 30)} is too large to be exact; quote it if it is an identifier`)
+      if (!Number.isSafeInteger(n)) this.fail(lineNo, 'an integer is too large to be exact; quote it if it is an identifier')
       return n === 0 ? 0 : n
     }
     if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(raw)) {
       const n = Number(raw)
-      if (!Number.isFinite(n)) this.fail(lineNo, `number ${printable(raw, 30)} is out of range`)
+      if (!Number.isFinite(n)) this.fail(lineNo, 'a number is out of range')
       return n === 0 ? 0 : n
     }
     if (/^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(raw)) {
       this.fail(lineNo, `${raw} is not supported; use a finite number, or quote it if it is a string`)
     }
     if (/^[-+]?0[xo][0-9a-fA-F]+$/.test(raw)) {
-      this.fail(lineNo, `hex/octal number ${printable(raw, 30)} is not supported; write it in decimal, or quote it if it is a string`)
+      this.fail(lineNo, 'hex/octal numbers are not supported; write it in decimal, or quote it if it is a string')
     }
     return raw
   }

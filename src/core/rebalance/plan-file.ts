@@ -1,8 +1,9 @@
 import {badInput, FleetopsError, isFleetopsError} from '../errors.js'
 import {kafkaTopicName} from '../identifiers.js'
+import {MAX_COUNT, checkCount} from '../input-limits.js'
 import {printable} from '../units.js'
 import type {PartitionAssignment, PlanResult, PlanSummary, ReassignmentJson} from './plan-types.js'
-import {compareTopicPartition, describeJson, isRecord, MAX_KAFKA_ID, partitionKey, partitionLabel, type ClusterState} from './state.js'
+import {compareTopicPartition, describeJson, describeKind, isRecord, MAX_KAFKA_ID, partitionKey, partitionLabel, type ClusterState} from './state.js'
 
 /** What `fleetops kafka rebalance plan` writes and `execute`/`cancel` read. */
 export interface PlanFile {
@@ -36,6 +37,7 @@ function parseReassignment(raw: unknown, name: string): ReassignmentJson {
   if (raw.version !== 1) fail(`"${name}.version" must be 1, got ${describeJson(raw.version)}`)
   const list = raw.partitions
   if (!Array.isArray(list)) fail(`"${name}.partitions" must be an array, got ${describeJson(list)}`)
+  checkCount(list.length, MAX_COUNT.partitions, `plan file: "${name}.partitions"`, 'split the rebalance into several plans')
   const partitions: PartitionAssignment[] = list.map((entry, i) => {
     const where = `${name}.partitions[${i}]`
     if (!isRecord(entry)) fail(`${where} must be an object, got ${describeJson(entry)}`)
@@ -51,6 +53,7 @@ function parseReassignment(raw: unknown, name: string): ReassignmentJson {
     }
     const reps = entry.replicas
     if (!Array.isArray(reps) || reps.length === 0) fail(`${where}.replicas must be a non-empty array of broker ids`)
+    if (reps.length > MAX_COUNT.replicasPerPartition) fail(`${where}.replicas lists ${reps.length} brokers, more than the maximum of ${MAX_COUNT.replicasPerPartition}`)
     const seen = new Set<number>()
     for (const b of reps) {
       if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > MAX_KAFKA_ID) {
@@ -69,7 +72,7 @@ function parseReassignment(raw: unknown, name: string): ReassignmentJson {
 }
 
 function parseUnchecked(json: unknown): PlanFile {
-  if (!isRecord(json)) fail(`expected a JSON object, got ${describeJson(json)}`)
+  if (!isRecord(json)) fail(`expected a JSON object, got ${describeKind(json)}`)
   if (json.version !== 1) fail(`"version" must be 1, got ${describeJson(json.version)}`)
   const reassignment = parseReassignment(json.reassignment, 'reassignment')
   const original = parseReassignment(json.original, 'original')

@@ -58,7 +58,15 @@ function checkSafety(state: ClusterState, opts: ResolvedOptions, scope: readonly
 }
 
 function spread(values: readonly number[]): number {
-  return values.length === 0 ? 0 : Math.max(...values) - Math.min(...values)
+  if (values.length === 0) return 0
+  // A loop, not Math.max(...values): spreading 100,000+ arguments overflows the stack.
+  let max = values[0]
+  let min = values[0]
+  for (const v of values) {
+    if (v > max) max = v
+    if (v < min) min = v
+  }
+  return max - min
 }
 
 /**

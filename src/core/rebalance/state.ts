@@ -1,5 +1,6 @@
 import {badInput, isFleetopsError} from '../errors.js'
 import {kafkaTopicName} from '../identifiers.js'
+import {MAX_COUNT, checkCount} from '../input-limits.js'
 import {printable} from '../units.js'
 
 /** Kafka broker ids and partition numbers are non-negative int32 values. */
@@ -76,6 +77,13 @@ export function describeJson(value: unknown): string {
     default:
       return typeof value
   }
+}
+
+/** Names only the kind of a JSON value (for a whole file, which may be something else entirely). */
+export function describeKind(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -173,6 +181,9 @@ function parsePartition(raw: unknown, i: number, brokerIds: ReadonlySet<number>,
   if (!Array.isArray(replicasRaw) || replicasRaw.length === 0) {
     fail(`${label()}.replicas must be a non-empty array of broker ids, got ${describeJson(replicasRaw)}`)
   }
+  if (replicasRaw.length > MAX_COUNT.replicasPerPartition) {
+    fail(`${label()}.replicas lists ${replicasRaw.length} brokers, more than the maximum of ${MAX_COUNT.replicasPerPartition}`, 'correct the replica list')
+  }
   const replicas = idList(replicasRaw, () => `${label()}.replicas`)
   for (let k = 0; k < replicas.length; k++) {
     const b = replicas[k]
@@ -221,13 +232,15 @@ function isSorted(partitions: readonly PartitionState[]): boolean {
 
 function parseUnchecked(json: unknown): ClusterState {
   if (!isRecord(json)) {
-    fail(`expected a JSON object with "brokers" and "partitions" arrays, got ${describeJson(json)}`)
+    fail(`expected a JSON object with "brokers" and "partitions" arrays, got ${describeKind(json)}`)
   }
   const brokersRaw = field(json, 'brokers')
   const partitionsRaw = field(json, 'partitions')
   if (!Array.isArray(brokersRaw)) fail(`"brokers" must be an array, got ${describeJson(brokersRaw)}`)
   if (!Array.isArray(partitionsRaw)) fail(`"partitions" must be an array, got ${describeJson(partitionsRaw)}`)
   if (brokersRaw.length === 0) fail('"brokers" is empty', 'list every broker of the cluster, e.g. [{"id":1,"rack":"r1"}]')
+  checkCount(brokersRaw.length, MAX_COUNT.brokers, 'cluster state: "brokers"', 'fleetops plans clusters of up to that many brokers')
+  checkCount(partitionsRaw.length, MAX_COUNT.partitions, 'cluster state: "partitions"', 'plan part of the cluster from a state file of fewer partitions')
 
   const brokers = brokersRaw.map(parseBroker)
   const brokerIds = new Set<number>()

@@ -74,8 +74,12 @@ export interface Spread {
 export function spreadOf(values: readonly number[]): Spread {
   if (values.length === 0) return {maxOverMean: 1, minOverMean: 1, maxOverMin: 1, cv: 0}
   const mean = values.reduce((a, b) => a + b, 0) / values.length
-  const max = Math.max(...values)
-  const min = Math.min(...values)
+  let max = values[0]
+  let min = values[0]
+  for (const v of values) {
+    if (v > max) max = v
+    if (v < min) min = v
+  }
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length
   if (mean === 0) return {maxOverMean: 1, minOverMean: 1, maxOverMin: 1, cv: 0}
   return {

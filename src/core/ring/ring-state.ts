@@ -1,4 +1,5 @@
 import {badInput, isFleetopsError} from '../errors.js'
+import {MAX_COUNT, checkCount} from '../input-limits.js'
 import {printable} from '../units.js'
 import {tokenFromString} from './tokens.js'
 
@@ -65,6 +66,7 @@ function parseNode(raw: unknown, i: number): RingNode {
   if (!Array.isArray(rawTokens) || rawTokens.length === 0) {
     throw badInput(`${where} (${printable(address)}): "tokens" must be a non-empty array of decimal strings`)
   }
+  checkCount(rawTokens.length, MAX_COUNT.tokensPerNode, `${where} "tokens"`, 'Cassandra nodes use at most a few hundred tokens (num_tokens)')
   const seen = new Set<bigint>()
   const tokens: bigint[] = []
   for (const t of rawTokens) {
@@ -135,7 +137,11 @@ function parseObject(json: unknown): RingState {
   }
   const rawNodes = field(json, 'nodes')
   if (!Array.isArray(rawNodes)) throw badInput('ring state "nodes" must be an array of {address, dc, rack, tokens}')
+  checkCount(rawNodes.length, MAX_COUNT.ringNodes, 'ring state "nodes"', 'plan one datacenter at a time')
   const nodes = rawNodes.map((n, i) => parseNode(n, i))
+  let tokenCount = 0
+  for (const n of nodes) tokenCount += n.tokens.length
+  checkCount(tokenCount, MAX_COUNT.ringTokens, 'ring state tokens in all', 'plan one datacenter at a time')
 
   const addresses = new Set<string>()
   const tokenOwner = new Map<bigint, string>()

@@ -1,12 +1,11 @@
-import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, rmSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import {badInput} from '../../core/errors.js'
 import {type Checkpoint, parseCheckpoint, serializeCheckpoint} from '../../core/lookback/checkpoint.js'
 import {redact} from '../../core/redact.js'
-import {printable} from '../../core/units.js'
 import {outputDirPath, outputFilePath, writeOutputFile} from '../output-file.js'
+import {readInputText} from '../read-input-file.js'
 
 /**
  * The local checkpoint file of a job: `<dir>/checkpoint.json`, dir defaulting to
@@ -32,14 +31,8 @@ export class CheckpointFile {
 
   /** The saved checkpoint, or null when there is none. A corrupt file is bad input. */
   load(): Checkpoint | null {
-    let text: string
-    try {
-      text = readFileSync(this.path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-      throw badInput(`cannot read checkpoint ${printable(this.path)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
-    }
-    return parseCheckpoint(text)
+    if (!existsSync(this.path)) return null
+    return parseCheckpoint(readInputText(this.path, 'checkpoint file'))
   }
 
   /** Saves now. */

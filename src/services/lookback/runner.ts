@@ -1,5 +1,4 @@
 import {randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {LookbackCassandra} from '../../adapters/cassandra/lookback-store.js'
@@ -24,6 +23,7 @@ import {planUnits} from '../../core/lookback/work-units.js'
 import {printable} from '../../core/units.js'
 import {onInterrupt} from '../../signals.js'
 import {CassandraSourceReader} from './cassandra-source.js'
+import {readInputText} from '../read-input-file.js'
 import {CheckpointFile} from './checkpoint-store.js'
 import {KafkaSourceReader} from './kafka-source.js'
 import {Lease} from './lease.js'
@@ -55,14 +55,16 @@ export interface LookbackRunOptions {
 
 /** Reads and validates the job file (bad input exits 2 before any cluster is touched). */
 export function loadJob(path: string, windowFlag?: string): JobSpec {
-  let text: string
+  const text = readInputText(path, 'job file', '--job')
+  const parsed = parseJobText(text, path)
+  let job: JobSpec
   try {
-    text = readFileSync(path, 'utf8')
+    job = validateJob(parsed)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw badInput(`--job ${printable(path)}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`)
+    // Name the file, so the user knows which input to fix.
+    if (isFleetopsError(error) && error.exit === ExitCode.USAGE) throw badInput(`--job ${printable(path)}: ${error.message}`)
+    throw error
   }
-  const job = validateJob(parseJobText(text, path))
   if (windowFlag !== undefined) job.windowDays = parseWindowDays(windowFlag, '--window')
   return job
 }

@@ -1,35 +1,38 @@
 import {createHash} from 'node:crypto'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {hostname} from 'node:os'
 
-import {badInput} from '../../core/errors.js'
+import {jsonChunks} from '../../core/json-chunks.js'
 import {judgeExecutor, type ExecutorJudgment, type ProgressFile, type ReassignmentJson} from '../../core/rebalance/index.js'
-import {printable} from '../../core/units.js'
 import {writeOutputFile} from '../output-file.js'
+import {readInputJson} from '../read-input-file.js'
 
-/** Reads and parses a JSON file; a missing file or bad JSON is a one-line BAD_INPUT error naming the flag. */
-export function readJsonFile(path: string, flag: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw badInput(`${flag} ${printable(path)}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw badInput(`${flag} ${printable(path)} is not valid JSON (${printable((error as Error).message, 100)}); check the file`)
-  }
+const KIND = {'--state': 'cluster state file', '--plan': 'plan file', '--state-file': 'progress file'} as const
+
+/**
+ * Reads and parses a JSON input file (a regular file within its size maximum); a missing file or
+ * bad JSON is a one-line BAD_INPUT error naming the flag and a position, never the content.
+ */
+export function readJsonFile(path: string, flag: keyof typeof KIND): unknown {
+  return readInputJson(path, KIND[flag], flag)
 }
 
 /** Writes a file atomically: a temporary file next to it, then a rename, so readers never see half a file. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
   writeOutputFile(path, text)
 }
 
+/**
+ * Pretty JSON with one record (partition, move) per line, and a newline, written in pieces: a
+ * 2,000,000-partition document fully pretty-printed is too large for one string.
+ */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
+  writeFileAtomic(path, jsonFileChunks(value))
+}
+
+export function* jsonFileChunks(value: unknown): Generator<string> {
+  yield* jsonChunks(value, undefined, {compactRecords: true})
+  yield '\n'
 }
 
 /** sha256 of the reassignment, in the canonical (sorted) form parsePlanFile returns. */

@@ -13,7 +13,7 @@ import {
 } from '../../core/rebalance/index.js'
 import {describeKafkaCluster} from '../kafka/describe.js'
 import {outputFilePath} from '../output-file.js'
-import {readJsonFile, writeFileAtomic} from './files.js'
+import {readJsonFile, writeJsonAtomic} from './files.js'
 
 export interface PlanRequest {
   /** Offline: a cluster state file (`fleetops kafka describe --json`); no cluster is contacted. */
@@ -75,14 +75,10 @@ export async function planService(req: PlanRequest): Promise<PlanOutcome> {
   let written: string | null = null
   if (req.output !== undefined) {
     // No timestamp: the same state and flags give a byte-identical file (reviewable in a pull request).
-    writeFileAtomic(req.output, renderPlanFile(buildPlanFile(plan)))
+    writeJsonAtomic(req.output, buildPlanFile(plan))
     written = req.output
   }
   return {plan, source: req.stateFile !== undefined ? 'state-file' : 'cluster', written}
-}
-
-export function renderPlanFile(file: PlanFile): string {
-  return `${JSON.stringify(file, null, 2)}\n`
 }
 
 /** Reads and validates a plan file (`--plan`). */

@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs'
 
 import type {CassandraConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
@@ -7,6 +6,7 @@ import {ringOwnershipView, type RingOwnershipView, type RingStateFile, toRingSta
 import {parseRingState, type RingState} from '../../core/ring/ring-state.js'
 import {dcNames} from '../../core/ring/token-ring.js'
 import {printable} from '../../core/units.js'
+import {readInputJson} from '../read-input-file.js'
 
 export interface LiveRingState {
   state: RingState
@@ -74,15 +74,9 @@ export async function readRingState(conn: CassandraConnection): Promise<LiveRing
 
 /** Reads and validates a ring state file (as written by `ring show --json`). */
 export function readRingStateFile(path: string): RingState {
-  let text: string
+  const json = readInputJson(path, 'ring state file', '--state')
   try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw badInput(`cannot read ring state file ${printable(path)} (${code ?? 'error'}); write one with \`fleetops ring show --json > ring.json\``)
-  }
-  try {
-    return parseRingState(text)
+    return parseRingState(json)
   } catch (error) {
     const e = error as FleetopsError
     throw badInput(`${printable(path)}: ${e.message}`)

@@ -1,5 +1,8 @@
+import {test} from '@fast-check/vitest'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
+
+import {hashPair} from '../../../src/core/hash/hash-functions.js'
 import {buildVnodeRing, successor, type VnodeRing} from '../../../src/core/hash/ring-vnodes.js'
 
 /** The definition: first point >= hash by a plain binary search over the whole ring, wrapping to 0. */
@@ -49,4 +52,23 @@ describe('vnode ring lookup', () => {
       expect(successor(ring, h)).toBe(reference(ring, h))
     }
   })
+})
+
+describe('buildVnodeRing (packed sort) against the obvious tuple sort', () => {
+  function obvious(nodeIds: readonly number[], seed: number, vnodes: number): {points: number[]; owners: number[]} {
+    const entries: [number, number][] = []
+    for (const id of nodeIds) for (let v = 0; v < vnodes; v++) entries.push([hashPair(id, v, seed ^ 0x5f3759df), id])
+    entries.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    return {points: entries.map((e) => e[0]), owners: entries.map((e) => e[1])}
+  }
+
+  test.prop([fc.uniqueArray(fc.integer({min: 0, max: 2 ** 21 - 1}), {minLength: 1, maxLength: 30}), fc.integer({min: 0, max: 0xffffffff}), fc.integer({min: 1, max: 40})], {numRuns: 100})(
+    'gives the same points and owners',
+    (ids, seed, vnodes) => {
+      const ring = buildVnodeRing(ids, {seed, vnodes})
+      const expected = obvious(ids, seed, vnodes)
+      expect([...ring.points]).toEqual(expected.points)
+      expect([...ring.owners]).toEqual(expected.owners)
+    },
+  )
 })

@@ -2,9 +2,11 @@ import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../../base-command.js'
 import {userRegex} from '../../../core/identifiers.js'
+import {jsonChunks} from '../../../core/json-chunks.js'
 import type {PlanResult} from '../../../core/rebalance/index.js'
 import {parseIdList} from '../../../core/units.js'
 import {renderPlan} from '../../../output/rebalance.js'
+import {colourEnabled} from '../../../output/style.js'
 import {planService} from '../../../services/rebalance/plan.js'
 
 export default class KafkaRebalancePlan extends KafkaCommand {
@@ -29,6 +31,19 @@ export default class KafkaRebalancePlan extends KafkaCommand {
     'balance-by': Flags.string({description: 'Balance replica counts or bytes.', options: ['count', 'size'], default: 'count'}),
     'ignore-racks': Flags.boolean({description: 'Plan as if no broker had a rack (rack violations are still reported).', default: false}),
     output: Flags.string({char: 'o', description: 'Write the plan file here (input of `rebalance execute`; its "reassignment" is valid for kafka-reassign-partitions).'}),
+  }
+
+  /**
+   * A plan of 2,000,000 partitions is over V8's largest string when pretty-printed, so it is
+   * written in pieces (the same text as JSON.stringify(json, null, 2)).
+   */
+  override logJson(json: unknown): void {
+    if (colourEnabled()) {
+      super.logJson(json)
+      return
+    }
+    for (const chunk of jsonChunks(json)) process.stdout.write(chunk)
+    process.stdout.write('\n')
   }
 
   async run(): Promise<Pick<PlanResult, 'reassignment' | 'original' | 'summary'>> {
