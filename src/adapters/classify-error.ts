@@ -144,7 +144,9 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
     /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNumberOfRetriesExceeded|KafkaJSBrokerNotFound|KafkaJSProtocolError|KafkaJSNonRetriableError|KafkaConnectionError|KafkaBrokerNotFoundError/.test(name) ||
     /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|connection (error|closed|refused)|closed connection|broker not found|broker not connected/i.test(message)
   ) {
-    return new FleetopsError('UNAVAILABLE', `${context}: cannot reach the cluster (${firstLine(message)}); check --brokers/--contact-points and that the servers are up`, {cause: err})
+    // Name the flag of the cluster that failed: a command accepts only its own cluster's flags.
+    const flag = /kafka/i.test(`${name} ${context}`) ? '--brokers' : /cassandra/i.test(`${name} ${context}`) ? '--contact-points' : '--brokers/--contact-points'
+    return new FleetopsError('UNAVAILABLE', `${context}: cannot reach the cluster (${firstLine(message)}); check ${flag} and that the servers are up`, {cause: err})
   }
   return new FleetopsError('INTERNAL', `${context}: ${firstLine(message)}`, {cause: err})
 }

@@ -1,15 +1,9 @@
-import {readFileSync} from 'node:fs'
-
 import type {TlsSettings} from '../core/connection.js'
-import {badInput} from '../core/errors.js'
+import {readInputText} from '../services/read-input-file.js'
 
-/** Reads a PEM file named by a flag, with a one-line error when it cannot. */
+/** Reads a PEM file named by a flag: a regular file within its maximum, one-line errors otherwise. */
 export function readPem(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    throw badInput(`cannot read ${what} ${path}; check the path and its permissions`)
-  }
+  return readInputText(path, 'PEM file', what)
 }
 
 /** Node TLS options (the same for kafkajs and cassandra-driver) from fleetops TLS settings. */

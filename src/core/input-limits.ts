@@ -23,6 +23,10 @@ export const MAX_FILE_BYTES = {
   'checkpoint file': 64 * MiB,
   /** PEM certificate or key. */
   'PEM file': 1 * MiB,
+  /** A password (--password-file and its kin). */
+  'password file': 64 * 1024,
+  /** The profiles file (~/.config/fleetops/config.json). */
+  'profile file': 1 * MiB,
 } as const
 
 export type InputFileKind = keyof typeof MAX_FILE_BYTES

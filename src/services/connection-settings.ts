@@ -1,4 +1,4 @@
-import {readFileSync, statSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
@@ -15,6 +15,7 @@ import {
 } from '../core/profile.js'
 import {registerSecret} from '../core/redact.js'
 import {printable} from '../core/units.js'
+import {readInputText} from './read-input-file.js'
 
 /** What the base command collects from its connection flags. */
 export interface ConnectionFlags extends ConnectionLayer {
@@ -64,12 +65,8 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 function readSecretFile(path: string, what: string): string {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    throw badInput(`cannot read ${what} ${printable(path)}; check the path and its permissions`)
-  }
+  // A regular file of at most 64 KiB: /dev/zero or a FIFO given by mistake is refused, never read.
+  const text = readInputText(path, 'password file', what)
   const value = text.replace(/\r?\n$/, '')
   if (!value) throw badInput(`${what} ${printable(path)} is empty`)
   return value
@@ -88,12 +85,8 @@ function readSecretEnv(name: string, env: NodeJS.ProcessEnv, what: string): stri
  */
 export function readProfilesFile(env: NodeJS.ProcessEnv = process.env): {path: string; file: ProfilesFile} | null {
   const path = defaultConfigPath(env)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    return null
-  }
+  if (!existsSync(path)) return null
+  const text = readInputText(path, 'profile file', 'profile file')
   if (profileTextHoldsSecret(text)) {
     const mode = statSync(path).mode & 0o777
     if (mode & 0o077) {

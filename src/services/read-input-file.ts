@@ -12,7 +12,8 @@ import {printable} from '../core/units.js'
  * directories, directly or through a symlink, are refused with one line before a byte is read.
  */
 export function readInputFile(path: string, kind: InputFileKind, flag?: string): Buffer {
-  const name = `${flag === undefined ? kind : `${flag}`} ${printable(path)}`
+  // Paths are shown whole (up to PATH_MAX), escaped: the user must see which file to fix.
+  const name = `${flag === undefined ? kind : `${flag}`} ${printable(path, 4096)}`
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0))

@@ -1,5 +1,6 @@
 import {badInput, FleetopsError} from '../errors.js'
-import {describeJson, MAX_KAFKA_ID, type ClusterState} from './state.js'
+import {printable} from '../units.js'
+import {MAX_KAFKA_ID, type ClusterState} from './state.js'
 
 export type RebalanceMode = 'balance' | 'add' | 'remove'
 export type BalanceBy = 'count' | 'size'
@@ -54,7 +55,7 @@ function brokerSet(
   const known = new Set(state.brokers.map((b) => b.id))
   for (const id of ids as unknown[]) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_KAFKA_ID) {
-      throw badInput(`${flag} contains ${describeJson(id)}, which is not a broker id; use integers such as 4,5`)
+      throw badInput(`${flag} contains "${printable(id, 40)}", which is not a broker id; use integers such as 4,5`)
     }
     if (out.has(id)) throw badInput(`${flag} lists broker ${id} twice; list each broker once`)
     if (!known.has(id)) {
@@ -71,11 +72,11 @@ function brokerSet(
 export function resolveOptions(state: ClusterState, options: RebalanceOptions): ResolvedOptions {
   const mode = options.mode ?? 'balance'
   if (mode !== 'balance' && mode !== 'add' && mode !== 'remove') {
-    throw badInput(`rebalance mode ${describeJson(mode)} is not one of balance, add, remove`)
+    throw badInput(`rebalance mode "${printable(mode, 40)}" is not one of balance, add, remove`)
   }
   const balanceBy = options.balanceBy ?? 'count'
   if (balanceBy !== 'count' && balanceBy !== 'size') {
-    throw badInput(`--balance-by ${describeJson(balanceBy)} is not one of count, size`)
+    throw badInput(`--balance-by "${printable(balanceBy, 40)}" is not one of count, size`)
   }
   const addBrokers = brokerSet(options.addBrokers, '--add-brokers', state)
   const removeBrokers = brokerSet(options.removeBrokers, '--remove-brokers', state)

@@ -62,13 +62,16 @@ function fail(what: string, fix = FIX): never {
   throw badInput(`cluster state: ${what}; ${fix}`)
 }
 
-/** Names a JSON value in an error without ever calling toString on untrusted objects. */
+/**
+ * Names a JSON value from an input file in an error without ever calling toString on untrusted
+ * objects, and without quoting a string: a file given by mistake may hold a secret.
+ */
 export function describeJson(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   switch (typeof value) {
     case 'string':
-      return `"${printable(value, 40)}"`
+      return `a string of ${value.length} characters`
     case 'number':
     case 'boolean':
       return String(value)
