@@ -198,11 +198,6 @@ export function resolveConnectionSettings(
   return {layer, sources, profile: profile.name}
 }
 
-/** Resolves one connection layer for both clusters (see resolveConnectionSettings). */
-export function resolveConnectionLayer(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): ConnectionLayer {
-  return resolveConnectionSettings(flags, {kafka: true, cassandra: true}, env).layer
-}
-
 function pick(p: ProfileEntry | ConnectionFlags): Omit<Layer, 'source' | 'values'> {
   return {
     passwordEnv: p.passwordEnv,
