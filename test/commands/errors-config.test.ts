@@ -101,6 +101,7 @@ describe('connection flags by cluster', () => {
     [['kafka', 'rebalance', 'plan'], true, false],
     [['lag', 'kafka'], true, false],
     [['lag', 'replicas'], true, false],
+    [['lag', 'quorum'], true, false],
     [['hash', 'kafka-partitions'], true, false],
     [['ring', 'show'], false, true],
     [['ring', 'plan'], false, true],

@@ -22,6 +22,7 @@ const unreachable = /cannot reach the cluster|no Cassandra contact point answere
 const probes = [
   {name: 'lag kafka', args: ['lag', 'kafka', '--group', 'g'], service: 'LAG', shape: {groups: []}, formats: ['table', 'json', 'prometheus']},
   {name: 'lag replicas', args: ['lag', 'replicas'], service: 'REPLICAS', shape: {brokers: [], partitions: [], gapNotes: []}, formats: ['table', 'json']},
+  {name: 'lag quorum', args: ['lag', 'quorum'], service: 'QUORUM', shape: {leaderId: null, voters: [], observers: [], elections: [], notes: []}, formats: ['table', 'json']},
   {name: 'lag cassandra', args: ['lag', 'cassandra'], service: 'CANARY', shape: {keyspace: 'fleetops_canary', table: 'replication_canary', replicas: [], nodes: []}, formats: ['table', 'json']},
 ] as const
 

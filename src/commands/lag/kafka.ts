@@ -8,7 +8,7 @@ import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderKafkaLag, writeJson} from '../../output/lag.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
-import {onInterrupt} from '../../signals.js'
+import {watchUntilInterrupted} from '../../watch.js'
 
 export default class LagKafka extends KafkaProbeCommand {
   static override summary = 'Consumer-group lag in messages and in time, judged by thresholds and the Burrow rules (read-only).'
@@ -82,35 +82,27 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
     }
     let report: KafkaLagReport
     if (flags.watch) {
-      // Until interrupted (Ctrl-C, SIGTERM), which ends it with exit 130 at once: the last
-      // evaluation has been written; one being sampled (a slow broker) is abandoned.
-      const controller = new AbortController()
-      const interrupted = new Promise<undefined>((resolve) => controller.signal.addEventListener('abort', () => resolve(undefined), {once: true}))
-      const offInterrupt = onInterrupt(() => controller.abort())
+      // Until interrupted (Ctrl-C, SIGTERM), which ends it with exit 130 at once.
       this.streaming = true
       let last: KafkaLagReport | undefined
-      const watching = probeKafkaLag(conn, {
-        groups,
-        groupRegex,
-        topic,
-        isolation: flags.isolation as Isolation,
-        samples,
-        intervalMs,
-        thresholds,
-        verbose: this.verbose,
-        watch: {signal: controller.signal, onEvaluation: (r) => print((last = r))},
-      })
-      watching.catch(() => {}) // after an interrupt its outcome no longer matters
-      try {
-        await Promise.race([watching, interrupted])
-      } finally {
-        offInterrupt()
-      }
-      if (controller.signal.aborted) {
+      const watched = await watchUntilInterrupted((signal) =>
+        probeKafkaLag(conn, {
+          groups,
+          groupRegex,
+          topic,
+          isolation: flags.isolation as Isolation,
+          samples,
+          intervalMs,
+          thresholds,
+          verbose: this.verbose,
+          watch: {signal, onEvaluation: (r) => print((last = r))},
+        }),
+      )
+      if (watched.interrupted) {
         process.exitCode = ExitCode.INTERRUPTED
         return last
       }
-      report = await watching
+      report = watched.result
     } else {
       report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose})
       if (format === 'prometheus') process.stdout.write(redact(renderLagPrometheus(report, {now: report.evaluatedAt})))

@@ -13,6 +13,7 @@ import {
   type LogDirDescription,
   type LogDirTopicFilter,
 } from './describe-log-dirs.js'
+import {DESCRIBE_QUORUM_KEY, DESCRIBE_QUORUM_VERSIONS, METADATA_TOPIC, describeQuorumRequest, type QuorumPartition} from './describe-quorum.js'
 import {ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS, electLeadersRequest, type ElectionTypeName, type TopicPartitions} from './elect-leaders.js'
 import {
   INCREMENTAL_ALTER_CONFIGS_KEY,
@@ -127,6 +128,7 @@ export interface MaxApiVersions {
   Metadata?: number
   DescribeConfigs?: number
   ListPartitionReassignments?: number
+  DescribeQuorum?: number
 }
 
 export type ClusterMetadata = MetadataResponse & {apiVersion: number}
@@ -262,31 +264,12 @@ export class KafkaProtocolClient {
   async metadata(topics: string[] | null = null): Promise<ClusterMetadata> {
     return this.guard(async () => {
       await this.connect()
-      let lastError: unknown = null
-      const tried = new Set<number>()
-      const candidates: (() => Promise<InternalBroker>)[] = [() => this.cluster.anyBroker(), ...this.cluster.nodeIds().map((id) => () => this.cluster.broker(id))]
-      for (const get of candidates) {
-        let broker: InternalBroker
-        try {
-          broker = await get()
-        } catch (e) {
-          lastError = e
-          continue
-        }
-        if (tried.has(broker.nodeId)) continue
-        tried.add(broker.nodeId)
-        try {
-          const version = this.version(broker, 'Metadata', METADATA_KEY, METADATA_VERSIONS)
-          const res = await broker.send(metadataRequest(version, topics))
-          if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Metadata from broker ${broker.nodeId}`)
-          return {...res, apiVersion: version}
-        } catch (e) {
-          const err = toFleetopsError(e, `Metadata from broker ${broker.nodeId}`)
-          if (err.code !== 'UNAVAILABLE' && err.code !== 'TIMEOUT') throw err
-          lastError = err
-        }
-      }
-      throw toFleetopsError(lastError ?? new FleetopsError('UNAVAILABLE', 'no Kafka broker answered'), 'Metadata')
+      return this.onAnyBroker('Metadata', async (broker) => {
+        const version = this.version(broker, 'Metadata', METADATA_KEY, METADATA_VERSIONS)
+        const res = await broker.send(metadataRequest(version, topics))
+        if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Metadata from broker ${broker.nodeId}`)
+        return {...res, apiVersion: version}
+      })
     })
   }
 
@@ -316,6 +299,56 @@ export class KafkaProtocolClient {
       if (res.errorCode !== 0) throw kafkaError(res.errorCode, 'ListPartitionReassignments', res.errorMessage)
       return res.reassignments
     })
+  }
+
+  /**
+   * DescribeQuorum for the KRaft metadata log (`__cluster_metadata` partition 0), sent to a
+   * broker, which forwards it to the active controller. Tries each broker in turn while they
+   * are unavailable (a stopped node must not fail the probe). Kafka errors are thrown.
+   */
+  async describeQuorum(options: {timeoutMs?: number} = {}): Promise<QuorumPartition & {apiVersion: number; brokerId: number}> {
+    return this.guard(async () => {
+      const timeoutMs = options.timeoutMs ?? 30000
+      await this.connect()
+      return this.onAnyBroker('DescribeQuorum', async (broker) => {
+        const version = this.version(broker, 'DescribeQuorum', DESCRIBE_QUORUM_KEY, DESCRIBE_QUORUM_VERSIONS)
+        const res = await broker.send(describeQuorumRequest(version), timeoutMs)
+        if (res.errorCode !== 0) throw kafkaError(res.errorCode, `DescribeQuorum via broker ${broker.nodeId}`, res.errorMessage)
+        const p = res.topics.find((t) => t.topicName === METADATA_TOPIC)?.partitions.find((p) => p.partitionIndex === 0)
+        if (!p) throw new FleetopsError('INTERNAL', `DescribeQuorum via broker ${broker.nodeId}: no ${METADATA_TOPIC}-0 in the response`)
+        if (p.errorCode !== 0) throw kafkaError(p.errorCode, `DescribeQuorum via broker ${broker.nodeId}`, p.errorMessage)
+        return {...p, apiVersion: version, brokerId: broker.nodeId}
+      })
+    })
+  }
+
+  /**
+   * Runs `fn` on a connected broker, then on each other known broker while the answer is
+   * UNAVAILABLE or TIMEOUT (a stopped broker); any other error is thrown at once.
+   */
+  private async onAnyBroker<T>(what: string, fn: (broker: InternalBroker) => Promise<T>): Promise<T> {
+    let lastError: unknown = null
+    const tried = new Set<number>()
+    const candidates: (() => Promise<InternalBroker>)[] = [() => this.cluster.anyBroker(), ...this.cluster.nodeIds().map((id) => () => this.cluster.broker(id))]
+    for (const get of candidates) {
+      let broker: InternalBroker
+      try {
+        broker = await get()
+      } catch (e) {
+        lastError = e
+        continue
+      }
+      if (tried.has(broker.nodeId)) continue
+      tried.add(broker.nodeId)
+      try {
+        return await fn(broker)
+      } catch (e) {
+        const err = toFleetopsError(e, `${what} from broker ${broker.nodeId}`)
+        if (err.code !== 'UNAVAILABLE' && err.code !== 'TIMEOUT') throw err
+        lastError = err
+      }
+    }
+    throw toFleetopsError(lastError ?? new FleetopsError('UNAVAILABLE', 'no Kafka broker answered'), what)
   }
 
   /**
