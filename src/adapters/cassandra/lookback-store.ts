@@ -272,15 +272,18 @@ export class LookbackCassandra {
   }
 
   private async insertLease(ks: string, name: string, owner: string, ttlSeconds: number): Promise<LeaseResult> {
+    const insert = async (): Promise<LeaseResult> => {
+      const row = (await this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.leases} (name, owner, acquired_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?`, [name, owner, new Date(), ttlSeconds], this.opts({isIdempotent: false}))).first()
+      return row['[applied]'] === true ? {acquired: true, holder: null} : {acquired: false, holder: (row.owner as string | null) ?? null}
+    }
     return this.cas(
       'taking the job lease',
-      async (): Promise<LeaseResult> => {
-        const row = (await this.client.execute(`INSERT INTO ${ks}.${STATE_TABLES.leases} (name, owner, acquired_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?`, [name, owner, new Date(), ttlSeconds], this.opts({isIdempotent: false}))).first()
-        return row['[applied]'] === true ? {acquired: true, holder: null} : {acquired: false, holder: (row.owner as string | null) ?? null}
-      },
-      // Outcome unknown: ours if the row now names us (our insert landed, with its TTL).
+      insert,
+      // Outcome unknown: ours if the row now names us (our insert landed, with its TTL); no row
+      // means it did not land, so it is tried again rather than reported as held by nobody.
       async (): Promise<LeaseResult> => {
         const holder = await this.leaseOwner(ks, name)
+        if (holder === null) return insert()
         return holder === owner ? {acquired: true, holder: null} : {acquired: false, holder}
       },
     )
@@ -454,12 +457,16 @@ export class LookbackCassandra {
   }
 }
 
-/** A Paxos round that timed out: a CAS write timeout, CAS_WRITE_UNKNOWN, or a SERIAL read timeout. */
+/**
+ * A Paxos round with an unknown outcome: a CAS write timeout, CAS_WRITE_UNKNOWN, a SERIAL read
+ * timeout, or a read failure (a replica that has just restarted can fail the Paxos read for a few
+ * seconds; the round then never proposed). Each is settled by reading, never reported at once.
+ */
 function isCasContention(error: unknown): boolean {
   const e = error as {name?: string; code?: number; writeType?: string; consistencies?: number}
   if (e?.name !== 'ResponseError') return false
   if (e.code === 0x1100) return e.writeType === 'CAS'
-  if (e.code === 0x1700) return true
+  if (e.code === 0x1700 || e.code === 0x1300) return true
   return e.code === 0x1200 && (e.consistencies === consistencies.serial || e.consistencies === consistencies.localSerial)
 }
 
