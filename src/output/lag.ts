@@ -126,9 +126,16 @@ export function renderReplicaHealth(report: ReplicaProbeReport): string {
 
 export function renderCassandraProbe(report: CassandraProbeReport): string {
   const c = style()
-  const head = report.reasons.length > 0 ? report.reasons.slice(0, 3).join('; ') : `${report.replicas.length} replicas saw every canary write`
+  const shown = report.reasons.slice(0, 3)
+  // The Nagios line always says when the schema disagrees, even behind other reasons.
+  const schemaReason = report.reasons.find((r) => r.startsWith('schema disagreement'))
+  if (schemaReason && !shown.includes(schemaReason)) shown.push(schemaReason)
+  if (!report.schema.agreement && !schemaReason) shown.push(`schema disagreement within grace ${report.schema.graceMs}ms`)
+  const head = shown.length > 0 ? shown.join('; ') : `${report.replicas.length} replicas saw every canary write`
+  // Distinct versions anywhere: the nodes' own and those they hold for their peers (a DOWN node left behind counts).
+  const versions = new Set(report.schema.nodes.flatMap((n) => [n.schemaVersion, ...n.peers.map((p) => p.schemaVersion)]).filter((v) => v !== null)).size
   const out = [
-    `CANARY ${report.status} - ${head} | propagation_p50=${report.p50Ms === null ? 'U' : `${report.p50Ms}ms`} propagation_max=${report.maxMs === null ? 'U' : `${report.maxMs}ms`}`,
+    `CANARY ${report.status} - ${head} | propagation_p50=${report.p50Ms === null ? 'U' : `${report.p50Ms}ms`} propagation_max=${report.maxMs === null ? 'U' : `${report.maxMs}ms`} schema_versions=${versions}`,
     c.dim(`canary ${report.keyspace}.${report.table}, ${report.samples} write(s) at ONE through ${report.coordinators.join(', ')}; each replica read at ONE pinned to it`),
     '',
     renderTable(report.replicas, [
@@ -150,6 +157,18 @@ export function renderCassandraProbe(report: CassandraProbeReport): string {
       {header: 'HINTS-FOR', get: (n) => (report.hintsAvailable ? n.hintsFor : 'n/a'), align: 'right'},
     ]),
   ]
+  out.push(
+    '',
+    renderTable(report.schema.nodes, [
+      {header: 'NODE', get: (n) => n.address},
+      {header: 'SCHEMA', get: (n) => (n.schemaVersion ?? 'unknown').slice(0, 8)},
+      {header: 'PEERS SEEN AT', get: (n) => n.peers.map((p) => `${p.address}=${(p.schemaVersion ?? 'unknown').slice(0, 8)}`).join(' ')},
+    ]),
+  )
+  if (report.schema.unreachable.length > 0) out.push(c.dim(`not asked (unreachable): ${report.schema.unreachable.join(', ')}`))
+  for (const g of report.gossip) {
+    if (g.seenDownBy.length > 0) out.push(`gossip: ${g.address} seen DOWN by ${g.seenDownBy.join(', ')}${g.seenUpBy.length > 0 ? `, UP by ${g.seenUpBy.join(', ')}` : ''}`)
+  }
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(n)))
   return out.join('\n')
 }

@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto'
 
 import type {CassandraConnection} from '../../core/connection.js'
+import type {GossipObserverView, SchemaNodeView} from '../../core/lag/cassandra-agreement.js'
 import {classifySdkError} from '../classify-error.js'
 import {cassandra, connectCassandra} from './client.js'
 
@@ -195,6 +196,88 @@ export class CassandraCanary {
       }),
     )
     return {key, replicas: observations}
+  }
+
+  /** Every node the driver sees UP, each with the client of its own DC (reads pinned to it); the others are unreachable. */
+  private pinnableHosts(): {reachable: {client: Client; host: Host}[]; unreachable: string[]} {
+    const reachable: {client: Client; host: Host}[] = []
+    const unreachable: string[] = []
+    for (const h of this.main.hosts.values()) {
+      const {client, host} = this.hostIn(h.datacenter, h.address)
+      if (host && host.isUp()) reachable.push({client, host})
+      else unreachable.push(ip(h.address))
+    }
+    return {reachable, unreachable}
+  }
+
+  /**
+   * Each node's own schema view, asked of that node directly (pinned): system.local
+   * (its version) and system.peers_v2 (the versions it holds for its peers; system.peers
+   * before Cassandra 4.0). A node the driver sees DOWN, or that fails to answer, is unreachable.
+   */
+  async schemaViews(): Promise<{nodes: SchemaNodeView[]; unreachable: string[]}> {
+    const {reachable, unreachable} = this.pinnableHosts()
+    const nodes: SchemaNodeView[] = []
+    await Promise.all(
+      reachable.map(async ({client, host}) => {
+        try {
+          const local = await client.execute('SELECT schema_version, host_id FROM system.local', [], {host, consistency: one, isIdempotent: true})
+          let peers
+          try {
+            peers = await client.execute('SELECT peer, schema_version, host_id FROM system.peers_v2', [], {host, consistency: one, isIdempotent: true})
+          } catch {
+            peers = await client.execute('SELECT peer, schema_version, host_id FROM system.peers', [], {host, consistency: one, isIdempotent: true})
+          }
+          const v = local.first()?.schema_version
+          nodes.push({
+            address: ip(host.address),
+            schemaVersion: v ? String(v) : null,
+            peers: peers.rows.map((r) => ({address: String(r.peer), schemaVersion: r.schema_version ? String(r.schema_version) : null})),
+          })
+        } catch {
+          unreachable.push(ip(host.address))
+        }
+      }),
+    )
+    return {nodes, unreachable}
+  }
+
+  private gossipInfoExists: boolean | undefined
+
+  /**
+   * Each node's gossip view, asked of that node directly: system_views.gossip_info
+   * (Cassandra 4.1+). null when the table does not exist.
+   */
+  async gossipViews(): Promise<GossipObserverView[] | null> {
+    if (this.gossipInfoExists === undefined) {
+      try {
+        const rs = await this.main.execute("SELECT table_name FROM system_virtual_schema.tables WHERE keyspace_name = 'system_views'", [])
+        this.gossipInfoExists = rs.rows.some((r) => r.table_name === 'gossip_info')
+      } catch {
+        this.gossipInfoExists = false
+      }
+    }
+    if (!this.gossipInfoExists) return null
+    const views: GossipObserverView[] = []
+    await Promise.all(
+      this.pinnableHosts().reachable.map(async ({client, host}) => {
+        try {
+          const rs = await client.execute('SELECT address, status, status_with_port, generation, heartbeat FROM system_views.gossip_info', [], {host, isIdempotent: true})
+          views.push({
+            observer: ip(host.address),
+            endpoints: rs.rows.map((r) => ({
+              address: String(r.address),
+              status: (r.status_with_port ?? r.status ?? null) as string | null,
+              generation: typeof r.generation === 'number' ? r.generation : null,
+              heartbeat: typeof r.heartbeat === 'number' ? r.heartbeat : null,
+            })),
+          })
+        } catch {
+          // A node that does not answer is unreachable; the schema view lists it.
+        }
+      }),
+    )
+    return views
   }
 
   /** null when system_views.pending_hints does not exist (Cassandra < 4.1). */

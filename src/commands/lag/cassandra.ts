@@ -12,7 +12,7 @@ export default class LagCassandra extends CassandraProbeCommand {
   static override summary = 'Cassandra replication canary: write at ONE, read it back from each replica directly, report the propagation delay.'
   static override description = `Writes a uniquely keyed row at consistency ONE through one coordinator, then reads it at ONE from each replica pinned to that host, and reports how long each replica took to see it, over --samples writes. Also reports every node's state (driver metadata and system.peers) and the pending hints per node from system_views.pending_hints where the version has it (Cassandra 4.1+; only finished hint files are listed).
 
-The canary keyspace and table are created only with --create-canary (NetworkTopologyStrategy, RF min(3, nodes) per DC, read_repair 'NONE', speculative_retry 'NONE', a TTL so rows vanish). A replica that is unreachable or never shows the write, or a DOWN node, is CRITICAL; propagation above --warn-time-lag/--crit-time-lag is WARNING/CRITICAL; pending hints are WARNING. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, canary missing, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "CANARY UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
+The canary keyspace and table are created only with --create-canary (NetworkTopologyStrategy, RF min(3, nodes) per DC, read_repair 'NONE', speculative_retry 'NONE', a TTL so rows vanish). A replica that is unreachable or never shows the write, or a DOWN node, is CRITICAL; propagation above --warn-time-lag/--crit-time-lag is WARNING/CRITICAL; pending hints are WARNING. Every node is also asked directly for its schema version and the versions it holds for its peers (system.local, system.peers_v2): a disagreement that lasts longer than --schema-grace is WARNING (checked before and after the canary, then every second while it persists, up to the grace period). Each node's gossip view (system_views.gossip_info, Cassandra 4.1+): a node seen DOWN by some nodes and UP by others is WARNING. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, canary missing, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "CANARY UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --create-canary',
@@ -30,6 +30,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
     ttl: Flags.string({description: 'TTL of the canary rows when the table is created.', default: '1h'}),
     'warn-time-lag': Flags.string({description: 'WARNING when a replica takes longer than this to show a write, e.g. 200ms.'}),
     'crit-time-lag': Flags.string({description: 'CRITICAL when a replica takes longer than this to show a write, e.g. 2s.'}),
+    'schema-grace': Flags.string({description: 'How long a schema disagreement between nodes may last before it is a WARNING, e.g. 30s (0s: at once).', default: '30s'}),
     format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
   }
 
@@ -47,6 +48,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
     const intervalMs = parseDuration(flags.interval, '--interval', {allowZero: true})
     const timeoutMs = flags.timeout === undefined ? (t.critTimeLagMs ?? 10_000) : parseDuration(flags.timeout, '--timeout')
     const ttlSeconds = Math.max(60, Math.round(parseDuration(flags.ttl, '--ttl') / 1000))
+    const schemaGraceMs = parseDuration(flags['schema-grace'], '--schema-grace', {allowZero: true})
     this.canary = {keyspace, table, samples}
     const conn = this.cassandraConnection(flags)
     const {probeCassandra} = await import('../../services/lag/cassandra.js')
@@ -59,6 +61,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
       timeoutMs,
       ttlSeconds,
       thresholds: {warnTimeLagMs: t.warnTimeLagMs, critTimeLagMs: t.critTimeLagMs},
+      schemaGraceMs,
     })
     if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
     else if (!this.jsonEnabled()) this.log(renderCassandraProbe(report))
@@ -84,6 +87,9 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
       nodes: [],
       hintsAvailable: false,
       pendingHints: [],
+      schema: null,
+      gossip: [],
+      gossipAvailable: false,
       notes: [],
       reason,
       error,

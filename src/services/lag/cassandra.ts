@@ -1,7 +1,14 @@
 import type {CassandraConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {
+  checkSchemaAgreement,
   evaluateCanary,
+  evaluateGossipViews,
+  judgeSchemaAgreement,
+  schemaRecheckDelay,
+  type GossipNodeResult,
+  type SchemaNodeView,
+  type TimedSchemaCheck,
   nagiosExitCode,
   worstNagiosState,
   type CanaryReplica,
@@ -24,6 +31,20 @@ export interface CassandraProbeOptions {
   timeoutMs: number
   ttlSeconds: number
   thresholds: Pick<LagThresholds, 'warnTimeLagMs' | 'critTimeLagMs'>
+  /** How long a schema disagreement may last before it is a WARNING. */
+  schemaGraceMs: number
+}
+
+export interface SchemaReport {
+  agreement: boolean
+  versions: Record<string, string[]>
+  nodes: SchemaNodeView[]
+  unreachable: string[]
+  disagreements: string[]
+  graceMs: number
+  /** How long the final disagreement was seen by the probe; null when the last check agreed. */
+  disagreementMs: number | null
+  checks: number
 }
 
 export interface CassandraProbeReport extends Omit<CanaryResult, 'state'> {
@@ -38,6 +59,9 @@ export interface CassandraProbeReport extends Omit<CanaryResult, 'state'> {
   nodes: (CanaryNode & {hintsHeld: number | null; hintsFor: number | null})[]
   hintsAvailable: boolean
   pendingHints: PendingHintRow[]
+  schema: SchemaReport
+  gossip: GossipNodeResult[]
+  gossipAvailable: boolean
   notes: string[]
 }
 
@@ -65,6 +89,15 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
     const coordinators = canary.coordinators()
     if (coordinators.length === 0) throw new FleetopsError('UNAVAILABLE', 'no Cassandra node in the local data centre is UP to coordinate the canary write', {exit: 3})
     await canary.warmUp(opts.keyspace, opts.table)
+    const open = canary
+    const schemaChecks: TimedSchemaCheck[] = []
+    const checkSchema = async () => {
+      const {nodes, unreachable} = await open.schemaViews()
+      schemaChecks.push({at: clock.now(), check: checkSchemaAgreement(nodes, unreachable)})
+    }
+    // Time base for the grace period: one check before the canary, one after it, then
+    // every second while it still disagrees, until it has disagreed for the grace period.
+    await checkSchema()
     const byReplica = new Map<string, CanaryReplica>()
     const used: string[] = []
     for (let i = 0; i < opts.samples; i++) {
@@ -92,6 +125,15 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
       forTarget.set(h.target, (forTarget.get(h.target) ?? 0) + h.files)
     }
     const nodeHints: NodeHints[] = hints ? hints.queried.map((address) => ({address, pendingHints: held.get(address) ?? 0})) : nodes.filter((n) => n.state === 'UP').map((n) => ({address: n.address, pendingHints: null}))
+    await checkSchema()
+    for (let wait = schemaRecheckDelay(schemaChecks, opts.schemaGraceMs, clock.now()); wait !== null; wait = schemaRecheckDelay(schemaChecks, opts.schemaGraceMs, clock.now())) {
+      await clock.sleep(wait)
+      await checkSchema()
+    }
+    const schemaJudgement = judgeSchemaAgreement(schemaChecks, opts.schemaGraceMs)
+    const lastSchema = schemaChecks[schemaChecks.length - 1]!.check
+    const gossipViews = await canary.gossipViews()
+    const gossip = gossipViews ? evaluateGossipViews(gossipViews) : []
     const result = evaluateCanary({replicas: [...byReplica.values()], hints: nodeHints}, opts.thresholds)
     // A DOWN replica is also one the canary could not reach; say both.
     for (const r of result.replicas) if (r.reason === 'replica is DOWN') r.reason = 'unreachable: replica is DOWN'
@@ -101,6 +143,15 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
     if (!hints) notes.push('system_views.pending_hints is not available (needs Cassandra 4.1+); pending hints not reported')
     if (hints && nodes.some((n) => n.state !== 'UP')) {
       notes.push('pending_hints lists only finished hint files, so hints still being written for a DOWN node may not show yet')
+    }
+    if (schemaJudgement.state !== 'OK') states.push(schemaJudgement.state)
+    if (schemaJudgement.reason) reasons.push(schemaJudgement.reason)
+    if (schemaJudgement.note) notes.push(schemaJudgement.note)
+    if (!gossipViews) notes.push('system_views.gossip_info is not available (needs Cassandra 4.1+); gossip views not reported')
+    for (const g of gossip) {
+      if (g.state === 'OK') continue
+      states.push(g.state)
+      reasons.push(`gossip split view: ${g.address} seen DOWN by ${g.seenDownBy.join(', ')} and UP by ${g.seenUpBy.join(', ')}`)
     }
     for (const n of nodes) {
       if (n.state === 'DOWN' && !byReplica.get(n.address)) {
@@ -126,6 +177,18 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
       nodes: nodes.map((n) => ({...n, hintsHeld: hints ? (held.get(n.address) ?? (hints.queried.includes(n.address) ? 0 : null)) : null, hintsFor: hints ? (forTarget.get(n.address) ?? 0) : null})),
       hintsAvailable: hints !== null,
       pendingHints: hints?.rows ?? [],
+      schema: {
+        agreement: schemaJudgement.agreement,
+        versions: lastSchema.versions,
+        nodes: lastSchema.nodes,
+        unreachable: lastSchema.unreachable,
+        disagreements: lastSchema.disagreements,
+        graceMs: opts.schemaGraceMs,
+        disagreementMs: schemaJudgement.disagreementMs,
+        checks: schemaChecks.length,
+      },
+      gossip,
+      gossipAvailable: gossipViews !== null,
       notes,
     }
   } catch (error) {

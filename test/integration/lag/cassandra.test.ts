@@ -6,10 +6,10 @@
 import cassandra from 'cassandra-driver'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cassandraContactPoints, cassandraLocalDc, testCassandraClient} from '../support/cluster.js'
+import {cassandraContactPoints} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
-import {clusterEnv, waitFor} from './support.js'
+import {clusterEnv, waitFor, connectSettledCassandra} from './support.js'
 
 const env = clusterEnv()
 const KEYSPACE = 'fleetops_canary_test'
@@ -22,25 +22,9 @@ let stoppedAddress = ''
 const probe = (...extra: string[]) => runCli(['lag', 'cassandra', '--keyspace', KEYSPACE, '--table', TABLE, '--json', ...extra], {env})
 
 beforeAll(async () => {
-  client = testCassandraClient()
-  await client.connect()
   // The file before may have just restarted nodes: start once every node is up and the schema agrees,
   // so the probe judges replication, not a node that is still joining.
-  await waitFor(
-    'every Cassandra node up with one schema',
-    async () => {
-      const local = await client.execute('SELECT schema_version FROM system.local')
-      const peers = await client.execute('SELECT peer, schema_version FROM system.peers')
-      const versions = new Set([...local.rows, ...peers.rows].map((r) => String(r.schema_version)))
-      const hosts = [...client.hosts.values()]
-      const down = hosts.filter((h) => !h.isUp()).map((h) => h.address)
-      if (hosts.length < cassandraContactPoints().length || down.length > 0 || versions.size !== 1) {
-        throw new Error(`${hosts.length} hosts, down: [${down.join(', ')}], schema versions: ${versions.size}`)
-      }
-      return true
-    },
-    180_000,
-  )
+  client = await connectSettledCassandra()
   await client.execute(`DROP KEYSPACE IF EXISTS ${KEYSPACE}`)
   stoppedAddress = cassandraContactPoints()[STOPPED - 1]!.replace(/:\d+$/, '')
 }, 240_000)

@@ -1,4 +1,7 @@
-import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers} from '../support/cluster.js'
+import type cassandra from 'cassandra-driver'
+
+import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
+import {runCli} from '../support/cli.js'
 
 /** Connection env for the built CLI, pointing at the test sandbox. */
 export function clusterEnv(): Record<string, string> {
@@ -23,4 +26,40 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
     await new Promise((r) => setTimeout(r, pauseMs))
   }
+}
+
+/**
+ * Waits until the driver sees every Cassandra node UP and they agree on one schema: the file
+ * before may have just restarted nodes, and a probe should judge replication, not a node still joining.
+ */
+export async function waitForCassandraSettled(client: cassandra.Client, timeoutMs = 180_000): Promise<void> {
+  await waitFor(
+    'every Cassandra node up with one schema',
+    async () => {
+      const local = await client.execute('SELECT schema_version FROM system.local')
+      const peers = await client.execute('SELECT peer, schema_version FROM system.peers')
+      const versions = new Set([...local.rows, ...peers.rows].map((r) => String(r.schema_version)))
+      const hosts = [...client.hosts.values()]
+      const down = hosts.filter((h) => !h.isUp()).map((h) => h.address)
+      if (hosts.length < cassandraContactPoints().length || down.length > 0 || versions.size !== 1) {
+        throw new Error(`${hosts.length} hosts, down: [${down.join(', ')}], schema versions: ${versions.size}`)
+      }
+      return true
+    },
+    timeoutMs,
+  )
+}
+
+/** `fleetops lag cassandra --json` on one canary table, with the suite's connection env; `extra` adds flags. */
+export function lagCassandraProbe(keyspace: string, table: string): (...extra: string[]) => ReturnType<typeof runCli> {
+  const env = clusterEnv()
+  return (...extra) => runCli(['lag', 'cassandra', '--keyspace', keyspace, '--table', table, '--json', ...extra], {env})
+}
+
+/** A connected test client, once every node is UP with one schema (see waitForCassandraSettled). */
+export async function connectSettledCassandra(): Promise<cassandra.Client> {
+  const client = testCassandraClient()
+  await client.connect()
+  await waitForCassandraSettled(client)
+  return client
 }
