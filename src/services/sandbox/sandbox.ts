@@ -365,11 +365,15 @@ async function retryUntil(deadline: number, what: string, fn: () => Promise<void
  * answering CQL. Nodes whose process is not running (stopped with stop-node) are not waited
  * for, so starting one of two stopped nodes does not wait on the other.
  */
-async function waitClusterReady(dir: string, state: SandboxState, report: Report, timeoutMs = 180_000): Promise<void> {
+/**
+ * Waits until the running servers of the sandbox answer. `only` limits the wait to the cluster that
+ * was just started: starting a Cassandra node must not fail because a test has stopped brokers.
+ */
+async function waitClusterReady(dir: string, state: SandboxState, report: Report, timeoutMs = 180_000, only?: 'kafka' | 'cassandra'): Promise<void> {
   const deadline = Date.now() + timeoutMs
   const {registeredBrokerIds} = await import('../../adapters/kafka/cluster-probe.js')
   const {probeCassandraNodes} = await import('../../adapters/cassandra/cluster-probe.js')
-  if (state.kafka) {
+  if (state.kafka && only !== 'cassandra') {
     const want = state.kafka.nodes.filter((n) => processRunning(kafkaDir(dir, n.id))).map((n) => n.id).sort((a, b) => a - b)
     report('waiting for every broker to register')
     let last = ''
@@ -386,7 +390,7 @@ async function waitClusterReady(dir: string, state: SandboxState, report: Report
     }
     await ensureKafkaAcls(dir, state, report)
   }
-  if (state.cassandra) {
+  if (state.cassandra && only !== 'kafka') {
     const want = state.cassandra.nodes.filter((n) => processRunning(cassandraDir(dir, n.id))).map((n) => n.host)
     await ensureCassandraRoles(dir, state, report, deadline)
     report('waiting for every Cassandra node to be UP and answer CQL')
@@ -533,7 +537,7 @@ export async function startNode(home: string, name: string, kind: 'broker' | 'no
       const lib = await resolveArtifacts(home, 'cassandra', state.cassandra!.version)
       await startCassandraNode(dir, state, node as CassandraNodeSpec, lib, report)
     }
-    await waitClusterReady(dir, state, report)
+    await waitClusterReady(dir, state, report, undefined, kind === 'broker' ? 'kafka' : 'cassandra')
     const status = await statusOf(home, state)
     return (kind === 'broker' ? status.kafka!.brokers : status.cassandra!.nodes).find((n) => n.id === id)!
   })
