@@ -86,8 +86,11 @@ export function renderReplicaHealth(report: ReplicaProbeReport): string {
   const c = style()
   const k = report.counts
   const out = [
-    `REPLICAS ${report.status} - ${k.partitions} partitions: ${k.offline} offline, ${k.underReplicated} under-replicated, ${k.underMinIsr} under min ISR, ${k.atMinIsr} at min ISR, ${k.reassigning} reassigning` +
-      ` | offline=${k.offline};;;0 under_replicated=${k.underReplicated};;;0 under_min_isr=${k.underMinIsr};;;0 at_min_isr=${k.atMinIsr};;;0`,
+    `REPLICAS ${report.status} - ${k.partitions} partitions: ${k.offline} offline, ${k.underReplicated} under-replicated, ${k.underMinIsr} under min ISR` +
+      (k.underMinIsrElectable + k.underMinIsrNoEligibleLeader > 0 ? ` (${k.underMinIsrElectable} electable, ${k.underMinIsrNoEligibleLeader} no eligible leader)` : '') +
+      `, ${k.atMinIsr} at min ISR, ${k.reassigning} reassigning` +
+      ` | offline=${k.offline};;;0 under_replicated=${k.underReplicated};;;0 under_min_isr=${k.underMinIsr};;;0 at_min_isr=${k.atMinIsr};;;0` +
+      ` under_min_isr_no_eligible_leader=${k.underMinIsrNoEligibleLeader};;;0`,
   ]
   out.push('')
   out.push(
@@ -111,6 +114,9 @@ export function renderReplicaHealth(report: ReplicaProbeReport): string {
         {header: 'REPLICAS', get: (p) => p.replicas.join(',')},
         {header: 'ISR', get: (p) => p.isr.join(',')},
         {header: 'MIN-ISR', get: (p) => p.minIsr, align: 'right'},
+        ...(flagged.some((p) => p.elr !== null)
+          ? [{header: 'ELR', get: (p: (typeof flagged)[number]) => (p.elr === null ? 'n/a' : `${p.elr.join(',') || '-'}${p.lastKnownElr?.length ? ` (last known ${p.lastKnownElr.join(',')})` : ''}`)}]
+          : []),
         {header: 'STATE', get: (p) => stateText(p.state)},
         {
           header: 'FOLLOWER GAP',
@@ -120,7 +126,8 @@ export function renderReplicaHealth(report: ReplicaProbeReport): string {
       ]),
     )
   }
-  if (report.gapNotes.length > 0) out.push('', ...report.gapNotes.map((n) => c.dim(n)))
+  const notes = [...report.notes, ...report.gapNotes]
+  if (notes.length > 0) out.push('', ...notes.map((n) => c.dim(n)))
   return out.join('\n')
 }
 

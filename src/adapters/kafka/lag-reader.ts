@@ -209,6 +209,33 @@ export class KafkaLagReader {
     }
   }
 
+  /**
+   * Eligible leader replicas (KIP-966) per partition, keyed `topic\u0000partition`, from
+   * DescribeTopicPartitions (every page). `{ok: false, note}` when the broker lacks the API
+   * or the request fails: the caller carries on without ELR. A list is null where the broker
+   * does not track ELR (feature `eligible.leader.replicas.version` off).
+   */
+  async eligibleLeaderReplicas(
+    topics: string[],
+  ): Promise<{ok: true; partitions: Map<string, {elr: number[] | null; lastKnownElr: number[] | null}>} | {ok: false; note: string}> {
+    if (topics.length === 0) return {ok: true, partitions: new Map()}
+    try {
+      const res = await this.protocol.describeTopicPartitions(topics)
+      if (!res.supported) return {ok: false, note: `ELR not shown: ${res.reason}`}
+      const partitions = new Map<string, {elr: number[] | null; lastKnownElr: number[] | null}>()
+      for (const t of res.topics) {
+        if (t.name === null || t.errorCode !== 0) continue
+        for (const p of t.partitions) {
+          if (p.errorCode !== 0 && p.errorCode !== 5) continue
+          partitions.set(`${t.name}\u0000${p.partitionIndex}`, {elr: p.eligibleLeaderReplicas, lastKnownElr: p.lastKnownElr})
+        }
+      }
+      return {ok: true, partitions}
+    } catch (error) {
+      return {ok: false, note: `ELR not shown: DescribeTopicPartitions failed (${(error as Error).message})`}
+    }
+  }
+
   /** Broker ids the protocol client can address (registered in metadata). */
   async registeredBrokers(): Promise<number[]> {
     return this.wrap('Kafka', () => this.protocol.brokerIds())

@@ -9,10 +9,12 @@ import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../prob
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
 
 export default class LagReplicas extends KafkaProbeCommand {
-  static override summary = 'Kafka replica health: offline, under-replicated, under/at-min-ISR and reassigning partitions, with follower gaps.'
+  static override summary = 'Kafka replica health: offline, under-replicated, under/at-min-ISR and reassigning partitions, eligible leader replicas, follower gaps.'
   static override description = `Reproduces the kafka-topics.sh --describe report predicates from metadata, min.insync.replicas and the ongoing reassignments (replicas still being added are not missing), with counts per broker. Where it can be measured, each follower's offset gap behind its leader is reported (its log end offset from ListOffsets with replica id -2 sent to its own broker); where it cannot (the broker is down), it says so instead of making up a number.
 
-States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL with --under-replicated critical); a follower gap above --warn-lag/--crit-lag WARNING/CRITICAL. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, no topic matches, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "REPLICAS UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
+Eligible leader replicas (KIP-966: ELR and last known ELR) come from DescribeTopicPartitions (Kafka 3.8+; filled in when the cluster has eligible.leader.replicas.version 1, the default for clusters formatted by 4.1+); where the broker lacks it a note says so and the probe carries on without ELR.
+
+States: offline CRITICAL; under min ISR CRITICAL, except WARNING when a live ISR or ELR replica other than the leader could take over cleanly (underMinIsrElectable; acks=all writes still fail; with no such replica it is underMinIsrNoEligibleLeader, CRITICAL; with the ELR unknown, CRITICAL); under-replicated WARNING (CRITICAL with --under-replicated critical); a follower gap above --warn-lag/--crit-lag WARNING/CRITICAL. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, no topic matches, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "REPLICAS UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -57,7 +59,29 @@ States: offline or under min ISR CRITICAL; under-replicated WARNING (CRITICAL wi
   }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): object {
-    const counts = {partitions: null, offline: null, underReplicated: null, underMinIsr: null, atMinIsr: null, reassigning: null, minIsrUnknown: null}
-    return {version: 1, status: unknown.status, exitCode: unknown.exitCode, evaluatedAt: now, counts, brokers: [], partitions: [], gapNotes: [], reason: unknown.reason, error: unknown.error}
+    const counts = {
+      partitions: null,
+      offline: null,
+      underReplicated: null,
+      underMinIsr: null,
+      atMinIsr: null,
+      reassigning: null,
+      minIsrUnknown: null,
+      underMinIsrElectable: null,
+      underMinIsrNoEligibleLeader: null,
+    }
+    return {
+      version: 1,
+      status: unknown.status,
+      exitCode: unknown.exitCode,
+      evaluatedAt: now,
+      counts,
+      brokers: [],
+      partitions: [],
+      gapNotes: [],
+      notes: [],
+      reason: unknown.reason,
+      error: unknown.error,
+    }
   }
 }

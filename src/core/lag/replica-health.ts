@@ -28,6 +28,14 @@ export interface PartitionReplicas {
   offlineReplicas?: number[]
   /** Per-replica log end offsets, when measured. */
   replicaLogEnds?: ReplicaLogEnd[]
+  /**
+   * Eligible leader replicas (KIP-966, DescribeTopicPartitions): replicas out of the ISR that
+   * still hold every committed record, so a clean election may pick them. null/undefined =
+   * unknown (the broker lacks the API, or the cluster has eligible.leader.replicas.version 0).
+   */
+  elr?: number[] | null
+  /** Last known ELR: former ELR members that shut down uncleanly (only an unclean election could use them). */
+  lastKnownElr?: number[] | null
 }
 
 export interface ReplicaHealthOptions {
@@ -70,6 +78,18 @@ export interface PartitionHealth {
   underMinIsr: boolean
   atMinIsr: boolean
   reassigning: boolean
+  /** Eligible leader replicas (KIP-966); null = unknown. */
+  elr: number[] | null
+  lastKnownElr: number[] | null
+  /**
+   * Live replicas in ISR ∪ ELR other than the current leader: where a clean election could
+   * move leadership now. null when the ELR is unknown.
+   */
+  eligibleLeaders: number[] | null
+  /** Under min ISR (ELR known) and eligibleLeaders is not empty: WARNING unless offline. */
+  underMinIsrElectable: boolean
+  /** Under min ISR (ELR known) and eligibleLeaders is empty: the leader is the last clean one (or there is none). CRITICAL. */
+  underMinIsrNoEligibleLeader: boolean
   /** Replicas (excluding ones still being added) that are not in the ISR. */
   missingFromIsr: number[]
   followers: FollowerGap[]
@@ -94,6 +114,8 @@ export interface ReplicaHealthReport {
     atMinIsr: number
     reassigning: number
     minIsrUnknown: number
+    underMinIsrElectable: number
+    underMinIsrNoEligibleLeader: number
   }
   brokers: BrokerReplicaCounts[]
   partitions: PartitionHealth[]
@@ -109,9 +131,15 @@ export interface ReplicaHealthReport {
  * - underReplicated: missingFromIsr is not empty.
  * - underMinIsr: offline or |isr| < min.insync.replicas; atMinIsr: |isr| == min.
  * - reassigning: adding or removing replicas present.
- * State: offline or under-min-ISR -> CRITICAL (writes with acks=all fail);
- * under-replicated -> WARNING; at-min-ISR and reassigning -> OK with a reason,
- * unless escalated. Offline is always CRITICAL.
+ * - eligibleLeaders (ELR known only): live replicas of ISR ∪ ELR other than the leader,
+ *   "live" meaning in liveBrokers when given and not in offlineReplicas. Under min ISR,
+ *   underMinIsrElectable when it is not empty, underMinIsrNoEligibleLeader when it is.
+ * State: offline -> CRITICAL, always. Under min ISR (writes with acks=all fail either way):
+ * CRITICAL when the ELR is unknown (no way to tell) or nothing but the leader could lead
+ * cleanly (underMinIsrNoEligibleLeader: one more loss and the partition is offline, or needs
+ * an unclean election); WARNING when a live ISR or ELR replica could take over cleanly
+ * (underMinIsrElectable: no committed record is at risk from one more loss).
+ * Under-replicated -> WARNING; at-min-ISR and reassigning -> OK with a reason, unless escalated.
  */
 export function classifyReplicaHealth(partitions: readonly PartitionReplicas[], opts: ReplicaHealthOptions): ReplicaHealthReport {
   const live = opts.liveBrokers ? new Set(opts.liveBrokers) : null
@@ -137,6 +165,8 @@ export function classifyReplicaHealth(partitions: readonly PartitionReplicas[], 
       atMinIsr: results.filter((r) => r.atMinIsr).length,
       reassigning: results.filter((r) => r.reassigning).length,
       minIsrUnknown: results.filter((r) => r.minIsr === null).length,
+      underMinIsrElectable: results.filter((r) => r.underMinIsrElectable).length,
+      underMinIsrNoEligibleLeader: results.filter((r) => r.underMinIsrNoEligibleLeader).length,
     },
     brokers: [...brokers.values()].sort((a, b) => a.broker - b.broker),
     partitions: results,
@@ -161,13 +191,32 @@ function classifyPartition(p: PartitionReplicas, opts: ReplicaHealthOptions, liv
   const underMinIsr = offline || (minIsr !== null && p.isr.length < minIsr)
   const atMinIsr = minIsr !== null && p.isr.length === minIsr
   const reassigning = adding.length > 0 || removing.length > 0
+  const elr = p.elr === undefined || p.elr === null ? null : [...p.elr]
+  const lastKnownElr = p.lastKnownElr === undefined || p.lastKnownElr === null ? null : [...p.lastKnownElr]
+  const offlineReplicas = new Set(p.offlineReplicas ?? [])
+  const isLive = (id: number): boolean => !offlineReplicas.has(id) && (live === null || live.has(id))
+  const eligibleLeaders = elr === null ? null : [...new Set([...p.isr, ...elr])].filter((id) => id !== leader && p.replicas.includes(id) && isLive(id))
+  const underMinIsrElectable = underMinIsr && eligibleLeaders !== null && eligibleLeaders.length > 0
+  const underMinIsrNoEligibleLeader = underMinIsr && eligibleLeaders !== null && eligibleLeaders.length === 0
 
   const verdicts: {state: NagiosState; reason: string}[] = []
   if (offline) {
     const down = (p.offlineReplicas ?? []).length > 0 ? ` (offline replica(s) ${p.offlineReplicas!.join(',')})` : ''
-    verdicts.push({state: 'CRITICAL', reason: `${leader === null ? 'offline: no leader' : `offline: leader ${leader} is not a live broker`}${down}`})
+    const elrNote = elr === null ? '' : eligibleLeaders!.length > 0 ? `; eligible to lead: ${eligibleLeaders!.join(',')}` : elr.length > 0 ? `; ELR ${elr.join(',')} (down) can lead once back` : ''
+    verdicts.push({state: 'CRITICAL', reason: `${leader === null ? 'offline: no leader' : `offline: leader ${leader} is not a live broker`}${down}${elrNote}`})
   }
-  if (underMinIsr && !offline) verdicts.push({state: 'CRITICAL', reason: `under min ISR: ${p.isr.length} in sync < min.insync.replicas ${minIsr}`})
+  if (underMinIsr && !offline) {
+    const base = `under min ISR: ${p.isr.length} in sync < min.insync.replicas ${minIsr}`
+    if (eligibleLeaders === null) verdicts.push({state: 'CRITICAL', reason: base})
+    else if (underMinIsrElectable) {
+      verdicts.push({state: 'WARNING', reason: `${base}; electable: ${eligibleLeaders.join(',')} could take over cleanly (ISR ${p.isr.join(',') || '-'}, ELR ${elr!.join(',') || '-'})`})
+    } else {
+      const down = elr!.filter((id) => !isLive(id))
+      const waits = down.length > 0 ? `; ELR ${down.join(',')} down, can lead again once back` : ''
+      const lke = lastKnownElr && lastKnownElr.length > 0 ? `; last known ELR ${lastKnownElr.join(',')} only by unclean election` : ''
+      verdicts.push({state: 'CRITICAL', reason: `${base}; no eligible leader but ${leader}: one more loss takes it offline${waits}${lke}`})
+    }
+  }
   if (underReplicated) {
     verdicts.push({state: opts.escalate?.underReplicated ?? 'WARNING', reason: `under-replicated: broker(s) ${missingFromIsr.join(',')} not in ISR`})
   }
@@ -195,6 +244,11 @@ function classifyPartition(p: PartitionReplicas, opts: ReplicaHealthOptions, liv
     underMinIsr,
     atMinIsr,
     reassigning,
+    elr,
+    lastKnownElr,
+    eligibleLeaders,
+    underMinIsrElectable,
+    underMinIsrNoEligibleLeader,
     missingFromIsr,
     followers: followerGaps(p, leader, offline, isr, addingSet),
     state: worstNagiosState(verdicts.map((v) => v.state), 'OK'),

@@ -34,6 +34,8 @@ export interface ReplicaProbeReport extends Omit<ReplicaHealthReport, 'state' | 
   brokers: (BrokerReplicaCounts & {live: boolean})[]
   /** Why some follower gaps have no number (e.g. a broker that is down). */
   gapNotes: string[]
+  /** Other caveats, e.g. why ELR is not shown (the broker lacks DescribeTopicPartitions). */
+  notes: string[]
 }
 
 /**
@@ -41,6 +43,8 @@ export interface ReplicaProbeReport extends Omit<ReplicaHealthReport, 'state' | 
  * --at-min-isr / --unavailable predicates, replicas still being added by a reassignment
  * are not missing) plus, where it can be measured, each follower's offset gap: its log
  * end offset from ListOffsets replica_id -2 sent to its own broker, against the leader's.
+ * Eligible leader replicas (KIP-966) come from DescribeTopicPartitions where the broker has it
+ * (Kafka 3.8+); without it the probe says so in `notes` and judges as before, ELR unknown.
  */
 export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaProbeOptions, now: () => number = Date.now): Promise<ReplicaProbeReport> {
   const {KafkaLagReader} = await import('../../adapters/kafka/lag-reader.js')
@@ -58,6 +62,7 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
     }
     const minIsrP = reader.minInsyncReplicas(topics)
     minIsrP.catch(() => {}) // awaited below; the gap measurement runs meanwhile
+    const elrP = reader.eligibleLeaderReplicas(topics) // never rejects: a failure is a note
     const partitions: PartitionReplicas[] = topics.flatMap((t) =>
       meta.get(t)!.partitions.map((p) => {
         const r = reassigning?.get(`${t}\u0000${p.partition}`)
@@ -111,6 +116,18 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
       for (const p of partitions) p.replicaLogEnds = logEnds.get(`${p.topic}\u0000${p.partition}`) ?? []
     } else gapNotes.push('follower gaps not measured (--no-gaps)')
     const minIsr = await minIsrP
+    const notes: string[] = []
+    const elr = await elrP
+    if (elr.ok) {
+      for (const p of partitions) {
+        const e = elr.partitions.get(`${p.topic}\u0000${p.partition}`)
+        p.elr = e?.elr ?? null
+        p.lastKnownElr = e?.lastKnownElr ?? null
+      }
+      if (partitions.length > 0 && partitions.every((p) => p.elr === null)) {
+        notes.push('ELR not shown: the cluster does not track eligible leader replicas (feature eligible.leader.replicas.version is 0)')
+      }
+    } else notes.push(elr.note)
 
     const report = classifyReplicaHealth(partitions, {
       topicMinIsr: minIsr,
@@ -144,6 +161,7 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
       brokers: [...brokers.values()].sort((a, b) => a.broker - b.broker),
       partitions: report.partitions,
       gapNotes: [...new Set(gapNotes)].sort(),
+      notes,
     }
   } catch (error) {
     throw asProbeUnknown(error, 'Kafka replica probe')

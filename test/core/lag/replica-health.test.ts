@@ -151,3 +151,107 @@ describe('classifyReplicaHealth properties', () => {
     )
   })
 })
+
+describe('eligible leader replicas (KIP-966)', () => {
+  it('under min ISR with a live ELR replica is electable and WARNING', () => {
+    // RF 3, min 2: follower 2 fell out of the ISR while it was already at min, so it joined the ELR; it is still up.
+    const r = one(p({isr: [1], elr: [2], lastKnownElr: []}), {liveBrokers: [1, 2, 3]})
+    expect(r).toMatchObject({underMinIsr: true, underMinIsrElectable: true, underMinIsrNoEligibleLeader: false, eligibleLeaders: [2], elr: [2], lastKnownElr: [], state: 'WARNING'})
+    expect(r.reasons[0]).toBe('under min ISR: 1 in sync < min.insync.replicas 2; electable: 2 could take over cleanly (ISR 1, ELR 2)')
+  })
+
+  it('under min ISR whose ELR is down (or empty) has no eligible leader and is CRITICAL', () => {
+    const down = one(p({isr: [1], elr: [2], lastKnownElr: [3], offlineReplicas: [2, 3]}), {liveBrokers: [1]})
+    expect(down).toMatchObject({underMinIsrElectable: false, underMinIsrNoEligibleLeader: true, eligibleLeaders: [], state: 'CRITICAL'})
+    expect(down.reasons[0]).toBe(
+      'under min ISR: 1 in sync < min.insync.replicas 2; no eligible leader but 1: one more loss takes it offline; ELR 2 down, can lead again once back; last known ELR 3 only by unclean election',
+    )
+    expect(one(p({isr: [1], elr: []}))).toMatchObject({underMinIsrNoEligibleLeader: true, state: 'CRITICAL'})
+    // offlineReplicas alone marks a replica as not live when liveBrokers is not given
+    expect(one(p({isr: [1], elr: [2], offlineReplicas: [2]}))).toMatchObject({underMinIsrNoEligibleLeader: true, state: 'CRITICAL'})
+  })
+
+  it('a live ISR member other than the leader is eligible too (min ISR above the ISR size)', () => {
+    const r = one(p({isr: [1, 2], elr: []}), {topicMinIsr: {t: 3}, liveBrokers: [1, 2, 3]})
+    expect(r).toMatchObject({underMinIsrElectable: true, eligibleLeaders: [2], state: 'WARNING'})
+  })
+
+  it('unknown ELR (no API 75, feature off) keeps the old verdict: under min ISR is CRITICAL, no flag set', () => {
+    for (const elr of [undefined, null]) {
+      const r = one(p({isr: [1], elr}))
+      expect(r).toMatchObject({state: 'CRITICAL', elr: null, lastKnownElr: null, eligibleLeaders: null, underMinIsrElectable: false, underMinIsrNoEligibleLeader: false})
+    }
+  })
+
+  it('offline stays CRITICAL and says who may lead; counts add the two flags', () => {
+    const report = classifyReplicaHealth(
+      [p({leader: -1, isr: [], elr: [2, 3], offlineReplicas: [1]}), p({partition: 1, leader: -1, isr: [], elr: [1], offlineReplicas: [1]}), p({partition: 2, leader: 2, isr: [2], elr: [3]})],
+      {topicMinIsr: {t: 2}, liveBrokers: [2, 3]},
+    )
+    const [a, b] = report.partitions
+    expect(a).toMatchObject({offline: true, state: 'CRITICAL', underMinIsrElectable: true, eligibleLeaders: [2, 3]})
+    expect(a.reasons[0]).toBe('offline: no leader (offline replica(s) 1); eligible to lead: 2,3')
+    expect(b).toMatchObject({offline: true, state: 'CRITICAL', underMinIsrNoEligibleLeader: true})
+    expect(b.reasons[0]).toBe('offline: no leader (offline replica(s) 1); ELR 1 (down) can lead once back')
+    expect(report.partitions[2]).toMatchObject({offline: false, state: 'WARNING', underMinIsrElectable: true, eligibleLeaders: [3]})
+    expect(report.counts).toMatchObject({offline: 2, underMinIsr: 3, underMinIsrElectable: 2, underMinIsrNoEligibleLeader: 1})
+  })
+
+  const withElr = fc
+    .uniqueArray(fc.integer({min: 1, max: 6}), {minLength: 1, maxLength: 5})
+    .chain((replicas) =>
+      fc.record({
+        topic: fc.constant('t'),
+        partition: fc.nat(50),
+        replicas: fc.constant(replicas),
+        isr: fc.subarray(replicas),
+        leader: fc.oneof(fc.constantFrom(...replicas), fc.constant(-1)),
+        elr: fc.option(fc.subarray(replicas), {nil: null}),
+        lastKnownElr: fc.option(fc.subarray(replicas), {nil: null}),
+        offlineReplicas: fc.subarray(replicas),
+      }),
+    )
+  const opts = fc.record({min: fc.integer({min: 1, max: 4}), live: fc.option(fc.uniqueArray(fc.integer({min: 1, max: 6})), {nil: undefined})})
+
+  it('the two flags split under-min-ISR exactly when the ELR is known; electable means a live clean candidate', () => {
+    fc.assert(
+      fc.property(withElr, opts, (input, o) => {
+        const r = one(input, {topicMinIsr: {t: o.min}, liveBrokers: o.live})
+        expect(r.underMinIsrElectable && r.underMinIsrNoEligibleLeader).toBe(false)
+        if (input.elr === null) {
+          expect(r.eligibleLeaders).toBeNull()
+          expect(r.underMinIsrElectable || r.underMinIsrNoEligibleLeader).toBe(false)
+          return
+        }
+        expect(r.underMinIsrElectable || r.underMinIsrNoEligibleLeader).toBe(r.underMinIsr)
+        for (const id of r.eligibleLeaders!) {
+          expect(id).not.toBe(r.leader)
+          expect([...input.isr, ...input.elr]).toContain(id)
+          expect(input.offlineReplicas).not.toContain(id)
+          if (o.live) expect(o.live).toContain(id)
+        }
+        if (r.underMinIsrNoEligibleLeader) expect(r.state).toBe('CRITICAL')
+        if (r.offline) expect(r.state).toBe('CRITICAL')
+        if (r.underMinIsrElectable && !r.offline) expect(r.state).toBe('WARNING')
+      }),
+      {numRuns: 300},
+    )
+  })
+
+  it('knowing the ELR never makes a verdict worse than not knowing it', () => {
+    fc.assert(
+      fc.property(withElr, opts, (input, o) => {
+        const o2 = {topicMinIsr: {t: o.min}, liveBrokers: o.live}
+        const known = one(input, o2)
+        const unknown = one({...input, elr: null, lastKnownElr: null}, o2)
+        expect(nagiosSeverity(known.state)).toBeLessThanOrEqual(nagiosSeverity(unknown.state))
+        expect({...known, elr: null, lastKnownElr: null, eligibleLeaders: null, underMinIsrElectable: false, underMinIsrNoEligibleLeader: false, state: null, reasons: null}).toEqual({
+          ...unknown,
+          state: null,
+          reasons: null,
+        })
+      }),
+      {numRuns: 300},
+    )
+  })
+})

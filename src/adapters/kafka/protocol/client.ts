@@ -14,6 +14,14 @@ import {
   type LogDirTopicFilter,
 } from './describe-log-dirs.js'
 import {DESCRIBE_QUORUM_KEY, DESCRIBE_QUORUM_VERSIONS, METADATA_TOPIC, describeQuorumRequest, type QuorumPartition} from './describe-quorum.js'
+import {
+  DEFAULT_RESPONSE_PARTITION_LIMIT,
+  DESCRIBE_TOPIC_PARTITIONS_KEY,
+  DESCRIBE_TOPIC_PARTITIONS_VERSIONS,
+  describeTopicPartitionsRequest,
+  followTopicPartitionPages,
+  type DescribedTopic,
+} from './describe-topic-partitions.js'
 import {ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS, electLeadersRequest, type ElectionTypeName, type TopicPartitions} from './elect-leaders.js'
 import {
   INCREMENTAL_ALTER_CONFIGS_KEY,
@@ -129,7 +137,13 @@ export interface MaxApiVersions {
   DescribeConfigs?: number
   ListPartitionReassignments?: number
   DescribeQuorum?: number
+  DescribeTopicPartitions?: number
 }
+
+/** DescribeTopicPartitions over every page, or why the broker could not answer it. */
+export type TopicPartitionsDescription =
+  | {supported: true; apiVersion: number; brokerId: number; pages: number; topics: DescribedTopic[]}
+  | {supported: false; brokerId: number; reason: string}
 
 export type ClusterMetadata = MetadataResponse & {apiVersion: number}
 
@@ -318,6 +332,38 @@ export class KafkaProtocolClient {
         if (!p) throw new FleetopsError('INTERNAL', `DescribeQuorum via broker ${broker.nodeId}: no ${METADATA_TOPIC}-0 in the response`)
         if (p.errorCode !== 0) throw kafkaError(p.errorCode, `DescribeQuorum via broker ${broker.nodeId}`, p.errorMessage)
         return {...p, apiVersion: version, brokerId: broker.nodeId}
+      })
+    })
+  }
+
+  /**
+   * DescribeTopicPartitions (API 75) for the given topics, following the cursor
+   * (NextTopicPartition) page by page on one broker until the broker says it is done; pages
+   * that split a topic are merged. `{supported: false}` when the broker does not offer the
+   * API (Kafka < 3.8), so callers can carry on without ELR. Tries each broker in turn while
+   * they are unavailable. Topic errors are data (errorCode), not thrown.
+   */
+  async describeTopicPartitions(
+    topics: readonly string[],
+    options: {partitionLimit?: number; timeoutMs?: number; maxPages?: number} = {},
+  ): Promise<TopicPartitionsDescription> {
+    return this.guard(async () => {
+      const limit = options.partitionLimit ?? DEFAULT_RESPONSE_PARTITION_LIMIT
+      assertInt32(limit, 'partitionLimit')
+      if (limit < 1) throw new FleetopsError('BAD_INPUT', `partitionLimit must be >= 1, got ${limit}`)
+      const maxPages = options.maxPages ?? 100_000
+      await this.connect()
+      return this.onAnyBroker('DescribeTopicPartitions', async (broker): Promise<TopicPartitionsDescription> => {
+        if (!broker.versions[DESCRIBE_TOPIC_PARTITIONS_KEY]) {
+          return {supported: false, brokerId: broker.nodeId, reason: `broker ${broker.nodeId} does not support DescribeTopicPartitions (API key 75, Kafka 3.8+)`}
+        }
+        const version = this.version(broker, 'DescribeTopicPartitions', DESCRIBE_TOPIC_PARTITIONS_KEY, DESCRIBE_TOPIC_PARTITIONS_VERSIONS)
+        const {pages, topics: described} = await followTopicPartitionPages(
+          (cursor) => broker.send(describeTopicPartitionsRequest(version, topics, limit, cursor), options.timeoutMs),
+          maxPages,
+          `DescribeTopicPartitions via broker ${broker.nodeId}`,
+        )
+        return {supported: true, apiVersion: version, brokerId: broker.nodeId, pages, topics: described}
       })
     })
   }

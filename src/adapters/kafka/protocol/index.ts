@@ -1,6 +1,6 @@
 /**
  * Kafka protocol requests kafkajs 2.2.4 lacks (DescribeLogDirs, IncrementalAlterConfigs,
- * ElectLeaders, ListOffsets to a chosen replica, a read-only OffsetFetch, ...), sent over
+ * ElectLeaders, ListOffsets to a chosen replica, DescribeTopicPartitions, a read-only OffsetFetch, ...), sent over
  * our own broker connections. Import lazily from commands (it opens sockets, not kafkajs).
  */
 export {
@@ -20,6 +20,7 @@ export {
   type KafkaTransportOptions,
   type ReplicaOffsetResult,
   type TopicPartition,
+  type TopicPartitionsDescription,
 } from './client.js'
 export type {ListedGroup} from './list-groups.js'
 export type {MetadataBroker, MetadataPartition, MetadataTopic} from './metadata.js'
@@ -28,5 +29,6 @@ export type {OngoingReassignment} from './list-partition-reassignments.js'
 export type {LogDirDescription, LogDirPartition, LogDirTopicFilter} from './describe-log-dirs.js'
 export type {ElectionTypeName} from './elect-leaders.js'
 export type {QuorumPartition, QuorumReplicaState} from './describe-quorum.js'
+export type {DescribedPartition, DescribedTopic} from './describe-topic-partitions.js'
 export type {ConfigEntryChange, ConfigOperationName, ConfigResourceChange, ConfigResourceTypeName} from './incremental-alter-configs.js'
 export {kafkaErrorName} from './shared.js'
