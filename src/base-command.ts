@@ -237,16 +237,28 @@ export abstract class ConnectionCommand extends BaseCommand {
   }
 }
 
+/** Scope and flags of a command that talks to Kafka only (KafkaCommand, KafkaProbeCommand). */
+export const kafkaOnly = {
+  scope: {kafka: true, cassandra: false} as ConnectionScope,
+  flags: {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...kafkaConnectionFlags},
+}
+
+/** Scope and flags of a command that talks to Cassandra only (CassandraCommand, CassandraProbeCommand). */
+export const cassandraOnly = {
+  scope: {kafka: false, cassandra: true} as ConnectionScope,
+  flags: {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...cassandraConnectionFlags},
+}
+
 /** A command that talks to Kafka only: Kafka and shared connection flags. */
 export abstract class KafkaCommand extends ConnectionCommand {
-  static override connectionScope: ConnectionScope = {kafka: true, cassandra: false}
-  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...kafkaConnectionFlags}
+  static override connectionScope = kafkaOnly.scope
+  static override baseFlags = kafkaOnly.flags
 }
 
 /** A command that talks to Cassandra only: Cassandra and shared connection flags. */
 export abstract class CassandraCommand extends ConnectionCommand {
-  static override connectionScope: ConnectionScope = {kafka: false, cassandra: true}
-  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...cassandraConnectionFlags}
+  static override connectionScope = cassandraOnly.scope
+  static override baseFlags = cassandraOnly.flags
 }
 
 /** A command that talks to both clusters (doctor, lookback run): every connection flag. */

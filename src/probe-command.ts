@@ -1,7 +1,6 @@
 import * as Errors from '@oclif/core/errors'
 
-import {BaseCommand, ConnectionCommand, cassandraConnectionFlags, kafkaConnectionFlags, sharedConnectionFlags, toFleetopsError} from './base-command.js'
-import type {ConnectionScope} from './services/connection-settings.js'
+import {cassandraOnly, ConnectionCommand, kafkaOnly, toFleetopsError} from './base-command.js'
 import {ExitCode, type ErrorCode} from './core/errors.js'
 import {formatNagiosLine} from './core/lag/perfdata.js'
 import {redact, redactValue} from './core/redact.js'
@@ -87,12 +86,12 @@ export function formatInArgv(argv: readonly string[]): string | undefined {
 
 /** A probe of Kafka: Kafka and shared connection flags only. */
 export abstract class KafkaProbeCommand extends ProbeCommand {
-  static override connectionScope: ConnectionScope = {kafka: true, cassandra: false}
-  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...kafkaConnectionFlags}
+  static override connectionScope = kafkaOnly.scope
+  static override baseFlags = kafkaOnly.flags
 }
 
 /** A probe of Cassandra: Cassandra and shared connection flags only. */
 export abstract class CassandraProbeCommand extends ProbeCommand {
-  static override connectionScope: ConnectionScope = {kafka: false, cassandra: true}
-  static override baseFlags = {...BaseCommand.baseFlags, ...sharedConnectionFlags, ...cassandraConnectionFlags}
+  static override connectionScope = cassandraOnly.scope
+  static override baseFlags = cassandraOnly.flags
 }
