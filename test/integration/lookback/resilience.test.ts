@@ -143,6 +143,16 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
           .execute(`INSERT INTO ${ks}.daily (job, day, group_key) VALUES ('probe', '2026-01-01', '')`, [], {consistency: cassandra.types.consistencies.quorum})
           .then(() => true)
           .catch(() => false),
+      // Two nodes back from SIGKILL replay their commit logs first; on a loaded 2-core host 180 s was once not enough.
+      300_000,
+    )
+    // ...and agree on the schema: a node back from SIGKILL coordinates queries before it has pulled
+    // the schema, and a sink read it coordinates then finds no keyspace (exit 68, resumable: right,
+    // but not the case under test). The driver compares system.local and system.peers versions.
+    const metadata = client.metadata as unknown as {checkSchemaAgreement(): Promise<boolean>}
+    await waitFor(
+      'every node up and on one schema version',
+      async () => client.hosts.length >= 3 && client.hosts.values().every((h) => h.isUp()) && (await metadata.checkSchemaAgreement()),
       180_000,
     )
     const resumed = await runCli(args('twodown', '--resume'), {env})
