@@ -356,7 +356,9 @@ export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: st
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
     // Every initial node is a seed and seeds are up before nodes are added, so a short ring delay is safe.
     '-Dcassandra.ring_delay_ms=5000',
-    '-Dcassandra.unsafesystem=true',
+    // No -Dcassandra.unsafesystem: it skips flushing the schema tables, so a node killed with
+    // SIGKILL came back without keyspaces created since its start and answered "keyspace … does
+    // not exist" until it pulled the schema again. A production node keeps its schema; so must ours.
     `-Djna.tmpdir=${opts.dir}/tmp`,
     // A secure node creates the default superuser as soon as it can, not after the default 10 s.
     ...(opts.secure ? ['-Dcassandra.superuser_setup_delay_ms=0'] : []),

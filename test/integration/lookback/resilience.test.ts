@@ -146,9 +146,9 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
       // Two nodes back from SIGKILL replay their commit logs first; on a loaded 2-core host 180 s was once not enough.
       300_000,
     )
-    // ...and agree on the schema: a node back from SIGKILL coordinates queries before it has pulled
-    // the schema, and a sink read it coordinates then finds no keyspace (exit 68, resumable: right,
-    // but not the case under test). The driver compares system.local and system.peers versions.
+    // ...and agree on the schema, as an operator would check before resuming. (Sandbox nodes used to
+    // run with -Dcassandra.unsafesystem, lost the schema on SIGKILL and answered "keyspace … does not
+    // exist"; they now keep it as production nodes do.) The driver compares system.local and system.peers.
     const metadata = client.metadata as unknown as {checkSchemaAgreement(): Promise<boolean>}
     await waitFor(
       'every node up and on one schema version',
