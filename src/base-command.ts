@@ -90,7 +90,7 @@ export abstract class BaseCommand extends Command {
 
 /** Maps anything thrown to a FleetopsError; oclif parse errors keep exit 2. */
 export function toFleetopsError(err: unknown): FleetopsError {
-  if (isFleetopsError(err)) return err
+  if (isFleetopsError(err)) return withoutFlagParsingFrame(err)
   const oclifExit = (err as {oclif?: {exit?: number}})?.oclif?.exit
   if (err instanceof Errors.CLIError || typeof oclifExit === 'number') {
     const message = oneLineParseError(String((err as Error).message))
@@ -98,6 +98,16 @@ export function toFleetopsError(err: unknown): FleetopsError {
     return new FleetopsError(exit === ExitCode.USAGE ? 'USAGE' : 'INTERNAL', `${message}; see --help`, {exit, cause: err})
   }
   return classifySdkError(err, 'unexpected error')
+}
+
+/**
+ * oclif wraps an error thrown by a typed flag's parser (flags.ts) in "Parsing --x \n\t<message>\n
+ * See more help with --help"; the message alone is the one line to show.
+ */
+function withoutFlagParsingFrame(err: FleetopsError): FleetopsError {
+  const framed = /^Parsing --[\w-]+ \n\t([^\n]*)/.exec(err.message)
+  if (framed) err.message = framed[1]
+  return err
 }
 
 /**

@@ -133,7 +133,7 @@ console.log(JSON.stringify({
     // NODE_DEBUG_NATIVE makes Node say, per module, whether it took the cached code.
     const env = {NODE_DEBUG_NATIVE: 'COMPILE_CACHE'}
     const first = await node(withCache(cache, join(src, 'main.cjs'), 'node'), env)
-    expect(first.code).toBe(0)
+    expect(first.code, first.stderr).toBe(0)
     expect(JSON.parse(first.stdout)).toEqual({sum: 5, file: 'main.cjs'})
     const written = allFiles(cache)
     expect(Object.keys(written).length).toBeGreaterThanOrEqual(2)

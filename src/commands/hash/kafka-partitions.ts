@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../base-command.js'
 import {kafkaTopicName} from '../../core/identifiers.js'
-import {parseIntInRange} from '../../core/units.js'
+import {integerFlag} from '../../flags.js'
 import {renderKafkaPartitions} from '../../output/hash.js'
 import {type KafkaPartitionsResult, remapReport, sampleTopicKeys, syntheticKeys} from '../../services/hash/kafka-partitions.js'
 
@@ -18,28 +18,25 @@ export default class HashKafkaPartitions extends KafkaCommand {
 
   static override flags = {
     topic: Flags.string({description: 'Topic name.', required: true}),
-    from: Flags.string({description: 'Partitions before.', required: true}),
-    to: Flags.string({description: 'Partitions after.', required: true}),
-    sample: Flags.string({description: 'Read up to this many real keys from the topic.'}),
-    'synthetic-keys': Flags.string({description: 'Synthetic keys to use without --sample.', default: '100000'}),
+    from: integerFlag({description: 'Partitions before.', required: true, min: 1, max: 1_000_000}),
+    to: integerFlag({description: 'Partitions after.', required: true, min: 1, max: 1_000_000}),
+    sample: integerFlag({description: 'Read up to this many real keys from the topic.', min: 1, max: 10_000_000}),
+    'synthetic-keys': integerFlag({description: 'Synthetic keys to use without --sample.', default: '100000', min: 1, max: 10_000_000}),
   }
 
   async run(): Promise<KafkaPartitionsResult> {
     const {flags} = await this.parse(HashKafkaPartitions)
     const topic = kafkaTopicName(flags.topic, '--topic')
-    const from = parseIntInRange(flags.from, '--from', 1, 1_000_000)
-    const to = parseIntInRange(flags.to, '--to', 1, 1_000_000)
+    const {from, to} = flags
     let result: KafkaPartitionsResult
     if (flags.sample !== undefined) {
-      const sample = parseIntInRange(flags.sample, '--sample', 1, 10_000_000)
       const conn = this.kafkaConnection(flags)
-      const {keys, ...stats} = await sampleTopicKeys(conn, topic, sample, this.verbose)
+      const {keys, ...stats} = await sampleTopicKeys(conn, topic, flags.sample, this.verbose)
       result = {...remapReport(topic, from, to, keys, 'sample'), sample: stats}
       if (stats.partitions !== from) result.warnings.push(`the topic has ${stats.partitions} partitions now, not --from ${from}`)
       if (keys.length === 0) result.warnings.push('no keyed records were read: nothing to judge; produce keyed records or drop --sample')
     } else {
-      const count = parseIntInRange(flags['synthetic-keys'], '--synthetic-keys', 1, 10_000_000)
-      result = remapReport(topic, from, to, syntheticKeys(count), 'synthetic')
+      result = remapReport(topic, from, to, syntheticKeys(flags['synthetic-keys']), 'synthetic')
     }
     this.log(renderKafkaPartitions(result))
     return result

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../base-command.js'
-import {parseIntInRange} from '../../core/units.js'
+import {integerFlag} from '../../flags.js'
 import {renderSimulation} from '../../output/hash.js'
 import {CLI_SCHEMES, runSimulation, schemeFromCli, type SimulateReport} from '../../services/hash/simulate.js'
 
@@ -17,28 +17,28 @@ export default class HashSimulate extends BaseCommand {
 
   static override flags = {
     scheme: Flags.string({description: `Scheme: ${CLI_SCHEMES.join(', ')}.`, default: 'ring'}),
-    nodes: Flags.string({description: 'Nodes (2 or more).', default: '10'}),
-    vnodes: Flags.string({description: 'Points per node on the ring (ring, bounded).', default: '100'}),
-    keys: Flags.string({description: 'Keys to place.', default: '100000'}),
-    add: Flags.string({description: 'Nodes added for the movement-on-add figure.', default: '1'}),
-    remove: Flags.string({description: 'Nodes removed for the movement-on-remove figure.', default: '1'}),
-    seed: Flags.string({description: 'Seed for key and node hashes (same seed, same result).', default: '1'}),
+    nodes: integerFlag({description: 'Nodes (2 or more).', default: '10', min: 2, max: 100_000}),
+    vnodes: integerFlag({description: 'Points per node on the ring (ring, bounded).', default: '100', min: 1, max: 10_000}),
+    keys: integerFlag({description: 'Keys to place.', default: '100000', min: 1, max: 10_000_000}),
+    add: integerFlag({description: 'Nodes added for the movement-on-add figure.', default: '1', min: 1, max: 100_000}),
+    // At most --nodes minus one: checked with the other settings in runSimulation.
+    remove: integerFlag({description: 'Nodes removed for the movement-on-remove figure.', default: '1', min: 1, max: 100_000}),
+    seed: integerFlag({description: 'Seed for key and node hashes (same seed, same result).', default: '1', min: 0, max: 0xffffffff}),
     compare: Flags.boolean({description: 'Run every scheme side by side.', default: false}),
   }
 
   async run(): Promise<SimulateReport> {
     const {flags} = await this.parse(HashSimulate)
     const scheme = schemeFromCli(flags.scheme)
-    const nodes = parseIntInRange(flags.nodes, '--nodes', 2, 100_000)
     const report = runSimulation({
       scheme,
       compare: flags.compare,
-      nodes,
-      vnodes: parseIntInRange(flags.vnodes, '--vnodes', 1, 10_000),
-      keys: parseIntInRange(flags.keys, '--keys', 1, 10_000_000),
-      add: parseIntInRange(flags.add, '--add', 1, 100_000),
-      remove: parseIntInRange(flags.remove, '--remove', 1, nodes - 1),
-      seed: parseIntInRange(flags.seed, '--seed', 0, 0xffffffff),
+      nodes: flags.nodes,
+      vnodes: flags.vnodes,
+      keys: flags.keys,
+      add: flags.add,
+      remove: flags.remove,
+      seed: flags.seed,
     })
     this.log(renderSimulation(report))
     return report

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
 import {redactValue} from '../../core/redact.js'
-import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {durationFlag, integerFlag, probeFormatFlag} from '../../flags.js'
 import {renderCassandraProbe} from '../../output/lag.js'
 import {CassandraProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {CassandraProbeReport} from '../../services/lag/cassandra.js'
@@ -24,14 +24,14 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
     keyspace: Flags.string({description: 'Canary keyspace.', default: 'fleetops_canary'}),
     table: Flags.string({description: 'Canary table.', default: 'replication_canary'}),
     'create-canary': Flags.boolean({description: 'Create the canary keyspace and table if they do not exist.'}),
-    samples: Flags.string({description: 'Canary writes to make.', default: '3'}),
-    interval: Flags.string({description: 'Pause between canary writes.', default: '200ms'}),
-    timeout: Flags.string({description: 'How long a replica may take to show a write before it counts as missed (default: --crit-time-lag, else 10s).'}),
-    ttl: Flags.string({description: 'TTL of the canary rows when the table is created.', default: '1h'}),
+    samples: integerFlag({description: 'Canary writes to make.', default: '3', min: 1, max: 100}),
+    interval: durationFlag({description: 'Pause between canary writes.', default: '200ms', allowZero: true}),
+    timeout: durationFlag({description: 'How long a replica may take to show a write before it counts as missed (default: --crit-time-lag, else 10s).'}),
+    ttl: durationFlag({description: 'TTL of the canary rows when the table is created.', default: '1h'}),
     'warn-time-lag': Flags.string({description: 'WARNING when a replica takes longer than this to show a write, e.g. 200ms.'}),
     'crit-time-lag': Flags.string({description: 'CRITICAL when a replica takes longer than this to show a write, e.g. 2s.'}),
-    'schema-grace': Flags.string({description: 'How long a schema disagreement between nodes may last before it is a WARNING, e.g. 30s (0s: at once).', default: '30s'}),
-    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
+    'schema-grace': durationFlag({description: 'How long a schema disagreement between nodes may last before it is a WARNING, e.g. 30s (0s: at once).', default: '30s', allowZero: true}),
+    format: probeFormatFlag(['table', 'json']),
   }
 
   protected readonly service = 'CANARY'
@@ -40,15 +40,13 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
 
   async run(): Promise<CassandraProbeReport> {
     const {flags} = await this.parse(LagCassandra)
-    this.format = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
+    this.format = this.jsonEnabled() ? 'json' : flags.format
     const t = parseLagThresholds({warnTimeLag: flags['warn-time-lag'], critTimeLag: flags['crit-time-lag']})
     const keyspace = cqlIdentifier(flags.keyspace, '--keyspace')
     const table = cqlIdentifier(flags.table, '--table')
-    const samples = parseIntInRange(flags.samples, '--samples', 1, 100)
-    const intervalMs = parseDuration(flags.interval, '--interval', {allowZero: true})
-    const timeoutMs = flags.timeout === undefined ? (t.critTimeLagMs ?? 10_000) : parseDuration(flags.timeout, '--timeout')
-    const ttlSeconds = Math.max(60, Math.round(parseDuration(flags.ttl, '--ttl') / 1000))
-    const schemaGraceMs = parseDuration(flags['schema-grace'], '--schema-grace', {allowZero: true})
+    const {samples, interval: intervalMs, 'schema-grace': schemaGraceMs} = flags
+    const timeoutMs = flags.timeout ?? t.critTimeLagMs ?? 10_000
+    const ttlSeconds = Math.max(60, Math.round(flags.ttl / 1000))
     this.canary = {keyspace, table, samples}
     const conn = this.cassandraConnection(flags)
     const {probeCassandra} = await import('../../services/lag/cassandra.js')

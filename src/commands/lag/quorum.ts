@@ -4,7 +4,7 @@ import {ExitCode, badInput} from '../../core/errors.js'
 import {parseLagThresholds} from '../../core/lag/thresholds.js'
 import {renderQuorumPrometheus, type QuorumThresholds} from '../../core/lag/quorum.js'
 import {redact, redactValue} from '../../core/redact.js'
-import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {durationFlag, integerFlag, probeFormatFlag} from '../../flags.js'
 import {writeJson} from '../../output/lag.js'
 import {renderQuorum} from '../../output/quorum.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
@@ -31,11 +31,11 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no broker answered,
     'crit-lag': Flags.string({description: 'CRITICAL when a replica is more than this many records behind the leader (a voter beyond it does not count towards the majority).'}),
     'warn-time-lag': Flags.string({description: 'WARNING when a replica was last caught up longer ago than this, e.g. 5s.'}),
     'crit-time-lag': Flags.string({description: 'CRITICAL beyond this; a voter that has not fetched for this long does not count towards the majority (default 10s).'}),
-    samples: Flags.string({description: 'Samples to take, --interval apart; leader epoch changes between them are elections. With --watch, the sliding window (default 10).'}),
-    interval: Flags.string({description: 'Time between samples, e.g. 5s.', default: '5s'}),
+    samples: integerFlag({description: 'Samples to take, --interval apart; leader epoch changes between them are elections. With --watch, the sliding window (default 10).', min: 1, max: 1000}),
+    interval: durationFlag({description: 'Time between samples, e.g. 5s.', default: '5s'}),
     watch: Flags.boolean({description: 'Sample every --interval until interrupted, judging each time over a sliding window.'}),
-    'max-elections': Flags.string({description: 'WARNING when more leader elections than this are seen between the samples.'}),
-    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json', 'prometheus'], default: 'table'}),
+    'max-elections': integerFlag({description: 'WARNING when more leader elections than this are seen between the samples.', min: 0, max: 1_000_000}),
+    format: probeFormatFlag(['table', 'json', 'prometheus']),
   }
 
   protected readonly service = 'QUORUM'
@@ -43,15 +43,15 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no broker answered,
 
   async run(): Promise<QuorumProbeReport | undefined> {
     const {flags} = await this.parse(LagQuorum)
-    const format: ProbeFormat = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
+    const format: ProbeFormat = this.jsonEnabled() ? 'json' : flags.format
     this.format = format
     const lag = parseLagThresholds({warnLag: flags['warn-lag'], critLag: flags['crit-lag'], warnTimeLag: flags['warn-time-lag'], critTimeLag: flags['crit-time-lag']})
     const thresholds: QuorumThresholds = {
       ...lag,
-      maxElections: flags['max-elections'] === undefined ? null : parseIntInRange(flags['max-elections'], '--max-elections', 0, 1_000_000),
+      maxElections: flags['max-elections'] ?? null,
     }
-    const intervalMs = parseDuration(flags.interval, '--interval')
-    const samples = flags.samples === undefined ? (flags.watch ? 10 : 1) : parseIntInRange(flags.samples, '--samples', 1, 1000)
+    const intervalMs = flags.interval
+    const samples = flags.samples ?? (flags.watch ? 10 : 1)
     if (flags.watch && samples < 2) throw badInput('--watch needs a window of at least 2 samples; use --samples 10 or leave it out')
     this.sampling = {samples, intervalMs: samples > 1 || flags.watch ? intervalMs : null}
     const conn = this.kafkaConnection(flags)

@@ -4,6 +4,7 @@ import {badInput} from '../../core/errors.js'
 import {userRegex} from '../../core/identifiers.js'
 import {redactValue} from '../../core/redact.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
+import {probeFormatFlag} from '../../flags.js'
 import {renderReplicaHealth, writeJson} from '../../output/lag.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
@@ -26,16 +27,16 @@ States: offline CRITICAL; under min ISR CRITICAL, except WARNING when a live ISR
     topics: Flags.string({description: 'Only topics whose name matches this regular expression.'}),
     'warn-lag': Flags.string({description: 'WARNING when a follower is more than this many offsets behind its leader.'}),
     'crit-lag': Flags.string({description: 'CRITICAL when a follower is more than this many offsets behind its leader.'}),
-    'under-replicated': Flags.string({description: 'State of an under-replicated partition.', options: ['warning', 'critical'], default: 'warning'}),
+    'under-replicated': Flags.option({description: 'State of an under-replicated partition.', options: ['warning', 'critical'] as const, default: 'warning' as const})(),
     gaps: Flags.boolean({description: 'Measure follower offset gaps (one ListOffsets per broker).', default: true, allowNo: true}),
-    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json'], default: 'table'}),
+    format: probeFormatFlag(['table', 'json']),
   }
 
   protected readonly service = 'REPLICAS'
 
   async run(): Promise<ReplicaProbeReport> {
     const {flags} = await this.parse(LagReplicas)
-    this.format = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
+    this.format = this.jsonEnabled() ? 'json' : flags.format
     const t = parseLagThresholds({warnLag: flags['warn-lag'], critLag: flags['crit-lag']})
     const topics = flags.topics === undefined ? undefined : userRegex(flags.topics, '--topics')
     if (flags.topics !== undefined && flags.topics.trim() === '') throw badInput('--topics is empty; give a regular expression such as "^orders"')

@@ -2,8 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../base-command.js'
 import {DEFAULT_CASSANDRA_VERSION, DEFAULT_KAFKA_VERSION} from '../../core/sandbox/topology.js'
-import {parseIntInRange} from '../../core/units.js'
-import {sandboxNameFlag} from '../../flags.js'
+import {integerFlag, sandboxNameFlag} from '../../flags.js'
 import {renderSandboxStatus} from '../../output/sandbox.js'
 import {startProgress} from '../../output/progress.js'
 import {fleetopsHome, sandboxUp, type SandboxStatus} from '../../services/sandbox/sandbox.js'
@@ -25,11 +24,11 @@ export default class SandboxUp extends BaseCommand {
 
   static override flags = {
     name: sandboxNameFlag,
-    'kafka-nodes': Flags.string({description: 'Number of Kafka brokers (the first 3 are also KRaft controllers).', default: '3'}),
-    'cassandra-nodes': Flags.string({description: 'Number of Cassandra nodes, each in its own rack of datacenter1.', default: '3'}),
+    'kafka-nodes': integerFlag({description: 'Number of Kafka brokers (the first 3 are also KRaft controllers).', default: '3', min: 1, max: 9}),
+    'cassandra-nodes': integerFlag({description: 'Number of Cassandra nodes, each in its own rack of datacenter1.', default: '3', min: 1, max: 9}),
     'kafka-version': Flags.string({description: 'Apache Kafka version (3.9.x and 4.x).', default: DEFAULT_KAFKA_VERSION}),
     'cassandra-version': Flags.string({description: 'Apache Cassandra version (5.0.x).', default: DEFAULT_CASSANDRA_VERSION}),
-    'tokens-per-node': Flags.string({description: 'Cassandra tokens per initial node (evenly interleaved).', default: '1'}),
+    'tokens-per-node': integerFlag({description: 'Cassandra tokens per initial node (evenly interleaved).', default: '1', min: 1, max: 256}),
     kafka: Flags.boolean({description: 'Start Kafka.', default: true, allowNo: true}),
     cassandra: Flags.boolean({description: 'Start Cassandra.', default: true, allowNo: true}),
     network: Flags.string({description: 'Loopback prefix for node addresses.', default: '127.0.0', hidden: true}),
@@ -42,9 +41,8 @@ export default class SandboxUp extends BaseCommand {
 
   async run(): Promise<SandboxStatus> {
     const {flags} = await this.parse(SandboxUp)
-    const kafkaNodes = flags.kafka ? parseIntInRange(flags['kafka-nodes'], '--kafka-nodes', 1, 9) : 0
-    const cassandraNodes = flags.cassandra ? parseIntInRange(flags['cassandra-nodes'], '--cassandra-nodes', 1, 9) : 0
-    const tokensPerNode = parseIntInRange(flags['tokens-per-node'], '--tokens-per-node', 1, 256)
+    const kafkaNodes = flags.kafka ? flags['kafka-nodes'] : 0
+    const cassandraNodes = flags.cassandra ? flags['cassandra-nodes'] : 0
     const progress = await startProgress('starting sandbox', {json: this.jsonEnabled()})
     try {
       const status = await sandboxUp(
@@ -56,7 +54,7 @@ export default class SandboxUp extends BaseCommand {
           cassandraNodes,
           kafkaVersion: flags['kafka-version'],
           cassandraVersion: flags['cassandra-version'],
-          tokensPerNode,
+          tokensPerNode: flags['tokens-per-node'],
           secure: flags.secure,
         },
         (msg) => {

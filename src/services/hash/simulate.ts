@@ -26,6 +26,8 @@ export interface SimulateReport {
 
 /** Runs one scheme, or every scheme with `compare`, on the same keys and seed. */
 export function runSimulation(opts: Omit<SimulateOptions, 'scheme'> & {scheme?: SchemeName; compare: boolean}): SimulateReport {
+  // --remove is bounded by --nodes, so it is checked here rather than by its flag alone.
+  if (opts.remove !== undefined && opts.remove > opts.nodes - 1) throw badInput(`--remove must be between 1 and ${opts.nodes - 1}, got ${opts.remove}`)
   const {compare, scheme, ...rest} = opts
   const results = compare ? compareSchemes(rest) : [simulate({...rest, scheme: scheme ?? 'ring'})]
   return {

@@ -2,6 +2,7 @@
 import type {CassandraConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
 import {type PlanOptions, planRing, type RingPlan} from '../../core/ring/ring-plan.js'
+import type {RingPlanRequest} from '../../core/ring/plan-request.js'
 import {ringOwnershipView, type RingOwnershipView, type RingStateFile, toRingStateFile} from '../../core/ring/ring-file.js'
 import {parseRingState, type RingState} from '../../core/ring/ring-state.js'
 import {dcNames} from '../../core/ring/token-ring.js'
@@ -92,12 +93,6 @@ export function showRing(state: RingState, keyspace?: string): RingShowResult {
   return {...toRingStateFile(state), ownership: ringOwnershipView(state, keyspace)}
 }
 
-export interface RingPlanRequest {
-  add?: {count: number; dc?: string; rack?: string; racks?: string[]; tokensPerNode?: number}
-  remove?: string
-  keyspace?: string
-  rf?: number | Record<string, number>
-}
 
 export interface RingPlanResult extends RingPlan {
   /** `initial_token:` line per proposed node, in bootstrap order. */
