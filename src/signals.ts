@@ -33,3 +33,24 @@ export function onInterrupt(stop: (signal: InterruptSignal) => void): () => void
     stoppers.delete(stop)
   }
 }
+
+/**
+ * Runs `run` with SIGINT/SIGTERM turned into a stop request: `stopped()` says whether one came,
+ * `onStop(cb)` is told when it does. The signal is registered only while `run` runs.
+ */
+export async function withStopSignal<T>(run: (stopped: () => boolean, onStop: (cb: () => void) => void) => Promise<T>): Promise<T> {
+  let stopped = false
+  const callbacks: (() => void)[] = []
+  const off = onInterrupt(() => {
+    stopped = true
+    for (const cb of callbacks) cb()
+  })
+  try {
+    return await run(
+      () => stopped,
+      (cb) => callbacks.push(cb),
+    )
+  } finally {
+    off()
+  }
+}

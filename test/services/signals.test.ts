@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import {exitOnInterrupt, onInterrupt} from '../../src/signals.js'
+import {exitOnInterrupt, onInterrupt, withStopSignal} from '../../src/signals.js'
 
 describe('interrupt signals', () => {
   afterEach(() => {
@@ -27,6 +27,30 @@ describe('interrupt signals', () => {
     off()
     process.emit('SIGTERM')
     expect(seen).toHaveLength(2)
+    expect(exit.mock.calls).toEqual([[130]])
+  })
+
+  it('withStopSignal: a signal while it runs is a stop request, heard by polling and by callback; after it ends the process exits again', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
+    const heard: string[] = []
+    const result = await withStopSignal(async (stopped, onStop) => {
+      onStop(() => heard.push('callback'))
+      expect(stopped()).toBe(false)
+      process.emit('SIGTERM')
+      heard.push(`polled ${stopped()}`)
+      return 'saved'
+    })
+    expect(result).toBe('saved')
+    expect(heard).toEqual(['callback', 'polled true'])
+    expect(exit).not.toHaveBeenCalled()
+    process.emit('SIGINT')
+    expect(exit.mock.calls).toEqual([[130]])
+  })
+
+  it('withStopSignal unregisters when the run fails too', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
+    await expect(withStopSignal(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+    process.emit('SIGINT')
     expect(exit.mock.calls).toEqual([[130]])
   })
 })

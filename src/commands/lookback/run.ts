@@ -7,6 +7,7 @@ import {parseDuration, parseIntInRange} from '../../core/units.js'
 import {renderLookbackReport} from '../../output/lookback.js'
 import {startProgress} from '../../output/progress.js'
 import type {LookbackReport} from '../../services/lookback/report.js'
+import {lookbackAdapters} from '../../services/lookback/adapter-factory.js'
 import {createRunLog} from '../../services/lookback/run-log.js'
 import {runLookback} from '../../services/lookback/runner.js'
 
@@ -56,23 +57,23 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     const progress = await startProgress('look-back run', {json})
     const log = createRunLog({json, progress: (t) => progress.update(t)})
     try {
-      const report = await runLookback({
-        jobPath: flags.job,
-        window: flags.window,
-        asOf: flags['as-of'],
-        dryRun: flags['dry-run'],
-        resume: flags.resume,
-        createSink: flags['create-sink'],
-        maxRuntimeMs,
-        leaseTtlSeconds: Math.ceil(leaseTtlMs / 1000),
-        share: flags['share-work'],
-        checkpointDir: flags['checkpoint-dir'],
-        maxRate,
-        kafka: () => this.kafkaConnection(flags),
-        cassandra: () => this.cassandraConnection(flags),
-        verbose: this.verbose,
-        log,
-      })
+      const report = await runLookback(
+        {
+          jobPath: flags.job,
+          window: flags.window,
+          asOf: flags['as-of'],
+          dryRun: flags['dry-run'],
+          resume: flags.resume,
+          createSink: flags['create-sink'],
+          maxRuntimeMs,
+          leaseTtlSeconds: Math.ceil(leaseTtlMs / 1000),
+          share: flags['share-work'],
+          checkpointDir: flags['checkpoint-dir'],
+          maxRate,
+          log,
+        },
+        lookbackAdapters({kafka: () => this.kafkaConnection(flags), cassandra: () => this.cassandraConnection(flags), verbose: this.verbose}),
+      )
       progress.stop()
       this.log(renderLookbackReport(report))
       process.exitCode = report.exit

@@ -1,4 +1,4 @@
-import type {LookbackCassandra, SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
+import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {FleetopsError, badInput} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
@@ -6,6 +6,7 @@ import {extractEvent} from '../../core/lookback/extract-event.js'
 import type {CassandraSource, JobSpec} from '../../core/lookback/job-spec.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
+import type {CassandraEventTable} from './store.js'
 import {UnitAccumulator} from './unit-accumulator.js'
 
 const BUCKET_UNIT = /^cassandra\/day=(\d{4}-\d{2}-\d{2})\/bucket=(\d{1,4})$/
@@ -19,7 +20,7 @@ const BUCKET_UNIT = /^cassandra\/day=(\d{4}-\d{2}-\d{2})\/bucket=(\d{1,4})$/
  */
 export class CassandraSourceReader implements SourceReader {
   constructor(
-    private readonly store: LookbackCassandra,
+    private readonly store: CassandraEventTable,
     private readonly job: JobSpec,
     private readonly window: LookbackWindow,
     private readonly checkpoint: Pick<Checkpoint, 'previousRunBoundaryMs' | 'previousRunStartedAtMs'>,
@@ -27,7 +28,7 @@ export class CassandraSourceReader implements SourceReader {
   ) {}
 
   /** Checks the table exists and has the day, bucket and time columns the job names. */
-  static async describe(store: LookbackCassandra, job: JobSpec): Promise<SourceTableInfo> {
+  static async describe(store: CassandraEventTable, job: JobSpec): Promise<SourceTableInfo> {
     const source = job.source as CassandraSource
     const info = await store.tableColumns(source.keyspace, source.table)
     if (!info) throw badInput(`source table ${source.keyspace}.${source.table} does not exist; check source.cassandra in the job file`)

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {type Checkpoint, parseCheckpoint, serializeCheckpoint} from '../../core/lookback/checkpoint.js'
 import {redact} from '../../core/redact.js'
+import {systemClock, type Clock} from '../lag/clock.js'
 import {outputDirPath, outputFilePath, writeOutputFile} from '../output-file.js'
 import {readInputText} from '../read-input-file.js'
 
@@ -23,6 +24,7 @@ export class CheckpointFile {
     job: string,
     dir: string | undefined,
     private readonly minIntervalMs = 1000,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
   ) {
     const base = outputDirPath(dir ?? join(process.env.FLEETOPS_HOME || join(homedir(), '.cache', 'fleetops'), 'lookback', job), dir === undefined ? 'checkpoint directory' : '--checkpoint-dir')
     this.path = join(base, 'checkpoint.json')
@@ -38,19 +40,19 @@ export class CheckpointFile {
   /** Saves now. */
   save(checkpoint: Checkpoint): void {
     this.pending = null
-    this.lastWrite = Date.now()
+    this.lastWrite = this.clock.now()
     writeOutputFile(this.path, redact(serializeCheckpoint(checkpoint)), {what: 'checkpoint file', mode: 0o600, mkdir: true})
   }
 
   /** Saves unless the last save was very recent; flush() writes what was held back. */
   saveSoon(checkpoint: Checkpoint): void {
-    if (Date.now() - this.lastWrite >= this.minIntervalMs) this.save(checkpoint)
+    if (this.clock.now() - this.lastWrite >= this.minIntervalMs) this.save(checkpoint)
     else this.pending = checkpoint
   }
 
   /** True when the last save is older than the minimum interval. */
   due(): boolean {
-    return Date.now() - this.lastWrite >= this.minIntervalMs
+    return this.clock.now() - this.lastWrite >= this.minIntervalMs
   }
 
   flush(): void {

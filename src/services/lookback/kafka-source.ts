@@ -1,5 +1,4 @@
-import type {KafkaRangeReader, PartitionBounds} from '../../adapters/kafka/range-reader.js'
-import type {KafkaConnection} from '../../core/connection.js'
+import type {PartitionBounds} from '../../adapters/kafka/range-reader.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
@@ -9,6 +8,7 @@ import {incompleteDaysForRetention} from '../../core/lookback/outcome.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import {kafkaUnitPartition} from '../../core/lookback/work-units.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
+import type {KafkaRange} from './store.js'
 import {UnitAccumulator} from './unit-accumulator.js'
 
 /** Producer clocks (CreateTime) may run ahead of event time: start the timestamp lookup this much earlier. */
@@ -29,7 +29,7 @@ export interface KafkaPlan {
  */
 export class KafkaSourceReader implements SourceReader {
   private constructor(
-    private readonly reader: KafkaRangeReader,
+    private readonly reader: KafkaRange,
     private readonly job: JobSpec,
     private readonly source: KafkaSource,
     private readonly window: LookbackWindow,
@@ -37,17 +37,12 @@ export class KafkaSourceReader implements SourceReader {
     private readonly fetchBytes: number | undefined,
   ) {}
 
-  static async open(conn: KafkaConnection, job: JobSpec, verbose: boolean): Promise<KafkaRangeReader> {
-    const {KafkaRangeReader} = await import('../../adapters/kafka/range-reader.js')
-    return new KafkaRangeReader(conn, (job.source as KafkaSource).topic, verbose)
-  }
-
-  static forRun(reader: KafkaRangeReader, job: JobSpec, window: LookbackWindow, checkpoint: Checkpoint, fetchBytes?: number): KafkaSourceReader {
+  static forRun(reader: KafkaRange, job: JobSpec, window: LookbackWindow, checkpoint: Checkpoint, fetchBytes?: number): KafkaSourceReader {
     return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes)
   }
 
   /** Start offsets by timestamp, end offsets now, and the retention check. */
-  static async plan(reader: KafkaRangeReader, window: LookbackWindow): Promise<KafkaPlan> {
+  static async plan(reader: KafkaRange, window: LookbackWindow): Promise<KafkaPlan> {
     const partitions = await reader.partitions()
     if (partitions.length === 0) throw new FleetopsError('BAD_INPUT', `Kafka topic ${reader.topic} has no partitions`)
     const bounds = await reader.bounds(partitions, window.startMs - KAFKA_SKEW_MARGIN_MS)

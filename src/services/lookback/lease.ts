@@ -1,5 +1,5 @@
 import {FleetopsError} from '../../core/errors.js'
-import type {LookbackCassandra} from '../../adapters/cassandra/lookback-store.js'
+import type {LeaseStore} from './store.js'
 
 /**
  * A Cassandra LWT lease (INSERT … IF NOT EXISTS USING TTL), renewed every TTL/3 with
@@ -13,7 +13,7 @@ export class Lease {
   held = false
 
   constructor(
-    private readonly store: LookbackCassandra,
+    private readonly store: LeaseStore,
     private readonly keyspace: string,
     readonly name: string,
     readonly owner: string,

@@ -1,37 +1,32 @@
 import {randomBytes} from 'node:crypto'
-import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {LookbackCassandra} from '../../adapters/cassandra/lookback-store.js'
-import type {CassandraConnection, KafkaConnection} from '../../core/connection.js'
+import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {ExitCode, FleetopsError, badInput, isFleetopsError} from '../../core/errors.js'
-import {
-  type Checkpoint,
-  checkResume,
-  markUnitDone,
-  mergeDoneUnits,
-  type UnitPieces,
-  newCheckpoint,
-  recordUnitProgress,
-  remainingUnits,
-} from '../../core/lookback/checkpoint.js'
+import {type Checkpoint, checkResume, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
 import {type JobSpec, parseWindowDays, validateJob} from '../../core/lookback/job-spec.js'
 import {parseJobText} from '../../core/lookback/job-text.js'
 import {lookbackOutcome} from '../../core/lookback/outcome.js'
 import type {SinkDiff} from '../../core/lookback/sink-diff.js'
+import type {SinkRow} from '../../core/lookback/sink-row.js'
 import {type LookbackWindow, computeWindow} from '../../core/lookback/window.js'
 import {planUnits} from '../../core/lookback/work-units.js'
 import {printable} from '../../core/units.js'
-import {onInterrupt} from '../../signals.js'
-import {CassandraSourceReader} from './cassandra-source.js'
+import {withStopSignal} from '../../signals.js'
+import {systemClock, type Clock} from '../lag/clock.js'
 import {readInputText} from '../read-input-file.js'
+import type {ClusterOpeners, LookbackAdapters} from './adapter-factory.js'
+import {CassandraSourceReader} from './cassandra-source.js'
 import {CheckpointFile} from './checkpoint-store.js'
 import {KafkaSourceReader} from './kafka-source.js'
 import {Lease} from './lease.js'
 import type {LookbackReport} from './report.js'
+import {type MergedUnits, type ReportBasis, baseReport, dayReports} from './run-report.js'
 import type {RunLog} from './run-log.js'
-import {finishClaimName, joinOrCreateSharedRun, unitClaimName, withDoneUnits} from './shared-run.js'
+import {finishClaimName, joinOrCreateSharedRun} from './shared-run.js'
 import {SinkWriter, rowChanges} from './sink-writer.js'
-import type {SourceReader, UnitHooks, UnitWork} from './source.js'
+import type {SourceReader} from './source.js'
+import type {KafkaRange, LeaseStore, LookbackStore} from './store.js'
+import {UnitRunner} from './unit-runner.js'
 
 export interface LookbackRunOptions {
   jobPath: string
@@ -47,9 +42,6 @@ export interface LookbackRunOptions {
   checkpointDir?: string
   /** Events per second across the run (spares the cluster); undefined = unthrottled. */
   maxRate?: number
-  kafka: () => KafkaConnection
-  cassandra: () => CassandraConnection
-  verbose: boolean
   log: RunLog
 }
 
@@ -74,384 +66,345 @@ export function newRunId(job: string, startedAtMs: number): string {
   return `${job}.${stamp}.${randomBytes(3).toString('hex')}`
 }
 
-class RateLimiter {
-  private readonly start = Date.now()
-  private count = 0
-  constructor(private readonly perSecond: number) {}
-  async take(n: number): Promise<void> {
-    this.count += n
-    const wait = this.start + (this.count / this.perSecond) * 1000 - Date.now()
-    if (wait > 0) await sleep(wait)
-  }
-}
-
-/** Runs `fn` over items with at most `width` at a time. */
-async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(
-    Array.from({length: Math.min(width, items.length)}, async () => {
-      while (next < items.length) await fn(items[next++]!)
-    }),
-  )
-}
-
 const sourceKey = (job: JobSpec): string =>
   job.source.kind === 'kafka' ? `kafka:${job.source.topic}` : `cassandra:${job.source.keyspace}.${job.source.table}`
 
-/**
- * One look-back run end to end: plan (window, offsets, retention), lease, read every
- * unit (checkpointed), merge, diff against the sink, write, record the job state.
- */
-export async function runLookback(opts: LookbackRunOptions): Promise<LookbackReport> {
-  const startedAt = Date.now()
-  const job = loadJob(opts.jobPath, opts.window)
+/** The window a checkpoint was planned over (a resumed or joined run keeps its days). */
+const checkpointWindow = (cp: Checkpoint, now: number): LookbackWindow => computeWindow({windowDays: cp.days.length, asOf: cp.asOf, timezone: cp.timezone, now})
+
+function checkFlags(opts: LookbackRunOptions): void {
   if (opts.dryRun && opts.resume) throw badInput('--dry-run cannot be combined with --resume: a dry run saves no state; drop one of them')
   if (opts.share && opts.resume) throw badInput('--share-work resumes the shared run by itself; run the same command without --resume')
   if (opts.share && opts.dryRun) throw badInput('--share-work needs to record progress in Cassandra; drop --dry-run or --share-work')
-  const file = new CheckpointFile(job.name, opts.checkpointDir, opts.maxRate ? 200 : 10_000)
-  let checkpoint: Checkpoint | null = null
-  let window: LookbackWindow
-  if (opts.resume) {
-    checkpoint = file.load()
-    if (!checkpoint) throw badInput(`no checkpoint to resume at ${file.path}; run without --resume`)
-    checkResume(checkpoint, {job: job.name, asOf: opts.asOf})
-    if (opts.window !== undefined && job.windowDays !== checkpoint.days.length) {
-      throw badInput(`--resume continues run ${checkpoint.runId} over ${checkpoint.days.length} days; drop --window ${printable(opts.window)}`)
-    }
-    window = computeWindow({windowDays: checkpoint.days.length, asOf: checkpoint.asOf, timezone: checkpoint.timezone, now: startedAt})
-  } else {
-    window = computeWindow({windowDays: job.windowDays, asOf: opts.asOf, timezone: job.timezone, now: startedAt})
+}
+
+/** --resume: the saved checkpoint, checked to continue the same run. */
+function loadResumedCheckpoint(file: CheckpointFile, job: JobSpec, opts: LookbackRunOptions): Checkpoint {
+  const checkpoint = file.load()
+  if (!checkpoint) throw badInput(`no checkpoint to resume at ${file.path}; run without --resume`)
+  checkResume(checkpoint, {job: job.name, asOf: opts.asOf})
+  if (opts.window !== undefined && job.windowDays !== checkpoint.days.length) {
+    throw badInput(`--resume continues run ${checkpoint.runId} over ${checkpoint.days.length} days; drop --window ${printable(opts.window)}`)
   }
-  const cassandraConn = opts.cassandra()
-  const kafkaConn = job.source.kind === 'kafka' ? opts.kafka() : null
-  const log = opts.log
-  const instance = `${process.pid}.${randomBytes(3).toString('hex')}`
-  const {LookbackCassandra} = await import('../../adapters/cassandra/lookback-store.js')
+  return checkpoint
+}
+
+interface OpenClusters {
+  kafka: KafkaRange | null
+  store: LookbackStore
+  close(): Promise<void>
+}
+
+async function openClusters(openers: ClusterOpeners, log: RunLog): Promise<OpenClusters> {
   // Kafka connects while Cassandra does (both mostly wait on the network); a Kafka failure
   // is reported by the first request that needs Kafka, in its place in the run.
-  const kafkaReader = kafkaConn ? await KafkaSourceReader.open(kafkaConn, job, opts.verbose) : null
-  const kafkaWarm = kafkaReader?.warmUp()
+  const kafka = openers.openKafka ? await openers.openKafka() : null
+  const kafkaWarm = kafka?.warmUp()
   const closeKafka = async (): Promise<void> => {
     // A connection still being opened would outlive close().
     await kafkaWarm
-    await kafkaReader?.close()
+    await kafka?.close()
   }
   log.progress('connecting to Cassandra')
-  let store: LookbackCassandra
+  let store: LookbackStore
   try {
-    store = await LookbackCassandra.open(cassandraConn)
+    store = await openers.openStore()
   } catch (error) {
     await closeKafka()
     throw error
   }
-  let lease: Lease | null = null
-  const stopSignals: (() => void)[] = []
+  return {
+    kafka,
+    store,
+    async close() {
+      await closeKafka()
+      await store.close()
+    },
+  }
+}
+
+/**
+ * One look-back run end to end: plan (window, offsets, retention), lease, read every
+ * unit (checkpointed), merge, diff against the sink, write, record the job state.
+ * `adapters` opens the clusters (lookbackAdapters() for the real ones); `clock` is the time
+ * source for deadlines, checkpoint intervals and waits.
+ */
+export async function runLookback(opts: LookbackRunOptions, adapters: LookbackAdapters, clock: Clock = systemClock): Promise<LookbackReport> {
+  const startedAt = clock.now()
+  const job = loadJob(opts.jobPath, opts.window)
+  checkFlags(opts)
+  const file = new CheckpointFile(job.name, opts.checkpointDir, opts.maxRate ? 200 : 10_000, clock)
+  const resumed = opts.resume ? loadResumedCheckpoint(file, job, opts) : null
+  const window = resumed
+    ? checkpointWindow(resumed, startedAt)
+    : computeWindow({windowDays: job.windowDays, asOf: opts.asOf, timezone: job.timezone, now: startedAt})
+  const openers = adapters.forJob(job)
+  const instance = `${process.pid}.${randomBytes(3).toString('hex')}`
+  const clusters = await openClusters(openers, opts.log)
+  const run = new LookbackRun({opts, job, clusters, file, clock, startedAt, instance}, resumed, window)
   try {
-    const ks = job.sink.keyspace
-    let sinkExists: boolean
-    let sinkCreated = false
+    await run.releasingLeaseOnError(() => run.start())
+    // Signals stop the unit reads between chunks from here on; the pending units stay resumable.
+    return await withStopSignal((interrupted) => run.releasingLeaseOnError(() => run.processAndReport(interrupted)))
+  } finally {
+    await clusters.close()
+  }
+}
+
+interface RunSetup {
+  opts: LookbackRunOptions
+  job: JobSpec
+  clusters: OpenClusters
+  file: CheckpointFile
+  clock: Clock
+  startedAt: number
+  /** This process (differs from the run id's creator when joining a shared run). */
+  instance: string
+}
+
+/** The steps of one run, in order: start (sink, lease, checkpoint), process the units, write the sink, report. */
+class LookbackRun {
+  private checkpoint!: Checkpoint
+  private lease: Lease | null = null
+  private joined = false
+  private sinkExists = false
+  private sinkCreated = false
+  private cassandraTable: SourceTableInfo | null = null
+  private readonly store: LookbackStore
+  private readonly ks: string
+
+  constructor(
+    private readonly setup: RunSetup,
+    private readonly resumed: Checkpoint | null,
+    private window: LookbackWindow,
+  ) {
+    this.store = setup.clusters.store
+    this.ks = setup.job.sink.keyspace
+  }
+
+  /** On failure the lease stops renewing; it is released unless the work is resumable (PARTIAL) or shared. */
+  async releasingLeaseOnError<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step()
+    } catch (error) {
+      this.lease?.stopRenewing()
+      if (isFleetopsError(error) && error.code !== 'PARTIAL' && !this.setup.opts.share) await this.lease?.release()
+      throw error
+    }
+  }
+
+  async start(): Promise<void> {
+    const {job, opts, file} = this.setup
+    await this.checkSink()
+    this.cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(this.store, job) : null
+    await this.acquireLeaseAndCheckpoint()
+    const cp = this.checkpoint
+    opts.log.setRunId(cp.runId)
+    opts.log.event('start', {job: job.name, asOf: cp.asOf, days: cp.days, resumed: opts.resume, shared: opts.share, joined: this.joined, dryRun: opts.dryRun, units: Object.keys(cp.units).length, checkpoint: opts.share || opts.dryRun ? null : file.path})
+  }
+
+  /** The sink is created or checked, with the state tables; a dry run only looks. */
+  private async checkSink(): Promise<void> {
+    const {job, opts} = this.setup
     if (!opts.dryRun) {
-      sinkCreated = (await store.ensureSink(ks, job.sink.table, opts.createSink)) === 'created'
-      sinkExists = true
-      await store.ensureStateTables(ks)
+      this.sinkCreated = (await this.store.ensureSink(this.ks, job.sink.table, opts.createSink)) === 'created'
+      this.sinkExists = true
+      await this.store.ensureStateTables(this.ks)
     } else {
-      if (!(await store.keyspaceExists(ks))) throw badInput(`sink keyspace "${ks}" does not exist; create it first`)
-      sinkExists = (await store.tableColumns(ks, job.sink.table)) !== null
+      if (!(await this.store.keyspaceExists(this.ks))) throw badInput(`sink keyspace "${this.ks}" does not exist; create it first`)
+      this.sinkExists = (await this.store.tableColumns(this.ks, job.sink.table)) !== null
     }
-    const cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(store, job) : null
+  }
 
-    const plan = async (runId: string): Promise<Checkpoint> => {
-      const previous = await store.readJobState(ks, job.name)
-      const boundary = previous && previous.boundaryMs >= 0 ? previous.boundaryMs : null
-      const previousEndOffsets = previous && previous.source === sourceKey(job) ? previous.endOffsets : null
-      if (kafkaReader) {
-        log.progress('looking up offsets for the window')
-        const p = await KafkaSourceReader.plan(kafkaReader, window)
-        return newCheckpoint({
-          runId,
-          job: job.name,
-          window,
-          startedAtMs: startedAt,
-          previousRunBoundaryMs: boundary,
-          previousEndOffsets,
-          incompleteDays: p.incompleteDays,
-          startOffsets: p.startOffsets,
-          endOffsets: p.endOffsets,
-          unitIds: planUnits(job, window, p.partitions),
-        })
-      }
-      const previousRunStartedAtMs = previous && previous.source === sourceKey(job) && previous.startedAtMs >= 0 ? previous.startedAtMs : null
-      return newCheckpoint({runId, job: job.name, window, startedAtMs: startedAt, previousRunBoundaryMs: boundary, previousRunStartedAtMs, unitIds: planUnits(job, window)})
-    }
-
-    // Lease and plan.
-    let created = true
+  /** Shared: join or create the run, then its lease. Alone: the lease, then the resumed or a new checkpoint. */
+  private async acquireLeaseAndCheckpoint(): Promise<void> {
+    const {job, opts, file, startedAt} = this.setup
     if (opts.share) {
-      const shared = await joinOrCreateSharedRun(store, ks, job.name, opts.asOf, () => plan(newRunId(job.name, startedAt)))
-      checkpoint = shared.checkpoint
-      created = shared.created
-      window = computeWindow({windowDays: checkpoint.days.length, asOf: checkpoint.asOf, timezone: checkpoint.timezone, now: startedAt})
-      lease = await takeLease(store, ks, job.name, `shared:${checkpoint.runId}`, opts.leaseTtlSeconds)
+      const shared = await joinOrCreateSharedRun(this.store, this.ks, job.name, opts.asOf, () => this.planUnits(newRunId(job.name, startedAt)))
+      this.checkpoint = shared.checkpoint
+      this.joined = !shared.created
+      this.window = checkpointWindow(shared.checkpoint, startedAt)
+      this.lease = await takeLease(this.store, this.ks, job.name, `shared:${this.checkpoint.runId}`, opts.leaseTtlSeconds)
     } else if (!opts.dryRun) {
-      const runId = checkpoint?.runId ?? newRunId(job.name, startedAt)
-      lease = await takeLease(store, ks, job.name, runId, opts.leaseTtlSeconds)
-      checkpoint ??= await plan(runId)
-      file.save(checkpoint)
+      const runId = this.resumed?.runId ?? newRunId(job.name, startedAt)
+      this.lease = await takeLease(this.store, this.ks, job.name, runId, opts.leaseTtlSeconds)
+      this.checkpoint = this.resumed ?? (await this.planUnits(runId))
+      file.save(this.checkpoint)
     } else {
-      checkpoint = await plan(newRunId(job.name, startedAt))
+      this.checkpoint = await this.planUnits(newRunId(job.name, startedAt))
     }
-    let cp: Checkpoint = checkpoint
-    log.setRunId(cp.runId)
-    log.event('start', {job: job.name, asOf: cp.asOf, days: cp.days, resumed: opts.resume, shared: opts.share, joined: !created, dryRun: opts.dryRun, units: Object.keys(cp.units).length, checkpoint: opts.share || opts.dryRun ? null : file.path})
+  }
 
-    const source: SourceReader = kafkaReader ? KafkaSourceReader.forRun(kafkaReader, job, window, cp, opts.maxRate ? 32 * 1024 : undefined) : new CassandraSourceReader(store, job, window, cp, cassandraTable!)
-
-    // Stop requests: signals and --max-runtime leave pending units resumable.
-    let stopRequested: 'interrupted' | 'max-runtime' | null = null
-    stopSignals.push(
-      onInterrupt(() => {
-        stopRequested = 'interrupted'
-      }),
-    )
-    const deadline = opts.maxRuntimeMs ? startedAt + opts.maxRuntimeMs : Infinity
-    const limiter = opts.maxRate ? new RateLimiter(opts.maxRate) : null
-    let eventsRead = 0
-    let lastProgress = 0
-    let processedHere = 0
-    const failed: {unitId: string; error: FleetopsError}[] = []
-    const totalUnits = Object.keys(cp.units).length
-    const doneCount = (): number => Object.values(cp.units).filter((u) => u.state === 'done').length
-    const hooksFor = (unitId: string, saveProgress: boolean): UnitHooks => ({
-      afterChunk: async (snapshot, lastOffset, n) => {
-        eventsRead += n
-        if (limiter) await limiter.take(n)
-        if (Date.now() >= deadline) stopRequested ??= 'max-runtime'
-        if (saveProgress && lastOffset !== undefined && file.due()) {
-          cp = recordUnitProgress(cp, unitId, {partial: snapshot(), lastOffset})
-          file.save(cp)
-        }
-        if (Date.now() - lastProgress > 500) {
-          lastProgress = Date.now()
-          log.progress(`${eventsRead.toLocaleString('en-US')} events read, ${doneCount()}/${totalUnits} units done`)
-        }
-        lease?.check()
-        return stopRequested ? 'stop' : 'continue'
-      },
-    })
-
-    const runUnit = async (
-      work: UnitWork,
-      saveProgress: boolean,
-    ): Promise<{finished: boolean; partial?: import('../../core/lookback/checkpoint.js').UnitPartial; live?: UnitPieces; lastOffset?: string}> => {
-      try {
-        return await source.processUnit(work, hooksFor(work.unitId, saveProgress))
-      } catch (error) {
-        const err = isFleetopsError(error) ? error : new FleetopsError('INTERNAL', `unit ${work.unitId}: ${(error as Error).message}`, {cause: error})
-        if (err.code === 'LOCKED') throw err
-        failed.push({unitId: work.unitId, error: err})
-        log.event('unit-failed', {unit: work.unitId, error: err.message})
-        return {finished: false}
-      }
+  /** A new run's checkpoint: its units, the previous run's boundary and (Kafka) the offsets to read. */
+  private async planUnits(runId: string): Promise<Checkpoint> {
+    const {job, startedAt, clusters, opts} = this.setup
+    const window = this.window
+    const previous = await this.store.readJobState(this.ks, job.name)
+    const boundary = previous && previous.boundaryMs >= 0 ? previous.boundaryMs : null
+    const sameSource = previous !== null && previous.source === sourceKey(job)
+    const common = {runId, job: job.name, window, startedAtMs: startedAt, previousRunBoundaryMs: boundary}
+    if (clusters.kafka) {
+      opts.log.progress('looking up offsets for the window')
+      const p = await KafkaSourceReader.plan(clusters.kafka, window)
+      const previousEndOffsets = sameSource ? previous.endOffsets : null
+      return newCheckpoint({...common, previousEndOffsets, incompleteDays: p.incompleteDays, startOffsets: p.startOffsets, endOffsets: p.endOffsets, unitIds: planUnits(job, window, p.partitions)})
     }
+    const previousRunStartedAtMs = sameSource && previous.startedAtMs >= 0 ? previous.startedAtMs : null
+    return newCheckpoint({...common, previousRunStartedAtMs, unitIds: planUnits(job, window)})
+  }
 
-    const width = kafkaReader ? 4 : 8
-    /** Units finished by this process, as live objects: merged without a round trip through their partials. */
-    const live = new Map<string, UnitPieces>()
-    let doneMerged: Checkpoint
-    if (!opts.share) {
-      await pool(remainingUnits(cp), width, async (work) => {
-        if (stopRequested) return
-        const outcome = await runUnit(work, !opts.dryRun)
-        if (outcome.finished && outcome.partial) {
-          cp = markUnitDone(cp, work.unitId, outcome.partial, outcome.lastOffset)
-          if (outcome.live) live.set(work.unitId, outcome.live)
-          processedHere++
-          // Each save serialises every finished unit's partial (its distinct keys): saving on
-          // every unit cost O(units²). At most one save per interval; the flush below writes
-          // the rest before anything else happens, and a crash in between only redoes units.
-          if (!opts.dryRun) file.saveSoon(cp)
-          log.event('unit-done', {unit: work.unitId})
-        } else if (outcome.partial && outcome.lastOffset !== undefined && !opts.dryRun) {
-          cp = recordUnitProgress(cp, work.unitId, {partial: outcome.partial, lastOffset: outcome.lastOffset})
-          file.save(cp)
-        }
-      })
-      if (!opts.dryRun) file.flush()
-      doneMerged = cp
-    } else {
-      doneMerged = await runSharedUnits()
-    }
-
-    async function runSharedUnits(): Promise<Checkpoint> {
-      const claimStart = randomBytes(2).readUInt16BE(0)
-      const all = remainingUnits({...cp, units: Object.fromEntries(Object.keys(cp.units).map((u) => [u, {state: 'pending' as const}]))})
-      for (;;) {
-        const results = await store.unitResults(ks, job.name, cp.runId)
-        const left = all.filter((w) => !results.has(w.unitId))
-        if (left.length === 0 || stopRequested || failed.length > 0) return withDoneUnits(cp, results)
-        // Each instance starts claiming at its own place in the list: instances that walk it
-        // in the same order contend (Paxos) for the same claim rows, unit after unit.
-        const start = claimStart % left.length
-        const todo = [...left.slice(start), ...left.slice(0, start)]
-        let claimed = 0
-        await pool(todo, width, async (work) => {
-          if (stopRequested) return
-          const claim = new Lease(store, ks, unitClaimName(job.name, cp.runId, work.unitId), instance, opts.leaseTtlSeconds)
-          if (!(await claim.tryAcquire()).acquired) return
-          claimed++
-          try {
-            // Another instance may have finished it between our read and our claim.
-            if ((await store.unitResults(ks, job.name, cp.runId)).has(work.unitId)) return
-            const outcome = await runUnit(work, false)
-            if (outcome.finished && outcome.partial) {
-              await store.putUnitResult(ks, job.name, cp.runId, work.unitId, JSON.stringify(outcome.partial), outcome.lastOffset ?? null, instance)
-              processedHere++
-              log.event('unit-done', {unit: work.unitId, instance})
-            }
-          } finally {
-            await claim.release()
-          }
-        })
-        if (claimed === 0) await sleep(1000)
-      }
-    }
-
-    const pending = Object.keys(doneMerged.units).filter((u) => doneMerged.units[u]!.state !== 'done')
-    const merged = mergeDoneUnits(doneMerged, {distinct: job.distinct !== null, value: job.value !== null}, live)
-    const incompleteDays = [...(cp.incompleteDays ?? [])]
-    const completeDays = window.days.filter((d) => !incompleteDays.includes(d))
-    const sourceInfo: LookbackReport['source'] =
-      job.source.kind === 'kafka'
-        ? {kind: 'kafka', topic: job.source.topic, partitions: totalUnits}
-        : {kind: 'cassandra', keyspace: job.source.keyspace, table: job.source.table, buckets: job.source.buckets}
-    const baseReport = (): LookbackReport => ({
-      job: job.name,
-      runId: cp.runId,
+  async processAndReport(interrupted: () => boolean): Promise<LookbackReport> {
+    const units = this.unitRunner(interrupted)
+    const done = this.setup.opts.share ? await units.runShared() : await units.runAlone()
+    this.checkpoint = units.checkpoint
+    const pending = Object.keys(done.units).filter((u) => done.units[u]!.state !== 'done').length
+    const {job, clock, startedAt, opts, instance} = this.setup
+    const merged = mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, units.live)
+    const incompleteDays = [...(this.checkpoint.incompleteDays ?? [])]
+    const basis = (): ReportBasis => ({
+      job,
+      checkpoint: this.checkpoint,
+      window: this.window,
       instance,
-      status: 'ok',
-      exit: 0,
-      message: null,
       dryRun: opts.dryRun,
       resumed: opts.resume,
       shared: opts.share,
-      asOf: cp.asOf,
-      timezone: cp.timezone,
-      window: {days: window.days, startMs: window.startMs, endMs: window.endMs},
-      source: sourceInfo,
-      previousRunBoundaryMs: cp.previousRunBoundaryMs,
-      days: [],
-      changes: [],
-      late: {total: merged.late.count(), perDay: merged.late.toState().perDay, examples: [...merged.late.exampleList()]},
-      rejects: {total: merged.rejects.total, counts: merged.rejects.toState().counts as Record<string, number>, examples: [...merged.rejects.exampleList()]},
-      outOfWindow: merged.aggregation.outOfWindow,
+      merged,
       incompleteDays,
-      units: {total: totalUnits, done: totalUnits - pending.length, processedHere, failed: failed.map((f) => f.unitId)},
-      sink: {keyspace: ks, table: job.sink.table, created: sinkCreated, rowsWritten: 0, written: false},
-      events: merged.aggregation.eventCount + merged.rejects.total + merged.aggregation.outOfWindow.before + merged.aggregation.outOfWindow.after,
-      durationMs: Date.now() - startedAt,
+      units: {total: units.totalUnits, done: units.totalUnits - pending, processedHere: units.processedHere, failed: units.failed.map((f) => f.unitId)},
+      sinkCreated: this.sinkCreated,
+      durationMs: clock.now() - startedAt,
     })
+    if (pending > 0) return this.reportStopped(basis(), units, pending)
+    return this.writeAndReport(basis, merged, incompleteDays, units.processedHere)
+  }
 
-    if (pending.length > 0) {
-      // Stopped or failed part-way: everything done so far is saved; --resume finishes it.
-      const outcome = lookbackOutcome({incompleteDays, rejects: 0, failedUnits: pending.length, interrupted: stopRequested === 'interrupted'})
-      const where = opts.share ? 'in Cassandra (rerun the same command to continue)' : opts.dryRun ? 'nowhere (dry run)' : `in ${file.path}: rerun with --resume`
-      const why =
-        stopRequested === 'interrupted'
-          ? 'interrupted'
-          : stopRequested === 'max-runtime'
-            ? '--max-runtime reached'
-            : `${failed.length} unit(s) failed (${failed[0]?.error.message ?? 'unknown error'})`
-      const report = {...baseReport(), status: outcome.status, exit: outcome.exit, message: `${why}; ${pending.length} of ${totalUnits} units left, progress saved ${where}`}
-      log.event('stopped', {exit: report.exit, message: report.message})
-      if (!opts.share) await lease?.release()
-      else lease?.stopRenewing()
-      return report
-    }
+  private unitRunner(interrupted: () => boolean): UnitRunner {
+    const {job, opts, clusters, file, clock, startedAt, instance} = this.setup
+    const source: SourceReader = clusters.kafka
+      ? KafkaSourceReader.forRun(clusters.kafka, job, this.window, this.checkpoint, opts.maxRate ? 32 * 1024 : undefined)
+      : new CassandraSourceReader(this.store, job, this.window, this.checkpoint, this.cassandraTable!)
+    return new UnitRunner(
+      {
+        job,
+        clock,
+        log: opts.log,
+        file,
+        store: this.store,
+        source,
+        lease: this.lease,
+        instance,
+        width: clusters.kafka ? 4 : 8,
+        deadline: opts.maxRuntimeMs ? startedAt + opts.maxRuntimeMs : Infinity,
+        maxRate: opts.maxRate,
+        dryRun: opts.dryRun,
+        leaseTtlSeconds: opts.leaseTtlSeconds,
+        interrupted,
+      },
+      this.checkpoint,
+    )
+  }
 
-    // Merge → diff → write.
-    const sink = new SinkWriter(store, job)
+  /** Stopped or failed part-way: everything done so far is saved; --resume (or a rerun when shared) finishes it. */
+  private async reportStopped(basis: ReportBasis, units: UnitRunner, pending: number): Promise<LookbackReport> {
+    const {opts, file} = this.setup
+    const stop = units.stopReason()
+    const outcome = lookbackOutcome({incompleteDays: basis.incompleteDays, rejects: 0, failedUnits: pending, interrupted: stop === 'interrupted'})
+    const where = opts.share ? 'in Cassandra (rerun the same command to continue)' : opts.dryRun ? 'nowhere (dry run)' : `in ${file.path}: rerun with --resume`
+    const why =
+      stop === 'interrupted'
+        ? 'interrupted'
+        : stop === 'max-runtime'
+          ? '--max-runtime reached'
+          : `${units.failed.length} unit(s) failed (${units.failed[0]?.error.message ?? 'unknown error'})`
+    const report = {...baseReport(basis), status: outcome.status, exit: outcome.exit, message: `${why}; ${pending} of ${units.totalUnits} units left, progress saved ${where}`}
+    opts.log.event('stopped', {exit: report.exit, message: report.message})
+    if (!opts.share) await this.lease?.release()
+    else this.lease?.stopRenewing()
+    return report
+  }
+
+  /** Every unit is done: merge, diff against the sink, write it, record the job state, report. */
+  private async writeAndReport(basis: () => ReportBasis, merged: MergedUnits, incompleteDays: string[], processedHere: number): Promise<LookbackReport> {
+    const {job, opts, clock, startedAt, instance} = this.setup
+    const cp = this.checkpoint
+    const completeDays = this.window.days.filter((d) => !incompleteDays.includes(d))
     const rows = merged.aggregation.rows(job.name)
-    const finishShared = opts.share ? new Lease(store, ks, finishClaimName(job.name, cp.runId), instance, opts.leaseTtlSeconds) : null
-    if (finishShared) {
-      // Only one instance writes and reports; the others wait for its report.
-      for (;;) {
-        const run = await store.getRun(ks, job.name, cp.runId)
-        if (run?.finished && run.report) {
-          lease?.stopRenewing()
-          const theirs = JSON.parse(run.report) as LookbackReport
-          return {...theirs, instance, units: {...theirs.units, processedHere}, durationMs: Date.now() - startedAt}
-        }
-        if ((await finishShared.tryAcquire()).acquired) break
-        await sleep(1000)
-      }
+    const finishClaim = opts.share ? new Lease(this.store, this.ks, finishClaimName(job.name, cp.runId), instance, opts.leaseTtlSeconds) : null
+    if (finishClaim) {
+      const theirs = await this.awaitFinisher(finishClaim)
+      if (theirs) return {...theirs, instance, units: {...theirs.units, processedHere}, durationMs: clock.now() - startedAt}
     }
-    let diff: SinkDiff
-    let rowsWritten = 0
-    try {
-      log.progress('reading the sink for the diff')
-      diff = await sink.diff(completeDays, rows, sinkExists)
-      if (!opts.dryRun) {
-        lease?.check()
-        log.progress(`writing ${completeDays.length} days to ${ks}.${job.sink.table}`)
-        rowsWritten = await sink.write(completeDays, rows, cp.writeTimestampMicros, cp.startedAtMs)
-      }
-    } catch (error) {
-      if (opts.dryRun || (isFleetopsError(error) && (error.code === 'LOCKED' || error.code === 'BAD_INPUT'))) throw error
-      const err = isFleetopsError(error) ? error : new FleetopsError('INTERNAL', String((error as Error).message))
-      const where = opts.share ? 'in Cassandra; rerun the same command' : `in ${file.path}; rerun with --resume`
-      throw new FleetopsError('PARTIAL', `writing the sink failed: ${err.message}; every unit is done and saved ${where} once Cassandra is back`, {cause: error})
-    }
+    const {diff, rowsWritten} = await this.writeSink(completeDays, rows)
     const outcome = lookbackOutcome({incompleteDays, rejects: merged.rejects.total, failedUnits: 0, interrupted: false})
-    const dayRows = new Map<string, number[]>()
-    for (const r of rows) dayRows.set(r.day, [...(dayRows.get(r.day) ?? []), r.events])
     const report: LookbackReport = {
-      ...baseReport(),
+      ...baseReport(basis()),
       status: outcome.status,
       exit: outcome.exit,
       message:
         outcome.status === 'incomplete'
           ? `Kafka retention no longer covers ${incompleteDays.join(', ')}: those days are incomplete and were not written; the other days were`
           : null,
-      days: window.days.map((day) => {
-        const d = diff.days.find((x) => x.day === day)
-        const events = dayRows.get(day) ?? []
-        return {
-          day,
-          events: events.reduce((a, b) => a + b, 0),
-          groups: events.length,
-          groupsChanged: d ? d.added.length + d.changed.length + d.removed.length : 0,
-          lateEvents: merged.late.count(day),
-          complete: !incompleteDays.includes(day),
-        }
-      }),
+      days: dayReports(this.window, rows, diff, merged, incompleteDays),
       changes: rowChanges(diff),
-      sink: {keyspace: ks, table: job.sink.table, created: sinkCreated, rowsWritten, written: !opts.dryRun},
+      sink: {keyspace: this.ks, table: job.sink.table, created: this.sinkCreated, rowsWritten, written: !opts.dryRun},
     }
-    if (!opts.dryRun) {
-      if (outcome.exit === ExitCode.OK) {
-        await store.writeJobState(ks, job.name, {runId: cp.runId, asOf: cp.asOf, boundaryMs: window.endMs, startedAtMs: cp.startedAtMs, endOffsets: kafkaReader ? cp.endOffsets : null, source: sourceKey(job)})
-      }
-      if (opts.share) {
-        await store.finishRun(ks, job.name, cp.runId, JSON.stringify(report))
-        await store.setSharedRun(ks, job.name, cp.runId, null)
-        await finishShared?.release()
-      } else file.remove()
-      await lease?.release()
-    }
-    log.event('done', {exit: report.exit, status: report.status, events: report.events, rowsWritten, changed: report.changes.length, late: report.late.total})
+    if (!opts.dryRun) await this.recordAndRelease(report, finishClaim)
+    opts.log.event('done', {exit: report.exit, status: report.status, events: report.events, rowsWritten, changed: report.changes.length, late: report.late.total})
     return report
-  } catch (error) {
-    lease?.stopRenewing()
-    if (isFleetopsError(error) && error.code !== 'PARTIAL' && !opts.share) await lease?.release()
-    throw error
-  } finally {
-    for (const off of stopSignals) off()
-    await closeKafka()
-    await store.close()
+  }
+
+  /** Shared: only one instance writes and reports; the others wait for its report (null: we are the one). */
+  private async awaitFinisher(finishClaim: Lease): Promise<LookbackReport | null> {
+    const {job, clock} = this.setup
+    for (;;) {
+      const run = await this.store.getRun(this.ks, job.name, this.checkpoint.runId)
+      if (run?.finished && run.report) {
+        this.lease?.stopRenewing()
+        return JSON.parse(run.report) as LookbackReport
+      }
+      if ((await finishClaim.tryAcquire()).acquired) return null
+      await clock.sleep(1000)
+    }
+  }
+
+  /** Diffs the complete days against the sink and (unless a dry run) replaces them. A failed write is resumable. */
+  private async writeSink(completeDays: string[], rows: SinkRow[]): Promise<{diff: SinkDiff; rowsWritten: number}> {
+    const {job, opts, file} = this.setup
+    const sink = new SinkWriter(this.store, job)
+    const cp = this.checkpoint
+    try {
+      opts.log.progress('reading the sink for the diff')
+      const diff = await sink.diff(completeDays, rows, this.sinkExists)
+      if (opts.dryRun) return {diff, rowsWritten: 0}
+      this.lease?.check()
+      opts.log.progress(`writing ${completeDays.length} days to ${this.ks}.${job.sink.table}`)
+      return {diff, rowsWritten: await sink.write(completeDays, rows, cp.writeTimestampMicros, cp.startedAtMs)}
+    } catch (error) {
+      if (opts.dryRun || (isFleetopsError(error) && (error.code === 'LOCKED' || error.code === 'BAD_INPUT'))) throw error
+      const err = isFleetopsError(error) ? error : new FleetopsError('INTERNAL', String((error as Error).message))
+      const where = opts.share ? 'in Cassandra; rerun the same command' : `in ${file.path}; rerun with --resume`
+      throw new FleetopsError('PARTIAL', `writing the sink failed: ${err.message}; every unit is done and saved ${where} once Cassandra is back`, {cause: error})
+    }
+  }
+
+  /** After the write: the job state (a full success is the next run's boundary), the shared run or checkpoint file closed, the lease released. */
+  private async recordAndRelease(report: LookbackReport, finishClaim: Lease | null): Promise<void> {
+    const {job, opts, file, clusters} = this.setup
+    const cp = this.checkpoint
+    if (report.exit === ExitCode.OK) {
+      await this.store.writeJobState(this.ks, job.name, {runId: cp.runId, asOf: cp.asOf, boundaryMs: this.window.endMs, startedAtMs: cp.startedAtMs, endOffsets: clusters.kafka ? cp.endOffsets : null, source: sourceKey(job)})
+    }
+    if (opts.share) {
+      await this.store.finishRun(this.ks, job.name, cp.runId, JSON.stringify(report))
+      await this.store.setSharedRun(this.ks, job.name, cp.runId, null)
+      await finishClaim?.release()
+    } else file.remove()
+    await this.lease?.release()
   }
 }
 
-async function takeLease(store: LookbackCassandra, keyspace: string, job: string, owner: string, ttlSeconds: number): Promise<Lease> {
+async function takeLease(store: LeaseStore, keyspace: string, job: string, owner: string, ttlSeconds: number): Promise<Lease> {
   const lease = new Lease(store, keyspace, `job:${job}`, owner, ttlSeconds)
   const r = await lease.tryAcquire()
   if (!r.acquired) {

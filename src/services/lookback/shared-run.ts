@@ -1,6 +1,6 @@
-import type {LookbackCassandra} from '../../adapters/cassandra/lookback-store.js'
 import {type Checkpoint, parseCheckpoint, serializeCheckpoint} from '../../core/lookback/checkpoint.js'
 import type {UnitPartial} from '../../core/lookback/checkpoint.js'
+import type {SharedRunStore} from './store.js'
 
 /**
  * Scale-out: several instances of one job share a run through Cassandra.
@@ -16,7 +16,7 @@ import type {UnitPartial} from '../../core/lookback/checkpoint.js'
  *   it and report the same result. The sink equals a single-instance run's.
  */
 export async function joinOrCreateSharedRun(
-  store: LookbackCassandra,
+  store: SharedRunStore,
   keyspace: string,
   job: string,
   asOf: string | undefined,

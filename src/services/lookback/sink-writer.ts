@@ -1,8 +1,8 @@
-import type {LookbackCassandra} from '../../adapters/cassandra/lookback-store.js'
 import type {JobSpec} from '../../core/lookback/job-spec.js'
 import {type SinkDiff, diffSinkRows} from '../../core/lookback/sink-diff.js'
 import type {SinkRow} from '../../core/lookback/sink-row.js'
 import type {RowChange} from './report.js'
+import type {SinkStore} from './store.js'
 
 /**
  * The sink side of a run: reads what the sink holds for the days being recomputed,
@@ -12,7 +12,7 @@ import type {RowChange} from './report.js'
  */
 export class SinkWriter {
   constructor(
-    private readonly store: LookbackCassandra,
+    private readonly store: SinkStore,
     private readonly job: JobSpec,
   ) {}
 
