@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import type {OptionFlag} from '@oclif/core/interfaces'
 
 import type {ProbeFormat} from './probe-command.js'
+import {badInput} from './core/errors.js'
 import {parseByteRate, parseDuration, parseIdList, parseIntInRange} from './core/units.js'
 
 /** Flag builders shared by several commands. */
@@ -59,8 +60,13 @@ function typedFlag<O extends TypedFlagOptions, T>(opts: O, parse: (input: string
 const customFlag = Flags.custom as unknown as (definition: object) => () => unknown
 
 /** A duration such as 500ms, 30s, 5m, 1h30m or 3d, in milliseconds. */
-export function durationFlag<const O extends TypedFlagOptions & {allowZero?: boolean}>(opts: O) {
-  return typedFlag(opts, (input, what) => parseDuration(input, what, {allowZero: opts.allowZero}))
+export function durationFlag<const O extends TypedFlagOptions & {allowZero?: boolean; atLeast?: string}>(opts: O) {
+  const floorMs = opts.atLeast === undefined ? 0 : parseDuration(opts.atLeast)
+  return typedFlag(opts, (input, what) => {
+    const ms = parseDuration(input, what, {allowZero: opts.allowZero})
+    if (ms < floorMs) throw badInput(`${what} must be at least ${opts.atLeast}`)
+    return ms
+  })
 }
 
 /** A whole number within [min, max]. */

@@ -1,9 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../base-command.js'
-import {badInput} from '../../core/errors.js'
 import {parseAsOf} from '../../core/lookback/window.js'
-import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {durationFlag, integerFlag} from '../../flags.js'
 import {renderLookbackReport} from '../../output/lookback.js'
 import {startProgress} from '../../output/progress.js'
 import type {LookbackReport} from '../../services/lookback/report.js'
@@ -38,21 +37,17 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     'dry-run': Flags.boolean({description: 'Compute and report, write nothing (no sink rows, no lease, no state).', default: false}),
     resume: Flags.boolean({description: 'Finish the interrupted run from its checkpoint (same as-of and end offsets).', default: false}),
     'create-sink': Flags.boolean({description: 'Create the sink table if it does not exist.', default: false}),
-    'max-runtime': Flags.string({description: 'Stop cleanly after this long (e.g. 30m), saving progress; exit 68.'}),
-    'lease-ttl': Flags.string({description: 'Lease time-to-live; a crashed run blocks others at most this long.', default: '60s'}),
+    'max-runtime': durationFlag({description: 'Stop cleanly after this long (e.g. 30m), saving progress; exit 68.'}),
+    'lease-ttl': durationFlag({description: 'Lease time-to-live; a crashed run blocks others at most this long.', default: '60s', atLeast: '2s'}),
     'share-work': Flags.boolean({description: 'Share the run with other instances of the job by claiming units through Cassandra leases.', default: false}),
     'checkpoint-dir': Flags.string({description: 'Directory for the checkpoint file (default FLEETOPS_HOME/lookback/<job>).'}),
-    'max-rate': Flags.string({description: 'Read at most this many records per second (spares the clusters during business hours).'}),
+    'max-rate': integerFlag({description: 'Read at most this many records per second (spares the clusters during business hours).', min: 1, max: 1_000_000_000}),
   }
 
   async run(): Promise<LookbackReport> {
     const {flags} = await this.parse(LookbackRun)
     // Everything that can be checked without a cluster is checked first (exit 2).
     if (flags['as-of'] !== undefined) parseAsOf(flags['as-of'])
-    const maxRuntimeMs = flags['max-runtime'] === undefined ? undefined : parseDuration(flags['max-runtime'], '--max-runtime')
-    const leaseTtlMs = parseDuration(flags['lease-ttl'], '--lease-ttl')
-    if (leaseTtlMs < 2000) throw badInput('--lease-ttl must be at least 2s')
-    const maxRate = flags['max-rate'] === undefined ? undefined : parseIntInRange(flags['max-rate'], '--max-rate', 1, 1_000_000_000)
     const json = this.jsonEnabled()
     const progress = await startProgress('look-back run', {json})
     const log = createRunLog({json, progress: (t) => progress.update(t)})
@@ -65,11 +60,11 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
           dryRun: flags['dry-run'],
           resume: flags.resume,
           createSink: flags['create-sink'],
-          maxRuntimeMs,
-          leaseTtlSeconds: Math.ceil(leaseTtlMs / 1000),
+          maxRuntimeMs: flags['max-runtime'],
+          leaseTtlSeconds: Math.ceil(flags['lease-ttl'] / 1000),
           share: flags['share-work'],
           checkpointDir: flags['checkpoint-dir'],
-          maxRate,
+          maxRate: flags['max-rate'],
           log,
         },
         lookbackAdapters({kafka: () => this.kafkaConnection(flags), cassandra: () => this.cassandraConnection(flags), verbose: this.verbose}),
