@@ -206,6 +206,13 @@ export function planRebalance(state: ClusterState, options: RebalanceOptions = {
         maxSteps: 4 * totalReplicas + 1000,
       })
       if (!finished) warnings.push('byte balancing stopped at its step limit; plan again after this one runs')
+      // Rack repairs are mandatory and may leave a broker outside the count band, which byte balancing
+      // only keeps: move replicas from brokers above it or to brokers below it until none is outside.
+      if (rackFixMoves > 0) {
+        const lower = lowCount - slack
+        const upper = highCount + slack
+        balanceCounts(m, {...greedy, wants: (b, d) => greedy.wants(b, d) && (m.count[b] > upper || m.count[d] < lower)})
+      }
     }
   }
 
