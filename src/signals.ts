@@ -33,3 +33,27 @@ export function onInterrupt(stop: (signal: InterruptSignal) => void): () => void
     stoppers.delete(stop)
   }
 }
+
+/**
+ * Runs `run` with SIGINT/SIGTERM turned into a stop request instead of an exit: `stopped()` names
+ * the signal once one came (null before), and `onStop` callbacks (e.g. waking a sleep) fire when
+ * it does. The handler is removed when `run` settles; the caller ends itself, with exit 130.
+ */
+export async function withStopSignal<T>(
+  run: (stopped: () => InterruptSignal | null, onStop: (cb: () => void) => void) => Promise<T>,
+): Promise<T> {
+  let signal: InterruptSignal | null = null
+  const callbacks: (() => void)[] = []
+  const off = onInterrupt((name) => {
+    signal = name
+    for (const cb of callbacks) cb()
+  })
+  try {
+    return await run(
+      () => signal,
+      (cb) => callbacks.push(cb),
+    )
+  } finally {
+    off()
+  }
+}

@@ -1,5 +1,5 @@
-import type {KafkaClusterAdmin} from '../../adapters/kafka/cluster-admin.js'
 import type {ConfigResourceChange} from '../../adapters/kafka/protocol/index.js'
+import type {RebalanceAdmin} from './admin.js'
 import {throttleEntriesOf, throttledBrokers, type PartitionMove, type ProgressFile, type TopicThrottleRecord} from '../../core/rebalance/index.js'
 
 /**
@@ -23,7 +23,7 @@ function listOf(value: string | undefined): string[] {
 
 export class Throttles {
   constructor(
-    private readonly admin: KafkaClusterAdmin,
+    private readonly admin: RebalanceAdmin,
     private readonly progress: ProgressFile,
     private readonly save: () => void,
   ) {}
