@@ -35,19 +35,22 @@ export function onInterrupt(stop: (signal: InterruptSignal) => void): () => void
 }
 
 /**
- * Runs `run` with SIGINT/SIGTERM turned into a stop request: `stopped()` says whether one came,
- * `onStop(cb)` is told when it does. The signal is registered only while `run` runs.
+ * Runs `run` with SIGINT/SIGTERM turned into a stop request instead of an exit: `stopped()` names
+ * the signal once one came (null before), and `onStop` callbacks (e.g. waking a sleep) fire when
+ * it does. The handler is removed when `run` settles; the caller ends itself, with exit 130.
  */
-export async function withStopSignal<T>(run: (stopped: () => boolean, onStop: (cb: () => void) => void) => Promise<T>): Promise<T> {
-  let stopped = false
+export async function withStopSignal<T>(
+  run: (stopped: () => InterruptSignal | null, onStop: (cb: () => void) => void) => Promise<T>,
+): Promise<T> {
+  let signal: InterruptSignal | null = null
   const callbacks: (() => void)[] = []
-  const off = onInterrupt(() => {
-    stopped = true
+  const off = onInterrupt((name) => {
+    signal = name
     for (const cb of callbacks) cb()
   })
   try {
     return await run(
-      () => stopped,
+      () => signal,
       (cb) => callbacks.push(cb),
     )
   } finally {

@@ -24,3 +24,11 @@ export class PartitionIndex<T> {
     return this.byTopic.get(topic)?.[partition]
   }
 }
+
+/**
+ * Map key for a partition where a plain Map is wanted (keys that travel, sets of partitions);
+ * topic names cannot contain a NUL, so keys never collide.
+ */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`
+}

@@ -35,13 +35,13 @@ describe('interrupt signals', () => {
     const heard: string[] = []
     const result = await withStopSignal(async (stopped, onStop) => {
       onStop(() => heard.push('callback'))
-      expect(stopped()).toBe(false)
+      expect(stopped()).toBeNull()
       process.emit('SIGTERM')
       heard.push(`polled ${stopped()}`)
       return 'saved'
     })
     expect(result).toBe('saved')
-    expect(heard).toEqual(['callback', 'polled true'])
+    expect(heard).toEqual(['callback', 'polled SIGTERM'])
     expect(exit).not.toHaveBeenCalled()
     process.emit('SIGINT')
     expect(exit.mock.calls).toEqual([[130]])

@@ -1,6 +1,7 @@
 import kafkajs, {type Admin} from 'kafkajs'
 
 import type {KafkaConnection} from '../../core/connection.js'
+import {PartitionIndex} from '../../core/partition-index.js'
 import {classifySdkError} from '../classify-error.js'
 import {createKafka} from './kafkajs-client.js'
 import {KafkaProtocolClient, type ConfigResourceChange, type ElectionResult} from './protocol/index.js'
@@ -136,22 +137,21 @@ export class KafkaClusterAdmin {
 
   /** Fills each partition's size from DescribeLogDirs on every live broker. */
   async fillPartitionSizes(partitions: PartitionInfo[], brokerIds: number[]): Promise<void> {
-    const sizes = new Map<string, Map<number, number>>()
+    const sizes = new PartitionIndex<Map<number, number>>()
     const results = await this.protocol.describeLogDirs(brokerIds)
     for (const r of results) {
       if (!r.ok) continue
       for (const dir of r.logDirs) {
         for (const p of dir.partitions) {
           if (p.isFuture) continue
-          const key = `${p.topic}\u0000${p.partition}`
-          let byBroker = sizes.get(key)
-          if (!byBroker) sizes.set(key, (byBroker = new Map()))
+          let byBroker = sizes.get(p.topic, p.partition)
+          if (!byBroker) sizes.set(p.topic, p.partition, (byBroker = new Map()))
           byBroker.set(r.brokerId, p.size)
         }
       }
     }
     for (const p of partitions) {
-      const byBroker = sizes.get(`${p.topic}\u0000${p.partition}`)
+      const byBroker = sizes.get(p.topic, p.partition)
       if (!byBroker || byBroker.size === 0) continue
       p.size = byBroker.get(p.leader) ?? Math.max(...byBroker.values())
     }

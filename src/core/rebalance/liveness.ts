@@ -1,4 +1,4 @@
-import type {RunStatus} from './execution.js'
+import type {RunStatus} from './progress-file.js'
 
 /**
  * Is the executor of a "running" progress file still alive? `kafka rebalance execute` writes a

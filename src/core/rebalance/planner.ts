@@ -5,7 +5,7 @@ import {PlacementModel} from './model.js'
 import {resolveOptions, unsafe, type RebalanceOptions, type ResolvedOptions} from './options.js'
 import type {BrokerBalance, PartitionAssignment, PlanResult} from './plan-types.js'
 import {domainsById, partitionRackViolations, rackLayout} from './racks.js'
-import {alwaysWanted, balanceBytes, balanceCounts, evacuate, fixRackViolations, type GreedyScope, type LoadMetric} from './replica-moves.js'
+import {alwaysWanted, balanceBytes, balanceCounts, evacuate, fixRackViolations, type GreedyScope, type LoadMetric} from './replica-moves/index.js'
 import {partitionLabel, type ClusterState, type PartitionState} from './state.js'
 
 /** Byte balancing stops once every pair of brokers is within this share of the average. */
@@ -75,7 +75,7 @@ function spread(values: readonly number[]): number {
  *
  * Phases: (1) remove mode empties the removed brokers; (2) rack violations are fixed where a free
  * rack is reachable; (3) counts (or bytes) are evened out by single improving moves, and in a plain
- * rack-aware count rebalance by chains of moves where no single move helps (replica-moves.ts);
+ * rack-aware count rebalance by chains of moves where no single move helps (replica-moves/balance-counts.ts);
  * (4) preferred leaders are evened out by reordering replica lists, which moves no data.
  */
 export function planRebalance(state: ClusterState, options: RebalanceOptions = {}): PlanResult {

@@ -51,10 +51,7 @@ export function partitionLabel(p: {readonly topic: string; readonly partition: n
   return `${p.topic}-${p.partition}`
 }
 
-/** Map key for a partition; topic names cannot contain a NUL, so keys never collide. */
-export function partitionKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`
-}
+export {partitionKey} from '../partition-index.js'
 
 const FIX = 'fix the cluster state file, or re-read it with `fleetops kafka describe --json`'
 

@@ -145,7 +145,7 @@ export async function runLookback(opts: LookbackRunOptions, adapters: LookbackAd
   try {
     await run.releasingLeaseOnError(() => run.start())
     // Signals stop the unit reads between chunks from here on; the pending units stay resumable.
-    return await withStopSignal((interrupted) => run.releasingLeaseOnError(() => run.processAndReport(interrupted)))
+    return await withStopSignal((stopped) => run.releasingLeaseOnError(() => run.processAndReport(() => stopped() !== null)))
   } finally {
     await clusters.close()
   }

@@ -1,4 +1,3 @@
-import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {
   partitionKey,
@@ -7,11 +6,14 @@ import {
   reassignmentTarget,
   type ExecutorHeartbeat,
   type ExecutorState,
+  type MoveRecord,
+  type PlanFile,
   type ProgressFile,
 } from '../../core/rebalance/index.js'
 import {printable} from '../../core/units.js'
+import {withRebalanceAdmin, type OpenRebalanceAdmin, type RebalanceAdmin} from './admin.js'
 import {defaultProgressPath, executorRunning, fileExists, judgeProgress, planDigest, readJsonFile, writeJsonAtomic} from './files.js'
-import {livePartition, readLiveView} from './live.js'
+import {livePartition, readLiveView, type LiveView} from './live.js'
 import {outputFilePath} from '../output-file.js'
 import {readPlanFile} from './plan.js'
 import {Throttles} from './throttles.js'
@@ -46,10 +48,7 @@ export interface StatusResult {
   } | null
 }
 
-export async function rebalanceStatus(
-  conn: () => KafkaConnection,
-  opts: {planPath?: string; stateFile?: string; verbose?: boolean},
-): Promise<StatusResult> {
+export async function rebalanceStatus(openAdmin: OpenRebalanceAdmin, opts: {planPath?: string; stateFile?: string}): Promise<StatusResult> {
   const stateFile = opts.stateFile ?? (opts.planPath ? defaultProgressPath(opts.planPath) : undefined)
   let progress: ProgressFile | null = null
   if (stateFile !== undefined) {
@@ -60,41 +59,31 @@ export async function rebalanceStatus(
   if (opts.planPath) for (const p of readPlanFile(opts.planPath).reassignment.partitions) planKeys.add(partitionKey(p.topic, p.partition))
   if (progress) for (const m of progress.moves) planKeys.add(partitionKey(m.topic, m.partition))
 
-  const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
-  const admin = await KafkaClusterAdmin.open(conn(), {verbose: opts.verbose})
-  try {
-    const inFlight = (await admin.reassignmentsInFlight()).map((r) => ({
+  const inFlight = await withRebalanceAdmin(openAdmin, async (admin) =>
+    (await admin.reassignmentsInFlight()).map((r) => ({
       topic: r.topic,
       partition: r.partition,
       replicas: r.replicas,
       adding: r.addingReplicas,
       removing: r.removingReplicas,
       inPlan: planKeys.has(partitionKey(r.topic, r.partition)),
-    }))
-    const judged = progress ? judgeProgress(progress) : null
-    return {
-      inFlight,
-      progress:
-        progress && stateFile && judged
-          ? {
-              stateFile,
-              status: judged.state,
-              interruptedReason: judged.reason,
-              heartbeat: progress.heartbeat,
-              note: progress.note,
-              updatedAt: progress.updatedAt,
-              moves: {
-                total: progress.moves.length,
-                done: progress.moves.filter((m) => m.status === 'done').length,
-                inFlight: progress.moves.filter((m) => m.status === 'in-flight').length,
-                pending: progress.moves.filter((m) => m.status === 'pending').length,
-              },
-              throttles: progress.throttles,
-            }
-          : null,
-    }
-  } finally {
-    await admin.close()
+    })),
+  )
+  return {inFlight, progress: progress && stateFile ? progressStatus(progress, stateFile) : null}
+}
+
+function progressStatus(progress: ProgressFile, stateFile: string): NonNullable<StatusResult['progress']> {
+  const judged = judgeProgress(progress)
+  const count = (status: MoveRecord['status']): number => progress.moves.filter((m) => m.status === status).length
+  return {
+    stateFile,
+    status: judged.state,
+    interruptedReason: judged.reason,
+    heartbeat: progress.heartbeat,
+    note: progress.note,
+    updatedAt: progress.updatedAt,
+    moves: {total: progress.moves.length, done: count('done'), inFlight: count('in-flight'), pending: count('pending')},
+    throttles: progress.throttles,
   }
 }
 
@@ -114,58 +103,31 @@ export interface CancelResult {
   warnings: string[]
 }
 
+export interface CancelOptions {
+  planPath: string
+  stateFile?: string
+  execute: boolean
+  waitMs: number
+  pollIntervalMs: number
+}
+
 /**
  * Cancels the plan's in-flight moves by sending the original replica lists as the new target
  * (kafkajs cannot send the null "cancel" target; with the original replicas still in sync, Kafka
  * completes this at once by dropping the replicas being added), then removes exactly the throttles
  * the progress file says fleetops set.
  */
-export async function cancelRebalance(
-  conn: () => KafkaConnection,
-  opts: {planPath: string; stateFile?: string; execute: boolean; waitMs: number; pollIntervalMs: number; verbose?: boolean},
-  hooks: {progress(text: string): void},
-): Promise<CancelResult> {
+export async function cancelRebalance(openAdmin: OpenRebalanceAdmin, opts: CancelOptions, hooks: {progress(text: string): void}): Promise<CancelResult> {
   const plan = readPlanFile(opts.planPath)
   const stateFile = outputFilePath(opts.stateFile ?? defaultProgressPath(opts.planPath), opts.stateFile === undefined ? 'the progress file (next to --plan; or pass --state-file)' : '--state-file')
-  let progress: ProgressFile | null = null
-  if (fileExists(stateFile)) {
-    progress = parseProgressFile(readJsonFile(stateFile, '--state-file'))
-    if (progress.planDigest !== planDigest(plan.reassignment)) {
-      throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for`)
-    }
-    if (executorRunning(progress)) {
-      throw new FleetopsError('LOCKED', `fleetops (pid ${progress.pid}) is still executing this plan; stop it (Ctrl-C) before cancelling`)
-    }
-  } else if (opts.stateFile !== undefined) {
-    throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)}: no such file`)
-  }
+  const progress = readCancelProgress(plan, stateFile, opts)
   const warnings: string[] = []
   if (progress === null) warnings.push(`no progress file ${stateFile}: no throttles are known to be ours, so none are cleared`)
-
-  const original = new Map(plan.original.partitions.map((p) => [partitionKey(p.topic, p.partition), p.replicas]))
-  const target = new Map(plan.reassignment.partitions.map((p) => [partitionKey(p.topic, p.partition), p.replicas]))
   const topics = [...new Set(plan.reassignment.partitions.map((p) => p.topic))].sort()
 
-  const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
-  const admin = await KafkaClusterAdmin.open(conn(), {verbose: opts.verbose})
-  try {
-    let view = await readLiveView(admin, topics)
-    const reverted: CancelResult['reverted'] = []
-    const notOurs: CancelResult['notOurs'] = []
-    let alreadyMoved = 0
-    for (const p of plan.reassignment.partitions) {
-      const key = partitionKey(p.topic, p.partition)
-      const live = livePartition(view, p.topic, p.partition)
-      if (!live) continue
-      if (live.reassignment) {
-        const t = reassignmentTarget(live)
-        const ours = t.length === target.get(key)!.length && t.every((b) => target.get(key)!.includes(b))
-        if (ours) reverted.push({topic: p.topic, partition: p.partition, from: [...live.replicas], to: [...original.get(key)!]})
-        else notOurs.push({topic: p.topic, partition: p.partition})
-      } else if (live.replicas.length === p.replicas.length && live.replicas.every((b, i) => b === p.replicas[i])) {
-        alreadyMoved++
-      }
-    }
+  return withRebalanceAdmin(openAdmin, async (admin) => {
+    const view = await readLiveView(admin, topics)
+    const {reverted, notOurs, alreadyMoved} = classifyPlanPartitions(plan, view)
     if (alreadyMoved > 0) warnings.push(`${alreadyMoved} partitions had already finished moving; Kafka cannot cancel those (plan again to move them back)`)
     if (notOurs.length > 0) warnings.push(`${notOurs.length} plan partitions are being reassigned to another target, not by this plan; left alone`)
     const throttlesCleared = {
@@ -180,48 +142,8 @@ export async function cancelRebalance(
       warnings.push(`original replicas on broker ${dead.join(',')} are down: those partitions finish reverting only when it is back (KAFKA-14424)`)
     }
     await admin.alterReassignments(reverted.map((r) => ({topic: r.topic, partition: r.partition, replicas: r.to})))
-    // Wait for the reverts to finish (they copy nothing, so this is quick when the original replicas are in sync).
-    const deadline = Date.now() + opts.waitMs
-    const revertKeys = new Set(reverted.map((r) => partitionKey(r.topic, r.partition)))
-    for (;;) {
-      view = await readLiveView(admin, topics)
-      const still = [...view.reassigning.keys()].filter((k) => revertKeys.has(k))
-      hooks.progress(`reverting: ${reverted.length - still.length}/${reverted.length} back on their original replicas`)
-      if (still.length === 0 || Date.now() > deadline) {
-        result.stillReverting = reverted.filter((r) => still.includes(partitionKey(r.topic, r.partition))).map((r) => ({topic: r.topic, partition: r.partition}))
-        break
-      }
-      await new Promise((r) => setTimeout(r, opts.pollIntervalMs))
-    }
-
-    if (progress) {
-      const save = (): void => {
-        progress!.updatedAt = new Date().toISOString()
-        writeJsonAtomic(stateFile, progress)
-      }
-      for (const m of progress.moves) {
-        const live = livePartition(view, m.topic, m.partition)
-        if (m.status === 'in-flight' && live && !live.reassignment) m.status = live.replicas.every((b, i) => b === m.to[i]) && live.replicas.length === m.to.length ? 'done' : 'pending'
-      }
-      const throttles = new Throttles(admin, progress, save)
-      if (result.stillReverting.length === 0) {
-        await throttles.releaseAll(view.alive)
-        if (progress.throttles.brokers.length > 0) {
-          warnings.push(`rate throttles stay on brokers ${progress.throttles.brokers.map((b) => b.broker).join(',')}, which are down; run cancel again once they are back`)
-        }
-      } else {
-        warnings.push('throttles kept because some partitions are still reverting; run cancel again to clear them')
-      }
-      progress.status = result.stillReverting.length === 0 ? 'cancelled' : 'stopped'
-      progress.pid = null
-      progress.heartbeat = null
-      progress.note = 'cancelled'
-      save()
-      result.throttlesCleared = {
-        brokers: throttlesCleared.brokers.filter((b) => !progress!.throttles.brokers.some((r) => r.broker === b)),
-        topics: throttlesCleared.topics.filter((t) => !progress!.throttles.topics.some((r) => r.topic === t)),
-      }
-    }
+    const after = await waitForReverts(admin, topics, result, opts, hooks)
+    if (progress) await settleCancelledProgress(admin, progress, stateFile, after, result)
     if (result.stillReverting.length > 0) {
       throw new FleetopsError(
         'PARTIAL',
@@ -229,7 +151,95 @@ export async function cancelRebalance(
       )
     }
     return result
-  } finally {
-    await admin.close()
+  })
+}
+
+function readCancelProgress(plan: PlanFile, stateFile: string, opts: CancelOptions): ProgressFile | null {
+  if (!fileExists(stateFile)) {
+    if (opts.stateFile !== undefined) throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)}: no such file`)
+    return null
+  }
+  const progress = parseProgressFile(readJsonFile(stateFile, '--state-file'))
+  if (progress.planDigest !== planDigest(plan.reassignment)) {
+    throw new FleetopsError('BAD_INPUT', `--state-file ${printable(stateFile)} belongs to a different plan; pass the plan it was made for`)
+  }
+  if (executorRunning(progress)) {
+    throw new FleetopsError('LOCKED', `fleetops (pid ${progress.pid}) is still executing this plan; stop it (Ctrl-C) before cancelling`)
+  }
+  return progress
+}
+
+/** Plan partitions moving to the plan's target (to revert), moving elsewhere (not ours), or already at the target. */
+function classifyPlanPartitions(plan: PlanFile, view: LiveView): Pick<CancelResult, 'reverted' | 'notOurs' | 'alreadyMoved'> {
+  const original = new Map(plan.original.partitions.map((p) => [partitionKey(p.topic, p.partition), p.replicas]))
+  const reverted: CancelResult['reverted'] = []
+  const notOurs: CancelResult['notOurs'] = []
+  let alreadyMoved = 0
+  for (const p of plan.reassignment.partitions) {
+    const live = livePartition(view, p.topic, p.partition)
+    if (!live) continue
+    if (live.reassignment) {
+      const t = reassignmentTarget(live)
+      const ours = t.length === p.replicas.length && t.every((b) => p.replicas.includes(b))
+      if (ours) reverted.push({topic: p.topic, partition: p.partition, from: [...live.replicas], to: [...original.get(partitionKey(p.topic, p.partition))!]})
+      else notOurs.push({topic: p.topic, partition: p.partition})
+    } else if (live.replicas.length === p.replicas.length && live.replicas.every((b, i) => b === p.replicas[i])) {
+      alreadyMoved++
+    }
+  }
+  return {reverted, notOurs, alreadyMoved}
+}
+
+/** Waits for the reverts to finish (they copy nothing, so this is quick when the original replicas are in sync); returns the last view. */
+async function waitForReverts(
+  admin: RebalanceAdmin,
+  topics: string[],
+  result: CancelResult,
+  opts: CancelOptions,
+  hooks: {progress(text: string): void},
+): Promise<LiveView> {
+  const {reverted} = result
+  const deadline = Date.now() + opts.waitMs
+  const revertKeys = new Set(reverted.map((r) => partitionKey(r.topic, r.partition)))
+  for (;;) {
+    const view = await readLiveView(admin, topics)
+    const still = [...view.reassigning.keys()].filter((k) => revertKeys.has(k))
+    hooks.progress(`reverting: ${reverted.length - still.length}/${reverted.length} back on their original replicas`)
+    if (still.length === 0 || Date.now() > deadline) {
+      result.stillReverting = reverted.filter((r) => still.includes(partitionKey(r.topic, r.partition))).map((r) => ({topic: r.topic, partition: r.partition}))
+      return view
+    }
+    await new Promise((r) => setTimeout(r, opts.pollIntervalMs))
+  }
+}
+
+/** Records where the moves ended up, removes our throttles once nothing reverts, and marks the run cancelled. */
+async function settleCancelledProgress(admin: RebalanceAdmin, progress: ProgressFile, stateFile: string, view: LiveView, result: CancelResult): Promise<void> {
+  const {warnings, throttlesCleared} = result
+  const save = (): void => {
+    progress.updatedAt = new Date().toISOString()
+    writeJsonAtomic(stateFile, progress)
+  }
+  for (const m of progress.moves) {
+    const live = livePartition(view, m.topic, m.partition)
+    if (m.status === 'in-flight' && live && !live.reassignment) m.status = live.replicas.every((b, i) => b === m.to[i]) && live.replicas.length === m.to.length ? 'done' : 'pending'
+  }
+  const throttles = new Throttles(admin, progress, save)
+  if (result.stillReverting.length === 0) {
+    await throttles.releaseAll(view.alive)
+    if (progress.throttles.brokers.length > 0) {
+      warnings.push(`rate throttles stay on brokers ${progress.throttles.brokers.map((b) => b.broker).join(',')}, which are down; run cancel again once they are back`)
+    }
+  } else {
+    warnings.push('throttles kept because some partitions are still reverting; run cancel again to clear them')
+  }
+  progress.status = result.stillReverting.length === 0 ? 'cancelled' : 'stopped'
+  progress.pid = null
+  progress.heartbeat = null
+  progress.note = 'cancelled'
+  save()
+  result.throttlesCleared = {
+    brokers: throttlesCleared.brokers.filter((b) => !progress.throttles.brokers.some((r) => r.broker === b)),
+    topics: throttlesCleared.topics.filter((t) => !progress.throttles.topics.some((r) => r.topic === t)),
   }
 }

@@ -1,4 +1,5 @@
-import type {KafkaClusterAdmin, PartitionInfo, ReassignmentInFlight} from '../../adapters/kafka/cluster-admin.js'
+import type {PartitionInfo, ReassignmentInFlight} from '../../adapters/kafka/cluster-admin.js'
+import type {RebalanceAdmin} from './admin.js'
 import {partitionKey, type ClusterState, type LivePartition} from '../../core/rebalance/index.js'
 
 /** What the executor, status and cancel read from the cluster on each look. */
@@ -13,7 +14,7 @@ export interface LiveView {
   missingTopics: string[]
 }
 
-export async function readLiveView(admin: KafkaClusterAdmin, topics: readonly string[]): Promise<LiveView> {
+export async function readLiveView(admin: RebalanceAdmin, topics: readonly string[]): Promise<LiveView> {
   // Reassignments first: a move that finishes between the two reads then looks in flight (true a
   // moment ago), never like a replica list that is neither the start nor the target.
   const reassigning = new Map<string, ReassignmentInFlight>()

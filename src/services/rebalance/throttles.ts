@@ -1,5 +1,5 @@
-import type {KafkaClusterAdmin} from '../../adapters/kafka/cluster-admin.js'
 import type {ConfigResourceChange} from '../../adapters/kafka/protocol/index.js'
+import type {RebalanceAdmin} from './admin.js'
 import {throttleEntriesOf, throttledBrokers, type PartitionMove, type ProgressFile, type TopicThrottleRecord} from '../../core/rebalance/index.js'
 
 /**
@@ -23,7 +23,7 @@ function listOf(value: string | undefined): string[] {
 
 export class Throttles {
   constructor(
-    private readonly admin: KafkaClusterAdmin,
+    private readonly admin: RebalanceAdmin,
     private readonly progress: ProgressFile,
     private readonly save: () => void,
   ) {}
@@ -40,12 +40,20 @@ export class Throttles {
 
   /** Sets the throttles the given moves need (rate on their brokers, entries on their topics). */
   async apply(moves: readonly PartitionMove[], rate: number): Promise<void> {
-    // Broker rates: only on brokers we do not already throttle; remember what was there before.
+    const brokerChanges = await this.recordBrokerRates(moves, rate)
+    const topicChanges = await this.recordTopicEntries(moves)
+    if (brokerChanges.length === 0 && topicChanges.length === 0) return
+    // Record first, then change: the progress file always covers whatever is set.
+    this.save()
+    await this.admin.alterConfigsIncrementally([...brokerChanges, ...topicChanges])
+  }
+
+  /** Broker rates: only on brokers we do not already throttle (remembering what was there before), or at a new rate. */
+  private async recordBrokerRates(moves: readonly PartitionMove[], rate: number): Promise<ConfigResourceChange[]> {
     const ours = new Map(this.progress.throttles.brokers.map((b) => [b.broker, b]))
     const needed = throttledBrokers(moves)
     const fresh = needed.filter((b) => !ours.has(b))
     const changed = needed.filter((b) => ours.has(b) && ours.get(b)!.rate !== rate)
-    const brokerChanges: ConfigResourceChange[] = []
     if (fresh.length > 0) {
       const before = await this.admin.dynamicBrokerConfigs(fresh, [LEADER_RATE, FOLLOWER_RATE])
       for (const b of fresh) {
@@ -58,18 +66,20 @@ export class Throttles {
       this.progress.throttles.brokers = this.progress.throttles.brokers.map((r) => (r.broker === b ? {...rec, rate} : r))
     }
     this.progress.throttles.brokers.sort((a, b) => a.broker - b.broker)
-    for (const b of [...fresh, ...changed].sort((x, y) => x - y)) {
-      brokerChanges.push({
+    return [...fresh, ...changed]
+      .sort((x, y) => x - y)
+      .map((b) => ({
         type: 'BROKER',
         name: String(b),
         configs: [
           {name: LEADER_RATE, op: 'SET', value: String(rate)},
           {name: FOLLOWER_RATE, op: 'SET', value: String(rate)},
         ],
-      })
-    }
+      }))
+  }
 
-    // Topic entries: APPEND only entries that are not there yet, and record exactly those.
+  /** Topic entries: APPEND only entries that are not there yet, and record exactly those. */
+  private async recordTopicEntries(moves: readonly PartitionMove[]): Promise<ConfigResourceChange[]> {
     const byTopic = new Map<string, {leader: string[]; follower: string[]}>()
     for (const m of moves) {
       const e = throttleEntriesOf(m)
@@ -80,29 +90,25 @@ export class Throttles {
       byTopic.set(m.topic, t)
     }
     const topicChanges: ConfigResourceChange[] = []
-    if (byTopic.size > 0) {
-      const current = await this.admin.dynamicTopicConfigs([...byTopic.keys()], [LEADER_REPLICAS, FOLLOWER_REPLICAS])
-      for (const [topic, want] of [...byTopic].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const now = current.get(topic) ?? {}
-        const leaderNow = listOf(now[LEADER_REPLICAS])
-        const followerNow = listOf(now[FOLLOWER_REPLICAS])
-        // "*" throttles every replica of the topic already: nothing to add, nothing of ours to remove later.
-        const addLeader = leaderNow.includes('*') ? [] : [...new Set(want.leader)].filter((e) => !leaderNow.includes(e))
-        const addFollower = followerNow.includes('*') ? [] : [...new Set(want.follower)].filter((e) => !followerNow.includes(e))
-        if (addLeader.length === 0 && addFollower.length === 0) continue
-        const rec = this.topicRecord(topic)
-        rec.leader.push(...addLeader.filter((e) => !rec.leader.includes(e)))
-        rec.follower.push(...addFollower.filter((e) => !rec.follower.includes(e)))
-        const configs: ConfigResourceChange['configs'] = []
-        if (addLeader.length > 0) configs.push({name: LEADER_REPLICAS, op: 'APPEND', value: addLeader.join(',')})
-        if (addFollower.length > 0) configs.push({name: FOLLOWER_REPLICAS, op: 'APPEND', value: addFollower.join(',')})
-        topicChanges.push({type: 'TOPIC', name: topic, configs})
-      }
+    if (byTopic.size === 0) return topicChanges
+    const current = await this.admin.dynamicTopicConfigs([...byTopic.keys()], [LEADER_REPLICAS, FOLLOWER_REPLICAS])
+    for (const [topic, want] of [...byTopic].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const now = current.get(topic) ?? {}
+      const leaderNow = listOf(now[LEADER_REPLICAS])
+      const followerNow = listOf(now[FOLLOWER_REPLICAS])
+      // "*" throttles every replica of the topic already: nothing to add, nothing of ours to remove later.
+      const addLeader = leaderNow.includes('*') ? [] : [...new Set(want.leader)].filter((e) => !leaderNow.includes(e))
+      const addFollower = followerNow.includes('*') ? [] : [...new Set(want.follower)].filter((e) => !followerNow.includes(e))
+      if (addLeader.length === 0 && addFollower.length === 0) continue
+      const rec = this.topicRecord(topic)
+      rec.leader.push(...addLeader.filter((e) => !rec.leader.includes(e)))
+      rec.follower.push(...addFollower.filter((e) => !rec.follower.includes(e)))
+      const configs: ConfigResourceChange['configs'] = []
+      if (addLeader.length > 0) configs.push({name: LEADER_REPLICAS, op: 'APPEND', value: addLeader.join(',')})
+      if (addFollower.length > 0) configs.push({name: FOLLOWER_REPLICAS, op: 'APPEND', value: addFollower.join(',')})
+      topicChanges.push({type: 'TOPIC', name: topic, configs})
     }
-    if (brokerChanges.length === 0 && topicChanges.length === 0) return
-    // Record first, then change: the progress file always covers whatever is set.
-    this.save()
-    await this.admin.alterConfigsIncrementally([...brokerChanges, ...topicChanges])
+    return topicChanges
   }
 
   /** Removes our topic entries of finished partitions. */

@@ -5,6 +5,7 @@ import {parseDuration} from '../../../core/units.js'
 import {executeFlag} from '../../../flags.js'
 import {startProgress} from '../../../output/progress.js'
 import {renderCancel} from '../../../output/rebalance.js'
+import {kafkaRebalanceAdmin} from '../../../services/rebalance/admin.js'
 import {cancelRebalance, type CancelResult} from '../../../services/rebalance/control.js'
 
 export default class KafkaRebalanceCancel extends KafkaCommand {
@@ -29,8 +30,8 @@ export default class KafkaRebalanceCancel extends KafkaCommand {
     const progress = await startProgress('reading the cluster', {json: this.jsonEnabled()})
     try {
       const result = await cancelRebalance(
-        () => this.kafkaConnection(flags),
-        {planPath: flags.plan, stateFile: flags['state-file'], execute: flags.execute, waitMs, pollIntervalMs, verbose: this.verbose},
+        kafkaRebalanceAdmin(() => this.kafkaConnection(flags), {verbose: this.verbose}),
+        {planPath: flags.plan, stateFile: flags['state-file'], execute: flags.execute, waitMs, pollIntervalMs},
         {progress: (t) => progress.update(t)},
       )
       progress.stop()

@@ -5,6 +5,7 @@ import {parseByteRate, parseDuration, parseIntInRange} from '../../../core/units
 import {executeFlag} from '../../../flags.js'
 import {startProgress} from '../../../output/progress.js'
 import {renderExecute} from '../../../output/rebalance.js'
+import {kafkaRebalanceAdmin} from '../../../services/rebalance/admin.js'
 import {executePlan, type ExecuteResult} from '../../../services/rebalance/executor.js'
 
 export default class KafkaRebalanceExecute extends KafkaCommand {
@@ -45,11 +46,10 @@ export default class KafkaRebalanceExecute extends KafkaCommand {
       stateFile: flags['state-file'],
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
       timeoutMs: flags.timeout === undefined ? null : parseDuration(flags.timeout, '--timeout'),
-      verbose: this.verbose,
     }
     const progress = await startProgress('reading the cluster', {json: this.jsonEnabled()})
     try {
-      const result = await executePlan(() => this.kafkaConnection(flags), opts, {
+      const result = await executePlan(kafkaRebalanceAdmin(() => this.kafkaConnection(flags), {verbose: this.verbose}), opts, {
         progress: (t) => progress.update(t),
         trace: (t) => this.trace(t),
         warn: (t) => this.warnLine(t),

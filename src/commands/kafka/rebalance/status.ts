@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../../base-command.js'
 import {renderStatus} from '../../../output/rebalance.js'
+import {kafkaRebalanceAdmin} from '../../../services/rebalance/admin.js'
 import {rebalanceStatus, type StatusResult} from '../../../services/rebalance/control.js'
 
 export default class KafkaRebalanceStatus extends KafkaCommand {
@@ -15,7 +16,7 @@ export default class KafkaRebalanceStatus extends KafkaCommand {
 
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(KafkaRebalanceStatus)
-    const result = await rebalanceStatus(() => this.kafkaConnection(flags), {planPath: flags.plan, stateFile: flags['state-file'], verbose: this.verbose})
+    const result = await rebalanceStatus(kafkaRebalanceAdmin(() => this.kafkaConnection(flags), {verbose: this.verbose}), {planPath: flags.plan, stateFile: flags['state-file']})
     this.log(renderStatus(result))
     return result
   }
