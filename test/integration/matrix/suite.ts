@@ -143,7 +143,7 @@ export function matrixSuite(version: string): void {
         expect(consumer.exitCode, readFileSync(join(dir, `console-consumer-${group}.log`), 'utf8')).toBeNull()
         expect(r.json.groups[0]).toMatchObject({group, lag: 0})
         expect(r.json.groups[0].topics[0].partitions[0]).toMatchObject({partition: 0, committedOffset: 100, logEndOffset: 100, lag: 0})
-        // Kafka's own view: the group is a consumer-protocol group.
+        // Kafka lists the group too.
         const listed = (await admin.listGroups()).groups.find((g) => g.groupId === group)
         expect(listed).toBeDefined()
       })
