@@ -2,11 +2,14 @@ import {defineConfig} from 'vitest/config'
 
 import TopologyLastSequencer from './test/support/topology-last-sequencer.js'
 
-// Four projects: fast pure tests; the npm package, packed, installed and run (test/package);
+// Five projects: fast pure tests; the npm package, packed, installed and run (test/package);
 // integration tests that share one real sandbox
-// started (if needed) by the global setup and stopped in its teardown; and the
+// started (if needed) by the global setup and stopped in its teardown; the
 // secure tests, on a second, secure sandbox (TLS, SASL/SCRAM, Cassandra auth) with
-// its own global setup. `--project integration` never starts the secure sandbox.
+// its own global setup; and the Kafka version matrix, a reduced Kafka-facing suite on
+// each older supported broker (3.9.x, 4.1.x; the integration project covers the
+// default, 4.4.x), with its own global setup. `--project integration` starts neither
+// the secure sandbox nor the matrix's.
 export default defineConfig({
   test: {
     disableConsoleIntercept: true,
@@ -32,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/secure/**', '**/node_modules/**'],
+          exclude: ['test/integration/secure/**', 'test/integration/matrix/**', '**/node_modules/**'],
           globalSetup: ['test/integration/global-setup.ts'],
           // One sandbox on 2 cores: files run one at a time so fault injection in one
           // file never disturbs another.
@@ -48,6 +51,17 @@ export default defineConfig({
           globalSetup: ['test/integration/secure-setup.ts'],
           // Like the integration files, one file at a time (vitest runs both projects' files in
           // one sequential group), so the two suites never compete for the 2 cores.
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'kafka-matrix',
+          include: ['test/integration/matrix/**/*.test.ts'],
+          globalSetup: ['test/integration/matrix-setup.ts'],
+          // One version's Kafka at a time: each file starts its brokers and stops them when it ends.
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 600_000,

@@ -7,10 +7,11 @@ import {waitForLeaders} from './kafka-topics.mjs'
 
 const COUNTRIES = ['de', 'fr', 'us', 'jp', 'br', 'in', 'gb', 'es']
 
-export async function createTopic(brokers, topic, partitions) {
+/** `configs` adds topic configs, e.g. {'compression.type': 'zstd'} (the broker then stores every batch that way). */
+export async function createTopic(brokers, topic, partitions, configs = {}) {
   const admin = new Kafka({clientId: 'fleetops-bench', brokers, logLevel: logLevel.NOTHING}).admin()
   await admin.connect()
-  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: [{name: 'retention.ms', value: '-1'}]}], waitForLeaders: false})
+  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: Object.entries({'retention.ms': '-1', ...configs}).map(([name, value]) => ({name, value}))}], waitForLeaders: false})
   await waitForLeaders(admin, [topic], partitions)
   await admin.disconnect()
 }

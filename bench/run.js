@@ -82,7 +82,7 @@ if (needs.size > 0) {
   env = sandboxStatus.env
 }
 const home = sandboxStatus?.home ?? join(process.env.HOME ?? '', '.cache', 'fleetops')
-const kafkaVersion = sandboxStatus?.kafka?.version ?? '4.1.1'
+const kafkaVersion = sandboxStatus?.kafka?.version ?? '4.4.0'
 const cassandraVersion = sandboxStatus?.cassandra?.version ?? '5.0.8'
 const ctx = {
   quick,

@@ -16,7 +16,7 @@ const TOOL = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
 const SETUP = `
 const kafkajs = require(process.env.KAFKAJS_PATH)
 const {Kafka, logLevel} = kafkajs
-const [topic, group, n, action] = process.argv.slice(1)
+const [topic, group, n, action, compression] = process.argv.slice(1)
 const kafka = new Kafka({clientId: 'fleetops-bench', brokers: process.env.FLEETOPS_BROKERS.split(','), logLevel: logLevel.NOTHING, requestTimeout: 120000, retry: {retries: 12, initialRetryTime: 500, maxRetryTime: 5000}})
 const admin = kafka.admin()
 ;(async () => {
@@ -29,7 +29,8 @@ const admin = kafka.admin()
     // KRaft refuses one operation of more than 10,000 metadata records (max.records.per.user.op),
     // so a big topic is created in steps of at most 5,000 partitions.
     const STEP = 5000
-    await admin.createTopics({topics: [{topic, numPartitions: Math.min(Number(n), STEP), replicationFactor: 1}], waitForLeaders: false, timeout: 300000})
+    const configEntries = compression ? [{name: 'compression.type', value: compression}] : []
+    await admin.createTopics({topics: [{topic, numPartitions: Math.min(Number(n), STEP), replicationFactor: 1, configEntries}], waitForLeaders: false, timeout: 300000})
     const {waitForLeaders: waitAll} = await import(process.env.BENCH_TOPICS_URL)
     const waitForLeaders = (count) => waitAll(admin, [topic], count)
     await waitForLeaders(Math.min(Number(n), STEP))
@@ -50,13 +51,14 @@ const admin = kafka.admin()
 })().catch((e) => { console.error(e.stack || String(e)); process.exit(1) })
 `
 
-async function setup(ctx, topic, group, n, action = 'create') {
+/** `compression` sets the topic's compression.type (the broker stores every batch that way). */
+export async function setup(ctx, topic, group, n, action = 'create', compression = '') {
   const kafkajsPath = createRequire(join(ctx.root ?? process.cwd(), 'package.json')).resolve('kafkajs')
-  const r = await ctx.exec(process.execPath, ['-e', SETUP, topic, group, String(n), action], {env: {...ctx.env, KAFKAJS_PATH: kafkajsPath, BENCH_TOPICS_URL: pathToFileURL(join(ctx.root ?? process.cwd(), 'bench', 'kafka-topics.mjs')).href}, timeoutMs: 900_000})
+  const r = await ctx.exec(process.execPath, ['-e', SETUP, topic, group, String(n), action, compression], {env: {...ctx.env, KAFKAJS_PATH: kafkajsPath, BENCH_TOPICS_URL: pathToFileURL(join(ctx.root ?? process.cwd(), 'bench', 'kafka-topics.mjs')).href}, timeoutMs: 900_000})
   if (r.code !== 0) throw new Error(`lag bench setup (${action} ${n} partitions) failed: ${r.stderr.trim().split('\n').slice(0, 6).join(' | ')}`)
 }
 
-async function ours(ctx, group, partitions) {
+export async function ours(ctx, group, partitions) {
   const r = await ctx.cli(['lag', 'kafka', '--group', group, '--json'], {env: ctx.env})
   const g = JSON.parse(r.stdout || '{}')?.groups?.[0]
   // Every partition committed offset 1 of at least 2 records: lag >= 1 and a time lag everywhere.
@@ -66,14 +68,42 @@ async function ours(ctx, group, partitions) {
   return r.ms
 }
 
-async function theirs(ctx, group, partitions) {
+export async function theirs(ctx, group, partitions) {
   const r = await ctx.java(TOOL, ['--bootstrap-server', ctx.env.FLEETOPS_BROKERS, '--describe', '--group', group], {lib: ctx.kafkaLib})
   const rows = r.stdout.split('\n').filter((l) => l.startsWith(`${group} `)).length
   if (r.code !== 0 || rows !== partitions) throw new Error(`ConsumerGroupCommand exited ${r.code} with ${rows} rows (expected ${partitions}): ${r.stderr.trim().split('\n')[0]}`)
   return r.ms
 }
 
-const pick = (m) => ({median: m.median, min: m.min, max: m.max})
+export const pick = (m) => ({median: m.median, min: m.min, max: m.max})
+
+/**
+ * Ours and ConsumerGroupCommand --describe on the same group, interleaved (theirs, ours, theirs, ...)
+ * so that drift in the machine's load hits both sides alike, plus Node's own start-up each round.
+ * Call after one unmeasured run of each.
+ */
+export async function interleaved(ctx, group, n) {
+  const theirTimes = []
+  const ourTimes = []
+  // Node's own start-up (`node -e ''`), part of every run of ours: on a machine that sets
+  // NODE_EXTRA_CA_CERTS, Node parses those certificates at each start, before any of our code.
+  const nodeStartTimes = []
+  // More runs than the other suites: this ratio sits near its goal, and on a 2-core host
+  // with steal time a median of 5 moves by several percent between runs.
+  const runs = ctx.quick ? ctx.runs : Math.max(ctx.runs, 9)
+  for (let i = 0; i < runs; i++) {
+    theirTimes.push(await theirs(ctx, group, n))
+    ourTimes.push(await ours(ctx, group, n))
+    nodeStartTimes.push((await ctx.exec(process.execPath, ['-e', ''], {env: ctx.env})).ms)
+  }
+  return {a: ctx.summarize(theirTimes), o: ctx.summarize(ourTimes), nodeStart: ctx.summarize(nodeStartTimes), runs}
+}
+
+/** A figure of ours against ConsumerGroupCommand --describe (time ratio, goal ≤ 0.2). */
+export function describeFigure({id, label, o, a, nodeStart, notes}) {
+  const ratio = o.median / a.median
+  return {id, label, unit: 'ms', ours: pick(o), anchor: pick(a), ratio, goal: '≤ 0.2', met: ratio <= 0.2, nodeStartup: pick(nodeStart), notes}
+}
 
 export async function run(ctx) {
   const stamp = Date.now().toString(36)
@@ -90,37 +120,18 @@ export async function run(ctx) {
     // first run of any command does (every later cron or CI run starts from it).
     await ours(ctx, g1, n1)
     await theirs(ctx, g1, n1)
-    // Interleaved (theirs, ours, theirs, ...) so that drift in the machine's load hits both sides alike.
-    const theirTimes = []
-    const ourTimes = []
-    // Node's own start-up (`node -e ''`), part of every run of ours: on a machine that sets
-    // NODE_EXTRA_CA_CERTS, Node parses those certificates at each start, before any of our code.
-    const nodeStartTimes = []
-    // More runs than the other suites: this ratio sits near its goal, and on a 2-core host
-    // with steal time a median of 5 moves by several percent between runs.
-    const runs = ctx.quick ? ctx.runs : Math.max(ctx.runs, 9)
-    for (let i = 0; i < runs; i++) {
-      theirTimes.push(await theirs(ctx, g1, n1))
-      ourTimes.push(await ours(ctx, g1, n1))
-      nodeStartTimes.push((await ctx.exec(process.execPath, ['-e', ''], {env: ctx.env})).ms)
-    }
-    const a = ctx.summarize(theirTimes)
-    const o = ctx.summarize(ourTimes)
-    const nodeStart = ctx.summarize(nodeStartTimes)
+    const {a, o, nodeStart, runs} = await interleaved(ctx, g1, n1)
     const extraCa = process.env.NODE_EXTRA_CA_CERTS ? `, with NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}` : ''
-    const ratio = o.median / a.median
-    figures.push({
-      id: 'describe-1k',
-      label: `lag kafka --group G --json, 1 group × ${n1} partitions (vs ConsumerGroupCommand --describe)`,
-      unit: 'ms',
-      ours: pick(o),
-      anchor: pick(a),
-      ratio,
-      goal: '≤ 0.2',
-      met: ratio <= 0.2,
-      nodeStartup: pick(nodeStart),
-      notes: `same group and topic in the same run, ${runs} runs each, interleaved; ours also reads the record at every committed offset for the time lag, and runs with its compile cache filled (by an unmeasured first run); of ours, ${Math.round(nodeStart.median)} ms is Node's own start-up (node -e '', median${extraCa})`,
-    })
+    figures.push(
+      describeFigure({
+        id: 'describe-1k',
+        label: `lag kafka --group G --json, 1 group × ${n1} partitions (vs ConsumerGroupCommand --describe)`,
+        o,
+        a,
+        nodeStart,
+        notes: `same group and topic in the same run, ${runs} runs each, interleaved; ours also reads the record at every committed offset for the time lag, and runs with its compile cache filled (by an unmeasured first run); of ours, ${Math.round(nodeStart.median)} ms is Node's own start-up (node -e '', median${extraCa})`,
+      }),
+    )
   } finally {
     await setup(ctx, t1, g1, n1, 'delete').catch((e) => ctx.log(String(e.message)))
   }

@@ -12,18 +12,21 @@ export const needs = ['kafka', 'cassandra']
 
 const DAY = 86_400_000
 
-export async function run(ctx) {
+/**
+ * One look-back bench topic with its job and sink: `lookback()` runs `fleetops lookback run` and
+ * `consumerPerf(n)` Kafka's ConsumerPerformance on the same topic; `close()` drops both.
+ * `topicConfigs` are set on the topic (e.g. compression.type); the lookback-codecs suite uses this too.
+ */
+export async function lookbackHarness(ctx, {name, topicConfigs = {}} = {}) {
   const {createTopic, deleteTopic, produceEvents} = await import(pathToFileURL(join(ctx.root, 'bench', 'lookback-produce.mjs')).href)
   const cassandra = (await import('cassandra-driver')).default
   if (!ctx.env.FLEETOPS_BROKERS || !ctx.env.FLEETOPS_CONTACT_POINTS) {
     throw new Error('the bench sandbox has no Kafka or no Cassandra; stop it (sandbox down --name bench --purge) so the runner starts both')
   }
   const brokers = ctx.env.FLEETOPS_BROKERS.split(',')
-  const n = ctx.quick ? 100_000 : 1_000_000
-  const big = ctx.quick ? 500_000 : 5_000_000
-  const suffix = Date.now().toString(36)
+  const suffix = `${name ? `${name}-` : ''}${Date.now().toString(36)}`
   const topic = `lookback-bench-${suffix}`
-  const ks = `lb_bench_${suffix}`
+  const ks = `lb_bench_${suffix.replace(/-/g, '_')}`
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-bench-lookback-'))
   // A window that ended two days ago; events cover its 3 days.
   const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())
@@ -47,7 +50,7 @@ export async function run(ctx) {
     })
     if (r.code !== 0) throw new Error(`lookback run exited ${r.code}: ${r.stderr.slice(-500)}`)
     const report = JSON.parse(r.stdout)
-    return {ms: r.ms, runMs: report.durationMs, events: report.events, rss: Number(readFileSync(rssFile, 'utf8'))}
+    return {ms: r.ms, runMs: report.durationMs, events: report.events, rejects: report.rejects.total, rss: Number(readFileSync(rssFile, 'utf8'))}
   }
   const consumerPerf = async (messages) => {
     const r = await ctx.java('org.apache.kafka.tools.ConsumerPerformance', ['--bootstrap-server', brokers.join(','), '--topic', topic, '--messages', String(messages), '--timeout', '120000'], {lib: ctx.kafkaLib})
@@ -57,32 +60,54 @@ export async function run(ctx) {
     const cols = line.split(',').map((s) => s.trim())
     return {nMsgSec: Number(cols[5]), fetchNMsgSec: Number(cols[9]), wallMs: r.ms}
   }
+  await createTopic(brokers, topic, 6, topicConfigs)
+  const produce = (count, seed) => produceEvents(brokers, topic, {count, firstDayMs, days: 3, seed})
+  const close = async () => {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
+    await client.shutdown()
+    await deleteTopic(brokers, topic)
+    rmSync(dir, {recursive: true, force: true})
+  }
+  return {topic, lookback, consumerPerf, produce, close}
+}
 
+/**
+ * One unmeasured run of each side first (page cache, the brokers' JIT; ours also creates the
+ * sink table, a schema change that waits for agreement), then `reps` alternating measured runs.
+ */
+export async function measureThroughput(ctx, h, n, reps, {checkEvents = false} = {}) {
+  await h.consumerPerf(n)
+  await h.lookback()
+  const ours = []
+  const wall = []
+  const anchor = []
+  const rss = []
+  for (let i = 0; i < reps; i++) {
+    const a = await h.consumerPerf(n)
+    anchor.push(a.nMsgSec)
+    const l = await h.lookback()
+    if (checkEvents && (l.events !== n || l.rejects !== 0)) throw new Error(`lookback run read ${l.events} events with ${l.rejects} rejects; expected ${n} and 0`)
+    rss.push(l.rss)
+    ours.push(l.events / (l.runMs / 1000))
+    wall.push(l.events / (l.ms / 1000))
+  }
+  return {ours: ctx.summarize(ours), anchor: ctx.summarize(anchor), wall: ctx.summarize(wall), rss}
+}
+
+export async function run(ctx) {
+  const n = ctx.quick ? 100_000 : 1_000_000
+  const big = ctx.quick ? 500_000 : 5_000_000
+  const h = await lookbackHarness(ctx)
   const figures = []
   try {
-    await createTopic(brokers, topic, 6)
     ctx.log(`producing ${n} events`)
-    await produceEvents(brokers, topic, {count: n, firstDayMs, days: 3, seed: 1})
-    // One unmeasured run of each side first (page cache, the brokers' JIT; ours also creates
-    // the sink table, a schema change that waits for agreement), then measure both readers.
-    await consumerPerf(n)
-    await lookback()
-    const ours = []
-    const wall = []
-    const anchor = []
+    await h.produce(n, 1)
     const reps = ctx.quick ? 2 : ctx.runs
-    const rssAtN = []
-    for (let i = 0; i < reps; i++) {
-      const a = await consumerPerf(n)
-      anchor.push(a.nMsgSec)
-      const l = await lookback()
-      rssAtN.push(l.rss)
-      ours.push(l.events / (l.runMs / 1000))
-      wall.push(l.events / (l.ms / 1000))
-    }
+    const m = await measureThroughput(ctx, h, n, reps)
+    const rssAtN = m.rss
     const med = (xs) => ctx.summarize(xs).median
-    const oursFigure = ctx.summarize(ours)
-    const anchorFigure = ctx.summarize(anchor)
+    const oursFigure = m.ours
+    const anchorFigure = m.anchor
     const ratio = oursFigure.median / anchorFigure.median
     figures.push({
       id: 'throughput',
@@ -93,13 +118,13 @@ export async function run(ctx) {
       ratio,
       goal: '≥ 0.5',
       met: ratio >= 0.5,
-      notes: `ours = records / the run's own duration (Cassandra connect, lease, offset planning, 6 partitions fetched and JSON-parsed, aggregation of 3 days x 8 groups with exact distinct users, sink read, diff and write; Node/oclif start excluded, as the JVM start is for the anchor); including process start: ${Math.round(med(wall)).toLocaleString('en-US')} events/s; anchor = ConsumerPerformance nMsg.sec on the same topic; both sides had one unmeasured run first, and the measured runs alternate${ctx.quick ? '; quick mode (100k events)' : ''}`,
+      notes: `ours = records / the run's own duration (Cassandra connect, lease, offset planning, 6 partitions fetched and JSON-parsed, aggregation of 3 days x 8 groups with exact distinct users, sink read, diff and write; Node/oclif start excluded, as the JVM start is for the anchor); including process start: ${Math.round(m.wall.median).toLocaleString('en-US')} events/s; anchor = ConsumerPerformance nMsg.sec on the same topic; both sides had one unmeasured run first, and the measured runs alternate${ctx.quick ? '; quick mode (100k events)' : ''}`,
     })
 
     const rssSmall = med(rssAtN)
     ctx.log(`producing ${big - n} more events`)
-    await produceEvents(brokers, topic, {count: big - n, firstDayMs, days: 3, seed: 2})
-    const l = await lookback()
+    await h.produce(big - n, 2)
+    const l = await h.lookback()
     const rssRatio = l.rss / rssSmall
     figures.push({
       id: 'peak-rss',
@@ -113,10 +138,7 @@ export async function run(ctx) {
       notes: `${ctx.quick ? 'quick mode: 100k and 500k events instead of 1M and 5M; ' : ''}5,000 users x 8 countries x 3 days in both runs; anchor = the median peak RSS of the ${reps} runs at ${(n / 1e6).toString()}M (${rssAtN.map((r) => Math.round(r / 1024 / 1024)).join(', ')} MiB); ours = one run at ${(big / 1e6).toString()}M, ${l.events.toLocaleString('en-US')} events read in ${(l.ms / 1000).toFixed(1)} s`,
     })
   } finally {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
-    await client.shutdown()
-    await deleteTopic(brokers, topic)
-    rmSync(dir, {recursive: true, force: true})
+    await h.close()
   }
   return figures
 }

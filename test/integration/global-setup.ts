@@ -1,9 +1,8 @@
-import {spawnSync} from 'node:child_process'
-
 import type {TestProject} from 'vitest/node'
 
 import {runCli} from './support/cli.js'
 import {TEST_SANDBOX} from './support/sandbox.js'
+import {requireServerTools} from './support/server-tools.js'
 import {secureSandbox} from './support/secure-sandbox.js'
 
 /**
@@ -29,12 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   // Fail loudly, not with a skipped suite, when the machine cannot run the servers.
-  for (const [tool, args] of [['java', ['-version']], ['mvn', ['-v']]] as const) {
-    const probe = spawnSync(tool, args, {encoding: 'utf8'})
-    if (probe.error || probe.status !== 0) {
-      throw new Error(`integration tests need ${tool} (OpenJDK 17 and Maven) to run real Kafka and Cassandra; install it (apt-get install openjdk-17-jdk-headless maven)`)
-    }
-  }
+  requireServerTools()
 
   const sandbox = ['--name', TEST_SANDBOX.name]
   const before = await runCli(['sandbox', 'status', ...sandbox, '--json'])

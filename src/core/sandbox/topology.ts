@@ -7,7 +7,7 @@ import {type KafkaSecurityConfig, kafkaSecurityProperties, type SecureSpec} from
  * sandbox service only writes these files and starts the processes.
  */
 
-export const DEFAULT_KAFKA_VERSION = '4.1.1'
+export const DEFAULT_KAFKA_VERSION = '4.4.0'
 export const DEFAULT_CASSANDRA_VERSION = '5.0.8'
 export const SANDBOX_DC = 'datacenter1'
 

@@ -80,7 +80,7 @@ describe('lag replicas: eligible leader replicas', () => {
     for (const topic of [MIN2, MIN3]) {
       const p = part(r.json, topic)
       expect(p).toMatchObject({leader: 1, replicas: [1, 2, 3], underMinIsr: false, underMinIsrElectable: false, underMinIsrNoEligibleLeader: false})
-      // Kafka 4.1.1 (sandbox): DescribeTopicPartitions is there and the lists are known.
+      // Kafka 4.4.0 (sandbox default): DescribeTopicPartitions is there and the lists are known.
       expect(p.elr).toEqual([])
       expect(p.lastKnownElr).toEqual([])
       expect(p.eligibleLeaders).toEqual([2, 3])
