@@ -57,6 +57,9 @@ export interface GroupInfo {
   notes?: string[]
 }
 
+/** A share partition's start offset as a committed offset, with the broker's lag (v1+; null when unknown). */
+export type ShareStartOffset = CommittedOffset & {brokerLag: number | null}
+
 export interface TopicPartitionsMeta {
   topic: string
   /** 32 hex digits (Metadata v10+); null before. */
@@ -209,8 +212,8 @@ export class KafkaLagReader {
    * offsets: the earliest record not yet acknowledged for good. `{ok: false, note}` when the
    * broker lacks the API.
    */
-  async shareGroupStartOffsets(groupIds: string[]): Promise<{ok: true; offsets: Map<string, CommittedOffset[]>} | {ok: false; note: string}> {
-    const offsets = new Map<string, CommittedOffset[]>()
+  async shareGroupStartOffsets(groupIds: string[]): Promise<{ok: true; offsets: Map<string, ShareStartOffset[]>} | {ok: false; note: string}> {
+    const offsets = new Map<string, ShareStartOffset[]>()
     if (groupIds.length === 0) return {ok: true, offsets}
     const answer = await this.wrap('Kafka: reading share group offsets', () => this.protocol.describeShareGroupOffsets(groupIds))
     if (!answer.supported) return {ok: false, note: `share-partition start offsets not read (${answer.reason})`}

@@ -8,6 +8,7 @@
  *  - streams (KIP-1071): StreamsGroupDescribe, members own tasks (subtopology, partition):
  *    task p of a subtopology reads partition p of each of its source topics.
  */
+import type {PartitionLag} from './partition-lag.js'
 import type {GroupMember} from './rollup.js'
 
 export type GroupType = 'classic' | 'consumer' | 'share' | 'streams'
@@ -101,16 +102,16 @@ function sortedAssignments(byName: Map<string, Set<number>>): GroupMember['assig
  * an error are left out and named in `errors`.
  */
 export function shareStartOffsets(
-  partitions: readonly {topicName: string; partition: number; startOffset: number; errorCode: number; errorName?: string}[],
-): {offsets: {topic: string; partition: number; offset: number | null}[]; errors: string[]} {
-  const offsets: {topic: string; partition: number; offset: number | null}[] = []
+  partitions: readonly {topicName: string; partition: number; startOffset: number; lag?: number | null; errorCode: number; errorName?: string}[],
+): {offsets: {topic: string; partition: number; offset: number | null; brokerLag: number | null}[]; errors: string[]} {
+  const offsets: {topic: string; partition: number; offset: number | null; brokerLag: number | null}[] = []
   const errors: string[] = []
   for (const p of partitions) {
     if (p.errorCode !== 0) {
       errors.push(`${p.topicName}-${p.partition}: ${p.errorName ?? `error ${p.errorCode}`}`)
       continue
     }
-    offsets.push({topic: p.topicName, partition: p.partition, offset: p.startOffset < 0 ? null : p.startOffset})
+    offsets.push({topic: p.topicName, partition: p.partition, offset: p.startOffset < 0 ? null : p.startOffset, brokerLag: p.lag === undefined || p.lag === null || p.lag < 0 ? null : p.lag})
   }
   return {offsets, errors}
 }
@@ -118,4 +119,21 @@ export function shareStartOffsets(
 /** The one-line note for a group whose type's describe API the broker lacks. */
 export function unsupportedGroupApiNote(type: GroupType | null, reason: string): string {
   return `${type ?? 'non-classic'} group: members not shown (${reason})`
+}
+
+/**
+ * A share partition's lag as the broker counts it (DescribeShareGroupOffsets v1, Kafka 4.2+):
+ * records from the start offset on that are not yet acknowledged, which leaves out records
+ * acknowledged out of order beyond the start offset (log end minus start offset would count
+ * them). Applied over the offset-derived lag when known (>= 0): a broker lag of 0 is caught
+ * up (time lag 0); otherwise the time lag stays the age of the record at the start offset.
+ */
+export function withShareBrokerLag(offsets: PartitionLag, brokerLag: number | null | undefined): PartitionLag {
+  if (brokerLag === null || brokerLag === undefined || brokerLag < 0 || offsets.committedOffset === null) return offsets
+  const out: PartitionLag = {...offsets, lag: brokerLag}
+  if (brokerLag === 0) {
+    out.timeLagMs = 0
+    delete out.note
+  }
+  return out
 }

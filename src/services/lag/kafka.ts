@@ -5,6 +5,7 @@ import {
   evaluateBurrowWindow,
   groupTypeOf,
   rollUpLag,
+  withShareBrokerLag,
   type BurrowEvaluation,
   type GroupObservation,
   type GroupType,
@@ -56,6 +57,8 @@ interface Sample {
   ends: Map<string, number>
   /** `${tp key}\u0000${committed offset}` -> timestamp of the record there (lagging partitions only) */
   stamps: Map<string, RecordTimestampResult>
+  /** Share groups: group -> tp key -> the broker's lag (DescribeShareGroupOffsets v1+). */
+  brokerLags: Map<string, Map<string, number>>
 }
 
 /** Partition keys, interned: each key maps back to its topic and partition without parsing. */
@@ -144,6 +147,16 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
     if (!share.ok) for (const g of shareIds) infos.get(g)!.notes = [...new Set([...(infos.get(g)!.notes ?? []), share.note])]
     return groupIds.map((g, i) => others[i] ?? (share.ok ? share.offsets.get(g)! : []))
   }
+  /** Share groups: the broker's lag per partition (DescribeShareGroupOffsets v1), keyed as `committed`. */
+  const brokerLagsOf = (offsetsByGroup: CommittedOffset[][]): Map<string, Map<string, number>> => {
+    const out = new Map<string, Map<string, number>>()
+    groupIds.forEach((g, i) => {
+      const byKey = new Map<string, number>()
+      for (const o of offsetsByGroup[i]! as (CommittedOffset & {brokerLag?: number | null})[]) if (typeof o.brokerLag === 'number') byKey.set(key(o.topic, o.partition), o.brokerLag)
+      if (byKey.size > 0) out.set(g, byKey)
+    })
+    return out
+  }
   const at0 = clock.now()
   const offsets0 = await readCommitted()
   if (topicMeta) learn(topicMeta)
@@ -178,7 +191,7 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
       committed.set(g, byKey)
     })
     const {ends, stamps} = await readEndOffsets(reader, committed, topics, opts.isolation, withTimestamps, async (names) => learn(await reader.metadata(names)))
-    return {at, committed, ends, stamps}
+    return {at, committed, ends, stamps, brokerLags: brokerLagsOf(offsetsByGroup)}
   }
   const takeSample = async (withTimestamps: boolean): Promise<Sample> => {
     const at = clock.now()
@@ -207,7 +220,10 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
         const {topic, partition} = unkey(k)
         const stamp = c === null ? undefined : sample.stamps.get(`${k}\u0000${c}`)
         const ts = stamp === undefined ? null : stamp.kind === 'found' ? stamp.timestamp : stamp.kind === 'gone' ? ('gone' as const) : null
-        const offsets = computePartitionLag({committedOffset: c, logEndOffset: sample.ends.get(k)!, committedRecordTimestamp: ts}, now)
+        const offsets = withShareBrokerLag(
+          computePartitionLag({committedOffset: c, logEndOffset: sample.ends.get(k)!, committedRecordTimestamp: ts}, now),
+          sample.brokerLags.get(g)?.get(k),
+        )
         if (stamp?.kind === 'unknown' && offsets.lag !== 0) offsets.note = [offsets.note, `time lag unknown: ${stamp.reason}`].filter(Boolean).join('; ')
         partitions.push({topic, partition, offsets, burrow: burrow?.get(`${g}\u0000${k}`) ?? null})
       }

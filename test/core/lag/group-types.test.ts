@@ -1,6 +1,15 @@
 import {describe, expect, test} from 'vitest'
 
-import {groupTypeOf, nameTopicIdAssignment, shareStartOffsets, streamsTaskAssignment, unnamedTopicIds, unsupportedGroupApiNote} from '../../../src/core/lag/group-types.js'
+import {
+  groupTypeOf,
+  nameTopicIdAssignment,
+  shareStartOffsets,
+  streamsTaskAssignment,
+  unnamedTopicIds,
+  unsupportedGroupApiNote,
+  withShareBrokerLag,
+} from '../../../src/core/lag/group-types.js'
+import {computePartitionLag} from '../../../src/core/lag/partition-lag.js'
 
 const A = 'aa'.repeat(16)
 const B = 'bb'.repeat(16)
@@ -54,17 +63,29 @@ describe('group types', () => {
   test('share-partition start offsets as committed offsets: -1 is none; errors named, not offsets', () => {
     expect(
       shareStartOffsets([
-        {topicName: 'jobs', partition: 0, startOffset: 40, errorCode: 0},
-        {topicName: 'jobs', partition: 1, startOffset: -1, errorCode: 0},
+        {topicName: 'jobs', partition: 0, startOffset: 40, lag: 3, errorCode: 0},
+        {topicName: 'jobs', partition: 1, startOffset: -1, lag: -1, errorCode: 0},
         {topicName: 'jobs', partition: 2, startOffset: 0, errorCode: 3, errorName: 'UNKNOWN_TOPIC_OR_PARTITION'},
       ]),
     ).toEqual({
       offsets: [
-        {topic: 'jobs', partition: 0, offset: 40},
-        {topic: 'jobs', partition: 1, offset: null},
+        {topic: 'jobs', partition: 0, offset: 40, brokerLag: 3},
+        {topic: 'jobs', partition: 1, offset: null, brokerLag: null},
       ],
       errors: ['jobs-2: UNKNOWN_TOPIC_OR_PARTITION'],
     })
+  })
+
+  test("the broker's share lag replaces log end - start offset when known; 0 is caught up", () => {
+    const now = 1_000_000
+    const fromOffsets = computePartitionLag({committedOffset: 0, logEndOffset: 10, committedRecordTimestamp: now - 5000}, now)
+    expect(fromOffsets).toMatchObject({lag: 10, timeLagMs: 5000})
+    expect(withShareBrokerLag(fromOffsets, 0)).toEqual({committedOffset: 0, logEndOffset: 10, lag: 0, timeLagMs: 0})
+    expect(withShareBrokerLag(fromOffsets, 4)).toEqual({committedOffset: 0, logEndOffset: 10, lag: 4, timeLagMs: 5000})
+    expect(withShareBrokerLag(fromOffsets, null)).toBe(fromOffsets)
+    expect(withShareBrokerLag(fromOffsets, -1)).toBe(fromOffsets)
+    const none = computePartitionLag({committedOffset: null, logEndOffset: 10, committedRecordTimestamp: null}, now)
+    expect(withShareBrokerLag(none, 0)).toBe(none)
   })
 
   test('a missing API is one line', () => {
