@@ -41,10 +41,14 @@ export function renderKafkaLag(report: KafkaLagReport, thresholds: LagThresholds
   for (const g of report.groups) {
     out.push('')
     out.push(
-      `${c.bold(`Group ${g.group}`)}  state ${g.state ?? '-'}  status ${stateText(g.status)}${g.burrowStatus ? `  burrow ${stateText(g.burrowStatus)}` : ''}` +
+      `${c.bold(`Group ${g.group}`)}${g.type ? `  type ${g.type}` : ''}  state ${g.state ?? '-'}` +
+        (g.groupEpoch === null ? '' : `  epoch ${g.groupEpoch} (assignment ${g.assignmentEpoch ?? '-'})`) +
+        `  status ${stateText(g.status)}${g.burrowStatus ? `  burrow ${stateText(g.burrowStatus)}` : ''}` +
         `  lag ${g.lag ?? '-'}  time lag ${ms(g.timeLagMs) ?? '-'}  partitions ${g.partitionCount}` +
         (g.unknownLagPartitions > 0 ? `  (${g.unknownLagPartitions} without a committed offset)` : ''),
     )
+    for (const note of g.notes) out.push(c.dim(`  note: ${note}`))
+    if (g.type === 'share') out.push(c.dim('  share group: CURRENT-OFFSET is the share-partition start offset (the earliest record not yet acknowledged)'))
     const rows = g.topics.flatMap((t) => t.partitions.map((p) => ({t, p})))
     if (rows.length === 0) out.push('  no partitions (the group has no committed offsets and no assignments)')
     else {

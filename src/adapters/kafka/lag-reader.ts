@@ -1,12 +1,22 @@
 import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
-import type {GroupMember} from '../../core/lag/index.js'
+import {
+  nameTopicIdAssignment,
+  shareStartOffsets,
+  streamsTaskAssignment,
+  unnamedTopicIds,
+  unsupportedGroupApiNote,
+  type GroupMember,
+  type GroupType,
+  type TopicIdAssignment,
+} from '../../core/lag/index.js'
 import {classifySdkError} from '../classify-error.js'
 import {
   KafkaProtocolClient,
   type CommittedOffset,
   type EndOffsetResult,
   kafkaErrorName,
+  KafkaErrorCode,
   type LeaderPartition,
   type ListedGroup,
   type RecordTimestampResult,
@@ -35,14 +45,25 @@ export {recordKey} from './protocol/index.js'
 
 export interface GroupInfo {
   group: string
-  /** DescribeGroups state (Stable, Empty, PreparingRebalance, Dead, ...). */
+  /** The state its type's describe API gives (Stable, Empty, PreparingRebalance, Reconciling, Dead, ...). */
   state: string
   protocolType: string
   members: GroupMember[]
+  /** describeGroupsOfEveryType only: the group's type (null: found by none of the describe APIs). */
+  type?: GroupType | null
+  groupEpoch?: number | null
+  assignmentEpoch?: number | null
+  /** One-line remarks, e.g. a describe API the broker lacks. */
+  notes?: string[]
 }
+
+/** A share partition's start offset as a committed offset, with the broker's lag (v1+; null when unknown). */
+export type ShareStartOffset = CommittedOffset & {brokerLag: number | null}
 
 export interface TopicPartitionsMeta {
   topic: string
+  /** 32 hex digits (Metadata v10+); null before. */
+  topicId?: string | null
   /** Kafka's own topics (__consumer_offsets, __transaction_state, ...). */
   internal: boolean
   partitions: {
@@ -109,6 +130,106 @@ export class KafkaLagReader {
   }
 
   /**
+   * Each group described by the API of its type: DescribeGroups for classic groups, then, for
+   * the groups it does not know (v1-v5 "Dead", v6 GROUP_ID_NOT_FOUND) or whose listed type
+   * (`types`, from ListGroups v5) is another, ConsumerGroupDescribe, StreamsGroupDescribe and
+   * ShareGroupDescribe. Assignments are turned into topic partitions: topic ids named (by the
+   * broker, else by Metadata), streams tasks mapped to their source topics' partitions. A
+   * describe API the broker lacks becomes a one-line note on the group, not an error.
+   */
+  async describeGroupsOfEveryType(groupIds: string[], types: ReadonlyMap<string, GroupType | null> = new Map()): Promise<GroupInfo[]> {
+    if (groupIds.length === 0) return []
+    const classicIds = groupIds.filter((g) => (types.get(g) ?? 'classic') === 'classic')
+    const out = new Map<string, GroupInfo>()
+    for (const g of await this.describeGroups(classicIds)) out.set(g.group, {...g, type: g.state === 'Dead' ? null : 'classic', groupEpoch: null, assignmentEpoch: null, notes: []})
+    const rest = groupIds.filter((g) => {
+      const info = out.get(g)
+      return !info || info.state === 'Dead'
+    })
+    if (rest.length === 0) return groupIds.map((g) => out.get(g)!)
+    const wants = (type: GroupType) => rest.filter((g) => (types.get(g) ?? null) === null || types.get(g) === type)
+    const [consumer, streams, share] = await this.wrap('Kafka: describing groups', () =>
+      Promise.all([
+        this.protocol.consumerGroupDescribe(wants('consumer')),
+        this.protocol.streamsGroupDescribe(wants('streams')),
+        this.protocol.shareGroupDescribe(wants('share')),
+      ]),
+    )
+    const unsupported: {type: GroupType; reason: string}[] = []
+    const found = new Map<string, {type: GroupType; state: string; groupEpoch: number; assignmentEpoch: number; members: (Omit<GroupMember, 'assignments'> & {assigned: TopicIdAssignment[] | null; tasks?: {subtopologyId: string; partitions: number[]}[]})[]; subtopologies?: Parameters<typeof streamsTaskAssignment>[0]}>()
+    const take = <T extends {groupId: string; errorCode: number; errorMessage: string | null; groupState: string; groupEpoch: number; assignmentEpoch: number}>(
+      type: GroupType,
+      answer: {supported: true; groups: T[]} | {supported: false; reason: string},
+      members: (g: T) => (Omit<GroupMember, 'assignments'> & {assigned: TopicIdAssignment[] | null; tasks?: {subtopologyId: string; partitions: number[]}[]})[],
+      subtopologies?: (g: T) => Parameters<typeof streamsTaskAssignment>[0],
+    ): void => {
+      if (!answer.supported) {
+        unsupported.push({type, reason: answer.reason})
+        return
+      }
+      for (const g of answer.groups) {
+        if (g.errorCode === KafkaErrorCode.GROUP_ID_NOT_FOUND) continue
+        if (g.errorCode !== 0) throw new FleetopsError(g.errorCode === 30 ? 'PERMISSION' : 'UNAVAILABLE', `${type} group "${g.groupId}": ${kafkaErrorName(g.errorCode)}${g.errorMessage ? ` (${g.errorMessage})` : ''}`)
+        found.set(g.groupId, {type, state: g.groupState, groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch, members: members(g), subtopologies: subtopologies?.(g)})
+      }
+    }
+    const host = (h: string) => h.replace(/^\//, '')
+    take('consumer', consumer, (g) => g.members.map((m) => ({memberId: m.memberId, clientId: m.clientId, host: host(m.clientHost), memberEpoch: m.memberEpoch, assigned: m.assignment})))
+    take('share', share, (g) => g.members.map((m) => ({memberId: m.memberId, clientId: m.clientId, host: host(m.clientHost), memberEpoch: m.memberEpoch, assigned: m.assignment})))
+    take(
+      'streams',
+      streams,
+      (g) => g.members.map((m) => ({memberId: m.memberId, clientId: m.clientId, host: host(m.clientHost), memberEpoch: m.memberEpoch, assigned: null, tasks: m.assignment.activeTasks})),
+      (g) => g.topology?.subtopologies ?? null,
+    )
+    // Topic ids the broker did not name: one Metadata request for every topic.
+    const unnamed = [...found.values()].flatMap((f) => f.members.flatMap((m) => unnamedTopicIds(m.assigned ?? [])))
+    const namesById = new Map<string, string>()
+    if (unnamed.length > 0) for (const t of (await this.metadata(null)).topics.values()) if (t.topicId) namesById.set(t.topicId, t.topic)
+    for (const g of rest) {
+      const f = found.get(g)
+      const classic = out.get(g)
+      if (!f) {
+        const listed = types.get(g) ?? null
+        const missing = unsupported.filter((u) => listed === null || u.type === listed)
+        const notes = missing.length > 0 && (listed !== null || classic?.state === 'Dead') ? missing.map((u) => unsupportedGroupApiNote(u.type, u.reason)) : []
+        out.set(g, classic ? {...classic, type: listed, notes} : {group: g, state: 'Dead', protocolType: '', members: [], type: listed, groupEpoch: null, assignmentEpoch: null, notes})
+        continue
+      }
+      const notes: string[] = []
+      const members = f.members.map(({assigned, tasks, ...m}): GroupMember => {
+        const named = tasks ? streamsTaskAssignment(f.subtopologies ?? null, tasks) : nameTopicIdAssignment(assigned ?? [], namesById)
+        if (named.unresolved.length > 0) notes.push(`member ${m.memberId}: ${tasks ? 'subtopologies' : 'topic ids'} not in the cluster metadata: ${named.unresolved.join(', ')}`)
+        return {...m, assignments: named.assignments}
+      })
+      out.set(g, {group: g, state: f.state, protocolType: f.type, members, type: f.type, groupEpoch: f.groupEpoch, assignmentEpoch: f.assignmentEpoch, notes})
+    }
+    return groupIds.map((g) => out.get(g)!)
+  }
+
+  /**
+   * Share groups' share-partition start offsets (DescribeShareGroupOffsets), as committed
+   * offsets: the earliest record not yet acknowledged for good. `{ok: false, note}` when the
+   * broker lacks the API.
+   */
+  async shareGroupStartOffsets(groupIds: string[]): Promise<{ok: true; offsets: Map<string, ShareStartOffset[]>} | {ok: false; note: string}> {
+    const offsets = new Map<string, ShareStartOffset[]>()
+    if (groupIds.length === 0) return {ok: true, offsets}
+    const answer = await this.wrap('Kafka: reading share group offsets', () => this.protocol.describeShareGroupOffsets(groupIds))
+    if (!answer.supported) return {ok: false, note: `share-partition start offsets not read (${answer.reason})`}
+    for (const g of answer.groups) {
+      if (g.errorCode !== 0 && g.errorCode !== KafkaErrorCode.GROUP_ID_NOT_FOUND) {
+        throw new FleetopsError('UNAVAILABLE', `DescribeShareGroupOffsets of share group "${g.groupId}": ${kafkaErrorName(g.errorCode)}${g.errorMessage ? ` (${g.errorMessage})` : ''}`)
+      }
+      const {offsets: list, errors} = shareStartOffsets(g.partitions.map((p) => ({...p, errorName: kafkaErrorName(p.errorCode)})))
+      if (errors.length > 0) throw new FleetopsError('UNAVAILABLE', `DescribeShareGroupOffsets of share group "${g.groupId}": ${errors.slice(0, 3).join('; ')}`)
+      offsets.set(g.groupId, list)
+    }
+    for (const g of groupIds) if (!offsets.has(g)) offsets.set(g, [])
+    return {ok: true, offsets}
+  }
+
+  /**
    * Metadata of the given topics (null = every topic, internal ones included), in one
    * request. Offline partitions are data (leader null, errorCode 5), never an error.
    */
@@ -128,6 +249,7 @@ export class KafkaLagReader {
         if (t.errorCode !== 0 && t.partitions.length === 0) continue
         out.set(t.name, {
           topic: t.name,
+          topicId: t.topicId,
           internal: t.isInternal,
           partitions: t.partitions
             .map((p) => ({

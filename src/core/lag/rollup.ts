@@ -2,6 +2,7 @@ import {badInput} from '../errors.js'
 import {PartitionIndex} from '../partition-index.js'
 import {worstBurrowStatus, type BurrowEvaluation, type BurrowStatus} from './burrow.js'
 import {nagiosExitCode, worstNagiosState, type NagiosState} from './nagios.js'
+import type {GroupType} from './group-types.js'
 import type {PartitionLag} from './partition-lag.js'
 import {evaluateLagState, type LagThresholds} from './thresholds.js'
 
@@ -19,7 +20,10 @@ export interface GroupMember {
   memberId: string
   clientId: string
   host: string
+  /** Topic partitions the member consumes now (streams groups: its active tasks' source partitions). */
   assignments: {topic: string; partitions: number[]}[]
+  /** KIP-848, share and streams groups: the member's epoch (absent for classic groups). */
+  memberEpoch?: number
 }
 
 export interface PartitionObservation {
@@ -31,8 +35,15 @@ export interface PartitionObservation {
 
 export interface GroupObservation {
   group: string
-  /** Consumer group state from DescribeGroups, or null when not available (e.g. KIP-848 groups via kafkajs). */
+  /** Group state from the group type's describe API, or null when not available. */
   state?: string | null
+  /** classic, consumer (KIP-848), share (KIP-932) or streams (KIP-1071); null when unknown. */
+  type?: GroupType | null
+  /** KIP-848, share and streams groups: the group epoch and the assignment epoch. */
+  groupEpoch?: number | null
+  assignmentEpoch?: number | null
+  /** One-line remarks on the group (e.g. an API the broker lacks). */
+  notes?: string[]
   members?: GroupMember[]
   partitions: PartitionObservation[]
 }
@@ -69,6 +80,11 @@ export interface TopicResult {
 export interface GroupResult {
   group: string
   state: string | null
+  /** classic, consumer, share or streams; null when unknown. */
+  type: GroupType | null
+  groupEpoch: number | null
+  assignmentEpoch: number | null
+  notes: string[]
   status: NagiosState
   burrowStatus: BurrowStatus | null
   lag: number | null
@@ -211,6 +227,10 @@ function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
   return {
     group: g.group,
     state: g.state ?? null,
+    type: g.type ?? null,
+    groupEpoch: g.groupEpoch ?? null,
+    assignmentEpoch: g.assignmentEpoch ?? null,
+    notes: g.notes ?? [],
     status: worstNagiosState(topics.map((t) => t.status)),
     burrowStatus: burrowed.length === 0 ? null : worstBurrowStatus(burrowed),
     lag: sumKnown(all.map((p) => p.lag)),

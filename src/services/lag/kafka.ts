@@ -3,9 +3,12 @@ import {FleetopsError} from '../../core/errors.js'
 import {
   computePartitionLag,
   evaluateBurrowWindow,
+  groupTypeOf,
   rollUpLag,
+  withShareBrokerLag,
   type BurrowEvaluation,
   type GroupObservation,
+  type GroupType,
   type Isolation,
   type LagResult,
   type LagThresholds,
@@ -54,6 +57,8 @@ interface Sample {
   ends: Map<string, number>
   /** `${tp key}\u0000${committed offset}` -> timestamp of the record there (lagging partitions only) */
   stamps: Map<string, RecordTimestampResult>
+  /** Share groups: group -> tp key -> the broker's lag (DescribeShareGroupOffsets v1+). */
+  brokerLags: Map<string, Map<string, number>>
 }
 
 /** Partition keys, interned: each key maps back to its topic and partition without parsing. */
@@ -125,20 +130,39 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
     if (unknown.length > 0) learn(await reader.metadata(unknown))
   }
 
-  const groupIds = await resolveGroups(reader, opts)
-  const readCommitted = (): Promise<CommittedOffset[][]> => Promise.all(groupIds.map((g) => reader.committedOffsets(g)))
-  const at0 = clock.now()
-  // Group descriptions, committed offsets and (with --topic) its metadata, all at once.
-  const [described, offsets0, topicMeta] = await Promise.all([
-    reader.describeGroups(groupIds),
-    readCommitted(),
+  const {groupIds, types} = await resolveGroups(reader, opts)
+  // Group descriptions (each by its type's API) and (with --topic) its metadata, at once;
+  // then committed offsets, read as the group's type keeps them.
+  const [described, topicMeta] = await Promise.all([
+    reader.describeGroupsOfEveryType(groupIds, types),
     opts.topic === undefined ? null : reader.metadata([opts.topic]),
   ])
+  const infos = new Map(described.map((g) => [g.group, g]))
+  const shareIds = groupIds.filter((g) => infos.get(g)?.type === 'share')
+  const readCommitted = async (): Promise<CommittedOffset[][]> => {
+    const [share, others] = await Promise.all([
+      reader.shareGroupStartOffsets(shareIds),
+      Promise.all(groupIds.map((g) => (infos.get(g)?.type === 'share' ? null : reader.committedOffsets(g)))),
+    ])
+    if (!share.ok) for (const g of shareIds) infos.get(g)!.notes = [...new Set([...(infos.get(g)!.notes ?? []), share.note])]
+    return groupIds.map((g, i) => others[i] ?? (share.ok ? share.offsets.get(g)! : []))
+  }
+  /** Share groups: the broker's lag per partition (DescribeShareGroupOffsets v1), keyed as `committed`. */
+  const brokerLagsOf = (offsetsByGroup: CommittedOffset[][]): Map<string, Map<string, number>> => {
+    const out = new Map<string, Map<string, number>>()
+    groupIds.forEach((g, i) => {
+      const byKey = new Map<string, number>()
+      for (const o of offsetsByGroup[i]! as (CommittedOffset & {brokerLag?: number | null})[]) if (typeof o.brokerLag === 'number') byKey.set(key(o.topic, o.partition), o.brokerLag)
+      if (byKey.size > 0) out.set(g, byKey)
+    })
+    return out
+  }
+  const at0 = clock.now()
+  const offsets0 = await readCommitted()
   if (topicMeta) learn(topicMeta)
   if (opts.topic !== undefined && !topics.has(opts.topic)) {
     throw new FleetopsError('BAD_INPUT', `topic "${printable(opts.topic)}" does not exist in the cluster; check the name (fleetops lists no lag for it)`, {exit: 3})
   }
-  const infos = new Map(described.map((g) => [g.group, g]))
 
   const buildSample = async (at: number, offsetsByGroup: CommittedOffset[][], withTimestamps: boolean): Promise<Sample> => {
     const wantedByGroup = groupIds.map((g, i) => {
@@ -167,7 +191,7 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
       committed.set(g, byKey)
     })
     const {ends, stamps} = await readEndOffsets(reader, committed, topics, opts.isolation, withTimestamps, async (names) => learn(await reader.metadata(names)))
-    return {at, committed, ends, stamps}
+    return {at, committed, ends, stamps, brokerLags: brokerLagsOf(offsetsByGroup)}
   }
   const takeSample = async (withTimestamps: boolean): Promise<Sample> => {
     const at = clock.now()
@@ -196,11 +220,23 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
         const {topic, partition} = unkey(k)
         const stamp = c === null ? undefined : sample.stamps.get(`${k}\u0000${c}`)
         const ts = stamp === undefined ? null : stamp.kind === 'found' ? stamp.timestamp : stamp.kind === 'gone' ? ('gone' as const) : null
-        const offsets = computePartitionLag({committedOffset: c, logEndOffset: sample.ends.get(k)!, committedRecordTimestamp: ts}, now)
+        const offsets = withShareBrokerLag(
+          computePartitionLag({committedOffset: c, logEndOffset: sample.ends.get(k)!, committedRecordTimestamp: ts}, now),
+          sample.brokerLags.get(g)?.get(k),
+        )
         if (stamp?.kind === 'unknown' && offsets.lag !== 0) offsets.note = [offsets.note, `time lag unknown: ${stamp.reason}`].filter(Boolean).join('; ')
         partitions.push({topic, partition, offsets, burrow: burrow?.get(`${g}\u0000${k}`) ?? null})
       }
-      return {group: g, state: groupState(info, hasCommit(byKey)), members: info?.members ?? [], partitions}
+      return {
+        group: g,
+        state: groupState(info, hasCommit(byKey)),
+        type: info?.type ?? null,
+        groupEpoch: info?.groupEpoch ?? null,
+        assignmentEpoch: info?.assignmentEpoch ?? null,
+        notes: info?.notes ?? [],
+        members: info?.members ?? [],
+        partitions,
+      }
     })
     const result = rollUpLag(observations, {now, thresholds: opts.thresholds, ...base})
     return {...result, timeLagIsolation: opts.isolation, mode, samples: mode === 'single' ? 1 : opts.samples, intervalMs: mode === 'single' ? null : opts.intervalMs}
@@ -279,19 +315,23 @@ function leaderOf(meta: Map<string, TopicPartitionsMeta>, topic: string, partiti
 
 function groupState(info: GroupInfo | undefined, hasOffsets: boolean): string | null {
   if (!info) return null
-  // KIP-848 ("consumer" protocol) groups look Dead to the classic DescribeGroups.
+  // A group with offsets that no describe API of this broker knows (e.g. a KIP-848 group on a
+  // broker without ConsumerGroupDescribe): the classic DescribeGroups says Dead.
   if (info.state === 'Dead' && hasOffsets) return 'Unknown (not a classic group; members unavailable)'
   return info.state
 }
 
-async function resolveGroups(reader: KafkaLagReader, opts: KafkaLagOptions): Promise<string[]> {
-  if (!opts.groupRegex) return [...new Set(opts.groups)]
-  const all = await reader.listGroups()
-  const matched = all.filter((g) => opts.groupRegex!.test(g))
+/** The groups named and matched, with each listed group's type (ListGroups v5) to pick its describe API. */
+async function resolveGroups(reader: KafkaLagReader, opts: KafkaLagOptions): Promise<{groupIds: string[]; types: Map<string, GroupType | null>}> {
+  const types = new Map<string, GroupType | null>()
+  if (!opts.groupRegex) return {groupIds: [...new Set(opts.groups)], types}
+  const all = await reader.listGroupListings()
+  for (const g of all) types.set(g.groupId, groupTypeOf(g.groupType))
+  const matched = [...new Set(all.map((g) => g.groupId))].filter((g) => opts.groupRegex!.test(g)).sort()
   if (matched.length === 0) {
-    throw new FleetopsError('BAD_INPUT', `no consumer group matches --group-regex ${printable(opts.groupRegex.source)} (${all.length} group(s) listed)`, {exit: 3})
+    throw new FleetopsError('BAD_INPUT', `no consumer group matches --group-regex ${printable(opts.groupRegex.source)} (${types.size} group(s) listed)`, {exit: 3})
   }
-  return [...new Set([...opts.groups, ...matched])]
+  return {groupIds: [...new Set([...opts.groups, ...matched])], types}
 }
 
 /**

@@ -57,6 +57,16 @@ import {
   type OngoingReassignment,
 } from './list-partition-reassignments.js'
 import type {ListedGroup} from './list-groups.js'
+import {CONSUMER_GROUP_DESCRIBE_KEY, CONSUMER_GROUP_DESCRIBE_VERSIONS, consumerGroupDescribeRequest, type ConsumerGroupDescription} from './consumer-group-describe.js'
+import {
+  DESCRIBE_SHARE_GROUP_OFFSETS_KEY,
+  DESCRIBE_SHARE_GROUP_OFFSETS_VERSIONS,
+  describeShareGroupOffsetsRequest,
+  type ShareGroupOffsets,
+} from './describe-share-group-offsets.js'
+import {SHARE_GROUP_DESCRIBE_KEY, SHARE_GROUP_DESCRIBE_VERSIONS, shareGroupDescribeRequest, type ShareGroupDescription} from './share-group-describe.js'
+import {STREAMS_GROUP_DESCRIBE_KEY, STREAMS_GROUP_DESCRIBE_VERSIONS, streamsGroupDescribeRequest, type StreamsGroupDescription} from './streams-group-describe.js'
+import type {RawRequest} from './transport.js'
 import {
   OFFSET_FETCH_GROUPS_VERSION,
   OFFSET_FETCH_KEY,
@@ -68,7 +78,7 @@ import {
 import {readableBatches, type AbortedTransaction} from './readable-batches.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {nextOffsetAfter} from './record-decoder.js'
-import {KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
+import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
 
 export type {KafkaTransportOptions, InternalGroupDescription as GroupDescription} from './transport.js'
 
@@ -138,7 +148,14 @@ export interface MaxApiVersions {
   ListPartitionReassignments?: number
   DescribeQuorum?: number
   DescribeTopicPartitions?: number
+  ConsumerGroupDescribe?: number
+  ShareGroupDescribe?: number
+  StreamsGroupDescribe?: number
+  DescribeShareGroupOffsets?: number
 }
+
+/** A group-describe API's answers, or why the coordinator could not answer it (an older broker). */
+export type GroupApiAnswer<T> = {supported: true; apiVersion: number; groups: T[]} | {supported: false; reason: string}
 
 /** DescribeTopicPartitions over every page, or why the broker could not answer it. */
 export type TopicPartitionsDescription =
@@ -249,6 +266,75 @@ export class KafkaProtocolClient {
       // coordinator's address); the broker list is read meanwhile.
       await this.cluster.connect()
       return this.cluster.describeGroups(groupIds)
+    })
+  }
+
+  /** ConsumerGroupDescribe (KIP-848 groups) on each group's coordinator. */
+  async consumerGroupDescribe(groupIds: string[]): Promise<GroupApiAnswer<ConsumerGroupDescription>> {
+    return this.onGroupCoordinators(groupIds, 'ConsumerGroupDescribe', CONSUMER_GROUP_DESCRIBE_KEY, CONSUMER_GROUP_DESCRIBE_VERSIONS, consumerGroupDescribeRequest)
+  }
+
+  /** ShareGroupDescribe (KIP-932 share groups) on each group's coordinator. */
+  async shareGroupDescribe(groupIds: string[]): Promise<GroupApiAnswer<ShareGroupDescription>> {
+    return this.onGroupCoordinators(groupIds, 'ShareGroupDescribe', SHARE_GROUP_DESCRIBE_KEY, SHARE_GROUP_DESCRIBE_VERSIONS, shareGroupDescribeRequest)
+  }
+
+  /** StreamsGroupDescribe (KIP-1071 streams groups) on each group's coordinator. */
+  async streamsGroupDescribe(groupIds: string[]): Promise<GroupApiAnswer<StreamsGroupDescription>> {
+    return this.onGroupCoordinators(groupIds, 'StreamsGroupDescribe', STREAMS_GROUP_DESCRIBE_KEY, STREAMS_GROUP_DESCRIBE_VERSIONS, streamsGroupDescribeRequest)
+  }
+
+  /** DescribeShareGroupOffsets (share-partition start offsets, every partition) on each group's coordinator. */
+  async describeShareGroupOffsets(groupIds: string[]): Promise<GroupApiAnswer<ShareGroupOffsets>> {
+    return this.onGroupCoordinators(groupIds, 'DescribeShareGroupOffsets', DESCRIBE_SHARE_GROUP_OFFSETS_KEY, DESCRIBE_SHARE_GROUP_OFFSETS_VERSIONS, describeShareGroupOffsetsRequest)
+  }
+
+  /**
+   * One request per coordinator for all its groups. A coordinator without the API gives
+   * `{supported: false}` with the reason in one line; a group answered NOT_COORDINATOR (or
+   * loading) is asked again after FindCoordinator. Per-group error codes are returned as data.
+   */
+  private async onGroupCoordinators<T extends {groupId: string; errorCode: number}>(
+    groupIds: string[],
+    apiName: keyof MaxApiVersions,
+    apiKey: number,
+    versions: {min: number; max: number},
+    request: (version: number, groupIds: string[]) => RawRequest<T[]>,
+  ): Promise<GroupApiAnswer<T>> {
+    return this.guard(async () => {
+      if (groupIds.length === 0) return {supported: true, apiVersion: versions.max, groups: []}
+      await this.cluster.connect()
+      const askAll = async (): Promise<GroupApiAnswer<T>> => {
+        const byCoordinator = new Map<number, {broker: InternalBroker; ids: string[]}>()
+        for (const groupId of groupIds) {
+          const broker = await this.cluster.groupCoordinator(groupId)
+          const entry = byCoordinator.get(broker.nodeId) ?? {broker, ids: []}
+          entry.ids.push(groupId)
+          byCoordinator.set(broker.nodeId, entry)
+        }
+        const groups: T[] = []
+        let apiVersion = versions.max
+        for (const {broker} of byCoordinator.values()) {
+          const theirs = broker.versions[apiKey]
+          if (!theirs) return {supported: false, reason: `broker ${broker.nodeId} does not support ${apiName} (API key ${apiKey})`}
+          if (theirs.maxVersion < versions.min || theirs.minVersion > versions.max) {
+            return {supported: false, reason: `broker ${broker.nodeId} supports ${apiName} v${theirs.minVersion}-${theirs.maxVersion}; fleetops implements v${versions.min}-${versions.max}`}
+          }
+        }
+        await Promise.all(
+          [...byCoordinator.values()].map(async ({broker, ids}) => {
+            const version = this.version(broker, apiName, apiKey, versions)
+            apiVersion = Math.min(apiVersion, version)
+            groups.push(...(await broker.send(request(version, ids))))
+          }),
+        )
+        const moved = groups.find((g) => COORDINATOR_MOVED_CODES.has(g.errorCode))
+        if (moved) throw new KafkaCodeError(moved.errorCode, `${apiName} of group "${moved.groupId}": the coordinator moved`)
+        return {supported: true, apiVersion, groups}
+      }
+      return retryWhileCoordinatorMoves(askAll, kafkaCodeOf, () => {
+        for (const groupId of groupIds) this.cluster.forgetGroupCoordinator(groupId)
+      })
     })
   }
 

@@ -18,7 +18,7 @@ import {FETCH_KEY} from './fetch.js'
 import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from './find-coordinator.js'
 import {LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS, listGroupsRequest, type ListedGroup} from './list-groups.js'
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
-import {COORDINATOR_MOVED_CODES, KafkaCodeError, kafkaCodeOf, kafkaError, negotiateVersion, retryWhileCoordinatorMoves, type VersionRange} from './shared.js'
+import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, kafkaCodeOf, kafkaError, negotiateVersion, retryWhileCoordinatorMoves, type VersionRange} from './shared.js'
 import {KafkaBrokerNotFoundError, KafkaConnectionError, isTransient, toFleetopsError} from './transport-errors.js'
 import type {InternalBroker, InternalCluster, InternalGroupDescription, KafkaTransportOptions, RawRequest} from './transport.js'
 
@@ -207,9 +207,10 @@ class ClusterConnection implements InternalCluster {
         // A coordinator that moved answers NOT_COORDINATOR for its groups: ask them all again.
         const moved = groups.find((g) => COORDINATOR_MOVED_CODES.has(g.errorCode))
         if (moved) throw new KafkaCodeError(moved.errorCode, `DescribeGroups of group "${moved.groupId}": the coordinator moved`)
-        const failed = groups.find((g) => g.errorCode !== 0)
+        const failed = groups.find((g) => g.errorCode !== 0 && g.errorCode !== KafkaErrorCode.GROUP_ID_NOT_FOUND)
         if (failed) throw kafkaError(failed.errorCode, `DescribeGroups of group "${failed.groupId}"`)
-        return groups
+        // v6: not found or not a classic group; v1-v5 say "Dead" for both, and so do we.
+        return groups.map((g) => (g.errorCode === KafkaErrorCode.GROUP_ID_NOT_FOUND ? {...g, errorCode: 0, state: 'Dead', protocolType: '', members: []} : g))
       }
       const groups = await retryWhileCoordinatorMoves(describeAll, kafkaCodeOf, () => {
         for (const groupId of groupIds) this.coordinators.delete(groupId)

@@ -2,14 +2,21 @@
  * DescribeGroups (API key 15): state, protocol type and members of consumer groups, from
  * their coordinator. Read-only: it does not join the group. v1-v4 (Kafka 4.0 dropped v0),
  * v3 adds authorized operations (not asked for), v4 each member's group.instance.id, v5 is
- * flexible. v6 would answer GROUP_ID_NOT_FOUND for an unknown group where v1-v5 say "Dead",
- * which is what the lag probe reports.
+ * flexible, v6 (Kafka 4.0+) adds a per-group error message and answers GROUP_ID_NOT_FOUND for
+ * a group that does not exist or is not a classic group (KIP-848 consumer, share and streams
+ * groups), where v1-v5 answer state "Dead". The caller treats both alike: not a classic group,
+ * ask the group's own describe API (ConsumerGroupDescribe, ShareGroupDescribe,
+ * StreamsGroupDescribe).
+ *
+ * Response v6 per group: ErrorCode int16, ErrorMessage nullable string (v6+), GroupId string,
+ * GroupState string, ProtocolType string, ProtocolData string, Members [...],
+ * AuthorizedOperations int32 (v3+).
  */
 import {Reader, Writer, type VersionRange} from './shared.js'
 import type {InternalGroupDescription, RawRequest} from './transport.js'
 
 export const DESCRIBE_GROUPS_KEY = 15
-export const DESCRIBE_GROUPS_VERSIONS: VersionRange = {min: 1, max: 5}
+export const DESCRIBE_GROUPS_VERSIONS: VersionRange = {min: 1, max: 6}
 
 export interface DescribedGroup extends InternalGroupDescription {
   errorCode: number
@@ -31,6 +38,7 @@ export function describeGroupsRequest(version: number, groupIds: string[]): RawR
       const throttleTimeMs = r.int32()
       const groups = r.array((r): DescribedGroup => {
         const errorCode = r.int16()
+        if (version >= 6) r.nullableString() // error_message
         const groupId = r.string()
         const state = r.string()
         const protocolType = r.string()

@@ -21,8 +21,13 @@ export {
   type ReplicaOffsetResult,
   type TopicPartition,
   type TopicPartitionsDescription,
+  type GroupApiAnswer,
 } from './client.js'
 export type {ListedGroup} from './list-groups.js'
+export type {AssignedTopic, ConsumerGroupDescription, ConsumerGroupMember} from './consumer-group-describe.js'
+export type {ShareGroupDescription, ShareGroupMember} from './share-group-describe.js'
+export type {ShareGroupOffsetPartition, ShareGroupOffsets} from './describe-share-group-offsets.js'
+export type {StreamsGroupDescription, StreamsGroupMember, StreamsSubtopology} from './streams-group-describe.js'
 export type {MetadataBroker, MetadataPartition, MetadataTopic} from './metadata.js'
 export type {DescribeConfigsResult} from './describe-configs.js'
 export type {OngoingReassignment} from './list-partition-reassignments.js'
@@ -31,4 +36,4 @@ export type {ElectionTypeName} from './elect-leaders.js'
 export type {QuorumPartition, QuorumReplicaState} from './describe-quorum.js'
 export type {DescribedPartition, DescribedTopic} from './describe-topic-partitions.js'
 export type {ConfigEntryChange, ConfigOperationName, ConfigResourceChange, ConfigResourceTypeName} from './incremental-alter-configs.js'
-export {kafkaErrorName} from './shared.js'
+export {KafkaErrorCode, kafkaErrorName} from './shared.js'
