@@ -5,6 +5,7 @@ import type {OptionFlag} from '@oclif/core/interfaces'
 
 import type {ProbeFormat} from './probe-command.js'
 import {badInput} from './core/errors.js'
+import {userRegex} from './core/identifiers.js'
 import {parseByteRate, parseDuration, parseIdList, parseIntInRange} from './core/units.js'
 
 /** Flag builders shared by several commands. */
@@ -97,4 +98,9 @@ export const sandboxNodeArgs = {
 /** A probe's --format: the formats it offers, table first (the default); --json is the same as json. */
 export function probeFormatFlag<const F extends readonly ['table', ...ProbeFormat[]]>(formats: F) {
   return Flags.option({description: 'Output format (--json is the same as --format json).', options: formats, default: 'table' as const})()
+}
+
+/** A user's regular expression, checked for catastrophic backtracking (core/safe-regex.ts). */
+export function regexFlag<const O extends TypedFlagOptions>(opts: O) {
+  return typedFlag(opts, (input, what) => userRegex(input, what))
 }

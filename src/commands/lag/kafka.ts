@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 
 import {ExitCode, badInput} from '../../core/errors.js'
-import {kafkaTopicName, userRegex} from '../../core/identifiers.js'
-import {parseLagThresholds, renderLagPrometheus, type Isolation, type LagResult} from '../../core/lag/index.js'
+import {kafkaTopicName} from '../../core/identifiers.js'
+import {parseLagThresholds, renderLagPrometheus, type LagResult} from '../../core/lag/index.js'
 import {redact, redactValue} from '../../core/redact.js'
-import {parseDuration, parseIntInRange} from '../../core/units.js'
+import {durationFlag, integerFlag, probeFormatFlag, regexFlag} from '../../flags.js'
 import {renderKafkaLag, writeJson} from '../../output/lag.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
@@ -29,21 +29,21 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
   static override flags = {
     group: Flags.string({char: 'g', description: 'Consumer group id (repeatable).', multiple: true}),
-    'group-regex': Flags.string({description: 'Every consumer group whose id matches this regular expression.'}),
+    'group-regex': regexFlag({description: 'Every consumer group whose id matches this regular expression.'}),
     topic: Flags.string({char: 't', description: 'Only this topic.'}),
-    isolation: Flags.string({
+    isolation: Flags.option({
       description: 'End offset to measure against: the high watermark (read_uncommitted) or the last stable offset (read_committed).',
-      options: ['read_uncommitted', 'read_committed'],
-      default: 'read_uncommitted',
-    }),
-    samples: Flags.string({description: 'Samples to take before judging (Burrow rules need >= 2); with --watch, the sliding window size (default 10).'}),
-    interval: Flags.string({description: 'Time between samples, e.g. 10s.', default: '10s'}),
+      options: ['read_uncommitted', 'read_committed'] as const,
+      default: 'read_uncommitted' as const,
+    })(),
+    samples: integerFlag({description: 'Samples to take before judging (Burrow rules need >= 2); with --watch, the sliding window size (default 10).', min: 1, max: 1000}),
+    interval: durationFlag({description: 'Time between samples, e.g. 10s.', default: '10s'}),
     watch: Flags.boolean({description: 'Sample every --interval until interrupted, judging each time over a sliding window.'}),
     'warn-lag': Flags.string({description: 'WARNING when a partition lags by more than this many messages.'}),
     'crit-lag': Flags.string({description: 'CRITICAL when a partition lags by more than this many messages.'}),
     'warn-time-lag': Flags.string({description: 'WARNING when the oldest unconsumed message is older than this, e.g. 1m.'}),
     'crit-time-lag': Flags.string({description: 'CRITICAL when the oldest unconsumed message is older than this, e.g. 5m.'}),
-    format: Flags.string({description: 'Output format (--json is the same as --format json).', options: ['table', 'json', 'prometheus'], default: 'table'}),
+    format: probeFormatFlag(['table', 'json', 'prometheus']),
   }
 
   protected readonly service = 'LAG'
@@ -52,7 +52,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
   async run(): Promise<KafkaLagReport | undefined> {
     const {flags} = await this.parse(LagKafka)
-    const format: ProbeFormat = this.jsonEnabled() ? 'json' : (flags.format as ProbeFormat)
+    const format: ProbeFormat = this.jsonEnabled() ? 'json' : flags.format
     this.format = format
     // Everything the user typed is checked before the cluster is touched (UNKNOWN, exit 3).
     const thresholds = parseLagThresholds({
@@ -65,13 +65,13 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       if (g.trim() === '') throw badInput('--group is empty; give a consumer group id')
       return g
     })
-    const groupRegex = flags['group-regex'] === undefined ? undefined : userRegex(flags['group-regex'], '--group-regex')
+    const groupRegex = flags['group-regex']
     if (groups.length === 0 && !groupRegex) throw badInput('name the consumer group(s) to probe with --group G (repeatable) or --group-regex REGEX')
     const topic = flags.topic === undefined ? undefined : kafkaTopicName(flags.topic, '--topic')
-    const intervalMs = parseDuration(flags.interval, '--interval')
-    const samples = flags.samples === undefined ? (flags.watch ? 10 : 1) : parseIntInRange(flags.samples, '--samples', 1, 1000)
+    const intervalMs = flags.interval
+    const samples = flags.samples ?? (flags.watch ? 10 : 1)
     if (flags.watch && samples < 2) throw badInput('--watch needs a window of at least 2 samples; use --samples 10 or leave it out')
-    this.probeSettings = {isolation: flags.isolation as Isolation, mode: flags.watch ? 'watch' : samples > 1 ? 'samples' : 'single', samples, intervalMs: samples > 1 ? intervalMs : null}
+    this.probeSettings = {isolation: flags.isolation, mode: flags.watch ? 'watch' : samples > 1 ? 'samples' : 'single', samples, intervalMs: samples > 1 ? intervalMs : null}
     const conn = this.kafkaConnection(flags)
 
     const {probeKafkaLag} = await import('../../services/lag/kafka.js')
@@ -90,7 +90,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
           groups,
           groupRegex,
           topic,
-          isolation: flags.isolation as Isolation,
+          isolation: flags.isolation,
           samples,
           intervalMs,
           thresholds,
@@ -104,7 +104,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       }
       report = watched.result
     } else {
-      report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation as Isolation, samples, intervalMs, thresholds, verbose: this.verbose})
+      report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
       if (format === 'prometheus') process.stdout.write(redact(renderLagPrometheus(report, {now: report.evaluatedAt})))
       else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
       else if (format === 'table') this.log(renderKafkaLag(report, thresholds))

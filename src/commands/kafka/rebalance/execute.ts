@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../../base-command.js'
-import {parseByteRate, parseDuration, parseIntInRange} from '../../../core/units.js'
-import {executeFlag} from '../../../flags.js'
+import {byteRateFlag, durationFlag, executeFlag, integerFlag} from '../../../flags.js'
 import {startProgress} from '../../../output/progress.js'
 import {renderExecute} from '../../../output/rebalance.js'
 import {kafkaRebalanceAdmin} from '../../../services/rebalance/admin.js'
@@ -25,13 +24,13 @@ export default class KafkaRebalanceExecute extends KafkaCommand {
   static override flags = {
     plan: Flags.string({description: 'Plan file written by `fleetops kafka rebalance plan --output`.', required: true}),
     execute: executeFlag,
-    throttle: Flags.string({description: 'Replication throttle per broker involved, e.g. 50MB/s (default: none).'}),
-    'max-partitions-per-broker': Flags.string({description: 'Moves at once that involve any one broker.', default: '5'}),
-    'max-partitions': Flags.string({description: 'Moves at once in the whole cluster.', default: '1250'}),
+    throttle: byteRateFlag({description: 'Replication throttle per broker involved, e.g. 50MB/s (default: none).'}),
+    'max-partitions-per-broker': integerFlag({description: 'Moves at once that involve any one broker.', default: '5', min: 1, max: 100_000}),
+    'max-partitions': integerFlag({description: 'Moves at once in the whole cluster.', default: '1250', min: 1, max: 1_000_000}),
     resume: Flags.boolean({description: 'Continue an interrupted run from its progress file (the live state is checked again).', default: false}),
     'state-file': Flags.string({description: 'Progress file (default: <plan>.progress.json next to the plan).'}),
-    'poll-interval': Flags.string({description: 'How often to check the moves, e.g. 10s.', default: '10s'}),
-    timeout: Flags.string({description: 'Stop (exit 68, resumable) if the moves are not done within this time, e.g. 2h.'}),
+    'poll-interval': durationFlag({description: 'How often to check the moves, e.g. 10s.', default: '10s'}),
+    timeout: durationFlag({description: 'Stop (exit 68, resumable) if the moves are not done within this time, e.g. 2h.'}),
   }
 
   async run(): Promise<ExecuteResult> {
@@ -39,13 +38,13 @@ export default class KafkaRebalanceExecute extends KafkaCommand {
     const opts = {
       planPath: flags.plan,
       execute: flags.execute,
-      throttle: flags.throttle === undefined ? null : parseByteRate(flags.throttle, '--throttle'),
-      perBroker: parseIntInRange(flags['max-partitions-per-broker'], '--max-partitions-per-broker', 1, 100_000),
-      cluster: parseIntInRange(flags['max-partitions'], '--max-partitions', 1, 1_000_000),
+      throttle: flags.throttle ?? null,
+      perBroker: flags['max-partitions-per-broker'],
+      cluster: flags['max-partitions'],
       resume: flags.resume,
       stateFile: flags['state-file'],
-      pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
-      timeoutMs: flags.timeout === undefined ? null : parseDuration(flags.timeout, '--timeout'),
+      pollIntervalMs: flags['poll-interval'],
+      timeoutMs: flags.timeout ?? null,
     }
     const progress = await startProgress('reading the cluster', {json: this.jsonEnabled()})
     try {

@@ -1,10 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../../base-command.js'
-import {userRegex} from '../../../core/identifiers.js'
 import {jsonChunks} from '../../../core/json-chunks.js'
 import type {PlanResult} from '../../../core/rebalance/index.js'
-import {parseIdList} from '../../../core/units.js'
+import {brokerIdsFlag, regexFlag} from '../../../flags.js'
 import {renderPlan} from '../../../output/rebalance.js'
 import {colourEnabled} from '../../../output/style.js'
 import {planService} from '../../../services/rebalance/plan.js'
@@ -24,11 +23,11 @@ export default class KafkaRebalancePlan extends KafkaCommand {
 
   static override flags = {
     state: Flags.string({description: 'Plan offline from this cluster state file (`fleetops kafka describe --json`); no cluster is contacted.'}),
-    'add-brokers': Flags.string({description: 'New brokers, e.g. 4,5: replicas move only onto them.'}),
-    'remove-brokers': Flags.string({description: 'Brokers to empty, e.g. 2: replicas move only off them.'}),
-    topics: Flags.string({description: 'Only topics whose name matches this regular expression.'}),
-    'exclude-topics': Flags.string({description: 'Never move topics whose name matches this regular expression.'}),
-    'balance-by': Flags.string({description: 'Balance replica counts or bytes.', options: ['count', 'size'], default: 'count'}),
+    'add-brokers': brokerIdsFlag({description: 'New brokers, e.g. 4,5: replicas move only onto them.'}),
+    'remove-brokers': brokerIdsFlag({description: 'Brokers to empty, e.g. 2: replicas move only off them.'}),
+    topics: regexFlag({description: 'Only topics whose name matches this regular expression.'}),
+    'exclude-topics': regexFlag({description: 'Never move topics whose name matches this regular expression.'}),
+    'balance-by': Flags.option({description: 'Balance replica counts or bytes.', options: ['count', 'size'] as const, default: 'count' as const})(),
     'ignore-racks': Flags.boolean({description: 'Plan as if no broker had a rack (rack violations are still reported).', default: false}),
     output: Flags.string({char: 'o', description: 'Write the plan file here (input of `rebalance execute`; its "reassignment" is valid for kafka-reassign-partitions).'}),
   }
@@ -51,11 +50,11 @@ export default class KafkaRebalancePlan extends KafkaCommand {
     const outcome = await planService({
       stateFile: flags.state,
       connection: flags.state === undefined ? () => this.kafkaConnection(flags) : undefined,
-      addBrokers: flags['add-brokers'] === undefined ? undefined : parseIdList(flags['add-brokers'], '--add-brokers'),
-      removeBrokers: flags['remove-brokers'] === undefined ? undefined : parseIdList(flags['remove-brokers'], '--remove-brokers'),
-      topics: flags.topics === undefined ? undefined : userRegex(flags.topics, '--topics'),
-      excludeTopics: flags['exclude-topics'] === undefined ? undefined : userRegex(flags['exclude-topics'], '--exclude-topics'),
-      balanceBy: flags['balance-by'] as 'count' | 'size',
+      addBrokers: flags['add-brokers'],
+      removeBrokers: flags['remove-brokers'],
+      topics: flags.topics,
+      excludeTopics: flags['exclude-topics'],
+      balanceBy: flags['balance-by'],
       ignoreRacks: flags['ignore-racks'],
       output: flags.output,
       verbose: this.verbose,
