@@ -6,6 +6,7 @@ import {classifySdkError} from './adapters/classify-error.js'
 import type {CassandraConnection, ConnectionLayer, KafkaConnection} from './core/connection.js'
 import {resolveCassandraConnection, resolveKafkaConnection} from './core/connection.js'
 import {ExitCode, FleetopsError, isFleetopsError} from './core/errors.js'
+import {jsonChunks} from './core/json-chunks.js'
 import {redact, redactValue} from './core/redact.js'
 import {colourEnabled} from './output/style.js'
 import {type ConnectionFlags, type ConnectionScope, type ResolvedSettings, resolveConnectionSettings} from './services/connection-settings.js'
@@ -39,21 +40,54 @@ export abstract class BaseCommand extends Command {
     super.log(redact(message), ...args)
   }
 
+  /** Warnings said while the command ran: on stderr for people, in the JSON document's `warnings` for machines. */
+  private readonly warningsSaid: string[] = []
+
   protected warnLine(message: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${redact(`Warning: ${message}`)}\n`)
+    const line = redact(message)
+    this.warningsSaid.push(line)
+    if (!this.jsonEnabled()) process.stderr.write(`Warning: ${line}\n`)
+  }
+
+  /*
+   * The one output path. Whatever a command prints on stdout goes through log (human text),
+   * writeDocument (a JSON document, or one JSON line per document when streaming) or
+   * writeText (other machine formats, e.g. Prometheus): always redacted, coloured only when
+   * colourEnabled() says so (a TTY, never under NO_COLOR).
+   */
+
+  /** A JSON document on stdout: pretty, or one compact line (--watch streams one per evaluation). */
+  protected writeDocument(doc: unknown, form: DocumentForm = 'pretty'): void {
+    this.writeRedactedDocument(redactValue(doc), form)
   }
 
   /**
-   * JSON output is plain unless colour is on: oclif's colouriser tokenises the whole
-   * document, which for a large plan costs seconds and hundreds of MB.
+   * writeDocument for a document already redacted (the --json result is, by toSuccessJson).
+   * 'pieces' is the pretty text written in pieces, for documents too large for one string.
    */
+  protected writeRedactedDocument(safe: unknown, form: DocumentForm): void {
+    if (form === 'line') process.stdout.write(`${JSON.stringify(safe)}\n`)
+    // oclif's colouriser tokenises the whole document, which for a large plan costs seconds and
+    // hundreds of MB: plain text unless colour is on.
+    else if (colourEnabled()) super.logJson(safe)
+    else if (form === 'pieces') {
+      for (const chunk of jsonChunks(safe)) process.stdout.write(chunk)
+      process.stdout.write('\n')
+    } else process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`)
+  }
+
+  /** Machine text other than JSON (Prometheus exposition), exactly as given but redacted. */
+  protected writeText(text: string): void {
+    process.stdout.write(redact(text))
+  }
+
+  /** The --json result (oclif calls this with what run() returned). */
   override logJson(json: unknown): void {
-    if (colourEnabled()) super.logJson(json)
-    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    this.writeRedactedDocument(json, 'pretty')
   }
 
   protected override toSuccessJson(result: unknown): unknown {
-    return redactValue(result)
+    return withWarnings(redactValue(result), this.warningsSaid)
   }
 
   override async init(): Promise<void> {
@@ -86,6 +120,18 @@ export abstract class BaseCommand extends Command {
       cause = (cause as Error & {cause?: unknown}).cause
     }
   }
+}
+
+/** How a JSON document is written: pretty, one compact line, or pretty in pieces (very large documents). */
+export type DocumentForm = 'pretty' | 'line' | 'pieces'
+
+/** A result object gains the warnings said while it was made (those it does not list already). */
+export function withWarnings(doc: unknown, said: readonly string[]): unknown {
+  if (said.length === 0 || doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc
+  const listed = (doc as {warnings?: unknown}).warnings
+  const known = Array.isArray(listed) ? listed : []
+  const added = said.filter((w) => !known.includes(w))
+  return added.length === 0 ? doc : {...doc, warnings: [...known, ...added]}
 }
 
 /** Maps anything thrown to a FleetopsError; oclif parse errors keep exit 2. */

@@ -3,7 +3,7 @@ import * as Errors from '@oclif/core/errors'
 import {cassandraOnly, ConnectionCommand, kafkaOnly, toFleetopsError} from './base-command.js'
 import {ExitCode, type ErrorCode} from './core/errors.js'
 import {formatNagiosLine} from './core/lag/perfdata.js'
-import {redact, redactValue} from './core/redact.js'
+import {redact} from './core/redact.js'
 
 export type ProbeFormat = 'table' | 'json' | 'prometheus'
 
@@ -51,10 +51,9 @@ export abstract class ProbeCommand extends ConnectionCommand {
     const format = this.outputFormat()
     const now = Date.now()
     if (format === 'json') {
-      const doc = redactValue(this.unknownReport(unknown, now))
-      process.stdout.write(`${this.streaming ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)}\n`)
+      this.writeDocument(this.unknownReport(unknown, now), this.streaming ? 'line' : 'pretty')
     } else {
-      process.stdout.write(format === 'prometheus' ? redact(this.unknownPrometheus(now)) : `${formatNagiosLine(this.service, 'UNKNOWN', reason)}\n`)
+      this.writeText(format === 'prometheus' ? this.unknownPrometheus(now) : `${formatNagiosLine(this.service, 'UNKNOWN', reason)}\n`)
       process.stderr.write(`Error: ${reason}\n`)
     }
     this.traceCauses(err)

@@ -6,16 +6,6 @@ import type {CassandraProbeReport} from '../services/lag/cassandra.js'
 import {style} from './style.js'
 import {renderTable} from './table.js'
 
-/**
- * The --json document. oclif's logJson colour-tokenises the whole text with regular
- * expressions (seconds for 10,000 partitions) even when nothing is coloured, so anything
- * but a terminal gets the identical text from JSON.stringify directly.
- */
-export function writeJson(json: unknown, colourised: (json: unknown) => void): void {
-  if (process.stdout.isTTY) colourised(json)
-  else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
-}
-
 /** Human output of the lag probes: a Nagios-style first line, then tables. */
 
 function stateText(state: string): string {

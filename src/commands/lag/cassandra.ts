@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
-import {redactValue} from '../../core/redact.js'
 import {durationFlag, integerFlag, probeFormatFlag} from '../../flags.js'
 import {renderCassandraProbe} from '../../output/lag.js'
 import {CassandraProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
@@ -61,7 +60,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
       thresholds: {warnTimeLagMs: t.warnTimeLagMs, critTimeLagMs: t.critTimeLagMs},
       schemaGraceMs,
     })
-    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
+    if (flags.format === 'json' && !this.jsonEnabled()) this.writeDocument(report)
     else if (!this.jsonEnabled()) this.log(renderCassandraProbe(report))
     process.exitCode = report.exitCode
     return report

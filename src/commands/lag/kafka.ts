@@ -3,9 +3,8 @@ import * as Flags from '@oclif/core/flags'
 import {ExitCode, badInput} from '../../core/errors.js'
 import {kafkaTopicName} from '../../core/identifiers.js'
 import {parseLagThresholds, renderLagPrometheus, type LagResult} from '../../core/lag/index.js'
-import {redact, redactValue} from '../../core/redact.js'
 import {durationFlag, integerFlag, probeFormatFlag, regexFlag} from '../../flags.js'
-import {renderKafkaLag, writeJson} from '../../output/lag.js'
+import {renderKafkaLag} from '../../output/lag.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
 import {watchUntilInterrupted} from '../../watch.js'
@@ -76,8 +75,8 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
     const {probeKafkaLag} = await import('../../services/lag/kafka.js')
     const print = (report: KafkaLagReport): void => {
-      if (format === 'json') process.stdout.write(`${JSON.stringify(redactValue(report))}\n`)
-      else if (format === 'prometheus') process.stdout.write(`${redact(renderLagPrometheus(report, {now: report.evaluatedAt}))}\n`)
+      if (format === 'json') this.writeDocument(report, 'line')
+      else if (format === 'prometheus') this.writeText(`${renderLagPrometheus(report, {now: report.evaluatedAt})}\n`)
       else this.log(`${flags.watch ? `--- ${new Date(report.evaluatedAt).toISOString()}\n` : ''}${renderKafkaLag(report, thresholds)}\n`)
     }
     let report: KafkaLagReport
@@ -105,8 +104,8 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       report = watched.result
     } else {
       report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
-      if (format === 'prometheus') process.stdout.write(redact(renderLagPrometheus(report, {now: report.evaluatedAt})))
-      else if (format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
+      if (format === 'prometheus') this.writeText(renderLagPrometheus(report, {now: report.evaluatedAt}))
+      else if (format === 'json' && !this.jsonEnabled()) this.writeDocument(report)
       else if (format === 'table') this.log(renderKafkaLag(report, thresholds))
     }
     process.exitCode = report.exitCode
@@ -115,7 +114,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
   /** Under --watch every evaluation was already written as one JSON line. */
   override logJson(json: unknown): void {
-    if (!this.streaming) writeJson(json, (j) => super.logJson(j))
+    if (!this.streaming) super.logJson(json)
   }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): KafkaLagReport & ProbeUnknown {

@@ -3,9 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {ExitCode, badInput} from '../../core/errors.js'
 import {parseLagThresholds} from '../../core/lag/thresholds.js'
 import {renderQuorumPrometheus, type QuorumThresholds} from '../../core/lag/quorum.js'
-import {redact, redactValue} from '../../core/redact.js'
 import {durationFlag, integerFlag, probeFormatFlag} from '../../flags.js'
-import {writeJson} from '../../output/lag.js'
 import {renderQuorum} from '../../output/quorum.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {QuorumProbeReport} from '../../services/lag/quorum.js'
@@ -59,9 +57,9 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no broker answered,
 
     const print = (report: QuorumProbeReport, streaming: boolean): void => {
       if (format === 'json') {
-        if (streaming) process.stdout.write(`${JSON.stringify(redactValue(report))}\n`)
-        else if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
-      } else if (format === 'prometheus') process.stdout.write(redact(renderQuorumPrometheus(report)))
+        if (streaming) this.writeDocument(report, 'line')
+        else if (!this.jsonEnabled()) this.writeDocument(report)
+      } else if (format === 'prometheus') this.writeText(renderQuorumPrometheus(report))
       else this.log(`${streaming ? `--- ${new Date(report.evaluatedAt).toISOString()}\n` : ''}${renderQuorum(report, thresholds)}${streaming ? '\n' : ''}`)
     }
     let report: QuorumProbeReport
@@ -85,7 +83,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no broker answered,
   }
 
   override logJson(json: unknown): void {
-    if (!this.streaming) writeJson(json, (j) => super.logJson(j))
+    if (!this.streaming) super.logJson(json)
   }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): object {

@@ -2,10 +2,9 @@ import * as Flags from '@oclif/core/flags'
 
 import {badInput} from '../../core/errors.js'
 import {userRegex} from '../../core/identifiers.js'
-import {redactValue} from '../../core/redact.js'
 import {parseLagThresholds} from '../../core/lag/index.js'
 import {probeFormatFlag} from '../../flags.js'
-import {renderReplicaHealth, writeJson} from '../../output/lag.js'
+import {renderReplicaHealth} from '../../output/lag.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {ReplicaProbeReport} from '../../services/lag/replicas.js'
 
@@ -49,15 +48,12 @@ States: offline CRITICAL; under min ISR CRITICAL, except WARNING when a live ISR
       measureGaps: flags.gaps,
       verbose: this.verbose,
     })
-    if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(redactValue(report), null, 2)}\n`)
+    if (flags.format === 'json' && !this.jsonEnabled()) this.writeDocument(report)
     else if (!this.jsonEnabled()) this.log(renderReplicaHealth(report))
     process.exitCode = report.exitCode
     return report
   }
 
-  override logJson(json: unknown): void {
-    writeJson(json, (j) => super.logJson(j))
-  }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): object {
     const counts = {

@@ -1,11 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../../base-command.js'
-import {jsonChunks} from '../../../core/json-chunks.js'
 import type {PlanResult} from '../../../core/rebalance/index.js'
 import {brokerIdsFlag, regexFlag} from '../../../flags.js'
 import {renderPlan} from '../../../output/rebalance.js'
-import {colourEnabled} from '../../../output/style.js'
 import {planService} from '../../../services/rebalance/plan.js'
 
 export default class KafkaRebalancePlan extends KafkaCommand {
@@ -37,12 +35,7 @@ export default class KafkaRebalancePlan extends KafkaCommand {
    * written in pieces (the same text as JSON.stringify(json, null, 2)).
    */
   override logJson(json: unknown): void {
-    if (colourEnabled()) {
-      super.logJson(json)
-      return
-    }
-    for (const chunk of jsonChunks(json)) process.stdout.write(chunk)
-    process.stdout.write('\n')
+    this.writeRedactedDocument(json, 'pieces')
   }
 
   async run(): Promise<Pick<PlanResult, 'reassignment' | 'original' | 'summary'>> {
