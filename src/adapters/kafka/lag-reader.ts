@@ -363,8 +363,12 @@ export class KafkaLagReader {
     return this.wrap('Kafka', () => this.protocol.brokerIds())
   }
 
-  async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
-    return this.wrap(`Kafka: reading committed offsets of group "${groupId}"`, () => this.protocol.fetchCommittedOffsets(groupId))
+  /**
+   * A group's committed offsets: every topic it committed on, or only the given topics; given
+   * with their ids from Metadata, a Kafka 4.x coordinator is asked with OffsetFetch v10.
+   */
+  async committedOffsets(groupId: string, topics: {topic: string; topicId?: string | null; partitions: number[]}[] | null = null): Promise<CommittedOffset[]> {
+    return this.wrap(`Kafka: reading committed offsets of group "${groupId}"`, () => this.protocol.fetchCommittedOffsets(groupId, topics))
   }
 
   /** Committed offsets of several groups, batched per coordinator (OffsetFetch v8); a group's failure is its entry. */

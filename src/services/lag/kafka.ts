@@ -139,12 +139,21 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
   ])
   const infos = new Map(described.map((g) => [g.group, g]))
   const shareIds = groupIds.filter((g) => infos.get(g)?.type === 'share')
+  // With --topic, its metadata (id included) is known before the offsets are read: ask for
+  // that topic alone (by id where the coordinator speaks OffsetFetch v10), else for every topic.
+  const topicOnly = opts.topic === undefined ? undefined : topicMeta?.topics.get(opts.topic)
+  const askedTopics = topicOnly ? [{topic: opts.topic!, topicId: topicOnly.topicId ?? null, partitions: topicOnly.partitions.map((p) => p.partition)}] : null
   const readCommitted = async (): Promise<CommittedOffset[][]> => {
     const [share, others] = await Promise.all([
       reader.shareGroupStartOffsets(shareIds),
-      Promise.all(groupIds.map((g) => (infos.get(g)?.type === 'share' ? null : reader.committedOffsets(g)))),
+      Promise.all(groupIds.map((g) => (infos.get(g)?.type === 'share' ? null : reader.committedOffsets(g, askedTopics)))),
     ])
     if (!share.ok) for (const g of shareIds) infos.get(g)!.notes = [...new Set([...(infos.get(g)!.notes ?? []), share.note])]
+    groupIds.forEach((g, i) => {
+      const notes = (others[i] ?? []).flatMap((o) => (o.note === undefined ? [] : [o.note]))
+      const info = infos.get(g)
+      if (notes.length > 0 && info) info.notes = [...new Set([...(info.notes ?? []), ...notes])]
+    })
     return groupIds.map((g, i) => others[i] ?? (share.ok ? share.offsets.get(g)! : []))
   }
   /** Share groups: the broker's lag per partition (DescribeShareGroupOffsets v1), keyed as `committed`. */

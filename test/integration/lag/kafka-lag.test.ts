@@ -9,6 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {kafkaBrokers} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
+import {sandboxFlags} from '../support/sandbox.js'
 import {clusterEnv} from './support.js'
 
 const run = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
@@ -109,6 +110,17 @@ describe('lag kafka', () => {
     expect(prom.stdout).toContain(`kafka_consumergroup_group_lag{group="${GROUP}",topic="${TOPIC}",partition="0",member_host="",consumer_id="",client_id=""} 400`)
     expect(prom.stdout).toContain(`kafka_consumergroup_group_offset{group="${GROUP}",topic="${TOPIC}",partition="0",member_host="",consumer_id="",client_id=""} 600`)
     expect(prom.stdout).toMatch(/fleetops_lag_status 0\n/)
+
+    // --topic: its id is known from Metadata before the offsets are read, so a coordinator that
+    // speaks OffsetFetch v10 (Kafka 4.4; 4.1 lists it unstable, 3.9 lacks it) is asked by topic id.
+    const byId = await runCli(['lag', 'kafka', '--group', GROUP, '--topic', TOPIC, '--json', '--verbose'], {env})
+    expect(byId.code, byId.stdout + byId.stderr).toBe(0)
+    expect(byId.json.groups[0].topics[0].partitions[0]).toMatchObject({committedOffset: 600, lag: 400})
+    const fetchVersions = [...byId.stderr.matchAll(/Request OffsetFetch\(key: 9, version: (\d+)\)/g)].map((m) => Number(m[1]))
+    expect(fetchVersions.length, byId.stderr).toBeGreaterThan(0)
+    const status = await runCli(['sandbox', 'status', ...sandboxFlags, '--json'])
+    const [major, minor] = String(status.json?.kafka?.version ?? '0.0').split('.').map(Number)
+    if (major! > 4 || (major === 4 && minor! >= 4)) expect(new Set(fetchVersions)).toEqual(new Set([10]))
 
     // Several samples (the consumer is stopped, so Burrow says STALL), and still nothing written.
     const sampled = await runCli(['lag', 'kafka', '--group', GROUP, '--samples', '2', '--interval', '200ms', '--json'], {env})

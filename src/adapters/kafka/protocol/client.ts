@@ -73,7 +73,9 @@ import {
   OFFSET_FETCH_VERSIONS,
   offsetFetchGroupsRequest,
   offsetFetchRequest,
+  OFFSET_FETCH_TOPIC_ID_VERSION,
   type OffsetFetchGroupResponse,
+  type OffsetFetchTopic,
 } from './offset-fetch.js'
 import {readableBatches, type AbortedTransaction} from './readable-batches.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
@@ -172,7 +174,12 @@ export interface LeaderPartition extends TopicPartition {
 export interface CommittedOffset extends TopicPartition {
   /** null when the group has no committed offset for the partition. */
   offset: number | null
+  /** Why there is no offset when the coordinator did not know the topic (e.g. UNKNOWN_TOPIC_ID). */
+  note?: string
 }
+
+const UNKNOWN_TOPIC_OR_PARTITION = 3
+const UNKNOWN_TOPIC_ID = 100
 
 export type EndOffsetResult =
   | (TopicPartition & {ok: true; offset: number})
@@ -665,18 +672,28 @@ export class KafkaProtocolClient {
    * A consumer group's committed offsets, read with OffsetFetch from its coordinator:
    * every partition it has committed on (topics null) or the given topics. Read-only: it
    * neither joins the group nor commits. Partitions without a commit have offset null.
+   * OffsetFetch v10 (topics by id) is used only when every given topic has a known, non-zero
+   * id (from Metadata); otherwise at most v9, by name. A topic the coordinator does not know
+   * (UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION) comes back with offset null and a note.
    */
-  async fetchCommittedOffsets(groupId: string, topics: {topic: string; partitions: number[]}[] | null = null): Promise<CommittedOffset[]> {
+  async fetchCommittedOffsets(groupId: string, topics: OffsetFetchTopic[] | null = null): Promise<CommittedOffset[]> {
     return this.guard(async () => {
       if (!groupId) throw new FleetopsError('BAD_INPUT', 'group id must not be empty')
       await this.cluster.connect()
+      const namesById = new Map<string, string>()
+      const byIds = topics !== null && topics.length > 0 && topics.every((t) => typeof t.topicId === 'string' && /^[0-9a-f]{32}$/i.test(t.topicId) && !/^0+$/.test(t.topicId))
+      if (byIds) for (const t of topics) namesById.set(t.topicId!.toLowerCase(), t.topic)
+      const ours = byIds ? OFFSET_FETCH_VERSIONS : {min: OFFSET_FETCH_VERSIONS.min, max: OFFSET_FETCH_TOPIC_ID_VERSION - 1}
       return retryWhileCoordinatorMoves(
         async () => {
           const coordinator = await this.cluster.groupCoordinator(groupId)
-          const version = this.version(coordinator, 'OffsetFetch', OFFSET_FETCH_KEY, OFFSET_FETCH_VERSIONS)
-          const res = await coordinator.send(offsetFetchRequest(version, groupId, topics))
+          const version = this.version(coordinator, 'OffsetFetch', OFFSET_FETCH_KEY, ours)
+          const res = await coordinator.send(offsetFetchRequest(version, groupId, topics, namesById))
           if (res.errorCode !== 0) throw kafkaError(res.errorCode, `OffsetFetch for group "${groupId}"`)
-          return res.partitions.map((p) => {
+          return res.partitions.map((p): CommittedOffset => {
+            if (p.errorCode === UNKNOWN_TOPIC_ID || p.errorCode === UNKNOWN_TOPIC_OR_PARTITION) {
+              return {topic: p.topic, partition: p.partition, offset: null, note: `OffsetFetch v${version}: ${kafkaErrorName(p.errorCode)} (${p.errorCode}) for ${p.topic}-${p.partition}; treated as an unknown topic`}
+            }
             if (p.errorCode !== 0) throw kafkaError(p.errorCode, `OffsetFetch for group "${groupId}" on ${p.topic}-${p.partition}`)
             return {topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset}
           })

@@ -4,18 +4,32 @@
  * admin.fetchOffsets({resolveOffsets: true}), which WRITES offsets).
  *
  * A null topic list asks for every partition the group has committed on (v2+); kafkajs
- * always sends a list, so it cannot do this. Versions 3-7 exist in Kafka 3.9 and 4.x
- * (v8+ batch several groups); v5 adds committed_leader_epoch, v6 is flexible, v7 adds
- * require_stable (false: we want what is committed now, even with pending transactions).
+ * always sends a list, so it cannot do this. Versions 3-7 exist in Kafka 3.9 and 4.x;
+ * v5 adds committed_leader_epoch, v6 is flexible, v7 adds require_stable (false: we want
+ * what is committed now, even with pending transactions). v8 batches groups, v9 adds
+ * member id/epoch (KIP-848; null and -1: we are not a member), v10 names topics by id only
+ * (Kafka 4.x). For one group fleetops sends v8+ as a batch of one.
+ *
+ * Request v3-7:  group_id [topic [partition_index]] require_stable(v7+)
+ * Request v8+:   [group_id member_id(v9+, nullable) member_epoch(v9+) [topics]] require_stable
+ *                  topics (nullable) => name(v8-9) | topic_id(v10+, uuid), [partition_index]
+ * Response v3-7: throttle_time_ms [topic] error_code
+ * Response v8+:  throttle_time_ms [group_id [topic] error_code]
+ *                  topic => name(v3-9) | topic_id(v10+), [partition_index committed_offset
+ *                           committed_leader_epoch(v5+) metadata error_code]
  */
 import type {RawRequest} from './transport.js'
 import {Writer, type Reader, type VersionRange} from './shared.js'
 
 export const OFFSET_FETCH_KEY = 9
-export const OFFSET_FETCH_VERSIONS: VersionRange = {min: 3, max: 7}
+export const OFFSET_FETCH_VERSIONS: VersionRange = {min: 3, max: 10}
+/** The first version that names topics by id only. */
+export const OFFSET_FETCH_TOPIC_ID_VERSION = 10
 
 export interface OffsetFetchPartition {
   topic: string
+  /** 32 hex digits when the broker named the topic by id (v10+); absent before. */
+  topicId?: string
   partition: number
   /** -1 when the group has no committed offset for the partition. */
   offset: number
@@ -28,11 +42,38 @@ export interface OffsetFetchResponse {
   partitions: OffsetFetchPartition[]
 }
 
+/** A topic to ask about; topicId (32 hex digits) is required from v10. */
+export interface OffsetFetchTopic {
+  topic: string
+  topicId?: string | null
+  partitions: number[]
+}
+
+/** Topic id (32 hex digits) -> name, to name the topics of a v10+ answer. */
+export type TopicNamesById = ReadonlyMap<string, string>
+
+function uuidBytes(hex: string | null | undefined, topic: string): Buffer {
+  if (!hex || !/^[0-9a-f]{32}$/i.test(hex) || /^0+$/.test(hex)) throw new RangeError(`OffsetFetch v10+ needs the id of topic "${topic}"`)
+  return Buffer.from(hex, 'hex')
+}
+
 export function offsetFetchRequest(
   version: number,
   groupId: string,
-  topics: {topic: string; partitions: number[]}[] | null,
+  topics: OffsetFetchTopic[] | null,
+  namesById: TopicNamesById = new Map(),
 ): RawRequest<OffsetFetchResponse> {
+  if (version >= 8) {
+    const req = offsetFetchGroupsRequest([groupId], version, topics, namesById)
+    return {
+      ...req,
+      decode: (r: Reader) => {
+        const {value, throttleTimeMs} = req.decode(r)
+        const g = value.find((x) => x.groupId === groupId)
+        return {value: {errorCode: g ? g.errorCode : 0, partitions: g ? g.partitions : []}, throttleTimeMs}
+      },
+    }
+  }
   const flexible = version >= 6
   const w = new Writer(flexible)
   w.string(groupId)
@@ -51,7 +92,7 @@ export function offsetFetchRequest(
     body: w.toBuffer(),
     decode: (r: Reader) => {
       const throttleTimeMs = r.int32()
-      const partitions = readTopics(r, version)
+      const partitions = readTopics(r, version, namesById)
       const errorCode = r.int16()
       r.tags()
       return {value: {errorCode, partitions}, throttleTimeMs}
@@ -59,11 +100,21 @@ export function offsetFetchRequest(
   }
 }
 
-/** A response's topics (v3+), flattened to partitions. */
-function readTopics(r: Reader, version: number): OffsetFetchPartition[] {
+/**
+ * A response's topics (v3+), flattened to partitions. From v10 a topic is named by id:
+ * its name is looked up in namesById (the id itself when unknown; topicId says which).
+ */
+function readTopics(r: Reader, version: number, namesById: TopicNamesById): OffsetFetchPartition[] {
   const partitions: OffsetFetchPartition[] = []
   r.array((r) => {
-    const topic = r.string()
+    let topic: string
+    let topicId: string | undefined
+    if (version >= OFFSET_FETCH_TOPIC_ID_VERSION) {
+      topicId = r.uuid()
+      topic = namesById.get(topicId) ?? topicId
+    } else {
+      topic = r.string()
+    }
     r.array((r) => {
       const partition = r.int32()
       const offset = r.int64()
@@ -71,14 +122,14 @@ function readTopics(r: Reader, version: number): OffsetFetchPartition[] {
       const metadata = r.nullableString()
       const errorCode = r.int16()
       r.tags()
-      partitions.push({topic, partition, offset, metadata, errorCode})
+      partitions.push(topicId === undefined ? {topic, partition, offset, metadata, errorCode} : {topic, topicId, partition, offset, metadata, errorCode})
     })
     r.tags()
   })
   return partitions
 }
 
-/** v8+ batches groups; fleetops sends v8 (v9 adds member id/epoch, v10 topic ids). */
+/** v8+ batches groups; fleetops sends v8 for several groups (every committed topic, so no ids are needed). */
 export const OFFSET_FETCH_GROUPS_VERSION = 8
 
 export interface OffsetFetchGroupResponse {
@@ -87,12 +138,32 @@ export interface OffsetFetchGroupResponse {
   partitions: OffsetFetchPartition[]
 }
 
-/** OffsetFetch v8: every committed partition (topics null) of several groups that share a coordinator. */
-export function offsetFetchGroupsRequest(groupIds: readonly string[]): RawRequest<OffsetFetchGroupResponse[]> {
+/**
+ * OffsetFetch v8+ for several groups that share a coordinator, each asking about the same
+ * topics (null: every partition committed on). v9+ sends member id null and epoch -1 (not
+ * a member); v10+ sends topic ids (each topic needs one) and names the answer's topics with
+ * namesById.
+ */
+export function offsetFetchGroupsRequest(
+  groupIds: readonly string[],
+  version = OFFSET_FETCH_GROUPS_VERSION,
+  topics: OffsetFetchTopic[] | null = null,
+  namesById: TopicNamesById = new Map(),
+): RawRequest<OffsetFetchGroupResponse[]> {
+  if (version < 8) throw new RangeError(`OffsetFetch batches groups from v8, not v${version}`)
   const w = new Writer(true)
   w.array(groupIds, (w, groupId) => {
     w.string(groupId)
-    w.array(null, () => {}) // topics: null = every partition committed on
+    if (version >= 9) {
+      w.nullableString(null) // member_id: not a member
+      w.int32(-1) // member_epoch
+    }
+    w.array(topics, (w, t) => {
+      if (version >= OFFSET_FETCH_TOPIC_ID_VERSION) w.uuid(uuidBytes(t.topicId, t.topic))
+      else w.string(t.topic)
+      w.array(t.partitions, (w, p) => w.int32(p))
+      w.tags()
+    })
     w.tags()
   })
   w.bool(false) // require_stable
@@ -100,14 +171,14 @@ export function offsetFetchGroupsRequest(groupIds: readonly string[]): RawReques
   return {
     apiKey: OFFSET_FETCH_KEY,
     apiName: 'OffsetFetch',
-    apiVersion: OFFSET_FETCH_GROUPS_VERSION,
+    apiVersion: version,
     flexible: true,
     body: w.toBuffer(),
     decode: (r: Reader) => {
       const throttleTimeMs = r.int32()
       const groups = r.array((r): OffsetFetchGroupResponse => {
         const groupId = r.string()
-        const partitions = readTopics(r, OFFSET_FETCH_GROUPS_VERSION)
+        const partitions = readTopics(r, version, namesById)
         const errorCode = r.int16()
         r.tags()
         return {groupId, errorCode, partitions}
