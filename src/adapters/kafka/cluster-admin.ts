@@ -4,7 +4,7 @@ import type {KafkaConnection} from '../../core/connection.js'
 import {PartitionIndex} from '../../core/partition-index.js'
 import {classifySdkError} from '../classify-error.js'
 import {createKafka} from './kafkajs-client.js'
-import {KafkaProtocolClient, type ConfigResourceChange, type ElectionResult} from './protocol/index.js'
+import {KafkaProtocolClient, type ConfigResourceChange, type ElectionResult, type ReassignmentCancelResult} from './protocol/index.js'
 import {transportOptions} from './transport-options.js'
 
 /**
@@ -227,6 +227,16 @@ export class KafkaClusterAdmin {
       },
       'ALTER on the cluster',
     )
+  }
+
+  /**
+   * Cancels the given partitions' reassignments in flight (AlterPartitionReassignments with a null
+   * target, as kafka-reassign-partitions --cancel does): the controller reverts each to its original
+   * replicas. Per-partition results; 'not-in-progress' when the move had already finished.
+   */
+  async cancelReassignments(partitions: readonly {topic: string; partition: number}[]): Promise<ReassignmentCancelResult[]> {
+    if (partitions.length === 0) return []
+    return this.guard('Kafka cancel partition reassignments', () => this.protocol.cancelPartitionReassignments(partitions.map((p) => ({topic: p.topic, partition: p.partition}))), 'ALTER on the cluster')
   }
 
   /** PREFERRED leader election (ElectLeaders) for the given partitions; per-partition results. */

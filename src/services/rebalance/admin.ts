@@ -1,5 +1,5 @@
 import type {PartitionInfo, ReassignmentInFlight} from '../../adapters/kafka/cluster-admin.js'
-import type {ConfigResourceChange, ElectionResult} from '../../adapters/kafka/protocol/index.js'
+import type {ConfigResourceChange, ElectionResult, ReassignmentCancelResult} from '../../adapters/kafka/protocol/index.js'
 import type {KafkaConnection} from '../../core/connection.js'
 
 /**
@@ -19,6 +19,11 @@ export interface RebalanceAdmin {
   /** Effective values of the keys on each topic. */
   topicConfigs(topics: readonly string[], keys: string[]): Promise<Map<string, Record<string, string>>>
   alterReassignments(assignments: readonly {topic: string; partition: number; replicas: readonly number[]}[]): Promise<void>
+  /**
+   * Aborts the partitions' reassignments in flight (a null target): the controller reverts each to its
+   * original replicas, dropping the adding ones. 'not-in-progress' when the move had already finished.
+   */
+  cancelReassignments(partitions: readonly {topic: string; partition: number}[]): Promise<ReassignmentCancelResult[]>
   electPreferredLeaders(partitions: readonly {topic: string; partition: number}[]): Promise<ElectionResult[]>
   /** IncrementalAlterConfigs: the only way throttles are changed. */
   alterConfigsIncrementally(changes: ConfigResourceChange[]): Promise<void>

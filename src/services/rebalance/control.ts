@@ -112,10 +112,13 @@ export interface CancelOptions {
 }
 
 /**
- * Cancels the plan's in-flight moves by sending the original replica lists as the new target
- * (kafkajs cannot send the null "cancel" target; with the original replicas still in sync, Kafka
- * completes this at once by dropping the replicas being added), then removes exactly the throttles
- * the progress file says fleetops set.
+ * Cancels the plan's in-flight moves as kafka-reassign-partitions --cancel does: a null target
+ * (AlterPartitionReassignments), so the controller aborts each move and reverts to the original
+ * replicas, dropping the replicas being added. (Sending the original replicas as a new target while
+ * the move runs no longer reverts on Kafka 4.4: the controller keeps the adding replicas.) A move
+ * that finished before the cancel reached the controller gets the original replicas as a new target;
+ * a reverted partition whose replica order (preferred leader) differs from the original is reordered,
+ * which moves no data. Then removes exactly the throttles the progress file says fleetops set.
  */
 export async function cancelRebalance(openAdmin: OpenRebalanceAdmin, opts: CancelOptions, hooks: {progress(text: string): void}): Promise<CancelResult> {
   const plan = readPlanFile(opts.planPath)
@@ -141,8 +144,9 @@ export async function cancelRebalance(openAdmin: OpenRebalanceAdmin, opts: Cance
     if (dead.length > 0) {
       warnings.push(`original replicas on broker ${dead.join(',')} are down: those partitions finish reverting only when it is back (KAFKA-14424)`)
     }
-    await admin.alterReassignments(reverted.map((r) => ({topic: r.topic, partition: r.partition, replicas: r.to})))
-    const after = await waitForReverts(admin, topics, result, opts, hooks)
+    await abortMoves(admin, reverted)
+    let after = await waitForReverts(admin, topics, result, opts, hooks)
+    if (await restoreReplicaOrder(admin, reverted, after)) after = await waitForReverts(admin, topics, result, opts, hooks)
     if (progress) await settleCancelledProgress(admin, progress, stateFile, after, result)
     if (result.stillReverting.length > 0) {
       throw new FleetopsError(
@@ -190,6 +194,36 @@ function classifyPlanPartitions(plan: PlanFile, view: LiveView): Pick<CancelResu
   return {reverted, notOurs, alreadyMoved}
 }
 
+/**
+ * Aborts the moves (null target). A move that had already finished (NO_REASSIGNMENT_IN_PROGRESS)
+ * gets its original replicas as a new target instead; any other refusal throws.
+ */
+async function abortMoves(admin: RebalanceAdmin, reverted: CancelResult['reverted']): Promise<void> {
+  if (reverted.length === 0) return
+  const results = await admin.cancelReassignments(reverted.map((r) => ({topic: r.topic, partition: r.partition})))
+  const failed = results.find((c) => c.outcome === 'failed')
+  if (failed) throw failed.error ?? new FleetopsError('UNAVAILABLE', `cannot cancel the reassignment of ${printable(partitionLabel(failed))}: ${failed.errorName}`)
+  const finished = new Set(results.filter((c) => c.outcome === 'not-in-progress').map((c) => partitionKey(c.topic, c.partition)))
+  const moveBack = reverted.filter((r) => finished.has(partitionKey(r.topic, r.partition)))
+  await admin.alterReassignments(moveBack.map((r) => ({topic: r.topic, partition: r.partition, replicas: r.to})))
+}
+
+/**
+ * After an abort Kafka keeps the replicas in their in-flight order, so the preferred leader may differ
+ * from the original: reassigns those partitions to the same replicas in the original order (no data
+ * moves). True when it did.
+ */
+async function restoreReplicaOrder(admin: RebalanceAdmin, reverted: CancelResult['reverted'], view: LiveView): Promise<boolean> {
+  const reorder = reverted.filter((r) => {
+    const live = livePartition(view, r.topic, r.partition)
+    if (!live || live.reassignment || !sameSet(live.replicas, r.to)) return false
+    return r.to.some((b, i) => live.replicas[i] !== b)
+  })
+  if (reorder.length === 0) return false
+  await admin.alterReassignments(reorder.map((r) => ({topic: r.topic, partition: r.partition, replicas: r.to})))
+  return true
+}
+
 /** Waits for the reverts to finish (they copy nothing, so this is quick when the original replicas are in sync); returns the last view. */
 async function waitForReverts(
   admin: RebalanceAdmin,
@@ -200,10 +234,17 @@ async function waitForReverts(
 ): Promise<LiveView> {
   const {reverted} = result
   const deadline = Date.now() + opts.waitMs
-  const revertKeys = new Set(reverted.map((r) => partitionKey(r.topic, r.partition)))
   for (;;) {
     const view = await readLiveView(admin, topics)
-    const still = [...view.reassigning.keys()].filter((k) => revertKeys.has(k))
+    // Reverting while Kafka lists the reassignment, or while the metadata still shows other replicas
+    // than the original ones (a broker's metadata can lag the controller's abort by a moment).
+    const still = reverted
+      .filter((r) => {
+        const k = partitionKey(r.topic, r.partition)
+        const meta = view.partitions.get(k)
+        return view.reassigning.has(k) || (meta !== undefined && !sameSet(meta.replicas, r.to))
+      })
+      .map((r) => partitionKey(r.topic, r.partition))
     hooks.progress(`reverting: ${reverted.length - still.length}/${reverted.length} back on their original replicas`)
     if (still.length === 0 || Date.now() > deadline) {
       result.stillReverting = reverted.filter((r) => still.includes(partitionKey(r.topic, r.partition))).map((r) => ({topic: r.topic, partition: r.partition}))
@@ -242,4 +283,8 @@ async function settleCancelledProgress(admin: RebalanceAdmin, progress: Progress
     brokers: throttlesCleared.brokers.filter((b) => !progress.throttles.brokers.some((r) => r.broker === b)),
     topics: throttlesCleared.topics.filter((t) => !progress.throttles.topics.some((r) => r.topic === t)),
   }
+}
+
+function sameSet(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x))
 }

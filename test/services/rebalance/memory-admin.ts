@@ -1,5 +1,5 @@
 import type {PartitionInfo, ReassignmentInFlight} from '../../../src/adapters/kafka/cluster-admin.js'
-import type {ConfigResourceChange, ElectionResult} from '../../../src/adapters/kafka/protocol/index.js'
+import type {ConfigResourceChange, ElectionResult, ReassignmentCancelResult} from '../../../src/adapters/kafka/protocol/index.js'
 import {FleetopsError} from '../../../src/core/errors.js'
 import type {RebalanceAdmin} from '../../../src/services/rebalance/admin.js'
 
@@ -19,7 +19,7 @@ export class MemoryRebalanceAdmin implements RebalanceAdmin {
   readonly moving = new Map<string, Move>()
   readonly brokerConfigs = new Map<number, Record<string, string>>()
   readonly topicDynamic = new Map<string, Record<string, string>>()
-  /** Changes made to the cluster, in order: "alter t-0>[1,3]", "configs BROKER:1 ...", "elect t-0", "close". */
+  /** Changes made to the cluster, in order: "alter t-0>[1,3]", "cancel t-0", "configs BROKER:1 ...", "elect t-0", "close". */
   readonly calls: string[] = []
   /** Partitions (topic-partition) whose move never completes, though every broker is up. */
   readonly held = new Set<string>()
@@ -106,10 +106,28 @@ export class MemoryRebalanceAdmin implements RebalanceAdmin {
       this.calls.push(`alter ${a.topic}-${a.partition}>[${a.replicas.join(',')}]`)
       const k = key(a.topic, a.partition)
       const original = [...(this.moving.get(k)?.original ?? this.parts.get(k)!.replicas)]
-      // Back to the original replicas (how cancel reverts): Kafka drops the replicas being added at once.
-      if (original.length === a.replicas.length && original.every((b, i) => b === a.replicas[i])) this.moving.delete(k)
-      else this.moving.set(k, {target: [...a.replicas], original})
+      const p = this.parts.get(k)!
+      // The same replicas in another order (a preferred-leader reorder): nothing to copy, done at once.
+      if (!this.moving.has(k) && original.length === a.replicas.length && a.replicas.every((b) => original.includes(b))) {
+        this.parts.set(k, {...p, replicas: [...a.replicas]})
+      } else this.moving.set(k, {target: [...a.replicas], original})
     }
+  }
+
+  /** Aborts moves as Kafka's controller does: the in-flight replicas minus the adding ones, in their in-flight order. */
+  async cancelReassignments(partitions: readonly {topic: string; partition: number}[]): Promise<ReassignmentCancelResult[]> {
+    this.calls.push(`cancel ${partitions.map((p) => `${p.topic}-${p.partition}`).join(',')}`)
+    return partitions.map((tp) => {
+      const k = key(tp.topic, tp.partition)
+      const m = this.moving.get(k)
+      if (!m) return {...tp, outcome: 'not-in-progress', errorCode: 85, errorName: 'NO_REASSIGNMENT_IN_PROGRESS', errorMessage: null}
+      const inFlight = [...m.target, ...m.original.filter((b) => !m.target.includes(b))]
+      const replicas = inFlight.filter((b) => m.original.includes(b))
+      const p = this.parts.get(k)!
+      this.parts.set(k, {...p, replicas, isr: [...replicas], leader: p.leader})
+      this.moving.delete(k)
+      return {...tp, outcome: 'cancelled', errorCode: 0, errorName: 'NONE', errorMessage: null}
+    })
   }
 
   async electPreferredLeaders(partitions: readonly {topic: string; partition: number}[]): Promise<ElectionResult[]> {

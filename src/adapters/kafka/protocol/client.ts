@@ -22,6 +22,12 @@ import {
   followTopicPartitionPages,
   type DescribedTopic,
 } from './describe-topic-partitions.js'
+import {
+  ALTER_PARTITION_REASSIGNMENTS_KEY,
+  ALTER_PARTITION_REASSIGNMENTS_VERSIONS,
+  alterPartitionReassignmentsRequest,
+  type ReassignmentTarget,
+} from './alter-partition-reassignments.js'
 import {ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS, electLeadersRequest, type ElectionTypeName, type TopicPartitions} from './elect-leaders.js'
 import {
   INCREMENTAL_ALTER_CONFIGS_KEY,
@@ -115,6 +121,17 @@ export interface TopicPartition {
   partition: number
 }
 
+export interface ReassignmentCancelResult {
+  topic: string
+  partition: number
+  /** 'not-in-progress' = NO_REASSIGNMENT_IN_PROGRESS (85): nothing to cancel (the move had finished). */
+  outcome: 'cancelled' | 'not-in-progress' | 'failed'
+  errorCode: number
+  errorName: string
+  errorMessage: string | null
+  error?: FleetopsError
+}
+
 export type ReplicaOffsetResult =
   | {
       topic: string
@@ -142,6 +159,7 @@ export interface MaxApiVersions {
   DescribeLogDirs?: number
   IncrementalAlterConfigs?: number
   ElectLeaders?: number
+  AlterPartitionReassignments?: number
   ListOffsets?: number
   OffsetFetch?: number
   Fetch?: number
@@ -588,6 +606,33 @@ export class KafkaProtocolClient {
       }
     }
     return results
+  }
+
+  /**
+   * Cancels the reassignments in flight of the given partitions: AlterPartitionReassignments
+   * with null replicas, which makes the controller revert each to its original replicas (the
+   * adding ones are dropped). Per-partition failures are returned, not thrown;
+   * NO_REASSIGNMENT_IN_PROGRESS is outcome 'not-in-progress'. A top-level error throws.
+   */
+  async cancelPartitionReassignments(partitions: TopicPartition[], options: {timeoutMs?: number} = {}): Promise<ReassignmentCancelResult[]> {
+    return this.guard(async () => {
+      if (partitions.length === 0) return []
+      const timeoutMs = options.timeoutMs ?? 30000
+      assertInt32(timeoutMs, 'timeoutMs')
+      for (const p of partitions) assertInt32(p.partition, 'partition')
+      const targets: ReassignmentTarget[] = partitions.map((p) => ({topic: p.topic, partition: p.partition, replicas: null}))
+      await this.connect()
+      const broker = await this.cluster.controllerBroker()
+      const version = this.version(broker, 'AlterPartitionReassignments', ALTER_PARTITION_REASSIGNMENTS_KEY, ALTER_PARTITION_REASSIGNMENTS_VERSIONS)
+      const res = await broker.send(alterPartitionReassignmentsRequest(version, timeoutMs, targets), timeoutMs + 5000)
+      if (res.errorCode !== 0) throw kafkaError(res.errorCode, 'AlterPartitionReassignments (cancel)', res.errorMessage)
+      return res.partitions.map((p): ReassignmentCancelResult => {
+        const base = {topic: p.topic, partition: p.partition, errorCode: p.errorCode, errorName: kafkaErrorName(p.errorCode), errorMessage: p.errorMessage}
+        if (p.errorCode === 0) return {...base, outcome: 'cancelled'}
+        if (p.errorCode === KafkaErrorCode.NO_REASSIGNMENT_IN_PROGRESS) return {...base, outcome: 'not-in-progress'}
+        return {...base, outcome: 'failed', error: this.redact(kafkaError(p.errorCode, `AlterPartitionReassignments (cancel) for ${p.topic}-${p.partition}`, p.errorMessage))}
+      })
+    })
   }
 
   /**

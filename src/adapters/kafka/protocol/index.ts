@@ -1,6 +1,6 @@
 /**
  * Kafka protocol requests kafkajs 2.2.4 lacks (DescribeLogDirs, IncrementalAlterConfigs,
- * ElectLeaders, ListOffsets to a chosen replica, DescribeTopicPartitions, a read-only OffsetFetch, ...), sent over
+ * ElectLeaders, AlterPartitionReassignments with a null target (cancel), ListOffsets to a chosen replica, DescribeTopicPartitions, a read-only OffsetFetch, ...), sent over
  * our own broker connections. Import lazily from commands (it opens sockets, not kafkajs).
  */
 export {
@@ -14,6 +14,7 @@ export {
   type RecordTimestampResult,
   type BrokerLogDirs,
   type ElectionResult,
+  type ReassignmentCancelResult,
   type GroupDescription,
   type KafkaProtocolClientOptions,
   type MaxApiVersions,

@@ -381,6 +381,7 @@ export const KafkaErrorCode = {
   POLICY_VIOLATION: 44,
   GROUP_ID_NOT_FOUND: 69,
   ELECTION_NOT_NEEDED: 84,
+  NO_REASSIGNMENT_IN_PROGRESS: 85,
 } as const
 
 export function kafkaErrorName(code: number): string {
