@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {KafkaCommand} from '../../../base-command.js'
-import {parseDuration} from '../../../core/units.js'
-import {executeFlag} from '../../../flags.js'
+import {durationFlag, executeFlag} from '../../../flags.js'
 import {startProgress} from '../../../output/progress.js'
 import {renderCancel} from '../../../output/rebalance.js'
 import {kafkaRebalanceAdmin} from '../../../services/rebalance/admin.js'
@@ -19,19 +18,17 @@ export default class KafkaRebalanceCancel extends KafkaCommand {
     plan: Flags.string({description: 'Plan file being executed.', required: true}),
     'state-file': Flags.string({description: 'Progress file (default: <plan>.progress.json).'}),
     execute: executeFlag,
-    wait: Flags.string({description: 'How long to wait for the partitions to revert.', default: '2m'}),
-    'poll-interval': Flags.string({description: 'How often to check the reverts.', default: '1s'}),
+    wait: durationFlag({description: 'How long to wait for the partitions to revert.', default: '2m'}),
+    'poll-interval': durationFlag({description: 'How often to check the reverts.', default: '1s'}),
   }
 
   async run(): Promise<CancelResult> {
     const {flags} = await this.parse(KafkaRebalanceCancel)
-    const waitMs = parseDuration(flags.wait, '--wait')
-    const pollIntervalMs = parseDuration(flags['poll-interval'], '--poll-interval')
     const progress = await startProgress('reading the cluster', {json: this.jsonEnabled()})
     try {
       const result = await cancelRebalance(
         kafkaRebalanceAdmin(() => this.kafkaConnection(flags), {verbose: this.verbose}),
-        {planPath: flags.plan, stateFile: flags['state-file'], execute: flags.execute, waitMs, pollIntervalMs},
+        {planPath: flags.plan, stateFile: flags['state-file'], execute: flags.execute, waitMs: flags.wait, pollIntervalMs: flags['poll-interval']},
         {progress: (t) => progress.update(t)},
       )
       progress.stop()
