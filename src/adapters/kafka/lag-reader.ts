@@ -169,6 +169,12 @@ export class KafkaLagReader {
       }
       for (const g of answer.groups) {
         if (g.errorCode === KafkaErrorCode.GROUP_ID_NOT_FOUND) continue
+        // The broker has the API but not the group type turned on (share groups on 4.1 without
+        // share.version): like a broker without the API, a note when no other type has the group.
+        if (g.errorCode === KafkaErrorCode.UNSUPPORTED_VERSION) {
+          if (!unsupported.some((u) => u.type === type)) unsupported.push({type, reason: `${type} groups are not enabled on this broker (UNSUPPORTED_VERSION)`})
+          continue
+        }
         if (g.errorCode !== 0) throw new FleetopsError(g.errorCode === 30 ? 'PERMISSION' : 'UNAVAILABLE', `${type} group "${g.groupId}": ${kafkaErrorName(g.errorCode)}${g.errorMessage ? ` (${g.errorMessage})` : ''}`)
         found.set(g.groupId, {type, state: g.groupState, groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch, members: members(g), subtopologies: subtopologies?.(g)})
       }

@@ -74,4 +74,22 @@ describe('KafkaLagReader.describeGroupsOfEveryType', () => {
       members: [{memberId: 'm', clientId: 'c', host: '10.1.1.1', memberEpoch: 5, assignments: [{topic: 'orders', partitions: [0, 1]}]}],
     })
   })
+
+  test('a broker with the share API but share groups off (UNSUPPORTED_VERSION per group, Kafka 4.1): the consumer group is still found, without a note', async () => {
+    const reader = readerWith({
+      describeGroups: async (ids: string[]) => ids.map((groupId) => ({groupId, state: 'Dead', protocolType: '', members: []})),
+      consumerGroupDescribe: async (ids: string[]) => ({
+        supported: true,
+        apiVersion: 1,
+        groups: ids.map((id) => (id === 'kip848' ? {...header(id), assignorName: 'uniform', members: []} : {...header(id, 69), assignorName: '', members: []})),
+      }),
+      streamsGroupDescribe: async (ids: string[]) => ({supported: true, apiVersion: 0, groups: ids.map((id) => ({...header(id, 69), topology: null, members: []}))}),
+      shareGroupDescribe: async (ids: string[]) => ({supported: true, apiVersion: 0, groups: ids.map((id) => ({...header(id, 35), members: []}))}),
+    })
+    const [found, nowhere] = await reader.describeGroupsOfEveryType(['kip848', 'gone'])
+    expect(found).toMatchObject({group: 'kip848', type: 'consumer', state: 'Stable', notes: []})
+    // Found by no API: the share type is named as not enabled, in one line.
+    expect(nowhere).toMatchObject({group: 'gone', type: null, state: 'Dead'})
+    expect(nowhere.notes).toEqual([expect.stringMatching(/^share group: .*share groups are not enabled on this broker \(UNSUPPORTED_VERSION\)/)])
+  })
 })
