@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cassandraContactPoints} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
-import {clusterEnv, waitFor, connectSettledCassandra} from './support.js'
+import {clusterEnv, waitFor, connectSettledCassandra, waitForHintsDrained} from './support.js'
 
 const env = clusterEnv()
 const KEYSPACE = 'fleetops_canary_test'
@@ -25,9 +25,11 @@ beforeAll(async () => {
   // The file before may have just restarted nodes: start once every node is up and the schema agrees,
   // so the probe judges replication, not a node that is still joining.
   client = await connectSettledCassandra()
+  // ...and no node holds hints from it: the probe would rightly say WARNING for those.
+  await waitForHintsDrained(client)
   await client.execute(`DROP KEYSPACE IF EXISTS ${KEYSPACE}`)
   stoppedAddress = cassandraContactPoints()[STOPPED - 1]!.replace(/:\d+$/, '')
-}, 240_000)
+}, 420_000)
 
 afterAll(async () => {
   if (stopped) await runCli(['sandbox', 'start-node', 'node', String(STOPPED), ...sandboxFlags])

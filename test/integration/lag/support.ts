@@ -50,6 +50,27 @@ export async function waitForCassandraSettled(client: cassandra.Client, timeoutM
   )
 }
 
+/**
+ * Waits until no node holds hints for another: a file before that stopped a node leaves hints
+ * that drain only some seconds after it is back, and pending hints are a WARNING of their own.
+ * system_views.pending_hints is node-local, so every node is asked, pinned.
+ */
+export async function waitForHintsDrained(client: cassandra.Client, timeoutMs = 180_000): Promise<void> {
+  await waitFor(
+    'hints held for other nodes to drain',
+    async () => {
+      const holding: string[] = []
+      for (const host of client.hosts.values()) {
+        const rs = await client.execute('SELECT address, files FROM system_views.pending_hints', [], {host})
+        for (const row of rs.rows) holding.push(`${host.address} holds ${row.files} file(s) for ${row.address}`)
+      }
+      if (holding.length > 0) throw new Error(holding.join('; '))
+      return true
+    },
+    timeoutMs,
+  )
+}
+
 /** `fleetops lag cassandra --json` on one canary table, with the suite's connection env; `extra` adds flags. */
 export function lagCassandraProbe(keyspace: string, table: string): (...extra: string[]) => ReturnType<typeof runCli> {
   const env = clusterEnv()
