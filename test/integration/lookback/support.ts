@@ -89,7 +89,9 @@ export async function createTopic(topic: string, partitions: number): Promise<vo
 
 /** Produces with record timestamp = arrival, in arrival order, in sends of `chunk` records. */
 export async function produce(topic: string, events: TestEvent[], opts: {chunk?: number; raw?: {value: string; timestamp: number}[]} = {}): Promise<void> {
-  const producer = kafka().producer()
+  // Idempotent: a send retried on a loaded host must not write its batch twice (the ground truth
+  // counts each event once; a plain producer's retry once duplicated a batch on Kafka 3.9.2).
+  const producer = kafka().producer({idempotent: true, maxInFlightRequests: 1})
   await producer.connect()
   const sorted = [...events].sort((a, b) => a.arrivalMs - b.arrivalMs)
   const messages = sorted.map((e) => ({key: e.user, value: eventJson(e), timestamp: String(e.arrivalMs)}))
