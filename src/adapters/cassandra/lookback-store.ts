@@ -17,6 +17,7 @@ import cassandra from 'cassandra-driver'
 import type {CassandraConnection} from '../../core/connection.js'
 import {FleetopsError, badInput} from '../../core/errors.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
+import {mapLimited} from '../../core/map-limited.js'
 import type {SinkRow} from '../../core/lookback/sink-row.js'
 import {classifySdkError} from '../classify-error.js'
 import {retryWithBackoff} from '../retry-backoff.js'
@@ -229,12 +230,12 @@ export class LookbackCassandra {
     const Tm1 = cassandra.types.Long.fromNumber(writeTimestampMicros - 1)
     const daySet = new Set(days)
     await this.run(`clearing stale groups in ${ks}.${t}`, () =>
-      parallel(days, 16, (day) => this.client.execute(del, [Tm1, job, cassandra.types.LocalDate.fromString(day)], this.opts())),
+      mapLimited(days, 16, (day) => this.client.execute(del, [Tm1, job, cassandra.types.LocalDate.fromString(day)], this.opts())),
     )
     const updatedAt = new Date(updatedAtMs)
     const toWrite = rows.filter((r) => daySet.has(r.day))
     await this.run(`writing sink ${ks}.${t}`, () =>
-      parallel(toWrite, 32, (r) =>
+      mapLimited(toWrite, 32, (r) =>
         this.client.execute(
           ins,
           [
@@ -490,16 +491,6 @@ function plain(v: unknown): unknown {
   return v
 }
 
-async function parallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0
-  const workers = Array.from({length: Math.min(width, items.length)}, async () => {
-    while (next < items.length) {
-      const item = items[next++]!
-      await fn(item)
-    }
-  })
-  await Promise.all(workers)
-}
 
 export function isLeaseTableError(error: unknown): boolean {
   return error instanceof FleetopsError && /lease/.test(error.message)

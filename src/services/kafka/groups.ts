@@ -1,5 +1,6 @@
 import type {KafkaConnection} from '../../core/connection.js'
 import {isFleetopsError} from '../../core/errors.js'
+import {mapLimited} from '../../core/map-limited.js'
 import {groupStateOf, groupTypeOf, summarizeGroupLag, type GroupCommit, type GroupListing} from '../../core/listings/groups.js'
 import type {GroupInfo, KafkaLagReader} from '../../adapters/kafka/lag-reader.js'
 
@@ -37,18 +38,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i]!)
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-  return out
-}
 
 /** DescribeGroups in one batch; if one group's answer fails the batch, each group alone (its error kept). */
 async function describeEach(reader: KafkaLagReader, ids: string[]): Promise<Map<string, GroupInfo | Error>> {

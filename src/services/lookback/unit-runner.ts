@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 
 import {FleetopsError, isFleetopsError} from '../../core/errors.js'
+import {mapLimited} from '../../core/map-limited.js'
 import {type Checkpoint, type UnitPartial, type UnitPieces, markUnitDone, recordUnitProgress, remainingUnits} from '../../core/lookback/checkpoint.js'
 import type {JobSpec} from '../../core/lookback/job-spec.js'
 import type {Clock} from '../lag/clock.js'
@@ -52,15 +53,6 @@ class RateLimiter {
   }
 }
 
-/** Runs `fn` over items with at most `width` at a time. */
-async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(
-    Array.from({length: Math.min(width, items.length)}, async () => {
-      while (next < items.length) await fn(items[next++]!)
-    }),
-  )
-}
 
 type UnitResult = {finished: boolean; partial?: UnitPartial; live?: UnitPieces; lastOffset?: string}
 
@@ -100,7 +92,7 @@ export class UnitRunner {
   /** Alone: every pending unit, progress saved to the checkpoint file. Returns the final checkpoint. */
   async runAlone(): Promise<Checkpoint> {
     const {file, dryRun, log} = this.settings
-    await pool(remainingUnits(this.checkpoint), this.settings.width, async (work) => {
+    await mapLimited(remainingUnits(this.checkpoint), this.settings.width, async (work) => {
       if (this.stopReason()) return
       const outcome = await this.runUnit(work, !dryRun)
       if (outcome.finished && outcome.partial) {
@@ -145,7 +137,7 @@ export class UnitRunner {
     const ks = job.sink.keyspace
     const runId = this.checkpoint.runId
     let claimed = 0
-    await pool(todo, this.settings.width, async (work) => {
+    await mapLimited(todo, this.settings.width, async (work) => {
       if (this.stopReason()) return
       const claim = new Lease(store, ks, unitClaimName(job.name, runId, work.unitId), instance, leaseTtlSeconds)
       if (!(await claim.tryAcquire()).acquired) return

@@ -6,6 +6,7 @@
  */
 import {FleetopsError, isFleetopsError, type ErrorCode} from '../../../core/errors.js'
 import {PartitionIndex} from '../../../core/partition-index.js'
+import {mapLimited} from '../../../core/map-limited.js'
 import {
   DESCRIBE_LOG_DIRS_KEY,
   DESCRIBE_LOG_DIRS_VERSIONS,
@@ -237,13 +238,6 @@ const FIRST_ROUND_PER_REQUEST = Math.floor(RESPONSE_MAX_BYTES / FIRST_ROUND_BYTE
 const LATER_ROUND_BYTES = [1, 1024 * 1024, 8 * 1024 * 1024]
 const SINGLE_PARTITION_CONCURRENCY = 16
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!)
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-}
 
 export class KafkaProtocolClient {
   private readonly cluster: InternalCluster
@@ -762,7 +756,7 @@ export class KafkaProtocolClient {
     await this.guard(() => this.cluster.connect())
     const alone: string[] = []
     const byCoordinator = new Map<number, {broker: InternalBroker; groups: string[]}>()
-    await forEachLimited(groupIds, concurrency, async (groupId) => {
+    await mapLimited(groupIds, concurrency, async (groupId) => {
       try {
         const broker = await this.cluster.groupCoordinator(groupId)
         const v = broker.versions[OFFSET_FETCH_KEY]
@@ -798,7 +792,7 @@ export class KafkaProtocolClient {
         for (const g of groups) if (!answered.has(g)) alone.push(g)
       }),
     )
-    await forEachLimited(alone, concurrency, async (groupId) => {
+    await mapLimited(alone, concurrency, async (groupId) => {
       try {
         out.set(groupId, await this.fetchCommittedOffsets(groupId))
       } catch (error) {
@@ -1023,7 +1017,7 @@ export class KafkaProtocolClient {
       const floor = LATER_ROUND_BYTES[round]!
       const last = round === LATER_ROUND_BYTES.length - 1
       const next: Item[] = []
-      await forEachLimited(pending, SINGLE_PARTITION_CONCURRENCY, async (it) => {
+      await mapLimited(pending, SINGLE_PARTITION_CONCURRENCY, async (it) => {
         next.push(...(await fetchOnce([it], (x) => Math.max(floor, x.needBytes ?? 0), last)))
       })
       pending = next

@@ -1,0 +1,25 @@
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight, and returns the results in the
+ * items' order. The first rejection rejects the whole call (calls already started still run to
+ * their end; none is started after it). Fan-outs to brokers and Cassandra use it so that a
+ * thousand groups or partitions never open a thousand requests at once.
+ */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapLimited: limit must be a positive integer, got ${limit}`)
+  const results = new Array<R>(items.length)
+  let next = 0
+  let failed = false
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++
+      try {
+        results[index] = await fn(items[index]!, index)
+      } catch (error) {
+        failed = true
+        throw error
+      }
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return results
+}
