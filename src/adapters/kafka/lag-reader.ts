@@ -175,7 +175,7 @@ export class KafkaLagReader {
           if (!unsupported.some((u) => u.type === type)) unsupported.push({type, reason: `${type} groups are not enabled on this broker (UNSUPPORTED_VERSION)`})
           continue
         }
-        if (g.errorCode !== 0) throw new FleetopsError(g.errorCode === 30 ? 'PERMISSION' : 'UNAVAILABLE', `${type} group "${g.groupId}": ${kafkaErrorName(g.errorCode)}${g.errorMessage ? ` (${g.errorMessage})` : ''}`)
+        if (g.errorCode !== 0) throw new FleetopsError(g.errorCode === KafkaErrorCode.GROUP_AUTHORIZATION_FAILED ? 'PERMISSION' : 'UNAVAILABLE', `${type} group "${g.groupId}": ${kafkaErrorName(g.errorCode)}${g.errorMessage ? ` (${g.errorMessage})` : ''}`)
         found.set(g.groupId, {type, state: g.groupState, groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch, members: members(g), subtopologies: subtopologies?.(g)})
       }
     }
@@ -246,11 +246,11 @@ export class KafkaLagReader {
       const missing: string[] = []
       for (const t of res.topics) {
         if (t.name === null) continue
-        if (t.errorCode === 3) {
+        if (t.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
           missing.push(t.name)
           continue
         }
-        if (t.errorCode === 29) throw new FleetopsError('PERMISSION', `not authorized to describe topic "${t.name}" (TOPIC_AUTHORIZATION_FAILED)`)
+        if (t.errorCode === KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED) throw new FleetopsError('PERMISSION', `not authorized to describe topic "${t.name}" (TOPIC_AUTHORIZATION_FAILED)`)
         // A topic-level error with no partitions (e.g. still being created) has nothing to show.
         if (t.errorCode !== 0 && t.partitions.length === 0) continue
         out.set(t.name, {
@@ -354,7 +354,7 @@ export class KafkaLagReader {
       for (const t of res.topics) {
         if (t.name === null || t.errorCode !== 0) continue
         for (const p of t.partitions) {
-          if (p.errorCode !== 0 && p.errorCode !== 5) continue
+          if (p.errorCode !== 0 && p.errorCode !== KafkaErrorCode.LEADER_NOT_AVAILABLE) continue
           partitions.set(`${t.name}\u0000${p.partitionIndex}`, {elr: p.eligibleLeaderReplicas, lastKnownElr: p.lastKnownElr})
         }
       }

@@ -32,7 +32,9 @@ import {transportOptions} from './transport-options.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS, listOffsetsRequest} from './protocol/list-offsets.js'
 import {readableBatches, type UndecodableBatch} from './protocol/readable-batches.js'
 import {decodeRecordBatches, nextOffsetAfter, type RecordVisitor} from './protocol/record-decoder.js'
-import {kafkaError, kafkaErrorName, negotiateVersion} from './protocol/shared.js'
+import {negotiateVersion} from './protocol/versions.js'
+import {byLeader} from './protocol/by-leader.js'
+import {KafkaErrorCode, kafkaError, kafkaErrorName} from './protocol/errors.js'
 
 export type {RecordVisitor} from './protocol/record-decoder.js'
 export type {UndecodableBatch} from './protocol/readable-batches.js'
@@ -62,7 +64,13 @@ export interface ReadOptions {
   onUndecodable?: (batch: UndecodableBatch) => void
 }
 
-const NOT_LEADER_CODES = new Set([3, 6, 5, 74, 75]) // UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER, LEADER_NOT_AVAILABLE, FENCED/UNKNOWN_LEADER_EPOCH
+const NOT_LEADER_CODES: ReadonlySet<number> = new Set([
+  KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
+  KafkaErrorCode.LEADER_NOT_AVAILABLE,
+  KafkaErrorCode.FENCED_LEADER_EPOCH,
+  KafkaErrorCode.UNKNOWN_LEADER_EPOCH,
+])
 const PARTITION_MAX_BYTES = 2 * 1024 * 1024
 const FETCH_MAX_BYTES = 8 * 1024 * 1024
 
@@ -132,20 +140,13 @@ export class KafkaRangeReader {
   private async listOffsets(partitions: number[], timestamp: number, isolation: 0 | 1): Promise<Map<number, number>> {
     const out = new Map<number, number>()
     for (let attempt = 0; ; attempt++) {
-      const byLeader = new Map<number, number[]>()
-      for (const p of partitions) {
-        if (out.has(p)) continue
-        const leader = this.leaders.get(p) ?? -1
-        byLeader.set(leader, [...(byLeader.get(leader) ?? []), p])
-      }
-      if (byLeader.size === 0) return out
+      const missing = partitions.filter((p) => !out.has(p))
+      if (missing.length === 0) return out
       let retry = false
-      await Promise.all(
-        [...byLeader].map(async ([leader, parts]) => {
-          if (leader < 0) {
-            retry = true
-            return
-          }
+      await byLeader(
+        missing,
+        (p) => this.leaders.get(p) ?? -1,
+        async (leader, parts) => {
           const broker = await this.cluster.broker(leader)
           const version = negotiateVersion('ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS, broker.versions, `broker ${leader}`)
           const res = await broker.send(listOffsetsRequest(version, -1, parts.map((partition) => ({topic: this.topic, partition, timestamp})), isolation))
@@ -154,7 +155,10 @@ export class KafkaRangeReader {
             else if (NOT_LEADER_CODES.has(r.errorCode)) retry = true
             else throw kafkaError(r.errorCode, `ListOffsets for ${this.topic}-${r.partition}`)
           }
-        }),
+        },
+        () => {
+          retry = true // no leader now: ask again once the leaders are read again
+        },
       )
       if (!retry) return out
       if (attempt >= 5) throw new FleetopsError('UNAVAILABLE', `Kafka ${this.topic}: partition leaders did not settle for ListOffsets; check the brokers`)
@@ -253,7 +257,7 @@ export class KafkaRangeReader {
           pending = fetchAt(offset)
           continue
         }
-        if (res.errorCode === 1) {
+        if (res.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) {
           throw new FleetopsError(
             'PARTIAL',
             `Kafka ${this.topic}-${partition}: offset ${offset} is no longer in the log (retention deleted it during the run; log start is now ${res.logStartOffset}); rerun without --resume`,

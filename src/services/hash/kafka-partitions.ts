@@ -33,6 +33,7 @@ export async function sampleTopicKeys(conn: KafkaConnection, topic: string, samp
   const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
   const {classifySdkError} = await import('../../adapters/classify-error.js')
   const {readableBatches} = await import('../../adapters/kafka/protocol/readable-batches.js')
+  const {KafkaErrorCode} = await import('../../adapters/kafka/protocol/errors.js')
   const admin = await KafkaClusterAdmin.open(conn, {verbose, clientId: 'fleetops-hash'})
   try {
     const topics = await admin.topicNames()
@@ -73,7 +74,7 @@ export async function sampleTopicKeys(conn: KafkaConnection, topic: string, samp
         const r = res.get(`${topic}\u0000${s.partition}`)
         if (!r) throw new FleetopsError('INTERNAL', `Kafka returned nothing for ${topic}-${s.partition}`)
         if ('error' in r) throw new FleetopsError('UNAVAILABLE', `reading ${topic}-${s.partition}: ${r.error}`)
-        if (r.errorCode === 1) {
+        if (r.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) {
           // Offset out of range: retention moved the log start past it; start again from there.
           if (r.logStartOffset > s.offset) {
             s.offset = r.logStartOffset

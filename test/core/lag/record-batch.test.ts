@@ -7,7 +7,8 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect, it} from 'vitest'
 
 import {firstRecordAtOrAfter} from '../../../src/adapters/kafka/protocol/record-batch.js'
-import {Reader, Writer} from '../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../src/adapters/kafka/protocol/reader.js'
 
 function zigzag(n: number): number[] {
   let v = n >= 0 ? n * 2 : -n * 2 - 1

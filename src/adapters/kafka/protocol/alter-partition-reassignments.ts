@@ -8,29 +8,19 @@
  * which a cancel does not need, so fleetops negotiates v0 (Kafka 2.4+, so 3.9 and 4.x); the
  * encoder also writes v1 (with the default, true, which means what v0 does).
  *
- * AlterPartitionReassignmentsRequest.json:
- *   TimeoutMs                     int32  0+  (default 60000)
- *   AllowReplicationFactorChange  bool   1+  (default true)
- *   Topics []ReassignableTopic           0+
- *     Name                        string 0+
- *     Partitions []ReassignablePartition 0+
- *       PartitionIndex            int32  0+
- *       Replicas                  []int32 0+, nullable 0+ (null = cancel the reassignment)
- *
- * AlterPartitionReassignmentsResponse.json:
- *   ThrottleTimeMs                int32  0+
- *   AllowReplicationFactorChange  bool   1+  (ignorable)
- *   ErrorCode                     int16  0+
- *   ErrorMessage                  string 0+, nullable 0+
- *   Responses []ReassignableTopicResponse 0+
- *     Name                        string 0+
- *     Partitions []ReassignablePartitionResponse 0+
- *       PartitionIndex            int32  0+
- *       ErrorCode                 int16  0+  (NO_REASSIGNMENT_IN_PROGRESS (85) on a cancel with nothing to cancel)
- *       ErrorMessage              string 0+, nullable 0+
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   AlterPartitionReassignments Request (Version: 0-1) => timeout_ms allow_replication_factor_change(v1+) [topics] TAG_BUFFER
+ *     topics => name [partitions] TAG_BUFFER
+ *       partitions => partition_index [replicas] TAG_BUFFER      (replicas null = cancel the reassignment)
+ *   AlterPartitionReassignments Response (Version: 0-1) => throttle_time_ms allow_replication_factor_change(v1+) error_code error_message [responses] TAG_BUFFER
+ *     responses => name [partitions] TAG_BUFFER
+ *       partitions => partition_index error_code error_message TAG_BUFFER
+ *         (error_code NO_REASSIGNMENT_IN_PROGRESS (85): a cancel with nothing to cancel)
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const ALTER_PARTITION_REASSIGNMENTS_KEY = 45
 export const ALTER_PARTITION_REASSIGNMENTS_VERSIONS: VersionRange = {min: 0, max: 0}

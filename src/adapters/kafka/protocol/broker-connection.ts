@@ -19,7 +19,10 @@ import {openBrokerSocket} from '../broker-socket.js'
 import {API_VERSIONS_KEY, apiVersionsRequest} from './api-versions.js'
 import {saslConversation} from './sasl-mechanisms.js'
 import {SASL_AUTHENTICATE_KEY, SASL_AUTHENTICATE_VERSIONS, SASL_HANDSHAKE_KEY, SASL_HANDSHAKE_VERSIONS, saslAuthenticateRequest, saslHandshakeRequest} from './sasl-requests.js'
-import {Reader, Writer, kafkaError, kafkaErrorName, negotiateVersion, type BrokerApiVersions} from './shared.js'
+import {Writer} from './writer.js'
+import {Reader} from './reader.js'
+import {negotiateVersion, type BrokerApiVersions} from './versions.js'
+import {KafkaErrorCode, kafkaError, kafkaErrorName} from './errors.js'
 import {KafkaConnectionError, KafkaRequestTimeoutError, KafkaSaslError} from './transport-errors.js'
 import type {KafkaTransportOptions, RawRequest} from './transport.js'
 
@@ -189,7 +192,7 @@ export class BrokerConnection {
     const exchange = async () => {
       const handshakeVersion = negotiateVersion('SaslHandshake', SASL_HANDSHAKE_KEY, SASL_HANDSHAKE_VERSIONS, this.versions, label)
       const handshake = await this.send(saslHandshakeRequest(handshakeVersion, conversation.name), timeoutMs)
-      if (handshake.errorCode === 33) {
+      if (handshake.errorCode === KafkaErrorCode.UNSUPPORTED_SASL_MECHANISM) {
         throw new KafkaSaslError(
           `SASL authentication failed: ${this.address} does not enable ${conversation.name} (it enables ${handshake.mechanisms.join(', ') || 'none'}); check --sasl-mechanism`,
         )

@@ -33,6 +33,7 @@ import {ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS, electLeadersRequest, type Ele
 import {
   INCREMENTAL_ALTER_CONFIGS_KEY,
   INCREMENTAL_ALTER_CONFIGS_VERSIONS,
+  ConfigResourceType,
   incrementalAlterConfigsRequest,
   type ConfigResourceChange,
   type ConfigResourceTypeName,
@@ -51,7 +52,6 @@ import {
 import {FETCH_KEY, FETCH_VERSIONS, fetchRequest, type FetchPartitionQuery} from './fetch.js'
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest, type MetadataResponse} from './metadata.js'
 import {
-  CONFIG_RESOURCE_TOPIC,
   DESCRIBE_CONFIGS_KEY,
   DESCRIBE_CONFIGS_VERSIONS,
   describeConfigsRequest,
@@ -84,12 +84,17 @@ import {
   type OffsetFetchGroupResponse,
   type OffsetFetchTopic,
 } from './offset-fetch.js'
-import {readableBatches, type AbortedTransaction} from './readable-batches.js'
-import {firstRecordAtOrAfter} from './record-batch.js'
-import {nextOffsetAfter} from './record-decoder.js'
-import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, assertInt32, kafkaCodeOf, kafkaError, kafkaErrorName, negotiateVersion, retryWhileCoordinatorMoves} from './shared.js'
+import type {AbortedTransaction} from './readable-batches.js'
+import {byLeader, leaderOf, type LeaderPartition, type TopicPartition} from './by-leader.js'
+import {fetchRecordTimestamps, recordKey, timestampsFromLeader, type RecordAtOffset, type RecordTimestampResult, type RecordTimestampSource} from './record-timestamps.js'
+import {assertInt32} from './writer.js'
+import {negotiateVersion} from './versions.js'
+import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, kafkaCodeOf, kafkaError, kafkaErrorName} from './errors.js'
+import {retryWhileCoordinatorMoves} from './coordinator-retry.js'
 
 export type {KafkaTransportOptions, InternalGroupDescription as GroupDescription} from './transport.js'
+export type {LeaderPartition, TopicPartition} from './by-leader.js'
+export {recordKey, type RecordTimestampResult} from './record-timestamps.js'
 
 export type BrokerLogDirs =
   | {brokerId: number; ok: true; apiVersion: number; logDirs: LogDirDescription[]}
@@ -115,11 +120,6 @@ export interface ElectionResult {
   errorName: string
   errorMessage: string | null
   error?: FleetopsError
-}
-
-export interface TopicPartition {
-  topic: string
-  partition: number
 }
 
 export interface ReassignmentCancelResult {
@@ -185,11 +185,6 @@ export type TopicPartitionsDescription =
 
 export type ClusterMetadata = MetadataResponse & {apiVersion: number}
 
-/** A partition and the broker that leads it (from metadata); leader null/-1 = none. */
-export interface LeaderPartition extends TopicPartition {
-  leader: number | null
-}
-
 export interface CommittedOffset extends TopicPartition {
   /** null when the group has no committed offset for the partition. */
   offset: number | null
@@ -197,27 +192,21 @@ export interface CommittedOffset extends TopicPartition {
   note?: string
 }
 
-const UNKNOWN_TOPIC_OR_PARTITION = 3
-const UNKNOWN_TOPIC_ID = 100
-
 export type EndOffsetResult =
   | (TopicPartition & {ok: true; offset: number})
   | (TopicPartition & {ok: false; reason: string; error?: FleetopsError})
 
-export type RecordTimestampResult =
-  | {kind: 'found'; offset: number; timestamp: number}
-  /** The record is no longer in the log (retention or deletion moved the log start past it). */
-  | {kind: 'gone'}
-  | {kind: 'unknown'; reason: string}
-
 export type KafkaProtocolClientOptions = KafkaTransportOptions & {maxApiVersions?: MaxApiVersions}
 
-const PRIORITY: ErrorCode[] = ['AUTH', 'PERMISSION', 'BAD_INPUT', 'UNAVAILABLE', 'TIMEOUT']
-
-/** Key of a record-timestamp result: topic, partition and the offset asked for. */
-export function recordKey(topic: string, partition: number, offset: number): string {
-  return `${topic}\u0000${partition}\u0000${offset}`
+/** A group and its coordinator's connection. */
+interface GroupCoordinator {
+  groupId: string
+  broker: InternalBroker
 }
+
+const coordinatorOf = (entry: GroupCoordinator): number => entry.broker.nodeId
+
+const PRIORITY: ErrorCode[] = ['AUTH', 'PERMISSION', 'BAD_INPUT', 'UNAVAILABLE', 'TIMEOUT']
 
 /** One partition's answer to fetchRecordBatches. */
 export interface FetchedBatches {
@@ -229,20 +218,12 @@ export interface FetchedBatches {
   records: Buffer | null
 }
 
-/** First Fetch round: bytes per partition (a batch header is 61 bytes; most batches are a few KiB). */
-const FIRST_ROUND_BYTES = 8 * 1024
-/** The whole response of one Fetch stays under this (Kafka's fetch.max.bytes default is 50 MiB). */
-const RESPONSE_MAX_BYTES = 32 * 1024 * 1024
-const FIRST_ROUND_PER_REQUEST = Math.floor(RESPONSE_MAX_BYTES / FIRST_ROUND_BYTES)
-/** Per-partition floors of the later, one-partition rounds (1 = just the first batch). */
-const LATER_ROUND_BYTES = [1, 1024 * 1024, 8 * 1024 * 1024]
-const SINGLE_PARTITION_CONCURRENCY = 16
-
-
 export class KafkaProtocolClient {
   private readonly cluster: InternalCluster
   private readonly secrets: string[]
   private readonly maxApiVersions: MaxApiVersions
+  /** What the record-timestamp reads (record-timestamps.ts) use of this client. */
+  private readonly timestampSource: RecordTimestampSource
   private ready: Promise<void> | null = null
 
   /** Connects lazily on first use. */
@@ -251,6 +232,11 @@ export class KafkaProtocolClient {
     this.maxApiVersions = maxApiVersions
     this.secrets = collectSecrets(kafkaOptions)
     this.cluster = openCluster(kafkaOptions)
+    this.timestampSource = {
+      broker: (brokerId) => this.cluster.broker(brokerId),
+      fetchVersion: (broker) => this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS),
+      redact: (err) => this.redact(err),
+    }
   }
 
   /** Broker ids from cluster metadata. */
@@ -324,29 +310,23 @@ export class KafkaProtocolClient {
       if (groupIds.length === 0) return {supported: true, apiVersion: versions.max, groups: []}
       await this.cluster.connect()
       const askAll = async (): Promise<GroupApiAnswer<T>> => {
-        const byCoordinator = new Map<number, {broker: InternalBroker; ids: string[]}>()
-        for (const groupId of groupIds) {
-          const broker = await this.cluster.groupCoordinator(groupId)
-          const entry = byCoordinator.get(broker.nodeId) ?? {broker, ids: []}
-          entry.ids.push(groupId)
-          byCoordinator.set(broker.nodeId, entry)
-        }
-        const groups: T[] = []
-        let apiVersion = versions.max
-        for (const {broker} of byCoordinator.values()) {
+        const coordinators: GroupCoordinator[] = []
+        for (const groupId of groupIds) coordinators.push({groupId, broker: await this.cluster.groupCoordinator(groupId)})
+        for (const {broker} of coordinators) {
           const theirs = broker.versions[apiKey]
           if (!theirs) return {supported: false, reason: `broker ${broker.nodeId} does not support ${apiName} (API key ${apiKey})`}
           if (theirs.maxVersion < versions.min || theirs.minVersion > versions.max) {
             return {supported: false, reason: `broker ${broker.nodeId} supports ${apiName} v${theirs.minVersion}-${theirs.maxVersion}; fleetops implements v${versions.min}-${versions.max}`}
           }
         }
-        await Promise.all(
-          [...byCoordinator.values()].map(async ({broker, ids}) => {
-            const version = this.version(broker, apiName, apiKey, versions)
-            apiVersion = Math.min(apiVersion, version)
-            groups.push(...(await broker.send(request(version, ids))))
-          }),
-        )
+        let apiVersion = versions.max
+        const answers = await byLeader(coordinators, coordinatorOf, async (_, entries) => {
+          const broker = entries[0]!.broker
+          const version = this.version(broker, apiName, apiKey, versions)
+          apiVersion = Math.min(apiVersion, version)
+          return broker.send(request(version, entries.map((e) => e.groupId)))
+        })
+        const groups = answers.flat()
         const moved = groups.find((g) => COORDINATOR_MOVED_CODES.has(g.errorCode))
         if (moved) throw new KafkaCodeError(moved.errorCode, `${apiName} of group "${moved.groupId}": the coordinator moved`)
         return {supported: true, apiVersion, groups}
@@ -402,7 +382,7 @@ export class KafkaProtocolClient {
       await this.connect()
       const broker = await this.cluster.anyBroker()
       const version = this.version(broker, 'DescribeConfigs', DESCRIBE_CONFIGS_KEY, DESCRIBE_CONFIGS_VERSIONS)
-      return broker.send(describeConfigsRequest(version, topics.map((name) => ({type: CONFIG_RESOURCE_TOPIC, name, keys}))))
+      return broker.send(describeConfigsRequest(version, topics.map((name) => ({type: ConfigResourceType.TOPIC, name, keys}))))
     })
   }
 
@@ -565,7 +545,7 @@ export class KafkaProtocolClient {
             const version = this.version(broker, 'IncrementalAlterConfigs', INCREMENTAL_ALTER_CONFIGS_KEY, INCREMENTAL_ALTER_CONFIGS_VERSIONS)
             const raw = await broker.send(incrementalAlterConfigsRequest(version, group, validateOnly))
             for (const res of group) {
-              const r = raw.find((x) => x.resourceName === res.name && x.resourceType === typeCode(res.type))
+              const r = raw.find((x) => x.resourceName === res.name && x.resourceType === ConfigResourceType[res.type])
               if (!r) {
                 out.push(failed(res, this.redact(new FleetopsError('INTERNAL', `broker ${broker.nodeId} returned no result for ${res.type} "${res.name}"`))))
               } else if (r.errorCode !== 0) {
@@ -730,7 +710,7 @@ export class KafkaProtocolClient {
           const res = await coordinator.send(offsetFetchRequest(version, groupId, topics, namesById))
           if (res.errorCode !== 0) throw kafkaError(res.errorCode, `OffsetFetch for group "${groupId}"`)
           return res.partitions.map((p): CommittedOffset => {
-            if (p.errorCode === UNKNOWN_TOPIC_ID || p.errorCode === UNKNOWN_TOPIC_OR_PARTITION) {
+            if (p.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_ID || p.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
               return {topic: p.topic, partition: p.partition, offset: null, note: `OffsetFetch v${version}: ${kafkaErrorName(p.errorCode)} (${p.errorCode}) for ${p.topic}-${p.partition}; treated as an unknown topic`}
             }
             if (p.errorCode !== 0) throw kafkaError(p.errorCode, `OffsetFetch for group "${groupId}" on ${p.topic}-${p.partition}`)
@@ -755,7 +735,7 @@ export class KafkaProtocolClient {
     if (groupIds.length === 0) return out
     await this.guard(() => this.cluster.connect())
     const alone: string[] = []
-    const byCoordinator = new Map<number, {broker: InternalBroker; groups: string[]}>()
+    const batchable: GroupCoordinator[] = []
     await mapLimited(groupIds, concurrency, async (groupId) => {
       try {
         const broker = await this.cluster.groupCoordinator(groupId)
@@ -764,34 +744,32 @@ export class KafkaProtocolClient {
           alone.push(groupId)
           return
         }
-        const entry = byCoordinator.get(broker.nodeId) ?? {broker, groups: []}
-        entry.groups.push(groupId)
-        byCoordinator.set(broker.nodeId, entry)
+        batchable.push({groupId, broker})
       } catch {
         alone.push(groupId)
       }
     })
-    await Promise.all(
-      [...byCoordinator.values()].map(async ({broker, groups}) => {
-        let answers: OffsetFetchGroupResponse[]
-        try {
-          answers = await broker.send(offsetFetchGroupsRequest(groups))
-        } catch {
-          alone.push(...groups)
-          return
+    await byLeader(batchable, coordinatorOf, async (_, entries) => {
+      const broker = entries[0]!.broker
+      const groups = entries.map((e) => e.groupId)
+      let answers: OffsetFetchGroupResponse[]
+      try {
+        answers = await broker.send(offsetFetchGroupsRequest(groups))
+      } catch {
+        alone.push(...groups)
+        return
+      }
+      const answered = new Set<string>()
+      for (const g of answers) {
+        answered.add(g.groupId)
+        if (g.errorCode !== 0 || g.partitions.some((p) => p.errorCode !== 0)) {
+          alone.push(g.groupId)
+          continue
         }
-        const answered = new Set<string>()
-        for (const g of answers) {
-          answered.add(g.groupId)
-          if (g.errorCode !== 0 || g.partitions.some((p) => p.errorCode !== 0)) {
-            alone.push(g.groupId)
-            continue
-          }
-          out.set(g.groupId, g.partitions.map((p) => ({topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset})))
-        }
-        for (const g of groups) if (!answered.has(g)) alone.push(g)
-      }),
-    )
+        out.set(g.groupId, g.partitions.map((p) => ({topic: p.topic, partition: p.partition, offset: p.offset < 0 ? null : p.offset})))
+      }
+      for (const g of groups) if (!answered.has(g)) alone.push(g)
+    })
     await mapLimited(alone, concurrency, async (groupId) => {
       try {
         out.set(groupId, await this.fetchCommittedOffsets(groupId))
@@ -832,196 +810,82 @@ export class KafkaProtocolClient {
       const stamps = new Map<string, RecordTimestampResult>()
       if (partitions.length === 0) return {ends, stamps}
       await this.connect()
-      const byLeader = new Map<number, (LeaderPartition & {committed: number[]})[]>()
-      for (const p of partitions) {
-        if (p.leader === null || p.leader < 0) {
+      await byLeader(
+        partitions,
+        leaderOf,
+        (leader, tps) => this.endOffsetsAndTimestampsFromLeader(leader, tps, isolationLevel, ends, stamps),
+        (p) => {
           ends.push({topic: p.topic, partition: p.partition, ok: false, reason: 'partition has no leader'})
           for (const c of p.committed) stamps.set(recordKey(p.topic, p.partition, c), {kind: 'unknown', reason: 'partition has no leader'})
-        } else {
-          const list = byLeader.get(p.leader)
-          if (list) list.push(p)
-          else byLeader.set(p.leader, [p])
-        }
-      }
-      await Promise.all(
-        [...byLeader].map(async ([leader, tps]) => {
-          let broker: InternalBroker
-          let raw
-          const early = new Map<string, RecordTimestampResult>()
-          try {
-            broker = await this.cluster.broker(leader)
-            const version = this.version(broker, 'ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS)
-            const wanted: (LeaderPartition & {offset: number})[] = []
-            for (const tp of tps) for (const c of tp.committed) wanted.push({topic: tp.topic, partition: tp.partition, leader, offset: c})
-            ;[raw] = await Promise.all([
-              broker.send(listOffsetsRequest(version, -1, tps.map((tp) => ({topic: tp.topic, partition: tp.partition, timestamp: LATEST_TIMESTAMP})), isolationLevel)),
-              this.timestampsFromLeader(broker, wanted, early, isolationLevel),
-            ])
-          } catch (e) {
-            const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
-            for (const tp of tps) {
-              ends.push({topic: tp.topic, partition: tp.partition, ok: false, reason: err.message, error: err})
-              for (const c of tp.committed) stamps.set(recordKey(tp.topic, tp.partition, c), {kind: 'unknown', reason: err.message})
-            }
-            return
-          }
-          const index = PartitionIndex.of(raw)
-          const again: (LeaderPartition & {offset: number})[] = []
-          for (const tp of tps) {
-            const {topic, partition} = tp
-            const r = index.get(topic, partition)
-            // Plain literals, no spreads: this loop runs once per partition in cold code.
-            if (!r) ends.push({topic, partition, ok: false, reason: `broker ${leader} returned no offset`})
-            else if (r.errorCode !== 0) {
-              ends.push({topic, partition, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${topic}-${partition}`)})
-            } else {
-              ends.push({topic, partition, ok: true, offset: r.offset})
-              for (const c of tp.committed) {
-                if (c >= r.offset) continue // not lagging: no time lag to read
-                const k = recordKey(topic, partition, c)
-                const found = early.get(k)
-                if (found?.kind === 'found') stamps.set(k, found)
-                else again.push({topic, partition, leader, offset: c})
-              }
-            }
-          }
-          await this.timestampsFromLeader(broker, again, stamps, isolationLevel)
-        }),
+        },
       )
       return {ends, stamps}
     })
   }
 
-  /**
-   * Timestamp of the first record at or after each given offset, read with a sessionless
-   * Fetch from the leader (replica id -1; isolation 0 READ_UNCOMMITTED by default, 1
-   * READ_COMMITTED skips the records of aborted transactions, as a read_committed consumer
-   * does): no group is joined, nothing is committed. One request per leader (brokers concurrently) asking for a few KiB per
-   * partition, since only the batch holding the offset is read (its header and the record
-   * headers up to the offset). Kafka returns no bytes for a partition whose first batch is
-   * larger than the per-partition limit, so those are fetched again, one partition per
-   * request: the broker always returns the whole first batch of the first partition of a
-   * request. Keyed by recordKey(topic, partition, offset).
-   */
-  async fetchRecordTimestamps(items: (LeaderPartition & {offset: number})[], isolationLevel: 0 | 1 = 0): Promise<Map<string, RecordTimestampResult>> {
-    return this.guard(async () => {
-      const out = new Map<string, RecordTimestampResult>()
-      if (items.length === 0) return out
-      await this.connect()
-      const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
-      for (const it of items) {
-        if (it.leader === null || it.leader < 0) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: 'partition has no leader'})
-        else {
-          const list = byLeader.get(it.leader)
-          if (list) list.push(it)
-          else byLeader.set(it.leader, [it])
-        }
-      }
-      await Promise.all(
-        [...byLeader].map(async ([leader, list]) => {
-          let broker: InternalBroker
-          try {
-            broker = await this.cluster.broker(leader)
-          } catch (e) {
-            const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
-            for (const it of list) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
-            return
-          }
-          await this.timestampsFromLeader(broker, list, out, isolationLevel)
-        }),
-      )
-      return out
-    })
-  }
-
-  /** The Fetch rounds of fetchRecordTimestamps for one leader; results go into `out`. */
-  private async timestampsFromLeader(
-    broker: InternalBroker,
-    items: (LeaderPartition & {offset: number})[],
-    out: Map<string, RecordTimestampResult>,
+  /** listEndOffsetsAndTimestamps for the partitions one broker leads; results go into `ends` and `stamps`. */
+  private async endOffsetsAndTimestampsFromLeader(
+    leader: number,
+    tps: (LeaderPartition & {committed: number[]})[],
     isolationLevel: 0 | 1,
+    ends: EndOffsetResult[],
+    stamps: Map<string, RecordTimestampResult>,
   ): Promise<void> {
-    if (items.length === 0) return
-    const leader = broker.nodeId
-    let version: number
+    let broker: InternalBroker
+    let raw
+    const early = new Map<string, RecordTimestampResult>()
     try {
-      version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
+      broker = await this.cluster.broker(leader)
+      const version = this.version(broker, 'ListOffsets', LIST_OFFSETS_KEY, LIST_OFFSETS_VERSIONS)
+      const wanted: RecordAtOffset[] = []
+      for (const tp of tps) for (const c of tp.committed) wanted.push({topic: tp.topic, partition: tp.partition, leader, offset: c})
+      ;[raw] = await Promise.all([
+        broker.send(listOffsetsRequest(version, -1, tps.map((tp) => ({topic: tp.topic, partition: tp.partition, timestamp: LATEST_TIMESTAMP})), isolationLevel)),
+        timestampsFromLeader(this.timestampSource, broker, wanted, early, isolationLevel),
+      ])
     } catch (e) {
-      const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
-      for (const it of items) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
+      const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
+      for (const tp of tps) {
+        ends.push({topic: tp.topic, partition: tp.partition, ok: false, reason: err.message, error: err})
+        for (const c of tp.committed) stamps.set(recordKey(tp.topic, tp.partition, c), {kind: 'unknown', reason: err.message})
+      }
       return
     }
-    type Item = LeaderPartition & {offset: number; needBytes?: number | null}
-    /** One Fetch; returns the items to try again (cut short by the byte limit). */
-    const fetchOnce = async (list: Item[], limitOf: (it: Item) => number, last: boolean): Promise<Item[]> => {
-      const retry: Item[] = []
-      try {
-        const queries: FetchPartitionQuery[] = list.map((it) => ({topic: it.topic, partition: it.partition, fetchOffset: it.offset, partitionMaxBytes: limitOf(it)}))
-        const maxBytes = Math.max(RESPONSE_MAX_BYTES, queries.reduce((sum, q) => sum + q.partitionMaxBytes, 0))
-        const res = await broker.send(fetchRequest(version, queries, {maxBytes, isolationLevel}))
-        if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
-        const index = PartitionIndex.of(res.partitions)
-        for (const it of list) {
-          const k = recordKey(it.topic, it.partition, it.offset)
-          const p = index.get(it.topic, it.partition)
-          if (!p) out.set(k, {kind: 'unknown', reason: `broker ${leader} returned nothing for ${it.topic}-${it.partition}`})
-          else if (p.errorCode === 1) out.set(k, {kind: 'gone'})
-          else if (p.errorCode !== 0) out.set(k, {kind: 'unknown', reason: `broker ${leader}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
-          else {
-            // Compressed batches decompressed; under read_committed, aborted transactions emptied.
-            const readable = await readableBatches(p.records, isolationLevel === 1 ? (p.abortedTransactions ?? []) : null)
-            const found = firstRecordAtOrAfter(readable.records, it.offset)
-            // An unreadable batch at or after the offset, before the record found: its records may be the answer.
-            const bad = readable.undecodable.find((b) => b.lastOffset >= it.offset && (found.kind !== 'found' || b.baseOffset <= found.offset))
-            if (bad) out.set(k, {kind: 'unknown', reason: `offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`})
-            else if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
-            else if (found.kind === 'unsupported') out.set(k, {kind: 'unknown', reason: found.reason})
-            else if (it.offset >= p.highWatermark) {
-              out.set(k, {kind: 'unknown', reason: `no record at or after offset ${it.offset} below the high watermark ${p.highWatermark}`})
-            } else if (found.kind === 'none' && isolationLevel === 1 && p.lastStableOffset >= 0 && nextOffsetAfter(p.records, it.offset) >= p.lastStableOffset) {
-              // Read up to the last stable offset: what lies there is aborted or transaction markers.
-              out.set(k, {kind: 'unknown', reason: `only aborted transactions and transaction markers from offset ${it.offset} to the last stable offset ${p.lastStableOffset}`})
-            } else if (last) out.set(k, {kind: 'unknown', reason: `record at offset ${it.offset} not returned within ${limitOf(it)} bytes`})
-            // 'none' below the high watermark: the byte limit ended exactly between batches.
-            else retry.push({...it, needBytes: found.kind === 'incomplete' ? found.needBytes : (p.records?.length ?? 0) + 1024})
-          }
+    const index = PartitionIndex.of(raw)
+    const again: RecordAtOffset[] = []
+    for (const tp of tps) {
+      const {topic, partition} = tp
+      const r = index.get(topic, partition)
+      // Plain literals, no spreads: this loop runs once per partition in cold code.
+      if (!r) ends.push({topic, partition, ok: false, reason: `broker ${leader} returned no offset`})
+      else if (r.errorCode !== 0) {
+        ends.push({topic, partition, ok: false, reason: `broker ${leader}: ${kafkaErrorName(r.errorCode)} (${r.errorCode})`, error: kafkaError(r.errorCode, `ListOffsets for ${topic}-${partition}`)})
+      } else {
+        ends.push({topic, partition, ok: true, offset: r.offset})
+        for (const c of tp.committed) {
+          if (c >= r.offset) continue // not lagging: no time lag to read
+          const k = recordKey(topic, partition, c)
+          const found = early.get(k)
+          if (found?.kind === 'found') stamps.set(k, found)
+          else again.push({topic, partition, leader, offset: c})
         }
-      } catch (e) {
-        const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
-        for (const it of list) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: err.message})
       }
-      return retry
     }
+    await timestampsFromLeader(this.timestampSource, broker, again, stamps, isolationLevel)
+  }
 
-    // A partition may appear only once per Fetch: several offsets of one partition (groups
-    // that differ) go into successive layers.
-    const layers: Item[][] = []
-    const depth = new Map<string, number>()
-    for (const it of items) {
-      const tp = `${it.topic}\u0000${it.partition}`
-      const d = depth.get(tp) ?? 0
-      depth.set(tp, d + 1)
-      ;(layers[d] ??= []).push(it)
-    }
-    let pending: Item[] = []
-    for (const layer of layers) {
-      // Round 1: every partition in as few requests as the response limit allows.
-      const requests: Item[][] = []
-      for (let i = 0; i < layer.length; i += FIRST_ROUND_PER_REQUEST) requests.push(layer.slice(i, i + FIRST_ROUND_PER_REQUEST))
-      const retries = await Promise.all(requests.map((list) => fetchOnce(list, () => FIRST_ROUND_BYTES, false)))
-      pending = pending.concat(...retries)
-    }
-    // Later rounds: one partition per request, so the broker returns its whole first batch
-    // (KIP-74) however large; the exact size when the bytes so far told it, else growing.
-    for (let round = 0; round < LATER_ROUND_BYTES.length && pending.length > 0; round++) {
-      const floor = LATER_ROUND_BYTES[round]!
-      const last = round === LATER_ROUND_BYTES.length - 1
-      const next: Item[] = []
-      await mapLimited(pending, SINGLE_PARTITION_CONCURRENCY, async (it) => {
-        next.push(...(await fetchOnce([it], (x) => Math.max(floor, x.needBytes ?? 0), last)))
-      })
-      pending = next
-    }
+  /**
+   * Timestamp of the first record at or after each given offset, read with sessionless
+   * Fetches from each partition's leader (brokers concurrently; isolation 0 READ_UNCOMMITTED
+   * by default, 1 READ_COMMITTED skips aborted transactions). The rounds are in
+   * record-timestamps.ts. Keyed by recordKey(topic, partition, offset).
+   */
+  async fetchRecordTimestamps(items: RecordAtOffset[], isolationLevel: 0 | 1 = 0): Promise<Map<string, RecordTimestampResult>> {
+    return this.guard(async () => {
+      if (items.length === 0) return new Map<string, RecordTimestampResult>()
+      await this.connect()
+      return fetchRecordTimestamps(this.timestampSource, items, isolationLevel)
+    })
   }
 
   /**
@@ -1032,7 +896,7 @@ export class KafkaProtocolClient {
    * Keyed by `${topic}\u0000${partition}`.
    */
   async fetchRecordBatches(
-    items: (LeaderPartition & {offset: number})[],
+    items: RecordAtOffset[],
     partitionMaxBytes = 1024 * 1024,
     isolationLevel: 0 | 1 = 0,
   ): Promise<Map<string, FetchedBatches | {error: string}>> {
@@ -1041,13 +905,10 @@ export class KafkaProtocolClient {
       if (items.length === 0) return out
       await this.connect()
       const key = (t: string, p: number): string => `${t}\u0000${p}`
-      const byLeader = new Map<number, (LeaderPartition & {offset: number})[]>()
-      for (const it of items) {
-        if (it.leader === null || it.leader < 0) out.set(key(it.topic, it.partition), {error: 'partition has no leader'})
-        else byLeader.set(it.leader, [...(byLeader.get(it.leader) ?? []), it])
-      }
-      await Promise.all(
-        [...byLeader].map(async ([leader, list]) => {
+      await byLeader(
+        items,
+        leaderOf,
+        async (leader, list) => {
           try {
             const broker = await this.cluster.broker(leader)
             const version = this.version(broker, 'Fetch', FETCH_KEY, FETCH_VERSIONS)
@@ -1062,7 +923,8 @@ export class KafkaProtocolClient {
             const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
             for (const it of list) out.set(key(it.topic, it.partition), {error: err.message})
           }
-        }),
+        },
+        (it) => out.set(key(it.topic, it.partition), {error: 'partition has no leader'}),
       )
       return out
     })
@@ -1120,10 +982,6 @@ export class KafkaProtocolClient {
     for (const s of this.secrets) message = message.split(s).join('***')
     return new FleetopsError(err.code, message, {exit: err.exit})
   }
-}
-
-function typeCode(t: ConfigResourceTypeName): number {
-  return {TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8}[t]
 }
 
 function failed(res: ConfigResourceChange, error: FleetopsError): AlterConfigsResult {

@@ -18,7 +18,10 @@ import {FETCH_KEY} from './fetch.js'
 import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from './find-coordinator.js'
 import {LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS, listGroupsRequest, type ListedGroup} from './list-groups.js'
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
-import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, kafkaCodeOf, kafkaError, negotiateVersion, retryWhileCoordinatorMoves, type VersionRange} from './shared.js'
+import {negotiateVersion, type VersionRange} from './versions.js'
+import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, kafkaCodeOf, kafkaError} from './errors.js'
+import {retryWhileCoordinatorMoves} from './coordinator-retry.js'
+import {byLeader} from './by-leader.js'
 import {KafkaBrokerNotFoundError, KafkaConnectionError, isTransient, toFleetopsError} from './transport-errors.js'
 import type {InternalBroker, InternalCluster, InternalGroupDescription, KafkaTransportOptions, RawRequest} from './transport.js'
 
@@ -195,13 +198,14 @@ class ClusterConnection implements InternalCluster {
     return this.guarded('describing consumer groups', async () => {
       const describeAll = async (): Promise<DescribedGroup[]> => {
         const coordinators = await Promise.all(groupIds.map((groupId) => this.coordinatorOf(groupId)))
-        const byCoordinator = new Map<number, string[]>()
-        groupIds.forEach((groupId, i) => byCoordinator.set(coordinators[i]!, [...(byCoordinator.get(coordinators[i]!) ?? []), groupId]))
-        const answers = await Promise.all(
-          [...byCoordinator].map(async ([id, ids]) => {
+        const answers = await byLeader(
+          groupIds.keys(),
+          (i) => coordinators[i]!,
+          async (id, indexes) => {
             const b = await this.broker(id)
+            const ids = indexes.map((i) => groupIds[i]!)
             return b.send(describeGroupsRequest(this.version(b, 'DescribeGroups', DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS), ids))
-          }),
+          },
         )
         const groups = answers.flat()
         // A coordinator that moved answers NOT_COORDINATOR for its groups: ask them all again.

@@ -5,31 +5,23 @@
  * coordinator. Flexible from v0; v1 (Kafka 4.1+) adds each member's type. A classic group
  * asked here answers GROUP_ID_NOT_FOUND.
  *
- * Request v0-v1:
- *   GroupIds [string]
- *   IncludeAuthorizedOperations bool
- *
- * Response v0-v1:
- *   ThrottleTimeMs int32
- *   Groups [
- *     ErrorCode int16, ErrorMessage nullable string, GroupId string,
- *     GroupState string, GroupEpoch int32, AssignmentEpoch int32, AssignorName string,
- *     Members [
- *       MemberId string, InstanceId nullable string, RackId nullable string,
- *       MemberEpoch int32, ClientId string, ClientHost string,
- *       SubscribedTopicNames [string], SubscribedTopicRegex nullable string,
- *       Assignment Assignment, TargetAssignment Assignment,
- *       MemberType int8                                    (v1+: -1 unknown, 0 classic, 1 consumer)
- *     ]
- *     AuthorizedOperations int32
- *   ]
- *   Assignment = {TopicPartitions [TopicId uuid, TopicName string, Partitions [int32]]}
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   ConsumerGroupDescribe Request (Version: 0-1) => [group_ids] include_authorized_operations TAG_BUFFER
+ *   ConsumerGroupDescribe Response (Version: 0-1) => throttle_time_ms [groups] TAG_BUFFER
+ *     groups => error_code error_message group_id group_state group_epoch assignment_epoch assignor_name [members] authorized_operations TAG_BUFFER
+ *       members => member_id instance_id rack_id member_epoch client_id client_host [subscribed_topic_names] subscribed_topic_regex assignment target_assignment member_type(v1+) TAG_BUFFER
+ *         assignment => [topic_partitions] TAG_BUFFER
+ *           topic_partitions => topic_id topic_name [partitions] TAG_BUFFER
+ *         target_assignment => (as assignment)
+ * member_type (v1+): -1 unknown, 0 classic, 1 consumer.
  *
  * Every struct and array entry ends with its tagged-field section. Assignments are keyed by
  * topic id; the broker fills in the name too, but leaves it empty for a topic it no longer
  * knows, so callers map ids back to names with Metadata.
  */
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const CONSUMER_GROUP_DESCRIBE_KEY = 69

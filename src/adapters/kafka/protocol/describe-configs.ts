@@ -5,17 +5,26 @@
  *
  * Versions 1-4: Kafka 4.x removed v0 (KIP-896); v1 adds include_synonyms and
  * config_source, v3 config_type and documentation, v4 is flexible.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v4: compact encodings, and TAG_BUFFER ends every struct.
+ *   DescribeConfigs Request (Version: 1-4) => [resources] include_synonyms include_documentation(v3+) TAG_BUFFER
+ *     resources => resource_type resource_name [configuration_keys] TAG_BUFFER
+ *   DescribeConfigs Response (Version: 1-4) => throttle_time_ms [results] TAG_BUFFER
+ *     results => error_code error_message resource_type resource_name [configs] TAG_BUFFER
+ *       configs => name value read_only config_source is_sensitive [synonyms] config_type(v3+) documentation(v3+) TAG_BUFFER
+ *         synonyms => name value source TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const DESCRIBE_CONFIGS_KEY = 32
 export const DESCRIBE_CONFIGS_VERSIONS: VersionRange = {min: 1, max: 4}
 
-export const CONFIG_RESOURCE_TOPIC = 2
-
 export interface DescribeConfigsResource {
-  /** 2 TOPIC, 4 BROKER, 8 BROKER_LOGGER. */
+  /** A ConfigResourceType code (incremental-alter-configs.ts). */
   type: number
   name: string
   /** null = every config of the resource. */

@@ -8,11 +8,16 @@
  * ask the group's own describe API (ConsumerGroupDescribe, ShareGroupDescribe,
  * StreamsGroupDescribe).
  *
- * Response v6 per group: ErrorCode int16, ErrorMessage nullable string (v6+), GroupId string,
- * GroupState string, ProtocolType string, ProtocolData string, Members [...],
- * AuthorizedOperations int32 (v3+).
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v5: compact encodings, and TAG_BUFFER ends every struct.
+ *   DescribeGroups Request (Version: 1-6) => [groups] include_authorized_operations(v3+) TAG_BUFFER
+ *   DescribeGroups Response (Version: 1-6) => throttle_time_ms [groups] TAG_BUFFER
+ *     groups => error_code error_message(v6+) group_id group_state protocol_type protocol_data [members] authorized_operations(v3+) TAG_BUFFER
+ *       members => member_id group_instance_id(v4+) client_id client_host member_metadata member_assignment TAG_BUFFER
  */
-import {Reader, Writer, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {InternalGroupDescription, RawRequest} from './transport.js'
 
 export const DESCRIBE_GROUPS_KEY = 15

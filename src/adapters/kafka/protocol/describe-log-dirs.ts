@@ -6,9 +6,21 @@
  * Note: `offsetLag` is max(HW - LEO, 0) for current replicas, so it is 0 for every healthy
  * follower; it is NOT follower lag (use ListOffsets with replica id -2 for that). It is
  * meaningful for "future" replicas during intra-broker moves, and -1 for offline replicas.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v2: compact encodings, and TAG_BUFFER ends every struct.
+ *   DescribeLogDirs Request (Version: 1-4) => [topics] TAG_BUFFER
+ *     topics => topic [partitions] TAG_BUFFER
+ *   DescribeLogDirs Response (Version: 1-4) => throttle_time_ms error_code(v3+) [results] TAG_BUFFER
+ *     results => error_code log_dir [topics] total_bytes(v4+) usable_bytes(v4+) TAG_BUFFER
+ *       topics => name [partitions] TAG_BUFFER
+ *         partitions => partition_index partition_size offset_lag is_future_key TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, kafkaErrorName, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
+import {kafkaErrorName} from './errors.js'
 
 export const DESCRIBE_LOG_DIRS_KEY = 35
 export const DESCRIBE_LOG_DIRS_VERSIONS: VersionRange = {min: 1, max: 4}

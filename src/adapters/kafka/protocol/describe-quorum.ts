@@ -3,31 +3,24 @@
  * partition 0) as the active controller sees it. Sent to any broker (listeners broker and
  * controller; brokers since Kafka 3.4 forward it to the controller). Flexible from v0.
  *
- * Request (v0-2, unchanged across versions):
- *   Topics [TopicName string, Partitions [PartitionIndex int32]]
- *
- * Response (no throttle time in this API):
- *   ErrorCode int16
- *   ErrorMessage nullable string                    v2+
- *   Topics [
- *     TopicName string
- *     Partitions [
- *       PartitionIndex int32, ErrorCode int16,
- *       ErrorMessage nullable string                v2+
- *       LeaderId int32 (-1 unknown), LeaderEpoch int32, HighWatermark int64,
- *       CurrentVoters [ReplicaState], Observers [ReplicaState]
- *       (tag 0, v1+: HighWatermarkUpdateTimeMs int64; skipped)
- *     ]
- *   ]
- *   Nodes [NodeId int32, Listeners [Name string, Host string, Port uint16]]   v2+
- * ReplicaState:
- *   ReplicaId int32
- *   ReplicaDirectoryId uuid                         v2+
- *   LogEndOffset int64 (-1 unknown)
- *   LastFetchTimestamp int64 (-1 unknown; -1 for the leader)         v1+
- *   LastCaughtUpTimestamp int64 (-1 unknown; the leader's now for it) v1+
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   DescribeQuorum Request (Version: 0-2) => [topics] TAG_BUFFER
+ *     topics => topic_name [partitions] TAG_BUFFER
+ *       partitions => partition_index TAG_BUFFER
+ *   DescribeQuorum Response (Version: 0-2) => error_code error_message(v2+) [topics] [nodes](v2+) TAG_BUFFER
+ *     topics => topic_name [partitions] TAG_BUFFER
+ *       partitions => partition_index error_code error_message(v2+) leader_id leader_epoch high_watermark [current_voters] [observers] TAG_BUFFER
+ *         current_voters => replica_id replica_directory_id(v2+) log_end_offset last_fetch_timestamp(v1+) last_caught_up_timestamp(v1+) TAG_BUFFER
+ *         observers => (as current_voters)
+ *     nodes => node_id [listeners] TAG_BUFFER
+ *       listeners => name host port TAG_BUFFER
+ * No throttle_time_ms in this API. leader_id, log_end_offset and the timestamps are -1 when
+ * unknown (last_fetch_timestamp is -1 for the leader itself); port is a uint16. The partition's
+ * TAG_BUFFER may hold tag 0 (v1+, high_watermark_update_time_ms), which is skipped.
  */
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const DESCRIBE_QUORUM_KEY = 55

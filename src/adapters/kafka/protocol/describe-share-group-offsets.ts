@@ -5,30 +5,21 @@
  * offsets, so OffsetFetch does not serve them. Read-only; sent to the group's coordinator.
  * Flexible from v0; v1 (Kafka 4.2+) adds the broker's lag per partition.
  *
- * Request v0-v1:
- *   Groups [
- *     GroupId string,
- *     Topics nullable [TopicName string, Partitions [int32]]   (null = every topic the group has state for)
- *   ]
- *
- * Response v0-v1:
- *   ThrottleTimeMs int32
- *   Groups [
- *     GroupId string,
- *     Topics [
- *       TopicName string, TopicId uuid,
- *       Partitions [
- *         PartitionIndex int32, StartOffset int64 (-1: no state yet), LeaderEpoch int32,
- *         Lag int64 (v1+; -1 when unknown),
- *         ErrorCode int16, ErrorMessage nullable string
- *       ]
- *     ]
- *     ErrorCode int16, ErrorMessage nullable string
- *   ]
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   DescribeShareGroupOffsets Request (Version: 0-1) => [groups] TAG_BUFFER
+ *     groups => group_id [topics] TAG_BUFFER             (topics nullable: null = every topic the group has state for)
+ *       topics => topic_name [partitions] TAG_BUFFER
+ *   DescribeShareGroupOffsets Response (Version: 0-1) => throttle_time_ms [groups] TAG_BUFFER
+ *     groups => group_id [topics] error_code error_message TAG_BUFFER
+ *       topics => topic_name topic_id [partitions] TAG_BUFFER
+ *         partitions => partition_index start_offset leader_epoch lag(v1+) error_code error_message TAG_BUFFER
+ * start_offset is -1 when the partition has no state yet; lag is -1 when unknown.
  *
  * Every struct and array entry ends with its tagged-field section.
  */
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const DESCRIBE_SHARE_GROUP_OFFSETS_KEY = 90

@@ -5,31 +5,25 @@
  * `eligible.leader.replicas.version` >= 1 finalized (on by default for clusters formatted by
  * Kafka 4.1+), and are null otherwise. Flexible from v0; v0 is the only version.
  *
- * Request v0:
- *   Topics [Name string]                         (empty = every topic the caller may describe)
- *   ResponsePartitionLimit int32                 (default 2000: at most this many partitions per response)
- *   Cursor nullable struct {TopicName string, PartitionIndex int32}   (where to start; null = the beginning)
- *
- * Response v0:
- *   ThrottleTimeMs int32
- *   Topics [
- *     ErrorCode int16, Name nullable string, TopicId uuid, IsInternal bool,
- *     Partitions [
- *       ErrorCode int16, PartitionIndex int32, LeaderId int32, LeaderEpoch int32,
- *       ReplicaNodes [int32], IsrNodes [int32],
- *       EligibleLeaderReplicas nullable [int32], LastKnownELR nullable [int32],
- *       OfflineReplicas [int32]
- *     ]
- *     TopicAuthorizedOperations int32
- *   ]
- *   NextTopicPartition nullable struct {TopicName string, PartitionIndex int32}   (null = done)
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   DescribeTopicPartitions Request (Version: 0) => [topics] response_partition_limit cursor TAG_BUFFER
+ *     topics => name TAG_BUFFER                    (empty = every topic the caller may describe)
+ *     cursor => topic_name partition_index TAG_BUFFER      (nullable: null = from the beginning)
+ *   DescribeTopicPartitions Response (Version: 0) => throttle_time_ms [topics] next_cursor TAG_BUFFER
+ *     topics => error_code name topic_id is_internal [partitions] topic_authorized_operations TAG_BUFFER
+ *       partitions => error_code partition_index leader_id leader_epoch [replica_nodes] [isr_nodes] [eligible_leader_replicas] [last_known_elr] [offline_replicas] TAG_BUFFER
+ *     next_cursor => topic_name partition_index TAG_BUFFER (nullable: null = done)
+ * response_partition_limit defaults to 2000 partitions per response; eligible_leader_replicas
+ * and last_known_elr are nullable.
  *
  * A nullable struct is one int8 (-1 null, 1 present) followed by the struct; every struct and
  * array entry ends with its tagged-field section. The broker answers topics in name order, so a
  * caller follows NextTopicPartition (sent back as Cursor with the same topic list) until null.
  */
 import {FleetopsError} from '../../../core/errors.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const DESCRIBE_TOPIC_PARTITIONS_KEY = 75

@@ -7,10 +7,23 @@
  * Versions 4-12: Kafka 4.x removed 0-3 (KIP-896); v13+ name topics by id. v5 adds
  * log_start_offset, v7 fetch sessions, v9 current_leader_epoch, v11 rack_id and
  * preferred_read_replica, v12 is flexible and adds last_fetched_epoch.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v12: compact encodings, and TAG_BUFFER ends every struct.
+ *   Fetch Request (Version: 4-12) => replica_id max_wait_ms min_bytes max_bytes isolation_level session_id(v7+) session_epoch(v7+) [topics] [forgotten_topics_data](v7+) rack_id(v11+) TAG_BUFFER
+ *     topics => topic [partitions] TAG_BUFFER
+ *       partitions => partition current_leader_epoch(v9+) fetch_offset last_fetched_epoch(v12+) log_start_offset(v5+) partition_max_bytes TAG_BUFFER
+ *     forgotten_topics_data => topic [partitions] TAG_BUFFER
+ *   Fetch Response (Version: 4-12) => throttle_time_ms error_code(v7+) session_id(v7+) [responses] TAG_BUFFER
+ *     responses => topic [partitions] TAG_BUFFER
+ *       partitions => partition_index error_code high_watermark last_stable_offset log_start_offset(v5+) [aborted_transactions] preferred_read_replica(v11+) records TAG_BUFFER
+ *         aborted_transactions => producer_id first_offset TAG_BUFFER
  */
 import type {AbortedTransaction} from './readable-batches.js'
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const FETCH_KEY = 1
 export const FETCH_VERSIONS: VersionRange = {min: 4, max: 12}

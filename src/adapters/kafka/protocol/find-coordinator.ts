@@ -2,8 +2,15 @@
  * FindCoordinator (API key 10) for a consumer group: which broker coordinates it. Asking
  * does not join the group. v1-v2 (Kafka 4.0 dropped v0), v3 is flexible; v4+ batch several
  * keys in a different shape, which one group at a time does not need.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v3: compact encodings and a TAG_BUFFER.
+ *   FindCoordinator Request (Version: 1-3) => key key_type TAG_BUFFER
+ *   FindCoordinator Response (Version: 1-3) => throttle_time_ms error_code error_message node_id host port TAG_BUFFER
  */
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const FIND_COORDINATOR_KEY = 10

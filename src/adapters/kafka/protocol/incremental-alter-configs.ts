@@ -5,9 +5,19 @@
  * config set: never use it for throttles.)
  *
  * Versions 0-1 (both exist in Kafka 3.9 and 4.x); v1 is the flexible encoding of v0.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v1: compact encodings, and TAG_BUFFER ends every struct.
+ *   IncrementalAlterConfigs Request (Version: 0-1) => [resources] validate_only TAG_BUFFER
+ *     resources => resource_type resource_name [configs] TAG_BUFFER
+ *       configs => name config_operation value TAG_BUFFER
+ *   IncrementalAlterConfigs Response (Version: 0-1) => throttle_time_ms [responses] TAG_BUFFER
+ *     responses => error_code error_message resource_type resource_name TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const INCREMENTAL_ALTER_CONFIGS_KEY = 44
 export const INCREMENTAL_ALTER_CONFIGS_VERSIONS: VersionRange = {min: 0, max: 1}

@@ -2,8 +2,16 @@
  * ListGroups (API key 16): the groups one broker coordinates. v1-v2, v3 is flexible; v4
  * adds a state filter and each group's state, v5 (Kafka 3.8+) a type filter and each group's
  * type (classic, consumer, share, streams). The filters are sent empty: every group.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v3: compact encodings, and TAG_BUFFER ends every struct.
+ *   ListGroups Request (Version: 1-5) => [states_filter](v4+) [types_filter](v5+) TAG_BUFFER
+ *   ListGroups Response (Version: 1-5) => throttle_time_ms error_code [groups] TAG_BUFFER
+ *     groups => group_id protocol_type group_state(v4+) group_type(v5+) TAG_BUFFER
  */
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const LIST_GROUPS_KEY = 16

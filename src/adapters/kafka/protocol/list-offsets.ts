@@ -13,9 +13,20 @@
  * Versions 4-9: 4 adds CurrentLeaderEpoch (we send -1 = no fencing), 6+ is flexible,
  * 7-9 only add new special timestamps. Kafka 3.9 supports 0-9 and 4.x 1-10 (KIP-896
  * removed v0; v10 adds a tiered-storage timeout we do not need), so 4-9 is in both.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v6: compact encodings, and TAG_BUFFER ends every struct.
+ *   ListOffsets Request (Version: 4-9) => replica_id isolation_level [topics] TAG_BUFFER
+ *     topics => name [partitions] TAG_BUFFER
+ *       partitions => partition_index current_leader_epoch timestamp TAG_BUFFER
+ *   ListOffsets Response (Version: 4-9) => throttle_time_ms [topics] TAG_BUFFER
+ *     topics => name [partitions] TAG_BUFFER
+ *       partitions => partition_index error_code timestamp offset leader_epoch TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const LIST_OFFSETS_KEY = 2
 export const LIST_OFFSETS_VERSIONS: VersionRange = {min: 4, max: 9}

@@ -2,9 +2,18 @@
  * ListPartitionReassignments (API key 46, KIP-455): the ongoing reassignments, with the
  * replicas being added and removed. Only v0 exists (flexible). kafkajs's admin version
  * refreshes the metadata of every topic first, which throws when a partition is offline.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   ListPartitionReassignments Request (Version: 0) => timeout_ms [topics] TAG_BUFFER
+ *     topics => name [partition_indexes] TAG_BUFFER
+ *   ListPartitionReassignments Response (Version: 0) => throttle_time_ms error_code error_message [topics] TAG_BUFFER
+ *     topics => name [partitions] TAG_BUFFER
+ *       partitions => partition_index [replicas] [adding_replicas] [removing_replicas] TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const LIST_PARTITION_REASSIGNMENTS_KEY = 46
 export const LIST_PARTITION_REASSIGNMENTS_VERSIONS: VersionRange = {min: 0, max: 0}

@@ -10,9 +10,20 @@
  * requested), v9 is flexible, v10 topic ids, v11 drops the cluster authorized operations,
  * v12 lets a topic be named by id (we always name it), v13 adds a top-level error code.
  * A null topic list (v1+) asks for every topic.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v9: compact encodings, and TAG_BUFFER ends every struct.
+ *   Metadata Request (Version: 4-13) => [topics] allow_auto_topic_creation include_cluster_authorized_operations(v8-10) include_topic_authorized_operations(v8+) TAG_BUFFER
+ *     topics => topic_id(v10+) name TAG_BUFFER
+ *   Metadata Response (Version: 4-13) => throttle_time_ms [brokers] cluster_id controller_id [topics] cluster_authorized_operations(v8-10) error_code(v13+) TAG_BUFFER
+ *     brokers => node_id host port rack TAG_BUFFER
+ *     topics => error_code name topic_id(v10+) is_internal [partitions] topic_authorized_operations(v8+) TAG_BUFFER
+ *       partitions => error_code partition_index leader_id leader_epoch(v7+) [replica_nodes] [isr_nodes] [offline_replicas](v5+) TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const METADATA_KEY = 3
 export const METADATA_VERSIONS: VersionRange = {min: 4, max: 13}

@@ -10,16 +10,25 @@
  * member id/epoch (KIP-848; null and -1: we are not a member), v10 names topics by id only
  * (Kafka 4.x). For one group fleetops sends v8+ as a batch of one.
  *
- * Request v3-7:  group_id [topic [partition_index]] require_stable(v7+)
- * Request v8+:   [group_id member_id(v9+, nullable) member_epoch(v9+) [topics]] require_stable
- *                  topics (nullable) => name(v8-9) | topic_id(v10+, uuid), [partition_index]
- * Response v3-7: throttle_time_ms [topic] error_code
- * Response v8+:  throttle_time_ms [group_id [topic] error_code]
- *                  topic => name(v3-9) | topic_id(v10+), [partition_index committed_offset
- *                           committed_leader_epoch(v5+) metadata error_code]
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ * Flexible from v6: compact encodings, and TAG_BUFFER ends every struct.
+ *   OffsetFetch Request (Version: 3-7) => group_id [topics] require_stable(v7+) TAG_BUFFER
+ *     topics => name [partition_indexes] TAG_BUFFER
+ *   OffsetFetch Request (Version: 8-10) => [groups] require_stable TAG_BUFFER
+ *     groups => group_id member_id(v9+) member_epoch(v9+) [topics] TAG_BUFFER
+ *       topics => name(v8-9) topic_id(v10+) [partition_indexes] TAG_BUFFER
+ *   OffsetFetch Response (Version: 3-7) => throttle_time_ms [topics] error_code TAG_BUFFER
+ *     topics => name [partitions] TAG_BUFFER
+ *       partitions => partition_index committed_offset committed_leader_epoch(v5+) metadata error_code TAG_BUFFER
+ *   OffsetFetch Response (Version: 8-10) => throttle_time_ms [groups] TAG_BUFFER
+ *     groups => group_id [topics] error_code TAG_BUFFER
+ *       topics => name(v8-9) topic_id(v10+) [partitions] TAG_BUFFER
+ *         partitions => partition_index committed_offset committed_leader_epoch metadata error_code TAG_BUFFER
  */
 import type {RawRequest} from './transport.js'
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 
 export const OFFSET_FETCH_KEY = 9
 export const OFFSET_FETCH_VERSIONS: VersionRange = {min: 3, max: 10}

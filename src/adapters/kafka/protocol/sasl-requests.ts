@@ -4,8 +4,17 @@
  * one mechanism message each way. SaslHandshake v1 is the only version that works with
  * SaslAuthenticate (v0 sent raw SASL bytes); SaslAuthenticate v1 adds the session lifetime
  * (KIP-368), v2 is flexible.
+ *
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   SaslHandshake Request (Version: 1) => mechanism
+ *   SaslHandshake Response (Version: 1) => error_code [mechanisms]
+ *   SaslAuthenticate Request (Version: 0-2) => auth_bytes TAG_BUFFER
+ *   SaslAuthenticate Response (Version: 0-2) => error_code error_message auth_bytes session_lifetime_ms(v1+) TAG_BUFFER
+ * SaslAuthenticate is flexible from v2 (compact encodings and a TAG_BUFFER).
  */
-import {Writer, type Reader, type VersionRange} from './shared.js'
+import {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const SASL_HANDSHAKE_KEY = 17

@@ -5,22 +5,13 @@
  * share groups GA) has the same layout, and 4.1+ brokers accept v1 only. A group of another
  * type answers GROUP_ID_NOT_FOUND.
  *
- * Request v0-v1:
- *   GroupIds [string]
- *   IncludeAuthorizedOperations bool
- *
- * Response v0-v1:
- *   ThrottleTimeMs int32
- *   Groups [
- *     ErrorCode int16, ErrorMessage nullable string, GroupId string,
- *     GroupState string, GroupEpoch int32, AssignmentEpoch int32, AssignorName string,
- *     Members [
- *       MemberId string, RackId nullable string, MemberEpoch int32,
- *       ClientId string, ClientHost string, SubscribedTopicNames [string],
- *       Assignment {TopicPartitions [TopicId uuid, TopicName string, Partitions [int32]]}
- *     ]
- *     AuthorizedOperations int32
- *   ]
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   ShareGroupDescribe Request (Version: 0-1) => [group_ids] include_authorized_operations TAG_BUFFER
+ *   ShareGroupDescribe Response (Version: 0-1) => throttle_time_ms [groups] TAG_BUFFER
+ *     groups => error_code error_message group_id group_state group_epoch assignment_epoch assignor_name [members] authorized_operations TAG_BUFFER
+ *       members => member_id rack_id member_epoch client_id client_host [subscribed_topic_names] assignment TAG_BUFFER
+ *         assignment => [topic_partitions] TAG_BUFFER
+ *           topic_partitions => topic_id topic_name [partitions] TAG_BUFFER
  *
  * Every struct and array entry ends with its tagged-field section.
  */
@@ -33,7 +24,8 @@ import {
   type AssignedTopic,
   type DescribedGroupHeader,
 } from './consumer-group-describe.js'
-import type {Reader, VersionRange} from './shared.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const SHARE_GROUP_DESCRIBE_KEY = 77

@@ -6,42 +6,32 @@
  * group (OffsetFetch). Read-only; sent to each group's coordinator. Flexible from v0. fleetops
  * sends v0; v1 (Kafka 4.3+) appends a topology description and the assignor's name.
  *
- * Request v0:
- *   GroupIds [string]
- *   IncludeAuthorizedOperations bool
- *
- * Response v0:
- *   ThrottleTimeMs int32
- *   Groups [
- *     ErrorCode int16, ErrorMessage nullable string, GroupId string,
- *     GroupState string, GroupEpoch int32, AssignmentEpoch int32,
- *     Topology nullable struct {
- *       Epoch int32,
- *       Subtopologies nullable [
- *         SubtopologyId string, SourceTopics [string], RepartitionSinkTopics [string],
- *         StateChangelogTopics [TopicInfo], RepartitionSourceTopics [TopicInfo]
- *       ]
- *     }
- *     Members [
- *       MemberId string, MemberEpoch int32, InstanceId nullable string, RackId nullable string,
- *       ClientId string, ClientHost string, TopologyEpoch int32, ProcessId string,
- *       UserEndpoint nullable struct {Host string, Port uint16},
- *       ClientTags [KeyValue], TaskOffsets [TaskOffset], TaskEndOffsets [TaskOffset],
- *       Assignment Assignment, TargetAssignment Assignment, IsClassic bool
- *     ]
- *     AuthorizedOperations int32
- *   ]
- *   TopicInfo  = {Name string, Partitions int32, ReplicationFactor int16, TopicConfigs [KeyValue]}
- *   KeyValue   = {Key string, Value string}
- *   TaskOffset = {SubtopologyId string, Partition int32, Offset int64}
- *   Assignment = {ActiveTasks [TaskIds], StandbyTasks [TaskIds], WarmupTasks [TaskIds]}
- *   TaskIds    = {SubtopologyId string, Partitions [int32]}
+ * Wire format (Kafka protocol BNF, for the versions fleetops sends; "(vN+)" marks a field only those versions carry):
+ *   StreamsGroupDescribe Request (Version: 0) => [group_ids] include_authorized_operations TAG_BUFFER
+ *   StreamsGroupDescribe Response (Version: 0) => throttle_time_ms [groups] TAG_BUFFER
+ *     groups => error_code error_message group_id group_state group_epoch assignment_epoch topology [members] authorized_operations TAG_BUFFER
+ *       topology => epoch [subtopologies] TAG_BUFFER                (nullable struct; subtopologies nullable)
+ *         subtopologies => subtopology_id [source_topics] [repartition_sink_topics] [state_changelog_topics] [repartition_source_topics] TAG_BUFFER
+ *           state_changelog_topics => name partitions replication_factor [topic_configs] TAG_BUFFER
+ *             topic_configs => key value TAG_BUFFER
+ *           repartition_source_topics => (as state_changelog_topics)
+ *       members => member_id member_epoch instance_id rack_id client_id client_host topology_epoch process_id user_endpoint [client_tags] [task_offsets] [task_end_offsets] assignment target_assignment is_classic TAG_BUFFER
+ *         user_endpoint => host port TAG_BUFFER                     (nullable struct; port is a uint16)
+ *         client_tags => key value TAG_BUFFER
+ *         task_offsets => subtopology_id partition offset TAG_BUFFER
+ *         task_end_offsets => (as task_offsets)
+ *         assignment => [active_tasks] [standby_tasks] [warmup_tasks] TAG_BUFFER
+ *           active_tasks => subtopology_id [partitions] TAG_BUFFER
+ *           standby_tasks, warmup_tasks => (as active_tasks)
+ *         target_assignment => (as assignment)
  *
  * A nullable struct is one int8 (-1 null, 1 present) then the struct; every struct and array
  * entry ends with its tagged-field section.
  */
 import {describeGroupsOfTypeRequest, readDescribedGroups, writeDescribedGroups, type DescribedGroupHeader} from './consumer-group-describe.js'
-import type {Reader, VersionRange, Writer} from './shared.js'
+import type {Writer} from './writer.js'
+import type {Reader} from './reader.js'
+import type {VersionRange} from './versions.js'
 import type {RawRequest} from './transport.js'
 
 export const STREAMS_GROUP_DESCRIBE_KEY = 89

@@ -6,7 +6,7 @@
  */
 import {FleetopsError, isFleetopsError} from '../../../core/errors.js'
 import {classifySdkError} from '../../classify-error.js'
-import {ProtocolDecodeError} from './shared.js'
+import {ProtocolDecodeError} from './reader.js'
 
 /** The socket could not be opened, failed, or was closed (by either side). */
 export class KafkaConnectionError extends Error {

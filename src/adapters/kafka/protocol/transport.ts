@@ -7,7 +7,8 @@ import type {ConnectionOptions} from 'node:tls'
 
 import type {SaslMechanism} from '../../../core/connection.js'
 import type {ListedGroup} from './list-groups.js'
-import type {BrokerApiVersions, Reader} from './shared.js'
+import type {Reader} from './reader.js'
+import type {BrokerApiVersions} from './versions.js'
 
 /** One request ready for the wire, plus its response decoder. */
 export interface RawRequest<T> {

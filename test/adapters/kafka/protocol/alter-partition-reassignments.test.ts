@@ -4,7 +4,8 @@ import {
   ALTER_PARTITION_REASSIGNMENTS_VERSIONS,
   alterPartitionReassignmentsRequest,
 } from '../../../../src/adapters/kafka/protocol/alter-partition-reassignments.js'
-import {Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 interface Target {
   topic: string

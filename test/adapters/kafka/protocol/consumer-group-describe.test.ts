@@ -8,7 +8,7 @@ import {
   type AssignedTopic,
   type ConsumerGroupDescription,
 } from '../../../../src/adapters/kafka/protocol/consumer-group-describe.js'
-import {Reader} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 const ID = '00112233445566778899aabbccddeeff'
 

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {KafkaCodeError, kafkaCodeOf, kafkaError, retryWhileCoordinatorMoves} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {KafkaCodeError, kafkaCodeOf, kafkaError} from '../../../../src/adapters/kafka/protocol/errors.js'
+import {retryWhileCoordinatorMoves} from '../../../../src/adapters/kafka/protocol/coordinator-retry.js'
 import {FleetopsError} from '../../../../src/core/errors.js'
 
 /** A kafkajs protocol error as kafkajs throws it from a response's parse. */

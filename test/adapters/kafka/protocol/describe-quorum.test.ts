@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {describeQuorumBody, describeQuorumRequest} from '../../../../src/adapters/kafka/protocol/describe-quorum.js'
-import {Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 interface Replica {
   id: number

@@ -6,7 +6,7 @@ import {
   encodeDescribeShareGroupOffsets,
   type ShareGroupOffsets,
 } from '../../../../src/adapters/kafka/protocol/describe-share-group-offsets.js'
-import {Reader} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 const ID = '0123456789abcdef0123456789abcdef'
 

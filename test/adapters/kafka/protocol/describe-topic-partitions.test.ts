@@ -9,7 +9,8 @@ import {
   type DescribeTopicPartitionsResponse,
   type TopicPartitionCursor,
 } from '../../../../src/adapters/kafka/protocol/describe-topic-partitions.js'
-import {Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 const TOPIC_ID = Buffer.from('00112233445566778899aabbccddeeff', 'hex')
 

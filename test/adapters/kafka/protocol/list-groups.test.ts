@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {listGroupsRequest} from '../../../../src/adapters/kafka/protocol/list-groups.js'
-import {Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 /** A ListGroups response as a broker of this version encodes it. */
 function response(version: number, groups: {id: string; protocol: string; state: string; type: string}[]): Buffer {

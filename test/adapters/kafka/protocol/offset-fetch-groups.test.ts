@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {offsetFetchGroupsRequest} from '../../../../src/adapters/kafka/protocol/offset-fetch.js'
-import {Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 describe('OffsetFetch v8 (several groups in one request)', () => {
   test('asks for every committed partition of each group (null topics), not stable-only', () => {

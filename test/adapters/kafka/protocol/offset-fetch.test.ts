@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {OFFSET_FETCH_VERSIONS, offsetFetchGroupsRequest, offsetFetchRequest} from '../../../../src/adapters/kafka/protocol/offset-fetch.js'
-import {Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 const ID = '0123456789abcdef0123456789abcdef'
 const OTHER = 'fedcba9876543210fedcba9876543210'

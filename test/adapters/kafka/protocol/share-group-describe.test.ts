@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest'
 
 import {describeGroupIdsBody} from '../../../../src/adapters/kafka/protocol/consumer-group-describe.js'
 import {encodeShareGroupDescribe, shareGroupDescribeRequest, type ShareGroupDescription} from '../../../../src/adapters/kafka/protocol/share-group-describe.js'
-import {Reader} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 const ID = 'ffeeddccbbaa99887766554433221100'
 

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 
 import {describeGroupIdsBody} from '../../../../src/adapters/kafka/protocol/consumer-group-describe.js'
-import {Reader} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 import {encodeStreamsGroupDescribe, streamsGroupDescribeRequest, type StreamsGroupDescription} from '../../../../src/adapters/kafka/protocol/streams-group-describe.js'
 
 const none = {activeTasks: [], standbyTasks: [], warmupTasks: []}
