@@ -111,7 +111,8 @@ export function metadataRequest(version: number, topics: string[] | null): RawRe
           const leaderEpoch = version >= 7 ? r.int32() : -1
           const replicas = r.int32Array()
           const isr = r.int32Array()
-          const offlineReplicas = r.int32Array()
+          // offline_replicas exists from v5; an older broker cannot say, so none are named
+          const offlineReplicas = version >= 5 ? r.int32Array() : []
           r.tags()
           return {errorCode, partition, leaderId, leaderEpoch, replicas, isr, offlineReplicas}
         })

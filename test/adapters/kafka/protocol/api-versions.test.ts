@@ -6,7 +6,7 @@
 import {describe, expect, test} from 'vitest'
 
 import {API_VERSIONS_KEY, API_VERSIONS_VERSION, apiVersionsRequest} from '../../../../src/adapters/kafka/protocol/api-versions.js'
-import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 
 /** A v2 response, byte by byte. */
 function response(errorCode: number, apis: [number, number, number][], throttle: number): Buffer {

@@ -9,12 +9,13 @@
 import {describe, expect, test} from 'vitest'
 
 import {
-  CONFIG_RESOURCE_TOPIC,
   DESCRIBE_CONFIGS_KEY,
   DESCRIBE_CONFIGS_VERSIONS,
   describeConfigsRequest,
 } from '../../../../src/adapters/kafka/protocol/describe-configs.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ConfigResourceType} from '../../../../src/adapters/kafka/protocol/incremental-alter-configs.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const ALL = [1, 2, 3, 4]
 
@@ -22,7 +23,7 @@ describe('DescribeConfigs request', () => {
   test('fleetops speaks v1-v4, API key 32; topic resources are type 2', () => {
     expect(DESCRIBE_CONFIGS_VERSIONS).toEqual({min: 1, max: 4})
     expect(DESCRIBE_CONFIGS_KEY).toBe(32)
-    expect(CONFIG_RESOURCE_TOPIC).toBe(2)
+    expect(ConfigResourceType).toEqual({TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8})
   })
 
   test.each(ALL)('v%i: a topic with named keys and a broker with every key (null)', (v) => {

@@ -8,7 +8,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS, decodeConsumerAssignment, describeGroupsRequest} from '../../../../src/adapters/kafka/protocol/describe-groups.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const ALL = [1, 2, 3, 4, 5, 6]
 

@@ -7,7 +7,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {DESCRIBE_LOG_DIRS_KEY, DESCRIBE_LOG_DIRS_VERSIONS, describeLogDirsRequest} from '../../../../src/adapters/kafka/protocol/describe-log-dirs.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const ALL = [1, 2, 3, 4]
 const i32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]

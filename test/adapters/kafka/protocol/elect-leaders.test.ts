@@ -7,7 +7,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {ELECT_LEADERS_KEY, ELECT_LEADERS_VERSIONS, ElectionType, electLeadersRequest} from '../../../../src/adapters/kafka/protocol/elect-leaders.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const i32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]
 

@@ -10,7 +10,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {FETCH_KEY, FETCH_VERSIONS, fetchRequest, type FetchPartitionQuery} from '../../../../src/adapters/kafka/protocol/fetch.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const ALL = [4, 5, 6, 7, 8, 9, 10, 11, 12]
 

@@ -6,7 +6,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from '../../../../src/adapters/kafka/protocol/find-coordinator.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const VERSIONS = [1, 2, 3]
 

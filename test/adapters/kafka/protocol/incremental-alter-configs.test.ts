@@ -14,7 +14,8 @@ import {
   incrementalAlterConfigsRequest,
   type ConfigResourceChange,
 } from '../../../../src/adapters/kafka/protocol/incremental-alter-configs.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const str16 = (s: string) => [0, s.length, ...Buffer.from(s)]
 const compact = (s: string) => [s.length + 1, ...Buffer.from(s)]

@@ -16,7 +16,8 @@ import {
   listOffsetsRequest,
   type ListOffsetsPartitionResult,
 } from '../../../../src/adapters/kafka/protocol/list-offsets.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const ALL = [4, 5, 6, 7, 8, 9]
 

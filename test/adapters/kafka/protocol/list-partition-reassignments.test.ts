@@ -11,7 +11,8 @@ import {
   LIST_PARTITION_REASSIGNMENTS_VERSIONS,
   listPartitionReassignmentsRequest,
 } from '../../../../src/adapters/kafka/protocol/list-partition-reassignments.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const i32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]
 

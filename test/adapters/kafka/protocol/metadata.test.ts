@@ -7,7 +7,8 @@
 import {describe, expect, test} from 'vitest'
 
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from '../../../../src/adapters/kafka/protocol/metadata.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 const ALL = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
 
@@ -110,8 +111,7 @@ describe('Metadata response', () => {
     // an offline partition: decoded, not thrown
     {errorCode: 5, partition: 1, leader: -1, epoch: 7, replicas: [2, 3], isr: [], offline: [2, 3]},
   ]
-  // v4 is left out: see the report (OfflineReplicas is read although it only exists from v5).
-  const DECODED = [5, 6, 7, 8, 9, 10, 11, 12, 13]
+  const DECODED = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
 
   test.each(DECODED)('v%i decodes brokers, cluster, controller, topics and partitions', (v) => {
     const {value, throttleTimeMs} = metadataRequest(v, null).decode(new Reader(response(v, {parts}), v >= 9))
@@ -136,7 +136,8 @@ describe('Metadata response', () => {
           leaderEpoch: v >= 7 ? p.epoch : -1,
           replicas: p.replicas,
           isr: p.isr,
-          offlineReplicas: p.offline,
+          // offline_replicas exists from v5 on
+          offlineReplicas: v >= 5 ? p.offline : [],
         })),
       },
     ])

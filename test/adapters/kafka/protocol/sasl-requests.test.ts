@@ -14,7 +14,8 @@ import {
   saslAuthenticateRequest,
   saslHandshakeRequest,
 } from '../../../../src/adapters/kafka/protocol/sasl-requests.js'
-import {ProtocolDecodeError, Reader, Writer} from '../../../../src/adapters/kafka/protocol/shared.js'
+import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
+import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
 describe('SaslHandshake', () => {
   test('v1 only, API key 17; the body is an int16-length mechanism name', () => {
