@@ -53,22 +53,50 @@ function chain(err: unknown): {name: string; message: string; code: string; type
   return out
 }
 
+/** What the rules read of an error: its own name and message, and every error in its chain. */
+interface ErrorEvidence {
+  err: unknown
+  name: string
+  message: string
+  all: {name: string; message: string; code: string; type: string}[]
+  /** The first error in the chain whose name, message, code or type matches. */
+  any(re: RegExp): {name: string; message: string; code: string; type: string} | undefined
+}
+
 export function classifySdkError(err: unknown, context: string, opts: ClassifyOptions = {}): FleetopsError {
-  if (err instanceof FleetopsError) {
-    // Already classified (e.g. by the protocol layer) but without the permission it lacks: name it.
-    if (err.code === 'PERMISSION' && opts.needs && !/the user needs /.test(err.message)) {
-      const type = /\b([A-Z_]+_AUTHORIZATION_FAILED)\b/.exec(err.message)?.[1]
-      return new FleetopsError('PERMISSION', `${context}: permission denied${type ? ` (${type})` : ''}: the user needs ${opts.needs}; ask an administrator for the ACL`, {exit: err.exit, cause: err})
-    }
-    return err
-  }
+  if (err instanceof FleetopsError) return withNeededPermission(err, context, opts)
   const e = err as {name?: string; message?: string}
   const name = e?.name ?? ''
   const message = String(e?.message ?? err)
   const all = chain(err)
-  const any = (re: RegExp) => all.find((x) => re.test(`${x.name} ${x.message} ${x.code} ${x.type}`))
+  const evidence: ErrorEvidence = {
+    err,
+    name,
+    message,
+    all,
+    any: (re) => all.find((x) => re.test(`${x.name} ${x.message} ${x.code} ${x.type}`)),
+  }
+  // The first rule that matches wins: specific causes (credentials, permission, TLS) before a generic unreachable or timeout.
+  return (
+    credentialsRejected(evidence, context) ??
+    permissionDenied(evidence, context, opts) ??
+    tlsMismatch(evidence, context, opts) ??
+    clusterUnavailable(evidence, context) ??
+    new FleetopsError('INTERNAL', `${context}: ${firstLine(evidence.message)}`, {cause: err})
+  )
+}
 
-  // Authentication: wrong user or password (Kafka SASL, Cassandra PasswordAuthenticator).
+/** Already classified (e.g. by the protocol layer) but without the permission it lacks: name it. */
+function withNeededPermission(err: FleetopsError, context: string, opts: ClassifyOptions): FleetopsError {
+  if (err.code === 'PERMISSION' && opts.needs && !/the user needs /.test(err.message)) {
+    const type = /\b([A-Z_]+_AUTHORIZATION_FAILED)\b/.exec(err.message)?.[1]
+    return new FleetopsError('PERMISSION', `${context}: permission denied${type ? ` (${type})` : ''}: the user needs ${opts.needs}; ask an administrator for the ACL`, {exit: err.exit, cause: err})
+  }
+  return err
+}
+
+/** Authentication: wrong user or password (Kafka SASL, Cassandra PasswordAuthenticator). */
+function credentialsRejected({err, all, any}: ErrorEvidence, context: string): FleetopsError | null {
   if (all.some((x) => x.name === 'KafkaJSSASLAuthenticationError') || any(/SASL authentication failed|SASL_AUTHENTICATION_FAILED|ILLEGAL_SASL_STATE/)) {
     return new FleetopsError(
       'AUTH',
@@ -83,8 +111,11 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
       {cause: err},
     )
   }
+  return null
+}
 
-  // Authorization: the user is known but lacks a permission.
+/** Authorization: the user is known but lacks a permission. */
+function permissionDenied({err, all, any}: ErrorEvidence, context: string, opts: ClassifyOptions): FleetopsError | null {
   const kafkaType = all.map((x) => x.type).find((t) => t in kafkaAuthorization)
   if (kafkaType) {
     const needs = opts.needs ? `the user needs ${opts.needs}` : `the user lacks ${kafkaAuthorization[kafkaType]} for this operation`
@@ -95,8 +126,11 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
     const needs = opts.needs ? `; the user needs ${opts.needs}` : ''
     return new FleetopsError('PERMISSION', `${context}: permission denied: ${firstLine(cassandraDenied.message)}${needs}; ask an administrator for the grant`, {cause: err})
   }
+  return null
+}
 
-  // TLS.
+/** TLS: an untrusted certificate, TLS to a plaintext port, another handshake failure, or plaintext to a TLS port. */
+function tlsMismatch({err, all, any}: ErrorEvidence, context: string, opts: ClassifyOptions): FleetopsError | null {
   const badCert = any(certificateProblem)
   if (badCert) {
     return new FleetopsError(
@@ -127,7 +161,11 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
     const where = silent.length > 0 ? `${silent[0]} did not answer the plaintext request` : 'the server closed the connection without answering'
     return new FleetopsError('UNAVAILABLE', `${context}: ${where}; the port may require TLS (--tls)`, {cause: err})
   }
+  return null
+}
 
+/** The cluster degraded, silent, slow or unreachable. */
+function clusterUnavailable({err, name, message, all}: ErrorEvidence, context: string): FleetopsError | null {
   // Too few replicas alive for the consistency level: the cluster is degraded, not the input wrong.
   if (/Cannot achieve consistency level|Not enough replicas available|Operation timed out - received only/i.test(message)) {
     return new FleetopsError('UNAVAILABLE', `${context}: too few replicas are up (${firstLine(message)}); bring the nodes back or lower the consistency`, {cause: err})
@@ -148,7 +186,7 @@ export function classifySdkError(err: unknown, context: string, opts: ClassifyOp
     const flag = /kafka/i.test(`${name} ${context}`) ? '--brokers' : /cassandra/i.test(`${name} ${context}`) ? '--contact-points' : '--brokers/--contact-points'
     return new FleetopsError('UNAVAILABLE', `${context}: cannot reach the cluster (${firstLine(message)}); check ${flag} and that the servers are up`, {cause: err})
   }
-  return new FleetopsError('INTERNAL', `${context}: ${firstLine(message)}`, {cause: err})
+  return null
 }
 
 function firstLine(text: string): string {

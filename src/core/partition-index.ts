@@ -32,3 +32,16 @@ export class PartitionIndex<T> {
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
+
+/**
+ * Map key for one record of a partition, by its offset: the key of the record-timestamp
+ * results of the protocol client.
+ */
+export function partitionOffsetKey(topic: string, partition: number, offset: number): string {
+  return `${partitionKey(topic, partition)}\u0000${offset}`
+}
+
+/** Map key for a group's view of one partition (several groups may read a partition). */
+export function groupPartitionKey(group: string, topic: string, partition: number): string {
+  return `${group}\u0000${partitionKey(topic, partition)}`
+}

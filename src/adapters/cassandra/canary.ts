@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto'
 
 import type {CassandraConnection} from '../../core/connection.js'
+import type {ReplicaObservation} from '../../core/lag/canary-probe.js'
 import type {GossipObserverView, SchemaNodeView} from '../../core/lag/cassandra-agreement.js'
 import {classifySdkError} from '../classify-error.js'
 import {cassandra, connectCassandra} from './client.js'
@@ -23,15 +24,7 @@ export interface CanaryNode {
   hostId: string | null
 }
 
-export interface ReplicaObservation {
-  address: string
-  dc: string
-  rack: string
-  up: boolean
-  /** ms from the write's acknowledgement until a read pinned to this replica returned the row; null = never. */
-  seenAfterMs: number | null
-  error?: string
-}
+export type {ReplicaObservation} from '../../core/lag/canary-probe.js'
 
 export interface PendingHintRow {
   holder: string

@@ -10,6 +10,7 @@ import {
   type GroupType,
   type TopicIdAssignment,
 } from '../../core/lag/index.js'
+import {partitionKey} from '../../core/partition-index.js'
 import {classifySdkError} from '../classify-error.js'
 import {
   KafkaProtocolClient,
@@ -25,7 +26,6 @@ import {
 } from './protocol/index.js'
 import {transportOptions} from './transport-options.js'
 
-export {recordKey} from './protocol/index.js'
 
 /**
  * Everything the lag probes read from Kafka, strictly read-only: no consumer is created,
@@ -330,7 +330,7 @@ export class KafkaLagReader {
   async reassignments(): Promise<Map<string, {adding: number[]; removing: number[]}> | null> {
     try {
       const out = new Map<string, {adding: number[]; removing: number[]}>()
-      for (const r of await this.protocol.listPartitionReassignments()) out.set(`${r.topic}\u0000${r.partition}`, {adding: r.adding, removing: r.removing})
+      for (const r of await this.protocol.listPartitionReassignments()) out.set(partitionKey(r.topic, r.partition), {adding: r.adding, removing: r.removing})
       return out
     } catch {
       return null
@@ -338,7 +338,7 @@ export class KafkaLagReader {
   }
 
   /**
-   * Eligible leader replicas (KIP-966) per partition, keyed `topic\u0000partition`, from
+   * Eligible leader replicas (KIP-966) per partition, keyed by partitionKey, from
    * DescribeTopicPartitions (every page). `{ok: false, note}` when the broker lacks the API
    * or the request fails: the caller carries on without ELR. A list is null where the broker
    * does not track ELR (feature `eligible.leader.replicas.version` off).
@@ -355,7 +355,7 @@ export class KafkaLagReader {
         if (t.name === null || t.errorCode !== 0) continue
         for (const p of t.partitions) {
           if (p.errorCode !== 0 && p.errorCode !== KafkaErrorCode.LEADER_NOT_AVAILABLE) continue
-          partitions.set(`${t.name}\u0000${p.partitionIndex}`, {elr: p.eligibleLeaderReplicas, lastKnownElr: p.lastKnownElr})
+          partitions.set(partitionKey(t.name, p.partitionIndex), {elr: p.eligibleLeaderReplicas, lastKnownElr: p.lastKnownElr})
         }
       }
       return {ok: true, partitions}
@@ -388,7 +388,7 @@ export class KafkaLagReader {
 
   /**
    * Per leader broker: end offsets, then the timestamps of the records at the committed
-   * offsets below them (keyed by recordKey(topic, partition, offset)).
+   * offsets below them (keyed by partitionOffsetKey(topic, partition, offset)).
    */
   async endOffsetsAndTimestamps(
     partitions: (LeaderPartition & {committed: number[]})[],
@@ -399,7 +399,7 @@ export class KafkaLagReader {
     )
   }
 
-  /** Keyed by recordKey(topic, partition, offset). */
+  /** Keyed by partitionOffsetKey(topic, partition, offset). */
   async recordTimestamps(items: (LeaderPartition & {offset: number})[]): Promise<Map<string, RecordTimestampResult>> {
     return this.wrap('Kafka: reading record timestamps', () => this.protocol.fetchRecordTimestamps(items))
   }

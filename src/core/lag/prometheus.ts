@@ -1,6 +1,7 @@
 import {badInput} from '../errors.js'
 import {nagiosExitCode} from './nagios.js'
 import type {LagResult, PartitionOwner} from './rollup.js'
+import {partitionKey} from '../partition-index.js'
 
 /**
  * Prometheus text exposition (format 0.0.4) of a lag result, suitable for the
@@ -95,7 +96,7 @@ export function renderLagPrometheus(result: LagResult, opts: PrometheusOptions):
         if (p.timeLagMs !== null) groupLagSeconds.samples.push({labels: pl, value: p.timeLagMs / 1000})
         // Several groups may read one partition; their end offsets were fetched at
         // slightly different moments, so keep the newest (largest).
-        const key = `${t.topic}\u0000${p.partition}`
+        const key = partitionKey(t.topic, p.partition)
         const prev = latest.get(key)
         if (!prev || p.logEndOffset > prev.offset) latest.set(key, {topic: t.topic, partition: p.partition, offset: p.logEndOffset})
       }

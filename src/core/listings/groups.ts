@@ -4,6 +4,7 @@
  * computePartitionLag's (the same rule as `lag kafka`: no commit = unknown, never "the log size").
  */
 import {computePartitionLag} from '../lag/index.js'
+import {partitionKey} from '../partition-index.js'
 
 /** ListGroups v5's group types; "unknown" when the broker does not report them (ListGroups < v5). */
 export type GroupType = 'classic' | 'consumer' | 'share' | 'streams' | 'unknown' | (string & {})
@@ -41,7 +42,7 @@ export interface GroupCommit {
 
 /**
  * The lag summary of one group from its committed offsets and the end offsets of their
- * partitions (key `${topic}\u0000${partition}`). Partitions whose end offset is unknown
+ * partitions (keyed by partitionKey). Partitions whose end offset is unknown
  * are left out of the totals.
  */
 export function summarizeGroupLag(commits: readonly GroupCommit[], ends: ReadonlyMap<string, number>, now: number): GroupLagSummary {
@@ -52,7 +53,7 @@ export function summarizeGroupLag(commits: readonly GroupCommit[], ends: Readonl
   for (const c of commits) {
     if (c.offset === null) continue
     topics.add(c.topic)
-    const end = ends.get(`${c.topic}\u0000${c.partition}`)
+    const end = ends.get(partitionKey(c.topic, c.partition))
     if (end === undefined) continue
     const lag = computePartitionLag({committedOffset: c.offset, logEndOffset: end, committedRecordTimestamp: null}, now).lag
     committed++

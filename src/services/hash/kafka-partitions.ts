@@ -1,28 +1,29 @@
 import type {KafkaConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
 import {kafkaMurmur2, partitionRemap, type PartitionRemap, toPositive} from '../../core/hash/kafka-partitioner.js'
+import {
+  advanceCursor,
+  emptyKeySample,
+  pendingCursors,
+  perPartitionQuota,
+  recoverFromOutOfRange,
+  startCursors,
+  takeSampledKeys,
+  type KeySample,
+  type PartitionCursor,
+} from '../../core/hash/key-sample.js'
 import {recordKeys} from '../../core/hash/record-keys.js'
+import {partitionKey} from '../../core/partition-index.js'
 import {printable} from '../../core/units.js'
+import type {KafkaClusterAdmin} from '../../adapters/kafka/cluster-admin.js'
+import type {FetchedBatches} from '../../adapters/kafka/protocol/client.js'
+import {KafkaErrorCode} from '../../adapters/kafka/protocol/errors.js'
+import type {readableBatches as ReadableBatches} from '../../adapters/kafka/protocol/readable-batches.js'
 
-export interface KeySample {
-  keys: Uint8Array[]
-  /** Records read, with and without a key. */
-  records: number
-  nullKeys: number
-  /** Partitions the topic has now. */
-  partitions: number
-  /** Keyed records whose current partition is the one murmur2 gives for the current count. */
-  placedByDefaultPartitioner: number
-  /** Compressed batches that could not be decompressed (their records were not read), with the reason. */
-  skippedBatches: number
-  skipReason?: string
-  /**
-   * Records are read as a read_committed consumer reads them: up to the last stable offset,
-   * without the records of aborted transactions (counted here).
-   */
-  isolation: 'read_committed'
-  abortedRecords: number
-}
+export type {KeySample} from '../../core/hash/key-sample.js'
+
+/** Fetch rounds at most: each advances every pending partition or stops it. */
+const MAX_ROUNDS = 1000
 
 /**
  * Reads up to `sample` recent records' keys from a topic, spread over its
@@ -33,7 +34,6 @@ export async function sampleTopicKeys(conn: KafkaConnection, topic: string, samp
   const {KafkaClusterAdmin} = await import('../../adapters/kafka/cluster-admin.js')
   const {classifySdkError} = await import('../../adapters/classify-error.js')
   const {readableBatches} = await import('../../adapters/kafka/protocol/readable-batches.js')
-  const {KafkaErrorCode} = await import('../../adapters/kafka/protocol/errors.js')
   const admin = await KafkaClusterAdmin.open(conn, {verbose, clientId: 'fleetops-hash'})
   try {
     const topics = await admin.topicNames()
@@ -45,76 +45,55 @@ export async function sampleTopicKeys(conn: KafkaConnection, topic: string, samp
     } catch (error) {
       throw classifySdkError(error, 'Kafka topic offsets')
     }
-    const quota = Math.ceil(sample / Math.max(1, parts.length))
-    const result: KeySample = {
-      keys: [],
-      records: 0,
-      nullKeys: 0,
-      partitions: parts.length,
-      placedByDefaultPartitioner: 0,
-      skippedBatches: 0,
-      isolation: 'read_committed',
-      abortedRecords: 0,
-    }
-    const state = parts.map((p) => {
-      const o = offsets.find((x) => x.partition === p.partition)
-      const low = Number(o?.low ?? 0)
-      const high = Number(o?.high ?? 0)
-      return {topic, partition: p.partition, leader: p.leader, offset: Math.max(low, high - quota), high, got: 0}
-    })
-    for (let round = 0; round < 1000; round++) {
-      const pending = state.filter((s) => s.offset < s.high && s.got < quota)
+    const quota = perPartitionQuota(sample, parts.length)
+    const result = emptyKeySample(parts.length)
+    const cursors = startCursors(topic, parts, offsets, quota)
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const pending = pendingCursors(cursors, quota)
       if (pending.length === 0) break
-      const res = await admin.protocolClient.fetchRecordBatches(
-        pending.map((s) => ({topic, partition: s.partition, leader: s.leader, offset: s.offset})),
-        undefined,
-        1,
-      )
-      for (const s of pending) {
-        const r = res.get(`${topic}\u0000${s.partition}`)
-        if (!r) throw new FleetopsError('INTERNAL', `Kafka returned nothing for ${topic}-${s.partition}`)
-        if ('error' in r) throw new FleetopsError('UNAVAILABLE', `reading ${topic}-${s.partition}: ${r.error}`)
-        if (r.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) {
-          // Offset out of range: retention moved the log start past it; start again from there.
-          if (r.logStartOffset > s.offset) {
-            s.offset = r.logStartOffset
-            continue
-          }
-          s.high = s.offset
-          continue
-        }
-        if (r.errorCode !== 0) throw new FleetopsError('UNAVAILABLE', `reading ${topic}-${s.partition}: Kafka error code ${r.errorCode}`)
-        // Compressed batches decompressed, aborted transactions emptied; what is left compressed
-        // could not be read and is counted below with its reason.
-        const readable = await readableBatches(r.records, r.abortedTransactions ?? [])
-        result.abortedRecords += readable.abortedRecords
-        for (const bad of readable.undecodable) {
-          result.skippedBatches++
-          result.skipReason = `offsets ${bad.baseOffset}-${bad.lastOffset} of partition ${s.partition}: ${bad.reason}`
-        }
-        const decoded = recordKeys(readable.records, s.offset, () => null)
-        result.skippedBatches += decoded.skippedBatches
-        if (decoded.skipReason) result.skipReason = decoded.skipReason
-        for (const rec of decoded.records) {
-          if (s.got >= quota || rec.offset >= s.high) break
-          s.got++
-          result.records++
-          if (rec.key === null) {
-            result.nullKeys++
-            continue
-          }
-          result.keys.push(rec.key)
-          if (toPositive(kafkaMurmur2(rec.key)) % parts.length === s.partition) result.placedByDefaultPartitioner++
-        }
-        // No progress (a batch bigger than the limit, or nothing readable): stop this partition.
-        if (decoded.nextOffset <= s.offset) s.high = s.offset
-        else s.offset = decoded.nextOffset
-      }
+      await readRound(admin, readableBatches, pending, result, quota)
     }
     return result
   } finally {
     await admin.close()
   }
+}
+
+/** One Fetch for every pending partition; each answer moves its cursor and adds to the sample. */
+async function readRound(admin: KafkaClusterAdmin, readableBatches: typeof ReadableBatches, pending: PartitionCursor[], result: KeySample, quota: number): Promise<void> {
+  const res = await admin.protocolClient.fetchRecordBatches(
+    pending.map((s) => ({topic: s.topic, partition: s.partition, leader: s.leader, offset: s.offset})),
+    undefined,
+    1,
+  )
+  for (const s of pending) {
+    const r = res.get(partitionKey(s.topic, s.partition))
+    if (!r) throw new FleetopsError('INTERNAL', `Kafka returned nothing for ${s.topic}-${s.partition}`)
+    if ('error' in r) throw new FleetopsError('UNAVAILABLE', `reading ${s.topic}-${s.partition}: ${r.error}`)
+    if (r.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) {
+      recoverFromOutOfRange(s, r.logStartOffset)
+      continue
+    }
+    if (r.errorCode !== 0) throw new FleetopsError('UNAVAILABLE', `reading ${s.topic}-${s.partition}: Kafka error code ${r.errorCode}`)
+    await takeFetchedKeys(readableBatches, r, s, result, quota)
+  }
+}
+
+/** Decodes one partition's batches and counts their keys into the sample. */
+async function takeFetchedKeys(readableBatches: typeof ReadableBatches, fetched: FetchedBatches, cursor: PartitionCursor, result: KeySample, quota: number): Promise<void> {
+  // Compressed batches decompressed, aborted transactions emptied; what is left compressed
+  // could not be read and is counted below with its reason.
+  const readable = await readableBatches(fetched.records, fetched.abortedTransactions ?? [])
+  result.abortedRecords += readable.abortedRecords
+  for (const bad of readable.undecodable) {
+    result.skippedBatches++
+    result.skipReason = `offsets ${bad.baseOffset}-${bad.lastOffset} of partition ${cursor.partition}: ${bad.reason}`
+  }
+  const decoded = recordKeys(readable.records, cursor.offset, () => null)
+  result.skippedBatches += decoded.skippedBatches
+  if (decoded.skipReason) result.skipReason = decoded.skipReason
+  takeSampledKeys(result, cursor, decoded.records, quota)
+  advanceCursor(cursor, decoded.nextOffset)
 }
 
 export interface PartitionMoves {

@@ -1,6 +1,7 @@
 import type {KafkaConnection} from '../../core/connection.js'
 import {isFleetopsError} from '../../core/errors.js'
 import {mapLimited} from '../../core/map-limited.js'
+import {partitionKey} from '../../core/partition-index.js'
 import {groupStateOf, groupTypeOf, summarizeGroupLag, type GroupCommit, type GroupListing} from '../../core/listings/groups.js'
 import type {GroupInfo, KafkaLagReader} from '../../adapters/kafka/lag-reader.js'
 
@@ -85,7 +86,7 @@ async function listGroups(reader: KafkaLagReader, opts: {groupRegex?: RegExp}): 
       const meta = await reader.metadata([...topics])
       const partitions = [...meta.topics.values()].flatMap((t) => t.partitions.map((p) => ({topic: t.topic, partition: p.partition, leader: p.leader})))
       for (const r of await reader.endOffsets(partitions, 'read_uncommitted')) {
-        if (r.ok) ends.set(`${r.topic}\u0000${r.partition}`, r.offset)
+        if (r.ok) ends.set(partitionKey(r.topic, r.partition), r.offset)
         else endErrors.set(r.topic, r.reason)
       }
     }
@@ -100,7 +101,7 @@ async function listGroups(reader: KafkaLagReader, opts: {groupRegex?: RegExp}): 
       if (d instanceof Error) notes.push(`DescribeGroups failed: ${d.message}`)
       if (c instanceof Error) notes.push(`OffsetFetch failed: ${c.message}`)
       const summary = c instanceof Error ? {totalLag: null, partitionsLagging: 0, partitionsCommitted: 0, topics: []} : summarizeGroupLag(c, ends, now)
-      const unmeasured = c instanceof Error ? [] : [...new Set(c.filter((o) => o.offset !== null && !ends.has(`${o.topic}\u0000${o.partition}`)).map((o) => o.topic))].sort()
+      const unmeasured = c instanceof Error ? [] : [...new Set(c.filter((o) => o.offset !== null && !ends.has(partitionKey(o.topic, o.partition))).map((o) => o.topic))].sort()
       if (unmeasured.length > 0) {
         const reason = endErrors.get(unmeasured[0]!) ?? 'topic deleted?'
         notes.push(`end offsets unknown on ${unmeasured.join(', ')} (${reason}); left out of the lag`)

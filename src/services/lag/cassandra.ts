@@ -1,23 +1,27 @@
 import type {CassandraConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {
+  addReplicaObservations,
+  cassandraVerdict,
   checkSchemaAgreement,
   evaluateCanary,
   evaluateGossipViews,
+  hintFileTotals,
   judgeSchemaAgreement,
+  nodeHintCounts,
+  nodeHintsOf,
   schemaRecheckDelay,
   type GossipNodeResult,
+  type SchemaJudgement,
   type SchemaNodeView,
   type TimedSchemaCheck,
   nagiosExitCode,
-  worstNagiosState,
   type CanaryReplica,
   type CanaryResult,
   type LagThresholds,
   type NagiosState,
-  type NodeHints,
 } from '../../core/lag/index.js'
-import type {CanaryNode, PendingHintRow} from '../../adapters/cassandra/canary.js'
+import type {CanaryNode, CassandraCanary, PendingHintRow} from '../../adapters/cassandra/canary.js'
 import {systemClock, type Clock} from './clock.js'
 import {asProbeUnknown} from './unknown.js'
 
@@ -73,95 +77,34 @@ export interface CassandraProbeReport extends Omit<CanaryResult, 'state'> {
  */
 export async function probeCassandra(conn: CassandraConnection, opts: CassandraProbeOptions, clock: Clock = systemClock): Promise<CassandraProbeReport> {
   const {CassandraCanary} = await import('../../adapters/cassandra/canary.js')
-  let canary: Awaited<ReturnType<typeof CassandraCanary.open>> | undefined
+  let canary: CassandraCanary | undefined
   try {
     canary = await CassandraCanary.open(conn)
-    if (!(await canary.canaryExists(opts.keyspace, opts.table))) {
-      if (!opts.createCanary) {
-        throw new FleetopsError(
-          'BAD_INPUT',
-          `canary table ${opts.keyspace}.${opts.table} does not exist; rerun with --create-canary to create it (RF min(3, nodes) per DC, read_repair NONE, speculative_retry NONE, TTL ${opts.ttlSeconds}s)`,
-          {exit: 3},
-        )
-      }
-      await canary.createCanary(opts.keyspace, opts.table, opts.ttlSeconds)
-    }
-    const coordinators = canary.coordinators()
-    if (coordinators.length === 0) throw new FleetopsError('UNAVAILABLE', 'no Cassandra node in the local data centre is UP to coordinate the canary write', {exit: 3})
-    await canary.warmUp(opts.keyspace, opts.table)
-    const open = canary
-    const schemaChecks: TimedSchemaCheck[] = []
-    const checkSchema = async () => {
-      const {nodes, unreachable} = await open.schemaViews()
-      schemaChecks.push({at: clock.now(), check: checkSchemaAgreement(nodes, unreachable)})
-    }
+    const coordinators = await prepareCanary(canary, opts)
+    const schema = new SchemaWatch(canary, clock)
     // Time base for the grace period: one check before the canary, one after it, then
     // every second while it still disagrees, until it has disagreed for the grace period.
-    await checkSchema()
-    const byReplica = new Map<string, CanaryReplica>()
-    const used: string[] = []
-    for (let i = 0; i < opts.samples; i++) {
-      if (i > 0) await clock.sleep(opts.intervalMs)
-      const coordinator = coordinators[i % coordinators.length]!
-      used.push(coordinator.replace(/:\d+$/, ''))
-      const {replicas} = await canary.writeAndObserve(opts.keyspace, opts.table, coordinator, {
-        now: () => clock.now(),
-        sleep: (ms) => clock.sleep(ms),
-        timeoutMs: opts.timeoutMs,
-      })
-      for (const r of replicas) {
-        const entry = byReplica.get(r.address) ?? {address: r.address, dc: r.dc, rack: r.rack, state: r.up ? 'UP' : 'DOWN', samples: []}
-        if (!r.up) entry.state = 'DOWN'
-        entry.samples.push(r.error === undefined ? {seenAfterMs: r.seenAfterMs} : {seenAfterMs: null, error: r.error})
-        byReplica.set(r.address, entry)
-      }
-    }
+    await schema.check()
+    const {byReplica, used} = await writeCanarySamples(canary, coordinators, opts, clock)
     const nodes = await canary.nodes()
     const hints = await canary.pendingHints()
-    const held = new Map<string, number>()
-    const forTarget = new Map<string, number>()
-    for (const h of hints?.rows ?? []) {
-      held.set(h.holder, (held.get(h.holder) ?? 0) + h.files)
-      forTarget.set(h.target, (forTarget.get(h.target) ?? 0) + h.files)
-    }
-    const nodeHints: NodeHints[] = hints ? hints.queried.map((address) => ({address, pendingHints: held.get(address) ?? 0})) : nodes.filter((n) => n.state === 'UP').map((n) => ({address: n.address, pendingHints: null}))
-    await checkSchema()
-    for (let wait = schemaRecheckDelay(schemaChecks, opts.schemaGraceMs, clock.now()); wait !== null; wait = schemaRecheckDelay(schemaChecks, opts.schemaGraceMs, clock.now())) {
-      await clock.sleep(wait)
-      await checkSchema()
-    }
-    const schemaJudgement = judgeSchemaAgreement(schemaChecks, opts.schemaGraceMs)
-    const lastSchema = schemaChecks[schemaChecks.length - 1]!.check
+    await schema.check()
+    await schema.recheckWhileDisagreeing(opts.schemaGraceMs)
+    const schemaJudgement = judgeSchemaAgreement(schema.checks, opts.schemaGraceMs)
     const gossipViews = await canary.gossipViews()
     const gossip = gossipViews ? evaluateGossipViews(gossipViews) : []
-    const result = evaluateCanary({replicas: [...byReplica.values()], hints: nodeHints}, opts.thresholds)
-    // A DOWN replica is also one the canary could not reach; say both.
-    for (const r of result.replicas) if (r.reason === 'replica is DOWN') r.reason = 'unreachable: replica is DOWN'
-    const states: NagiosState[] = [result.state]
-    const reasons = result.reasons.map((x) => x.replace(/: replica is DOWN$/, ': unreachable: replica is DOWN'))
-    const notes: string[] = []
-    if (!hints) notes.push('system_views.pending_hints is not available (needs Cassandra 4.1+); pending hints not reported')
-    if (hints && nodes.some((n) => n.state !== 'UP')) {
-      notes.push('pending_hints lists only finished hint files, so hints still being written for a DOWN node may not show yet')
-    }
-    if (schemaJudgement.state !== 'OK') states.push(schemaJudgement.state)
-    if (schemaJudgement.reason) reasons.push(schemaJudgement.reason)
-    if (schemaJudgement.note) notes.push(schemaJudgement.note)
-    if (!gossipViews) notes.push('system_views.gossip_info is not available (needs Cassandra 4.1+); gossip views not reported')
-    for (const g of gossip) {
-      if (g.state === 'OK') continue
-      states.push(g.state)
-      reasons.push(`gossip split view: ${g.address} seen DOWN by ${g.seenDownBy.join(', ')} and UP by ${g.seenUpBy.join(', ')}`)
-    }
-    for (const n of nodes) {
-      if (n.state === 'DOWN' && !byReplica.get(n.address)) {
-        states.push('CRITICAL')
-        reasons.push(`node ${n.address} (${n.dc}) is DOWN`)
-      }
-      const pending = forTarget.get(n.address)
-      if (pending) reasons.push(`${pending} hint file(s) pending for ${n.address}`)
-    }
-    const status = worstNagiosState(states)
+    const totals = hintFileTotals(hints?.rows ?? [])
+    const result = evaluateCanary({replicas: [...byReplica.values()], hints: nodeHintsOf(hints, nodes, totals.held)}, opts.thresholds)
+    const {status, reasons, notes} = cassandraVerdict({
+      canary: result,
+      replicas: byReplica,
+      nodes,
+      hintsAvailable: hints !== null,
+      hintsFor: totals.forTarget,
+      schema: schemaJudgement,
+      gossip,
+      gossipAvailable: gossipViews !== null,
+    })
     const {state: _state, ...rest} = result
     return {
       version: 1,
@@ -174,19 +117,10 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
       table: opts.table,
       samples: opts.samples,
       coordinators: [...new Set(used)],
-      nodes: nodes.map((n) => ({...n, hintsHeld: hints ? (held.get(n.address) ?? (hints.queried.includes(n.address) ? 0 : null)) : null, hintsFor: hints ? (forTarget.get(n.address) ?? 0) : null})),
+      nodes: nodes.map((n) => ({...n, ...nodeHintCounts(n.address, hints, totals)})),
       hintsAvailable: hints !== null,
       pendingHints: hints?.rows ?? [],
-      schema: {
-        agreement: schemaJudgement.agreement,
-        versions: lastSchema.versions,
-        nodes: lastSchema.nodes,
-        unreachable: lastSchema.unreachable,
-        disagreements: lastSchema.disagreements,
-        graceMs: opts.schemaGraceMs,
-        disagreementMs: schemaJudgement.disagreementMs,
-        checks: schemaChecks.length,
-      },
+      schema: schemaReport(schema.checks, schemaJudgement, opts.schemaGraceMs),
       gossip,
       gossipAvailable: gossipViews !== null,
       notes,
@@ -195,5 +129,83 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
     throw asProbeUnknown(error, 'Cassandra canary probe')
   } finally {
     await canary?.close()
+  }
+}
+
+/** Creates the canary table when asked (else its absence is a usage error), then readies the coordinators; returns them. */
+async function prepareCanary(canary: CassandraCanary, opts: CassandraProbeOptions): Promise<string[]> {
+  if (!(await canary.canaryExists(opts.keyspace, opts.table))) {
+    if (!opts.createCanary) {
+      throw new FleetopsError(
+        'BAD_INPUT',
+        `canary table ${opts.keyspace}.${opts.table} does not exist; rerun with --create-canary to create it (RF min(3, nodes) per DC, read_repair NONE, speculative_retry NONE, TTL ${opts.ttlSeconds}s)`,
+        {exit: 3},
+      )
+    }
+    await canary.createCanary(opts.keyspace, opts.table, opts.ttlSeconds)
+  }
+  const coordinators = canary.coordinators()
+  if (coordinators.length === 0) throw new FleetopsError('UNAVAILABLE', 'no Cassandra node in the local data centre is UP to coordinate the canary write', {exit: 3})
+  await canary.warmUp(opts.keyspace, opts.table)
+  return coordinators
+}
+
+/** Schema agreement checks, timed, for judgeSchemaAgreement. */
+class SchemaWatch {
+  readonly checks: TimedSchemaCheck[] = []
+
+  constructor(
+    private readonly canary: CassandraCanary,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(): Promise<void> {
+    const {nodes, unreachable} = await this.canary.schemaViews()
+    this.checks.push({at: this.clock.now(), check: checkSchemaAgreement(nodes, unreachable)})
+  }
+
+  /** Checks again while the schema still disagrees, until it has disagreed for the grace period. */
+  async recheckWhileDisagreeing(graceMs: number): Promise<void> {
+    for (let wait = schemaRecheckDelay(this.checks, graceMs, this.clock.now()); wait !== null; wait = schemaRecheckDelay(this.checks, graceMs, this.clock.now())) {
+      await this.clock.sleep(wait)
+      await this.check()
+    }
+  }
+}
+
+/** --samples canary writes, each through the next coordinator, and what every replica saw of them. */
+async function writeCanarySamples(
+  canary: CassandraCanary,
+  coordinators: string[],
+  opts: CassandraProbeOptions,
+  clock: Clock,
+): Promise<{byReplica: Map<string, CanaryReplica>; used: string[]}> {
+  const byReplica = new Map<string, CanaryReplica>()
+  const used: string[] = []
+  for (let i = 0; i < opts.samples; i++) {
+    if (i > 0) await clock.sleep(opts.intervalMs)
+    const coordinator = coordinators[i % coordinators.length]!
+    used.push(coordinator.replace(/:\d+$/, ''))
+    const {replicas} = await canary.writeAndObserve(opts.keyspace, opts.table, coordinator, {
+      now: () => clock.now(),
+      sleep: (ms) => clock.sleep(ms),
+      timeoutMs: opts.timeoutMs,
+    })
+    addReplicaObservations(byReplica, replicas)
+  }
+  return {byReplica, used}
+}
+
+function schemaReport(checks: readonly TimedSchemaCheck[], judgement: SchemaJudgement, graceMs: number): SchemaReport {
+  const last = checks[checks.length - 1]!.check
+  return {
+    agreement: judgement.agreement,
+    versions: last.versions,
+    nodes: last.nodes,
+    unreachable: last.unreachable,
+    disagreements: last.disagreements,
+    graceMs,
+    disagreementMs: judgement.disagreementMs,
+    checks: checks.length,
   }
 }

@@ -1,10 +1,13 @@
 import type {KafkaConnection} from '../../core/connection.js'
 import {FleetopsError} from '../../core/errors.js'
 import {
+  attachEligibleLeaderReplicas,
+  brokersWithLiveness,
   classifyReplicaHealth,
-  evaluateLagState,
+  judgeFollowerGaps,
   nagiosExitCode,
-  nagiosSeverity,
+  partitionReplicasOf,
+  replicasByBroker,
   worstNagiosState,
   type BrokerReplicaCounts,
   type LagThresholds,
@@ -13,7 +16,9 @@ import {
   type ReplicaHealthReport,
   type ReplicaLogEnd,
 } from '../../core/lag/index.js'
+import {PartitionIndex} from '../../core/partition-index.js'
 import {printable} from '../../core/units.js'
+import type {KafkaLagReader} from '../../adapters/kafka/lag-reader.js'
 import {asProbeUnknown} from './unknown.js'
 
 export interface ReplicaProbeOptions {
@@ -54,111 +59,31 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
     // which is exactly what this probe must report), the addressable brokers and the
     // ongoing reassignments, concurrently.
     const [snapshot, registered, reassigning] = await Promise.all([reader.metadata(null), reader.registeredBrokers(), reader.reassignments()])
-    const meta = snapshot.topics
     const live = snapshot.brokers
-    const topics = [...meta.keys()].filter((t) => (opts.topics ? opts.topics.test(t) : true)).sort()
-    if (topics.length === 0) {
-      throw new FleetopsError('BAD_INPUT', `no topic matches --topics ${printable(opts.topics?.source ?? '')} (${meta.size} topic(s) in the cluster)`, {exit: 3})
-    }
+    const topics = selectTopics([...snapshot.topics.keys()], opts.topics)
     const minIsrP = reader.minInsyncReplicas(topics)
     minIsrP.catch(() => {}) // awaited below; the gap measurement runs meanwhile
     const elrP = reader.eligibleLeaderReplicas(topics) // never rejects: a failure is a note
-    const partitions: PartitionReplicas[] = topics.flatMap((t) =>
-      meta.get(t)!.partitions.map((p) => {
-        const r = reassigning?.get(`${t}\u0000${p.partition}`)
-        return {
-          topic: t,
-          partition: p.partition,
-          replicas: p.replicas,
-          isr: p.isr,
-          leader: p.leader,
-          offlineReplicas: p.offlineReplicas,
-          addingReplicas: r?.adding ?? [],
-          removingReplicas: r?.removing ?? [],
-        }
-      }),
-    )
-    const gapNotes: string[] = []
-    if (opts.measureGaps) {
-      const byBroker = new Map<number, {topic: string; partition: number}[]>()
-      for (const p of partitions) {
-        for (const b of p.replicas) {
-          const list = byBroker.get(b)
-          if (list) list.push({topic: p.topic, partition: p.partition})
-          else byBroker.set(b, [{topic: p.topic, partition: p.partition}])
-        }
-      }
-      const logEnds = new Map<string, ReplicaLogEnd[]>()
-      const add = (topic: string, partition: number, end: ReplicaLogEnd): void => {
-        const k = `${topic}\u0000${partition}`
-        const list = logEnds.get(k)
-        if (list) list.push(end)
-        else logEnds.set(k, [end])
-      }
-      await Promise.all(
-        [...byBroker].map(async ([broker, tps]) => {
-          if (!registered.includes(broker)) {
-            gapNotes.push(`broker ${broker} is not registered in the cluster (down?): its replicas' log end offsets cannot be measured`)
-            for (const tp of tps) add(tp.topic, tp.partition, {broker, logEndOffset: null, error: `broker ${broker} is not registered (down?)`})
-            return
-          }
-          try {
-            for (const r of await reader.replicaLogEnds(broker, tps)) {
-              add(r.topic, r.partition, r.measurable ? {broker, logEndOffset: r.offset} : {broker, logEndOffset: null, error: r.reason})
-            }
-          } catch (error) {
-            const message = (error as Error).message
-            gapNotes.push(`broker ${broker}: log end offsets not measured (${message})`)
-            for (const tp of tps) add(tp.topic, tp.partition, {broker, logEndOffset: null, error: message})
-          }
-        }),
-      )
-      for (const p of partitions) p.replicaLogEnds = logEnds.get(`${p.topic}\u0000${p.partition}`) ?? []
-    } else gapNotes.push('follower gaps not measured (--no-gaps)')
+    const partitions = partitionReplicasOf(topics, snapshot.topics, reassigning)
+    const gapNotes = opts.measureGaps ? await measureFollowerLogEnds(reader, partitions, registered) : ['follower gaps not measured (--no-gaps)']
     const minIsr = await minIsrP
-    const notes: string[] = []
     const elr = await elrP
-    if (elr.ok) {
-      for (const p of partitions) {
-        const e = elr.partitions.get(`${p.topic}\u0000${p.partition}`)
-        p.elr = e?.elr ?? null
-        p.lastKnownElr = e?.lastKnownElr ?? null
-      }
-      if (partitions.length > 0 && partitions.every((p) => p.elr === null)) {
-        notes.push('ELR not shown: the cluster does not track eligible leader replicas (feature eligible.leader.replicas.version is 0)')
-      }
-    } else notes.push(elr.note)
+    const notes = elr.ok ? attachEligibleLeaderReplicas(partitions, elr.partitions) : [elr.note]
 
     const report = classifyReplicaHealth(partitions, {
       topicMinIsr: minIsr,
       liveBrokers: live,
       escalate: {underReplicated: opts.underReplicated},
     })
-    // Follower offset gaps against --warn-lag/--crit-lag.
-    if (opts.thresholds.warnLag !== null || opts.thresholds.critLag !== null) {
-      const t = {warnLag: opts.thresholds.warnLag, critLag: opts.thresholds.critLag, warnTimeLagMs: null, critTimeLagMs: null}
-      for (const p of report.partitions) {
-        for (const f of p.followers) {
-          if (f.gap === null) continue
-          const v = evaluateLagState({lag: f.gap, timeLagMs: null}, t)
-          if (v.state !== 'OK') {
-            p.reasons.push(`follower ${f.broker} ${v.reason.replace(/^lag/, 'gap')}`)
-            if (nagiosSeverity(v.state) > nagiosSeverity(p.state)) p.state = v.state
-          }
-        }
-      }
-    }
+    judgeFollowerGaps(report.partitions, opts.thresholds)
     const status = worstNagiosState(report.partitions.map((p) => p.state), 'OK')
-    const liveSet = new Set(live)
-    const brokers = new Map(report.brokers.map((b) => [b.broker, {...b, live: liveSet.has(b.broker)}]))
-    for (const id of live) if (!brokers.has(id)) brokers.set(id, {broker: id, replicas: 0, leaders: 0, missingFromIsr: 0, live: true})
     return {
       version: 1,
       status,
       exitCode: nagiosExitCode(status),
       evaluatedAt: now(),
       counts: report.counts,
-      brokers: [...brokers.values()].sort((a, b) => a.broker - b.broker),
+      brokers: brokersWithLiveness(report.brokers, live),
       partitions: report.partitions,
       gapNotes: [...new Set(gapNotes)].sort(),
       notes,
@@ -168,4 +93,47 @@ export async function probeReplicaHealth(conn: KafkaConnection, opts: ReplicaPro
   } finally {
     await reader.close()
   }
+}
+
+/** The cluster's topics that --topics matches (all without it), sorted; none is a usage error. */
+function selectTopics(names: string[], filter: RegExp | undefined): string[] {
+  const topics = names.filter((t) => (filter ? filter.test(t) : true)).sort()
+  if (topics.length === 0) {
+    throw new FleetopsError('BAD_INPUT', `no topic matches --topics ${printable(filter?.source ?? '')} (${names.length} topic(s) in the cluster)`, {exit: 3})
+  }
+  return topics
+}
+
+/**
+ * Each replica's log end offset (ListOffsets replica -2, one request per broker, all
+ * brokers at once) set on its partition; returns why some could not be measured.
+ */
+async function measureFollowerLogEnds(reader: KafkaLagReader, partitions: PartitionReplicas[], registered: number[]): Promise<string[]> {
+  const gapNotes: string[] = []
+  const logEnds = new PartitionIndex<ReplicaLogEnd[]>()
+  const add = (topic: string, partition: number, end: ReplicaLogEnd): void => {
+    const list = logEnds.get(topic, partition)
+    if (list) list.push(end)
+    else logEnds.set(topic, partition, [end])
+  }
+  await Promise.all(
+    [...replicasByBroker(partitions)].map(async ([broker, tps]) => {
+      if (!registered.includes(broker)) {
+        gapNotes.push(`broker ${broker} is not registered in the cluster (down?): its replicas' log end offsets cannot be measured`)
+        for (const tp of tps) add(tp.topic, tp.partition, {broker, logEndOffset: null, error: `broker ${broker} is not registered (down?)`})
+        return
+      }
+      try {
+        for (const r of await reader.replicaLogEnds(broker, tps)) {
+          add(r.topic, r.partition, r.measurable ? {broker, logEndOffset: r.offset} : {broker, logEndOffset: null, error: r.reason})
+        }
+      } catch (error) {
+        const message = (error as Error).message
+        gapNotes.push(`broker ${broker}: log end offsets not measured (${message})`)
+        for (const tp of tps) add(tp.topic, tp.partition, {broker, logEndOffset: null, error: message})
+      }
+    }),
+  )
+  for (const p of partitions) p.replicaLogEnds = logEnds.get(p.topic, p.partition) ?? []
+  return gapNotes
 }

@@ -5,7 +5,7 @@
  * secrets.
  */
 import {FleetopsError, isFleetopsError, type ErrorCode} from '../../../core/errors.js'
-import {PartitionIndex} from '../../../core/partition-index.js'
+import {PartitionIndex, partitionKey, partitionOffsetKey} from '../../../core/partition-index.js'
 import {mapLimited} from '../../../core/map-limited.js'
 import {
   DESCRIBE_LOG_DIRS_KEY,
@@ -86,7 +86,7 @@ import {
 } from './offset-fetch.js'
 import type {AbortedTransaction} from './readable-batches.js'
 import {byLeader, leaderOf, type LeaderPartition, type TopicPartition} from './by-leader.js'
-import {fetchRecordTimestamps, recordKey, timestampsFromLeader, type RecordAtOffset, type RecordTimestampResult, type RecordTimestampSource} from './record-timestamps.js'
+import {fetchRecordTimestamps, timestampsFromLeader, type RecordAtOffset, type RecordTimestampResult, type RecordTimestampSource} from './record-timestamps.js'
 import {assertInt32} from './writer.js'
 import {negotiateVersion} from './versions.js'
 import {COORDINATOR_MOVED_CODES, KafkaCodeError, KafkaErrorCode, kafkaCodeOf, kafkaError, kafkaErrorName} from './errors.js'
@@ -94,7 +94,7 @@ import {retryWhileCoordinatorMoves} from './coordinator-retry.js'
 
 export type {KafkaTransportOptions, InternalGroupDescription as GroupDescription} from './transport.js'
 export type {LeaderPartition, TopicPartition} from './by-leader.js'
-export {recordKey, type RecordTimestampResult} from './record-timestamps.js'
+export type {RecordTimestampResult} from './record-timestamps.js'
 
 export type BrokerLogDirs =
   | {brokerId: number; ok: true; apiVersion: number; logDirs: LogDirDescription[]}
@@ -799,7 +799,7 @@ export class KafkaProtocolClient {
    * find its record (the Fetch was served before a record arrived, or the record is gone)
    * is fetched again once the end offset is known. `committed` lists the distinct committed
    * offsets of interest (several groups may differ); timestamps are keyed by
-   * recordKey(topic, partition, offset).
+   * partitionOffsetKey(topic, partition, offset).
    */
   async listEndOffsetsAndTimestamps(
     partitions: (LeaderPartition & {committed: number[]})[],
@@ -816,7 +816,7 @@ export class KafkaProtocolClient {
         (leader, tps) => this.endOffsetsAndTimestampsFromLeader(leader, tps, isolationLevel, ends, stamps),
         (p) => {
           ends.push({topic: p.topic, partition: p.partition, ok: false, reason: 'partition has no leader'})
-          for (const c of p.committed) stamps.set(recordKey(p.topic, p.partition, c), {kind: 'unknown', reason: 'partition has no leader'})
+          for (const c of p.committed) stamps.set(partitionOffsetKey(p.topic, p.partition, c), {kind: 'unknown', reason: 'partition has no leader'})
         },
       )
       return {ends, stamps}
@@ -847,7 +847,7 @@ export class KafkaProtocolClient {
       const err = this.redact(toFleetopsError(e, `ListOffsets to broker ${leader}`))
       for (const tp of tps) {
         ends.push({topic: tp.topic, partition: tp.partition, ok: false, reason: err.message, error: err})
-        for (const c of tp.committed) stamps.set(recordKey(tp.topic, tp.partition, c), {kind: 'unknown', reason: err.message})
+        for (const c of tp.committed) stamps.set(partitionOffsetKey(tp.topic, tp.partition, c), {kind: 'unknown', reason: err.message})
       }
       return
     }
@@ -864,7 +864,7 @@ export class KafkaProtocolClient {
         ends.push({topic, partition, ok: true, offset: r.offset})
         for (const c of tp.committed) {
           if (c >= r.offset) continue // not lagging: no time lag to read
-          const k = recordKey(topic, partition, c)
+          const k = partitionOffsetKey(topic, partition, c)
           const found = early.get(k)
           if (found?.kind === 'found') stamps.set(k, found)
           else again.push({topic, partition, leader, offset: c})
@@ -878,7 +878,7 @@ export class KafkaProtocolClient {
    * Timestamp of the first record at or after each given offset, read with sessionless
    * Fetches from each partition's leader (brokers concurrently; isolation 0 READ_UNCOMMITTED
    * by default, 1 READ_COMMITTED skips aborted transactions). The rounds are in
-   * record-timestamps.ts. Keyed by recordKey(topic, partition, offset).
+   * record-timestamps.ts. Keyed by partitionOffsetKey(topic, partition, offset).
    */
   async fetchRecordTimestamps(items: RecordAtOffset[], isolationLevel: 0 | 1 = 0): Promise<Map<string, RecordTimestampResult>> {
     return this.guard(async () => {
@@ -893,7 +893,7 @@ export class KafkaProtocolClient {
    * Fetch from the leader (replica id -1, isolation 0 READ_UNCOMMITTED or 1 READ_COMMITTED,
    * which also returns the aborted transactions for readableBatches()): no group is joined,
    * nothing is committed. One request per leader. Used by `hash kafka-partitions --sample`.
-   * Keyed by `${topic}\u0000${partition}`.
+   * Keyed by partitionKey(topic, partition).
    */
   async fetchRecordBatches(
     items: RecordAtOffset[],
@@ -904,7 +904,6 @@ export class KafkaProtocolClient {
       const out = new Map<string, FetchedBatches | {error: string}>()
       if (items.length === 0) return out
       await this.connect()
-      const key = (t: string, p: number): string => `${t}\u0000${p}`
       await byLeader(
         items,
         leaderOf,
@@ -917,14 +916,14 @@ export class KafkaProtocolClient {
             if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${leader}`)
             for (const p of res.partitions) {
               const {errorCode, highWatermark, logStartOffset, abortedTransactions, records} = p
-              out.set(key(p.topic, p.partition), {errorCode, highWatermark, logStartOffset, abortedTransactions, records})
+              out.set(partitionKey(p.topic, p.partition), {errorCode, highWatermark, logStartOffset, abortedTransactions, records})
             }
           } catch (e) {
             const err = this.redact(toFleetopsError(e, `Fetch from broker ${leader}`))
-            for (const it of list) out.set(key(it.topic, it.partition), {error: err.message})
+            for (const it of list) out.set(partitionKey(it.topic, it.partition), {error: err.message})
           }
         },
-        (it) => out.set(key(it.topic, it.partition), {error: 'partition has no leader'}),
+        (it) => out.set(partitionKey(it.topic, it.partition), {error: 'partition has no leader'}),
       )
       return out
     })

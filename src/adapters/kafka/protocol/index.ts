@@ -5,7 +5,6 @@
  */
 export {
   KafkaProtocolClient,
-  recordKey,
   type AlterConfigsResult,
   type ClusterMetadata,
   type CommittedOffset,

@@ -11,6 +11,7 @@
  * partition per request: the broker always returns the whole first batch of the first
  * partition of a request (KIP-74).
  */
+import {partitionKey, partitionOffsetKey} from '../../../core/partition-index.js'
 import type {FleetopsError} from '../../../core/errors.js'
 import {PartitionIndex} from '../../../core/partition-index.js'
 import {mapLimited} from '../../../core/map-limited.js'
@@ -42,10 +43,6 @@ export interface RecordTimestampSource {
   redact(err: FleetopsError): FleetopsError
 }
 
-/** Key of a record-timestamp result: topic, partition and the offset asked for. */
-export function recordKey(topic: string, partition: number, offset: number): string {
-  return `${topic}\u0000${partition}\u0000${offset}`
-}
 
 /** First Fetch round: bytes per partition (a batch header is 61 bytes; most batches are a few KiB). */
 const FIRST_ROUND_BYTES = 8 * 1024
@@ -70,7 +67,7 @@ interface LeaderFetch {
 
 /**
  * Timestamps of the records at or after each item's offset, one leader's Fetch rounds per
- * leader broker, brokers concurrently. Keyed by recordKey(topic, partition, offset).
+ * leader broker, brokers concurrently. Keyed by partitionOffsetKey(topic, partition, offset).
  */
 export async function fetchRecordTimestamps(
   source: RecordTimestampSource,
@@ -91,7 +88,7 @@ export async function fetchRecordTimestamps(
       }
       await timestampsFromLeader(source, broker, list, out, isolationLevel)
     },
-    (it) => out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: 'partition has no leader'}),
+    (it) => out.set(partitionOffsetKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason: 'partition has no leader'}),
   )
   return out
 }
@@ -138,7 +135,7 @@ function layersByPartition(items: RecordAtOffset[]): PendingRecord[][] {
   const layers: PendingRecord[][] = []
   const depth = new Map<string, number>()
   for (const it of items) {
-    const tp = `${it.topic}\u0000${it.partition}`
+    const tp = partitionKey(it.topic, it.partition)
     const d = depth.get(tp) ?? 0
     depth.set(tp, d + 1)
     ;(layers[d] ??= []).push(it)
@@ -175,7 +172,7 @@ async function fetchOnce(leader: LeaderFetch, list: PendingRecord[], limitOf: (i
     if (res.errorCode !== 0) throw kafkaError(res.errorCode, `Fetch from broker ${brokerId}`)
     const index = PartitionIndex.of(res.partitions)
     for (const it of list) {
-      const k = recordKey(it.topic, it.partition, it.offset)
+      const k = partitionOffsetKey(it.topic, it.partition, it.offset)
       const p = index.get(it.topic, it.partition)
       if (!p) out.set(k, {kind: 'unknown', reason: `broker ${brokerId} returned nothing for ${it.topic}-${it.partition}`})
       else if (p.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) out.set(k, {kind: 'gone'})
@@ -217,5 +214,5 @@ async function readTimestamp(leader: LeaderFetch, it: PendingRecord, p: FetchPar
 }
 
 function setUnknown(out: Map<string, RecordTimestampResult>, items: readonly RecordAtOffset[], reason: string): void {
-  for (const it of items) out.set(recordKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason})
+  for (const it of items) out.set(partitionOffsetKey(it.topic, it.partition, it.offset), {kind: 'unknown', reason})
 }
