@@ -38,13 +38,24 @@ const admin = kafka.admin()
       await admin.createPartitions({topicPartitions: [{topic, count: Math.min(Number(n), count + STEP)}], timeout: 300000})
       await waitForLeaders(Math.min(Number(n), count + STEP))
     }
-    const producer = kafka.producer({allowAutoTopicCreation: false})
-    await producer.connect()
-    for (let i = 0; i < parts.length; i += 2000) {
-      const chunk = parts.slice(i, i + 2000)
-      await producer.send({topic, acks: 1, messages: chunk.flatMap((p) => [{partition: p, value: 'a'}, {partition: p, value: 'b'}])})
+    // Exactly 2 records on every partition. Idempotent, so a retried send writes nothing twice;
+    // and checked, because a producer whose metadata does not yet list partitions added by
+    // CreatePartitions drops their messages without an error (kafkajs 2.2.4), which left half of
+    // a 10,000-partition topic empty. Missing records are sent again by a fresh producer.
+    let missing = parts.map((p) => ({partition: p, count: 2}))
+    for (let attempt = 0; missing.length > 0; attempt++) {
+      if (attempt === 5) throw new Error(missing.length + ' partitions still lack their 2 records after 5 attempts')
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 2000))
+      const producer = kafka.producer({allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1})
+      await producer.connect()
+      for (let i = 0; i < missing.length; i += 2000) {
+        const chunk = missing.slice(i, i + 2000)
+        await producer.send({topic, acks: -1, messages: chunk.flatMap(({partition, count}) => Array.from({length: count}, (_, k) => ({partition, value: 'ab'[k]})))})
+      }
+      await producer.disconnect()
+      const ends = await admin.fetchTopicOffsets(topic)
+      missing = ends.filter((o) => Number(o.high) < 2).map((o) => ({partition: o.partition, count: 2 - Number(o.high)}))
     }
-    await producer.disconnect()
     await admin.setOffsets({groupId: group, topic, partitions: parts.map((p) => ({partition: p, offset: '1'}))})
   }
   await admin.disconnect()
