@@ -1,5 +1,5 @@
 import {type PlacementRule, walkReplicas, type WalkTopology} from './placement.js'
-import {rangeWidth, ringFraction, wrapToken} from './tokens.js'
+import {lowerBound, rangeWidth, ringFraction, wrapToken} from './tokens.js'
 import {freeToken} from './water-fill-allocator.js'
 
 /**
@@ -123,13 +123,7 @@ export function allocateReplicationAware(input: DcRingInput, count: number, take
   }
 
   function insert(token: bigint): void {
-    let lo = 0
-    let hi = tokens.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (tokens[mid] < token) lo = mid + 1
-      else hi = mid
-    }
+    const lo = lowerBound(tokens, token)
     tokens.splice(lo, 0, token)
     owners.splice(lo, 0, newcomer)
     rebuildWindow()

@@ -38,8 +38,8 @@ export function wrapToken(value: bigint): bigint {
   return m + MIN_TOKEN
 }
 
-/** Index of the first sorted token >= token, or 0 when the token is past the last one (wrap). */
-export function ownerIndex(sorted: readonly bigint[], token: bigint): number {
+/** Index of the first sorted token >= token (sorted.length when every token is smaller). */
+export function lowerBound(sorted: readonly bigint[], token: bigint): number {
   let lo = 0
   let hi = sorted.length
   while (lo < hi) {
@@ -47,7 +47,13 @@ export function ownerIndex(sorted: readonly bigint[], token: bigint): number {
     if (sorted[mid] < token) lo = mid + 1
     else hi = mid
   }
-  return lo === sorted.length ? 0 : lo
+  return lo
+}
+
+/** Index of the first sorted token >= token, or 0 when the token is past the last one (wrap). */
+export function ownerIndex(sorted: readonly bigint[], token: bigint): number {
+  const i = lowerBound(sorted, token)
+  return i === sorted.length ? 0 : i
 }
 
 /**

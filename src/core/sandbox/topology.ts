@@ -86,7 +86,8 @@ export function balancedTokens(nodes: number, perNode: number): string[][] {
   return out
 }
 
-export function initialSpec(opts: {
+/** What a user asks `sandbox up` for: name, network, node counts and server versions. */
+export interface SandboxRequest {
   name: string
   network: string
   kafkaNodes: number
@@ -94,7 +95,9 @@ export function initialSpec(opts: {
   kafkaVersion: string
   cassandraVersion: string
   tokensPerNode: number
-}): SandboxSpec {
+}
+
+export function initialSpec(opts: SandboxRequest): SandboxSpec {
   const spec: SandboxSpec = {name: opts.name, network: validateNetwork(opts.network)}
   if (opts.kafkaNodes > 0) {
     const voters = Array.from({length: Math.min(opts.kafkaNodes, 3)}, (_, i) => i + 1)

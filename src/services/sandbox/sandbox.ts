@@ -15,6 +15,7 @@ import {
   cassandraYaml,
   hostFor,
   initialSpec,
+  type SandboxRequest,
   type KafkaNodeSpec,
   kafkaJvmArgs,
   kafkaLogConfig,
@@ -128,15 +129,8 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface UpOptions {
+export interface UpOptions extends SandboxRequest {
   home: string
-  name: string
-  network: string
-  kafkaNodes: number
-  cassandraNodes: number
-  kafkaVersion: string
-  cassandraVersion: string
-  tokensPerNode: number
   /** TLS + SASL/SCRAM Kafka and TLS + password-auth Cassandra (see core/sandbox/security.ts). */
   secure?: boolean
 }
