@@ -161,12 +161,14 @@ function eventTimeField(job: JobSpec): FieldPath | null {
   return {path: job.source.timeColumn, segments: [job.source.timeColumn]}
 }
 
+export type KeyText = {ok: true; text: string} | {ok: false; reason: string}
+
 /**
  * Canonical text for a group or distinct key; null when absent. Group keys are
  * stored as text in the sink, so 42 and "42" are the same group; distinct keys
  * keep the type apart (JSON-style quoting) so a user id 42 and "42" stay distinct.
  */
-function keyText(value: unknown, typed: boolean, quoted: string | null = null): {ok: true; text: string} | {ok: false; reason: string} | null {
+export function keyText(value: unknown, typed: boolean, quoted: string | null = null): KeyText | null {
   if (value === undefined || value === null) return null
   let text: string
   if (typeof value === 'string') text = typed ? (quoted ?? JSON.stringify(value)) : value

@@ -2,11 +2,18 @@ import {badInput} from '../errors.js'
 import {cqlIdentifier, kafkaTopicName} from '../identifiers.js'
 import {printable} from '../units.js'
 import {type FieldPath, parseFieldPath} from './field-path.js'
+import {sinkLayout} from './sink-layout.js'
+import {compileWhere, type FieldPathParser, type WhereCondition} from './where.js'
 import {MAX_WINDOW_DAYS} from './window.js'
 import {checkTimeZone} from './zoned-day.js'
 
-/** A validated look-back job (see validateJob for the file format). */
+/**
+ * A validated look-back job in the legacy form (one groupBy, distinct and
+ * value field, daily buckets; see validateJob for the file format).
+ */
 export interface JobSpec {
+  /** Never set: an absent shape is the legacy form (its objects stay exactly as before the measures form). */
+  shape?: undefined
   name: string
   source: KafkaSource | CassandraSource
   windowDays: number
@@ -16,6 +23,43 @@ export interface JobSpec {
   value: FieldPath | null
   sink: {keyspace: string; table: string}
 }
+
+export type Granularity = 'day' | 'hour'
+export const GRANULARITIES: readonly Granularity[] = ['day', 'hour']
+
+export type MeasureKind = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'distinct' | 'approx_distinct' | 'quantile'
+export const MEASURE_KINDS: readonly MeasureKind[] = ['count', 'sum', 'min', 'max', 'avg', 'distinct', 'approx_distinct', 'quantile']
+
+/** One measure: a sink column named `name` computed per bucket and dimension values. */
+export interface MeasureSpec {
+  /** Lower case, a safe CQL identifier. */
+  name: string
+  kind: MeasureKind
+  /** null only for count. */
+  field: FieldPath | null
+  /** Only for quantile: in (0, 1). */
+  q?: number
+}
+
+/** A validated look-back job in the measures form (where, dimensions, measures, day or hour buckets). */
+export interface MeasuresJobSpec {
+  shape: 'measures'
+  name: string
+  source: KafkaSource | CassandraSource
+  windowDays: number
+  timezone: string
+  granularity: Granularity
+  /** All must hold; events failing one are counted as filtered. */
+  where: WhereCondition[]
+  /** Zero or more; each a plain field path. */
+  dimensions: FieldPath[]
+  /** At least one. */
+  measures: MeasureSpec[]
+  sink: {keyspace: string; table: string}
+}
+
+/** Either job form; `shape === 'measures'` tells them apart. */
+export type LookbackJobSpec = JobSpec | MeasuresJobSpec
 
 export interface KafkaSource {
   kind: 'kafka'
@@ -77,65 +121,187 @@ export function parseWindowDays(value: unknown, what = 'window'): number {
 
 function optionalField(value: unknown, what: string, cassandra: boolean): FieldPath | null {
   if (value === undefined || value === null) return null
-  // A Cassandra source hands over row columns, which are plain CQL names.
-  if (cassandra) return parseFieldPath(cqlIdentifier(value, what), what)
-  return parseFieldPath(value, what)
+  return fieldParser(cassandra)(value, what)
 }
 
-const JOB_FIELDS = ['name', 'source', 'window', 'timezone', 'groupBy', 'distinct', 'value', 'sink'] as const
+/** A Cassandra source hands over row columns, which are plain CQL names; Kafka events take any field path. */
+function fieldParser(cassandra: boolean): FieldPathParser {
+  return cassandra ? (value, what) => parseFieldPath(cqlIdentifier(value, what), what) : parseFieldPath
+}
+
+const LEGACY_FIELDS = ['groupBy', 'distinct', 'value'] as const
+const MEASURES_FIELDS = ['granularity', 'where', 'dimensions', 'measures'] as const
+const JOB_FIELDS = ['name', 'source', 'window', 'timezone', ...LEGACY_FIELDS, 'sink', ...MEASURES_FIELDS] as const
 const KAFKA_FIELDS = ['topic', 'eventTimeField'] as const
 const CASSANDRA_FIELDS = ['keyspace', 'table', 'dayColumn', 'bucketColumn', 'buckets', 'timeColumn'] as const
 
+/** Bounds that keep one sink row and one aggregation cell small. */
+export const MAX_DIMENSIONS = 16
+export const MAX_MEASURES = 64
+
 /**
- * Validates a parsed job file. Unknown fields are refused (a misspelt
- * `groupby` must not silently aggregate everything into one row).
+ * Validates a parsed job file in the legacy form. Unknown fields are refused
+ * (a misspelt `groupby` must not silently aggregate everything into one row).
+ * A file in the measures form is refused with a pointer to it: callers that
+ * run both forms use validateLookbackJob.
  *
  * Format: name; source.kafka {topic, eventTimeField?} or source.cassandra
  * {keyspace, table, dayColumn, bucketColumn, buckets, timeColumn}; window;
  * timezone (default UTC); groupBy?, distinct?, value?; sink {keyspace, table}.
  */
 export function validateJob(value: unknown): JobSpec {
+  const job = validateLookbackJob(value)
+  if (job.shape === 'measures') {
+    throw badInput(`job "${job.name}" uses the measures form (measures, dimensions, where, granularity), which this command cannot run; use groupBy, distinct and value`)
+  }
+  return job
+}
+
+/**
+ * Validates a parsed job file in either form: legacy (groupBy, distinct,
+ * value) or measures (granularity?, where?, dimensions?, measures). Using a
+ * field of each form is refused, naming both.
+ */
+export function validateLookbackJob(value: unknown): LookbackJobSpec {
   const job = requireObject(value, 'job', JOB_FIELDS, ['name', 'source', 'window', 'sink'])
   if (typeof job.name !== 'string' || !JOB_NAME.test(job.name)) {
     throw badInput(`job name "${printable(job.name)}" must be 1-64 letters, digits, "_" or "-"`)
   }
-  const sourceObj = requireObject(job.source, 'source', ['kafka', 'cassandra'], [])
-  const hasKafka = sourceObj.kafka !== undefined && sourceObj.kafka !== null
-  const hasCassandra = sourceObj.cassandra !== undefined && sourceObj.cassandra !== null
-  if (hasKafka === hasCassandra) throw badInput('source must have exactly one of "kafka" or "cassandra"')
-  let source: KafkaSource | CassandraSource
-  if (hasKafka) {
-    const kafka = requireObject(sourceObj.kafka, 'source.kafka', KAFKA_FIELDS, ['topic'])
-    source = {
-      kind: 'kafka',
-      topic: kafkaTopicName(kafka.topic, 'source.kafka.topic'),
-      eventTimeField: optionalField(kafka.eventTimeField, 'source.kafka.eventTimeField', false),
-    }
-  } else {
-    const c = requireObject(sourceObj.cassandra, 'source.cassandra', CASSANDRA_FIELDS, CASSANDRA_FIELDS)
-    if (typeof c.buckets !== 'number' || !Number.isInteger(c.buckets) || c.buckets < 1 || c.buckets > 1024) {
-      throw badInput(`source.cassandra.buckets must be a whole number from 1 to 1024, got ${printable(c.buckets)}`)
-    }
-    source = {
-      kind: 'cassandra',
-      keyspace: cqlIdentifier(c.keyspace, 'source.cassandra.keyspace'),
-      table: cqlIdentifier(c.table, 'source.cassandra.table'),
-      dayColumn: cqlIdentifier(c.dayColumn, 'source.cassandra.dayColumn'),
-      bucketColumn: cqlIdentifier(c.bucketColumn, 'source.cassandra.bucketColumn'),
-      buckets: c.buckets,
-      timeColumn: cqlIdentifier(c.timeColumn, 'source.cassandra.timeColumn'),
-    }
+  const present = (key: string): boolean => job[key] !== undefined && job[key] !== null
+  const legacy = LEGACY_FIELDS.find(present)
+  const measures = MEASURES_FIELDS.find(present)
+  if (legacy !== undefined && measures !== undefined) {
+    throw badInput(`job mixes the legacy field "${legacy}" with the measures field "${measures}"; use either groupBy/distinct/value or measures (with dimensions, where, granularity)`)
   }
-  const cassandra = source.kind === 'cassandra'
-  const sink = requireObject(job.sink, 'sink', ['keyspace', 'table'], ['keyspace', 'table'])
-  return {
+  const source = validateSource(job.source)
+  const sinkObj = requireObject(job.sink, 'sink', ['keyspace', 'table'], ['keyspace', 'table'])
+  const common = {
     name: job.name,
     source,
     windowDays: parseWindowDays(job.window),
     timezone: job.timezone === undefined || job.timezone === null ? 'UTC' : checkTimeZone(job.timezone),
+  }
+  // A function so sink names are checked after the fields, in the order validateJob always reported errors.
+  const sink = (): JobSpec['sink'] => ({keyspace: cqlIdentifier(sinkObj.keyspace, 'sink.keyspace'), table: cqlIdentifier(sinkObj.table, 'sink.table')})
+  const cassandra = source.kind === 'cassandra'
+  if (measures !== undefined) return validateMeasuresForm(job, common, sink, fieldParser(cassandra))
+  return {
+    ...common,
     groupBy: optionalField(job.groupBy, 'groupBy', cassandra),
     distinct: optionalField(job.distinct, 'distinct', cassandra),
     value: optionalField(job.value, 'value', cassandra),
-    sink: {keyspace: cqlIdentifier(sink.keyspace, 'sink.keyspace'), table: cqlIdentifier(sink.table, 'sink.table')},
+    sink: sink(),
   }
+}
+
+function validateSource(value: unknown): KafkaSource | CassandraSource {
+  const sourceObj = requireObject(value, 'source', ['kafka', 'cassandra'], [])
+  const hasKafka = sourceObj.kafka !== undefined && sourceObj.kafka !== null
+  const hasCassandra = sourceObj.cassandra !== undefined && sourceObj.cassandra !== null
+  if (hasKafka === hasCassandra) throw badInput('source must have exactly one of "kafka" or "cassandra"')
+  if (hasKafka) {
+    const kafka = requireObject(sourceObj.kafka, 'source.kafka', KAFKA_FIELDS, ['topic'])
+    return {
+      kind: 'kafka',
+      topic: kafkaTopicName(kafka.topic, 'source.kafka.topic'),
+      eventTimeField: optionalField(kafka.eventTimeField, 'source.kafka.eventTimeField', false),
+    }
+  }
+  const c = requireObject(sourceObj.cassandra, 'source.cassandra', CASSANDRA_FIELDS, CASSANDRA_FIELDS)
+  if (typeof c.buckets !== 'number' || !Number.isInteger(c.buckets) || c.buckets < 1 || c.buckets > 1024) {
+    throw badInput(`source.cassandra.buckets must be a whole number from 1 to 1024, got ${printable(c.buckets)}`)
+  }
+  return {
+    kind: 'cassandra',
+    keyspace: cqlIdentifier(c.keyspace, 'source.cassandra.keyspace'),
+    table: cqlIdentifier(c.table, 'source.cassandra.table'),
+    dayColumn: cqlIdentifier(c.dayColumn, 'source.cassandra.dayColumn'),
+    bucketColumn: cqlIdentifier(c.bucketColumn, 'source.cassandra.bucketColumn'),
+    buckets: c.buckets,
+    timeColumn: cqlIdentifier(c.timeColumn, 'source.cassandra.timeColumn'),
+  }
+}
+
+type CommonFields = Pick<MeasuresJobSpec, 'name' | 'source' | 'windowDays' | 'timezone'>
+
+function validateMeasuresForm(job: Obj, common: CommonFields, sink: () => MeasuresJobSpec['sink'], parseField: FieldPathParser): MeasuresJobSpec {
+  if (job.measures === undefined || job.measures === null) {
+    throw badInput('job has dimensions, where or granularity but no measures; add e.g. measures: {events: count}')
+  }
+  const spec: MeasuresJobSpec = {
+    shape: 'measures',
+    ...common,
+    granularity: validateGranularity(job.granularity),
+    where: compileWhere(job.where, parseField),
+    dimensions: validateDimensions(job.dimensions, parseField),
+    measures: validateMeasures(job.measures, parseField),
+    sink: sink(),
+  }
+  sinkLayout(spec) // refuses column names that collide or are not CQL-safe, now rather than at the first write
+  return spec
+}
+
+function validateGranularity(value: unknown): Granularity {
+  if (value === undefined || value === null) return 'day'
+  if (!GRANULARITIES.includes(value as Granularity)) {
+    throw badInput(`granularity "${printable(value)}" is not known; use one of ${GRANULARITIES.join(', ')}`)
+  }
+  return value as Granularity
+}
+
+function validateDimensions(value: unknown, parseField: FieldPathParser): FieldPath[] {
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value) || value.length > MAX_DIMENSIONS) {
+    throw badInput(`dimensions must be a list of up to ${MAX_DIMENSIONS} field paths, e.g. dimensions: [country, device.os]`)
+  }
+  const dimensions = value.map((item, i) => parseField(item, `dimensions[${i}]`))
+  dimensions.forEach((d, i) => {
+    if (dimensions.findIndex((other) => other.path === d.path) !== i) throw badInput(`dimensions lists "${d.path}" twice; list each field once`)
+  })
+  return dimensions
+}
+
+function validateMeasures(value: unknown, parseField: FieldPathParser): MeasureSpec[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badInput('measures must be a mapping of name to measure, e.g. measures: {orders: count, revenue: {sum: amount}}')
+  }
+  const entries = Object.entries(value as Obj)
+  if (entries.length === 0 || entries.length > MAX_MEASURES) throw badInput(`measures must have 1 to ${MAX_MEASURES} entries`)
+  return entries.map(([name, definition]) => validateMeasure(name, definition, parseField))
+}
+
+const KINDS_TEXT = MEASURE_KINDS.join(', ')
+
+/** One `name: count` or `name: {kind: field}` (plus `q` for quantile). */
+function validateMeasure(rawName: string, definition: unknown, parseField: FieldPathParser): MeasureSpec {
+  const name = cqlIdentifier(rawName, 'measure name')
+  const what = `measures.${name}`
+  if (typeof definition === 'string') {
+    if (definition === 'count') return {name, kind: 'count', field: null}
+    if (MEASURE_KINDS.includes(definition as MeasureKind)) {
+      throw badInput(`${what}: ${definition} needs a field; write ${name}: {${definition}: <field>}`)
+    }
+    throw badInput(`${what}: unknown measure kind "${printable(definition, 40)}"; allowed: ${KINDS_TEXT}`)
+  }
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
+    throw badInput(`${what} must be count or a mapping such as {sum: amount}`)
+  }
+  const keys = Object.keys(definition)
+  const kinds = keys.filter((k) => k !== 'q')
+  const unknown = kinds.find((k) => !MEASURE_KINDS.includes(k as MeasureKind))
+  if (unknown !== undefined) throw badInput(`${what}: unknown measure kind "${printable(unknown, 40)}"; allowed: ${KINDS_TEXT}`)
+  if (kinds.length !== 1) throw badInput(`${what} must have exactly one measure kind (one of ${KINDS_TEXT}), got ${kinds.length}`)
+  const kind = kinds[0] as MeasureKind
+  if (kind === 'count') throw badInput(`${what}: count takes no field; write ${name}: count`)
+  const field = parseField((definition as Obj)[kind], `${what}.${kind}`)
+  if (kind !== 'quantile') {
+    if (keys.includes('q')) throw badInput(`${what}: q is only for quantile; remove it`)
+    return {name, kind, field}
+  }
+  const q = (definition as Obj).q
+  if (q === undefined || q === null) throw badInput(`${what}: quantile needs q, e.g. ${name}: {quantile: ${field.path}, q: 0.95}`)
+  if (typeof q !== 'number' || !(q > 0 && q < 1)) {
+    throw badInput(`${what}.q "${printable(q)}" must be a number strictly between 0 and 1, e.g. q: 0.95`)
+  }
+  return {name, kind, field, q}
 }

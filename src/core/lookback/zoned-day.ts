@@ -56,7 +56,7 @@ export function checkTimeZone(value: unknown, what = 'timezone'): string {
 }
 
 /** The local wall-clock reading at an instant, expressed as if it were UTC milliseconds. */
-function wallClockMs(instantMs: number, timeZone: string): number {
+export function wallClockMs(instantMs: number, timeZone: string): number {
   const fields: Record<string, number> = {}
   for (const part of formatterFor(timeZone).formatToParts(instantMs)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value)
