@@ -160,11 +160,18 @@ export function matrixSuite(version: string): void {
       try {
         // One Cassandra node: replication factor 1.
         await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'SimpleStrategy','replication_factor':1}`)
-        await createTopic(admin, topic, [
-          [1, 2, 3],
-          [2, 3, 1],
-          [3, 1, 2],
-        ])
+        // Events carry November timestamps: without retention.ms=-1 the broker's retention check
+        // (every 5 min) may delete them before the run reads them, and the days read as incomplete.
+        await createTopic(
+          admin,
+          topic,
+          [
+            [1, 2, 3],
+            [2, 3, 1],
+            [3, 1, 2],
+          ],
+          [{name: 'retention.ms', value: '-1'}],
+        )
         const events = makeEvents({firstDay: Date.UTC(2026, 10, 12), days: 4, perDay: 200, latePerDay: 20, lateByDays: 1, seed: 7, idPrefix: 'mx'})
         await produceEvents(topic, events)
         const job = writeJob(dir, 'matrix', kafkaJobYaml({name: 'matrix', topic, ks, table: 'daily'}))
