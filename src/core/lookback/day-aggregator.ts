@@ -200,10 +200,10 @@ export class DayAggregator {
   }
 }
 
-function isCount(x: unknown): x is number {
+export function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 }
 
-function corrupt(where: string): FleetopsError {
+export function corrupt(where: string): FleetopsError {
   return new FleetopsError('BAD_INPUT', `checkpoint aggregation is malformed (${where}); delete the checkpoint and rerun without --resume`)
 }

@@ -1,0 +1,229 @@
+import {badInput, FleetopsError} from '../../errors.js'
+import {corrupt, isCount} from '../day-aggregator.js'
+import {inputType, isFiniteNumber, type JsonValue, type Measure} from './measure.js'
+import {checkMeasureSpecs, createMeasure, measureFromJSON, type MeasureSpec} from './measure-spec.js'
+
+/** A cell's dimension values in the job's dimension order; null is a missing field, distinct from "" or "null". */
+export type DimensionValues = readonly (string | null)[]
+
+/** An event's value for a measure's field: null when the field is missing. */
+export type FieldLookup = (field: string) => number | string | null
+
+export interface AggregatorShape {
+  dimensions: readonly string[]
+  measures: readonly MeasureSpec[]
+}
+
+export interface BucketRow {
+  bucket: string
+  dims: (string | null)[]
+  events: number
+  late: number
+  /** Each measure's result() by measure name. */
+  measures: Record<string, number | null>
+}
+
+/** One cell in a checkpoint: [bucket, dims, events, late, one state per measure in spec order]. */
+export type CellState = [string, (string | null)[], number, number, JsonValue[]]
+
+/** Versioned checkpoint form; cells sorted by bucket, then dims (see compareDims). */
+export interface BucketAggregationState {
+  v: 2
+  dimensions: string[]
+  measures: MeasureSpec[]
+  before: number
+  after: number
+  cells: CellState[]
+}
+
+interface Cell {
+  dims: (string | null)[]
+  events: number
+  late: number
+  measures: Measure[]
+}
+
+/**
+ * Per (bucket, dimension values): event and late counts and every measure of
+ * the job. Every part merges commutatively and associatively, so the rows do
+ * not depend on event order or on how events were split across work units,
+ * instances and checkpoints. Cells are keyed by the JSON text of the dimension
+ * tuple, which keeps null, "" and "null" apart and cannot collide across positions.
+ */
+export class BucketAggregator {
+  private readonly buckets = new Map<string, Map<string, Cell>>()
+  private before = 0
+  private after = 0
+
+  constructor(readonly shape: AggregatorShape) {
+    checkMeasureSpecs(shape.measures)
+  }
+
+  /**
+   * Adds one event. Values must already be the measure's type (numbers must be
+   * finite); the event extraction rejects anything else, so a mismatch here is BAD_INPUT.
+   */
+  add(bucket: string, dims: DimensionValues, values: FieldLookup, late = false): void {
+    if (dims.length !== this.shape.dimensions.length) throw badInput(`an event has ${dims.length} dimension values; the job has ${this.shape.dimensions.length} dimensions`)
+    const cell = this.cell(bucket, dims)
+    cell.events++
+    if (late) cell.late++
+    this.shape.measures.forEach((spec, i) => {
+      if (spec.field === null) return cell.measures[i]!.add(1)
+      const value = values(spec.field)
+      if (value !== null) cell.measures[i]!.add(checkedValue(spec, value))
+    })
+  }
+
+  /** Counts an event whose bucket is outside the window: too old (`before`) or after the as-of time. */
+  addOutOfWindow(position: 'before' | 'after'): void {
+    if (position === 'before') this.before++
+    else this.after++
+  }
+
+  get outOfWindow(): {before: number; after: number} {
+    return {before: this.before, after: this.after}
+  }
+
+  get eventCount(): number {
+    let n = 0
+    for (const cells of this.buckets.values()) for (const cell of cells.values()) n += cell.events
+    return n
+  }
+
+  merge(other: BucketAggregator): void {
+    if (shapeKey(other.shape) !== shapeKey(this.shape)) {
+      throw new FleetopsError('INTERNAL', 'cannot merge aggregations of different jobs (dimensions or measures differ)')
+    }
+    this.before += other.before
+    this.after += other.after
+    for (const [bucket, cells] of other.buckets) {
+      for (const theirs of cells.values()) {
+        const mine = this.cell(bucket, theirs.dims)
+        mine.events += theirs.events
+        mine.late += theirs.late
+        mine.measures.forEach((measure, i) => measure.merge(theirs.measures[i]!))
+      }
+    }
+  }
+
+  /** Result rows, ordered by bucket, then dimension values. */
+  rows(): BucketRow[] {
+    return this.sortedCells().map(([bucket, cell]) => {
+      const measures: Record<string, number | null> = Object.create(null) as Record<string, number | null>
+      this.shape.measures.forEach((spec, i) => (measures[spec.name] = cell.measures[i]!.result()))
+      return {bucket, dims: [...cell.dims], events: cell.events, late: cell.late, measures}
+    })
+  }
+
+  toState(): BucketAggregationState {
+    const cells = this.sortedCells().map(([bucket, cell]): CellState => [bucket, [...cell.dims], cell.events, cell.late, cell.measures.map((m) => m.toJSON())])
+    return {
+      v: 2,
+      dimensions: [...this.shape.dimensions],
+      measures: this.shape.measures.map((spec) => ({...spec})),
+      before: this.before,
+      after: this.after,
+      cells,
+    }
+  }
+
+  /** Rebuilds from toState() output (e.g. read back from a checkpoint file), validating all of it. */
+  static fromState(state: unknown): BucketAggregator {
+    const s = readHeader(state)
+    const aggregator = new BucketAggregator({dimensions: s.dimensions, measures: s.measures})
+    aggregator.before = s.before
+    aggregator.after = s.after
+    let previous: [string, DimensionValues] | null = null
+    s.cells.forEach((entry, n) => {
+      const [bucket, dims, events, late, states] = readCellHeader(entry, n, s)
+      if (previous !== null && compareCells(previous, [bucket, dims]) >= 0) throw corrupt(`cell ${n}: out of order or repeated`)
+      previous = [bucket, dims]
+      const cell = aggregator.cell(bucket, dims)
+      cell.events = events
+      cell.late = late
+      cell.measures = s.measures.map((spec, i) => measureFromJSON(spec, states[i], `cell ${n} measure ${spec.name}`))
+    })
+    return aggregator
+  }
+
+  private sortedCells(): [string, Cell][] {
+    const out: [string, Cell][] = []
+    for (const bucket of [...this.buckets.keys()].sort()) {
+      const cells = [...this.buckets.get(bucket)!.values()].sort((a, b) => compareDims(a.dims, b.dims))
+      for (const cell of cells) out.push([bucket, cell])
+    }
+    return out
+  }
+
+  private cell(bucket: string, dims: DimensionValues): Cell {
+    let cells = this.buckets.get(bucket)
+    if (cells === undefined) {
+      cells = new Map()
+      this.buckets.set(bucket, cells)
+    }
+    const key = JSON.stringify(dims)
+    let cell = cells.get(key)
+    if (cell === undefined) {
+      cell = {dims: [...dims], events: 0, late: 0, measures: this.shape.measures.map((spec) => createMeasure(spec))}
+      cells.set(key, cell)
+    }
+    return cell
+  }
+}
+
+/** Orders dimension tuples position by position: null (missing) first, then strings by UTF-16 code units. */
+export function compareDims(a: DimensionValues, b: DimensionValues): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!
+    const y = b[i]!
+    if (x === y) continue
+    if (x === null) return -1
+    if (y === null) return 1
+    return x < y ? -1 : 1
+  }
+  return a.length - b.length
+}
+
+function compareCells(a: [string, DimensionValues], b: [string, DimensionValues]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1
+  return compareDims(a[1], b[1])
+}
+
+function checkedValue(spec: MeasureSpec, value: number | string): number | string {
+  const wanted = inputType(spec.kind)
+  if (wanted === 'any' || (wanted === 'string' ? typeof value === 'string' : isFiniteNumber(value))) return value
+  throw badInput(`measure "${spec.name}" (${spec.kind}) takes ${wanted === 'string' ? 'strings' : 'finite numbers'}; field "${spec.field}" is ${JSON.stringify(value)}`)
+}
+
+function shapeKey(shape: AggregatorShape): string {
+  return JSON.stringify([shape.dimensions, shape.measures.map((m) => [m.name, m.kind, m.field, m.q ?? null])])
+}
+
+function readHeader(state: unknown): BucketAggregationState {
+  const s = state as Partial<BucketAggregationState> | null
+  if (s === null || typeof s !== 'object' || s.v !== 2 || !isCount(s.before) || !isCount(s.after) || !Array.isArray(s.cells)) throw corrupt('header')
+  if (!Array.isArray(s.dimensions) || !s.dimensions.every((d) => typeof d === 'string')) throw corrupt('header: dimensions')
+  if (!Array.isArray(s.measures) || !s.measures.every(isSpecShaped)) throw corrupt('header: measures')
+  try {
+    checkMeasureSpecs(s.measures)
+  } catch {
+    throw corrupt('header: measures')
+  }
+  return s as BucketAggregationState
+}
+
+function isSpecShaped(x: unknown): x is MeasureSpec {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false
+  const allowed = new Set(['name', 'kind', 'field', 'q'])
+  return Object.keys(x).every((k) => allowed.has(k))
+}
+
+function readCellHeader(entry: unknown, n: number, s: BucketAggregationState): CellState {
+  if (!Array.isArray(entry) || entry.length !== 5) throw corrupt(`cell ${n}`)
+  const [bucket, dims, events, late, states] = entry as unknown[]
+  if (typeof bucket !== 'string' || !isCount(events) || !isCount(late) || late > events) throw corrupt(`cell ${n}`)
+  if (!Array.isArray(dims) || dims.length !== s.dimensions.length || !dims.every((d) => d === null || typeof d === 'string')) throw corrupt(`cell ${n}: dims`)
+  if (!Array.isArray(states) || states.length !== s.measures.length) throw corrupt(`cell ${n}: measures`)
+  return entry as CellState
+}

@@ -1,0 +1,81 @@
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {ApproxDistinctMeasure} from '../../../../src/core/lookback/measures/approx-distinct.js'
+import {HLL_STANDARD_ERROR, HyperLogLog} from '../../../../src/core/lookback/measures/hyperloglog.js'
+import {checkMergeLaws, expectAllRejected, stateText} from './merge-laws.js'
+
+const fromJSON = (s: unknown): ApproxDistinctMeasure => ApproxDistinctMeasure.fromJSON(s, 'test')
+
+function sketchOf(keys: Iterable<string>): ApproxDistinctMeasure {
+  const measure = new ApproxDistinctMeasure()
+  for (const key of keys) measure.add(key)
+  return measure
+}
+
+function* range(from: number, to: number, prefix: string): Generator<string> {
+  for (let i = from; i < to; i++) yield `${prefix}${i}`
+}
+
+describe('approx_distinct (HyperLogLog)', () => {
+  it('merges by register max: commutative, associative, equal to one pass (sparse form)', () => {
+    expect(new ApproxDistinctMeasure().result()).toBeNull()
+    checkMergeLaws({create: () => new ApproxDistinctMeasure(), fromJSON, values: fc.string({maxLength: 6})})
+  })
+
+  it('merged dense sketches serialize exactly as the single-pass sketch, and round-trip', () => {
+    const single = sketchOf(range(0, 60_000, 'k'))
+    const parts = [sketchOf(range(0, 20_000, 'k')), sketchOf(range(15_000, 45_000, 'k')), sketchOf(range(40_000, 60_000, 'k'))]
+    const merged = new ApproxDistinctMeasure()
+    for (const part of parts.reverse()) merged.merge(part)
+    expect('dense' in single.toJSON()).toBe(true)
+    expect(stateText(merged)).toBe(stateText(single))
+    const back = fromJSON(JSON.parse(stateText(single)))
+    expect(stateText(back)).toBe(stateText(single))
+    expect(back.result()).toBe(single.result())
+  })
+
+  it('is idempotent: adding a key again or merging a sketch into itself changes nothing', () => {
+    const sketch = sketchOf(range(0, 5000, 'u'))
+    const text = stateText(sketch)
+    sketch.add('u17')
+    sketch.merge(fromJSON(JSON.parse(text)))
+    expect(stateText(sketch)).toBe(text)
+  })
+
+  // Relative error within 3 standard errors (2.43 %) of the exact count, on fixed keys.
+  it.each([10, 1000, 100_000, 1_000_000])('estimates %i distinct keys within 3 standard errors', (n) => {
+    const hll = new HyperLogLog()
+    for (let i = 0; i < n; i++) hll.add(`user-${n}-${i}`)
+    const error = Math.abs(hll.estimate() - n) / n
+    expect(error).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR)
+  })
+
+  it('counts small sets (linear counting range) almost exactly', () => {
+    for (const n of [1, 2, 5, 50, 200]) expect(sketchOf(range(0, n, 'x')).result()).toBe(n)
+  })
+
+  it('rejects malformed states', () => {
+    const dense = (sketchOf(range(0, 60_000, 'k')).toJSON() as {dense: string}).dense
+    const bytes = Buffer.from(dense, 'base64')
+    bytes[7] = 52
+    expectAllRejected(fromJSON, [
+      null,
+      [],
+      {p: 14},
+      {p: 12, sparse: []},
+      {p: 14, sparse: [], dense},
+      {p: 14, sparse: [[1, 2]], extra: 0},
+      {p: 14, sparse: [[2, 1], [1, 1]]},
+      {p: 14, sparse: [[1, 1], [1, 2]]},
+      {p: 14, sparse: [[16384, 1]]},
+      {p: 14, sparse: [[0, 0]]},
+      {p: 14, sparse: [[0, 52]]},
+      {p: 14, sparse: [[0, 1.5]]},
+      {p: 14, sparse: [[0, 1, 2]]},
+      {p: 14, dense: dense.slice(4)},
+      {p: 14, dense: `${dense.slice(0, -4)}!!!!`},
+      {p: 14, dense: bytes.toString('base64')},
+      {p: 14, dense: Buffer.alloc(16384).toString('base64')},
+    ])
+  })
+})
