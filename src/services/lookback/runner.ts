@@ -2,8 +2,11 @@ import {randomBytes} from 'node:crypto'
 
 import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {ExitCode, FleetopsError, badInput, isFleetopsError} from '../../core/errors.js'
-import {type Checkpoint, checkResume, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
-import {type JobSpec, parseWindowDays, validateJob} from '../../core/lookback/job-spec.js'
+import {type Checkpoint, checkResume, mergeDoneMeasuresUnits, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
+import {type JobSpec, type LookbackJobSpec, type MeasuresJobSpec, parseWindowDays, validateLookbackJob} from '../../core/lookback/job-spec.js'
+import {aggregatorDimensions, aggregatorMeasures} from '../../core/lookback/measures-event.js'
+import {measuresSinkRows} from '../../core/lookback/measures-sink.js'
+import {dayOfHourBucket} from '../../core/lookback/zoned-hour.js'
 import {parseJobText} from '../../core/lookback/job-text.js'
 import {lookbackOutcome} from '../../core/lookback/outcome.js'
 import type {SinkDiff} from '../../core/lookback/sink-diff.js'
@@ -20,7 +23,8 @@ import {CheckpointFile} from './checkpoint-store.js'
 import {KafkaSourceReader} from './kafka-source.js'
 import {Lease} from './lease.js'
 import type {LookbackReport} from './report.js'
-import {type MergedUnits, type ReportBasis, baseReport, dayReports} from './run-report.js'
+import {MeasuresSinkWriter} from './measures-sink-writer.js'
+import {type MergedUnits, type ReportBasis, baseReport, dayReports, measuresDayReports} from './run-report.js'
 import type {RunLog} from './run-log.js'
 import {finishClaimName, joinOrCreateSharedRun} from './shared-run.js'
 import {SinkWriter, rowChanges} from './sink-writer.js'
@@ -46,12 +50,15 @@ export interface LookbackRunOptions {
 }
 
 /** Reads and validates the job file (bad input exits 2 before any cluster is touched). */
-export function loadJob(path: string, windowFlag?: string): JobSpec {
+export function loadJob(path: string, windowFlag?: string): LookbackJobSpec {
   const text = readInputText(path, 'job file', '--job')
   const parsed = parseJobText(text, path)
-  let job: JobSpec
+  let job: LookbackJobSpec
   try {
-    job = validateJob(parsed)
+    job = validateLookbackJob(parsed)
+    if (job.shape === 'measures' && job.source.kind === 'cassandra') {
+      throw badInput('the measures form reads Kafka sources only for now; use source.kafka, or the legacy form (groupBy, distinct, value) for a Cassandra source')
+    }
   } catch (error) {
     // Name the file, so the user knows which input to fix.
     if (isFleetopsError(error) && error.exit === ExitCode.USAGE) throw badInput(`--job ${printable(path)}: ${error.message}`)
@@ -66,7 +73,7 @@ export function newRunId(job: string, startedAtMs: number): string {
   return `${job}.${stamp}.${randomBytes(3).toString('hex')}`
 }
 
-const sourceKey = (job: JobSpec): string =>
+const sourceKey = (job: LookbackJobSpec): string =>
   job.source.kind === 'kafka' ? `kafka:${job.source.topic}` : `cassandra:${job.source.keyspace}.${job.source.table}`
 
 /** The window a checkpoint was planned over (a resumed or joined run keeps its days). */
@@ -79,7 +86,7 @@ function checkFlags(opts: LookbackRunOptions): void {
 }
 
 /** --resume: the saved checkpoint, checked to continue the same run. */
-function loadResumedCheckpoint(file: CheckpointFile, job: JobSpec, opts: LookbackRunOptions): Checkpoint {
+function loadResumedCheckpoint(file: CheckpointFile, job: LookbackJobSpec, opts: LookbackRunOptions): Checkpoint {
   const checkpoint = file.load()
   if (!checkpoint) throw badInput(`no checkpoint to resume at ${file.path}; run without --resume`)
   checkResume(checkpoint, {job: job.name, asOf: opts.asOf})
@@ -153,7 +160,7 @@ export async function runLookback(opts: LookbackRunOptions, adapters: LookbackAd
 
 interface RunSetup {
   opts: LookbackRunOptions
-  job: JobSpec
+  job: LookbackJobSpec
   clusters: OpenClusters
   file: CheckpointFile
   clock: Clock
@@ -196,7 +203,7 @@ class LookbackRun {
   async start(): Promise<void> {
     const {job, opts, file} = this.setup
     await this.checkSink()
-    this.cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(this.store, job) : null
+    this.cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(this.store, legacyJob(job)) : null
     await this.acquireLeaseAndCheckpoint()
     const cp = this.checkpoint
     opts.log.setRunId(cp.runId)
@@ -207,7 +214,8 @@ class LookbackRun {
   private async checkSink(): Promise<void> {
     const {job, opts} = this.setup
     if (!opts.dryRun) {
-      this.sinkCreated = (await this.store.ensureSink(this.ks, job.sink.table, opts.createSink)) === 'created'
+      const ensured = job.shape === 'measures' ? new MeasuresSinkWriter(this.store, job).ensure(opts.createSink) : this.store.ensureSink(this.ks, job.sink.table, opts.createSink)
+      this.sinkCreated = (await ensured) === 'created'
       this.sinkExists = true
       await this.store.ensureStateTables(this.ks)
     } else {
@@ -259,7 +267,9 @@ class LookbackRun {
     this.checkpoint = units.checkpoint
     const pending = Object.keys(done.units).filter((u) => done.units[u]!.state !== 'done').length
     const {job, clock, startedAt, opts, instance} = this.setup
-    const merged = mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, units.live)
+    const legacy = job.shape === 'measures' ? null : mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, units.live)
+    const measures = job.shape === 'measures' ? mergeDoneMeasuresUnits(done, {dimensions: aggregatorDimensions(job), measures: aggregatorMeasures(job.measures)}, units.live) : null
+    const merged: MergedUnits = legacy ?? measures!
     const incompleteDays = [...(this.checkpoint.incompleteDays ?? [])]
     const basis = (): ReportBasis => ({
       job,
@@ -276,14 +286,43 @@ class LookbackRun {
       durationMs: clock.now() - startedAt,
     })
     if (pending > 0) return this.reportStopped(basis(), units, pending)
-    return this.writeAndReport(basis, merged, incompleteDays, units.processedHere)
+    const sinkStep = job.shape === 'measures' ? this.measuresSinkStep(job, measures!, merged, incompleteDays) : this.legacySinkStep(job, legacy!, merged, incompleteDays)
+    return this.writeAndReport(basis, merged, incompleteDays, units.processedHere, sinkStep)
+  }
+
+  /** The legacy form's sink: day partitions of (group_key) rows. */
+  private legacySinkStep(job: JobSpec, legacy: ReturnType<typeof mergeDoneUnits>, merged: MergedUnits, incompleteDays: string[]): SinkStep {
+    const rows = legacy.aggregation.rows(job.name)
+    const sink = new SinkWriter(this.store, job)
+    return async (completeDays) => {
+      const {diff, rowsWritten} = await this.writeSink(completeDays, {
+        diff: () => sink.diff(completeDays, rows, this.sinkExists),
+        write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
+      })
+      return {rowsWritten, parts: {days: dayReports(this.window, rows, diff, merged, incompleteDays), changes: rowChanges(diff)}}
+    }
+  }
+
+  /** The measures form's sink: day or hour bucket partitions of (dimension values) rows. */
+  private measuresSinkStep(job: MeasuresJobSpec, measures: ReturnType<typeof mergeDoneMeasuresUnits>, merged: MergedUnits, incompleteDays: string[]): SinkStep {
+    const sink = new MeasuresSinkWriter(this.store, job)
+    const bucketRows = measures.aggregation.rows()
+    const rows = measuresSinkRows(bucketRows, sink.layout)
+    const bucketDay = (bucket: string): string => (job.granularity === 'day' ? bucket : dayOfHourBucket(Date.parse(bucket), job.timezone))
+    return async (completeDays) => {
+      const {diff, rowsWritten} = await this.writeSink(completeDays, {
+        diff: () => sink.diff(completeDays, rows, this.sinkExists),
+        write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
+      })
+      return {rowsWritten, parts: {days: measuresDayReports(this.window, bucketRows, diff, bucketDay, merged, incompleteDays), changes: [], bucketChanges: diff.changes}}
+    }
   }
 
   private unitRunner(interrupted: () => boolean): UnitRunner {
     const {job, opts, clusters, file, clock, startedAt, instance} = this.setup
     const source: SourceReader = clusters.kafka
       ? KafkaSourceReader.forRun(clusters.kafka, job, this.window, this.checkpoint, opts.maxRate ? 32 * 1024 : undefined)
-      : new CassandraSourceReader(this.store, job, this.window, this.checkpoint, this.cassandraTable!)
+      : new CassandraSourceReader(this.store, legacyJob(job), this.window, this.checkpoint, this.cassandraTable!)
     return new UnitRunner(
       {
         job,
@@ -325,17 +364,16 @@ class LookbackRun {
   }
 
   /** Every unit is done: merge, diff against the sink, write it, record the job state, report. */
-  private async writeAndReport(basis: () => ReportBasis, merged: MergedUnits, incompleteDays: string[], processedHere: number): Promise<LookbackReport> {
+  private async writeAndReport(basis: () => ReportBasis, merged: MergedUnits, incompleteDays: string[], processedHere: number, sinkStep: SinkStep): Promise<LookbackReport> {
     const {job, opts, clock, startedAt, instance} = this.setup
     const cp = this.checkpoint
     const completeDays = this.window.days.filter((d) => !incompleteDays.includes(d))
-    const rows = merged.aggregation.rows(job.name)
     const finishClaim = opts.share ? new Lease(this.store, this.ks, finishClaimName(job.name, cp.runId), instance, opts.leaseTtlSeconds) : null
     if (finishClaim) {
       const theirs = await this.awaitFinisher(finishClaim)
       if (theirs) return {...theirs, instance, units: {...theirs.units, processedHere}, durationMs: clock.now() - startedAt}
     }
-    const {diff, rowsWritten} = await this.writeSink(completeDays, rows)
+    const {rowsWritten, parts} = await sinkStep(completeDays)
     const outcome = lookbackOutcome({incompleteDays, rejects: merged.rejects.total, failedUnits: 0, interrupted: false})
     const report: LookbackReport = {
       ...baseReport(basis()),
@@ -345,12 +383,11 @@ class LookbackRun {
         outcome.status === 'incomplete'
           ? `Kafka retention no longer covers ${incompleteDays.join(', ')}: those days are incomplete and were not written; the other days were`
           : null,
-      days: dayReports(this.window, rows, diff, merged, incompleteDays),
-      changes: rowChanges(diff),
+      ...parts,
       sink: {keyspace: this.ks, table: job.sink.table, created: this.sinkCreated, rowsWritten, written: !opts.dryRun},
     }
     if (!opts.dryRun) await this.recordAndRelease(report, finishClaim)
-    opts.log.event('done', {exit: report.exit, status: report.status, events: report.events, rowsWritten, changed: report.changes.length, late: report.late.total})
+    opts.log.event('done', {exit: report.exit, status: report.status, events: report.events, rowsWritten, changed: report.changes.length + (report.bucketChanges?.length ?? 0), late: report.late.total})
     return report
   }
 
@@ -369,17 +406,16 @@ class LookbackRun {
   }
 
   /** Diffs the complete days against the sink and (unless a dry run) replaces them. A failed write is resumable. */
-  private async writeSink(completeDays: string[], rows: SinkRow[]): Promise<{diff: SinkDiff; rowsWritten: number}> {
+  private async writeSink<D>(completeDays: string[], sink: {diff: () => Promise<D>; write: (writeTimestampMicros: number, updatedAtMs: number) => Promise<number>}): Promise<{diff: D; rowsWritten: number}> {
     const {job, opts, file} = this.setup
-    const sink = new SinkWriter(this.store, job)
     const cp = this.checkpoint
     try {
       opts.log.progress('reading the sink for the diff')
-      const diff = await sink.diff(completeDays, rows, this.sinkExists)
+      const diff = await sink.diff()
       if (opts.dryRun) return {diff, rowsWritten: 0}
       this.lease?.check()
       opts.log.progress(`writing ${completeDays.length} days to ${this.ks}.${job.sink.table}`)
-      return {diff, rowsWritten: await sink.write(completeDays, rows, cp.writeTimestampMicros, cp.startedAtMs)}
+      return {diff, rowsWritten: await sink.write(cp.writeTimestampMicros, cp.startedAtMs)}
     } catch (error) {
       if (opts.dryRun || (isFleetopsError(error) && (error.code === 'LOCKED' || error.code === 'BAD_INPUT'))) throw error
       const err = isFleetopsError(error) ? error : new FleetopsError('INTERNAL', String((error as Error).message))
@@ -402,6 +438,15 @@ class LookbackRun {
     } else file.remove()
     await this.lease?.release()
   }
+}
+
+/** A job form's sink write for the complete days: the rows written and the report's day and change sections. */
+type SinkStep = (completeDays: string[]) => Promise<{rowsWritten: number; parts: Pick<LookbackReport, 'days' | 'changes' | 'bucketChanges'>}>
+
+/** The legacy job a Cassandra source reads (loadJob refuses a measures job with one). */
+function legacyJob(job: LookbackJobSpec): JobSpec {
+  if (job.shape === 'measures') throw new FleetopsError('INTERNAL', 'a measures job cannot read a Cassandra source')
+  return job
 }
 
 async function takeLease(store: LeaseStore, keyspace: string, job: string, owner: string, ttlSeconds: number): Promise<Lease> {
