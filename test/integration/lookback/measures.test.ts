@@ -271,6 +271,16 @@ describe('lookback run: measures form, hourly across the DST end', () => {
     expect(res.json.late.total).toBe(3)
   })
 
+  it('a sink table that cannot take the rows: exit 2 with one line, nothing written', async () => {
+    await client.execute(`CREATE TABLE ${ks}.misfit (job text, hour timestamp, country text, orders bigint, PRIMARY KEY ((job, hour), country))`)
+    const misfit = writeJob(dir, 'misfit', JOB_YAML.replace('table: hourly', 'table: misfit'))
+    const res = await runCli(['lookback', 'run', '--job', misfit, '--as-of', AS_OF, '--lease-ttl', '10s'], {env})
+    expect(res.code).toBe(2)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(/sink table lb_msr_\w+\.misfit has no column "device_os" \(text\)/)
+    expect((await client.execute(`SELECT * FROM ${ks}.misfit`)).rowLength).toBe(0)
+  })
+
   it('a third run changes nothing', async () => {
     const before = await readSink(client)
     const res = await run()
