@@ -2,23 +2,14 @@ import type {PartitionBounds} from '../../adapters/kafka/range-reader.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
-import {extractEvent, extractEventFromBytes} from '../../core/lookback/extract-event.js'
 import type {KafkaSource, LookbackJobSpec} from '../../core/lookback/job-spec.js'
-import {extractMeasuresEvent} from '../../core/lookback/measures-event.js'
 import {incompleteDaysForRetention} from '../../core/lookback/outcome.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import {kafkaUnitPartition} from '../../core/lookback/work-units.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
 import type {KafkaRange} from './store.js'
-import {MeasuresUnitAccumulator} from './measures-accumulator.js'
-import {UnitAccumulator} from './unit-accumulator.js'
+import {recordSinkFor} from './record-sink.js'
 
-/** A unit's accumulator of either job form, with the one call the reader needs per record. */
-interface RecordSink {
-  acc: UnitAccumulator | MeasuresUnitAccumulator
-  /** One record: its value bytes [start, stop) of `data` (start < 0: no value), timestamp and whether the previous run read it. */
-  add(data: Uint8Array, start: number, stop: number, timestampMs: number, seen: boolean, ref: () => EventRef): void
-}
 
 /** Producer clocks (CreateTime) may run ahead of event time: start the timestamp lookup this much earlier. */
 export const KAFKA_SKEW_MARGIN_MS = 3_600_000
@@ -74,7 +65,7 @@ export class KafkaSourceReader implements SourceReader {
     if (partition === null || work.nextOffset === undefined || work.endOffset === undefined) {
       throw new FleetopsError('INTERNAL', `unit ${work.unitId} is not a planned Kafka partition`)
     }
-    const {acc, add} = this.recordSink(work)
+    const {acc, addBytes} = recordSinkFor(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
     const prevEndText = this.checkpoint.previousEndOffsets?.[String(partition)]
     const prevEnd = prevEndText === undefined ? -1 : Number(prevEndText)
     const topic = this.source.topic
@@ -92,7 +83,7 @@ export class KafkaSourceReader implements SourceReader {
         maxBytes: this.fetchBytes,
         visit: (offset, timestampMs, data, start, stop) => {
           currentOffset = offset
-          add(data, start, stop, timestampMs, offset < prevEnd, ref)
+          addBytes(data, start, stop, timestampMs, offset < prevEnd, ref)
           chunkEvents++
         },
         onUndecodable: (bad) => {
@@ -115,20 +106,6 @@ export class KafkaSourceReader implements SourceReader {
     }
     const finished = from >= end
     return {finished, partial: acc.partial(), live: acc, lastOffset: finished ? (end > 0 ? String(end - 1) : undefined) : lastOffset, events: acc.events}
-  }
-
-  private recordSink(work: UnitWork): RecordSink {
-    const job = this.job
-    const boundary = this.checkpoint.previousRunBoundaryMs
-    if (job.shape === 'measures') {
-      const acc = new MeasuresUnitAccumulator(job, this.window, boundary, work.partial)
-      return {acc, add: (data, start, stop, ts, seen, ref) => acc.add(extractMeasuresEvent(start < 0 ? null : data.subarray(start, stop), ts, job), ts, seen, ref)}
-    }
-    const acc = new UnitAccumulator(job, this.window, boundary, work.partial)
-    return {
-      acc,
-      add: (data, start, stop, ts, seen, ref) => acc.add(start < 0 ? extractEvent(null, ts, job) : extractEventFromBytes(data, start, stop, ts, job), ts, seen, ref),
-    }
   }
 
   async close(): Promise<void> {

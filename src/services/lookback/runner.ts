@@ -56,9 +56,6 @@ export function loadJob(path: string, windowFlag?: string): LookbackJobSpec {
   let job: LookbackJobSpec
   try {
     job = validateLookbackJob(parsed)
-    if (job.shape === 'measures' && job.source.kind === 'cassandra') {
-      throw badInput('the measures form reads Kafka sources only for now; use source.kafka, or the legacy form (groupBy, distinct, value) for a Cassandra source')
-    }
   } catch (error) {
     // Name the file, so the user knows which input to fix.
     if (isFleetopsError(error) && error.exit === ExitCode.USAGE) throw badInput(`--job ${printable(path)}: ${error.message}`)
@@ -203,7 +200,7 @@ class LookbackRun {
   async start(): Promise<void> {
     const {job, opts, file} = this.setup
     await this.checkSink()
-    this.cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(this.store, legacyJob(job)) : null
+    this.cassandraTable = job.source.kind === 'cassandra' ? await CassandraSourceReader.describe(this.store, job) : null
     await this.acquireLeaseAndCheckpoint()
     const cp = this.checkpoint
     opts.log.setRunId(cp.runId)
@@ -322,7 +319,7 @@ class LookbackRun {
     const {job, opts, clusters, file, clock, startedAt, instance} = this.setup
     const source: SourceReader = clusters.kafka
       ? KafkaSourceReader.forRun(clusters.kafka, job, this.window, this.checkpoint, opts.maxRate ? 32 * 1024 : undefined)
-      : new CassandraSourceReader(this.store, legacyJob(job), this.window, this.checkpoint, this.cassandraTable!)
+      : new CassandraSourceReader(this.store, job, this.window, this.checkpoint, this.cassandraTable!)
     return new UnitRunner(
       {
         job,
@@ -442,12 +439,6 @@ class LookbackRun {
 
 /** A job form's sink write for the complete days: the rows written and the report's day and change sections. */
 type SinkStep = (completeDays: string[]) => Promise<{rowsWritten: number; parts: Pick<LookbackReport, 'days' | 'changes' | 'bucketChanges'>}>
-
-/** The legacy job a Cassandra source reads (loadJob refuses a measures job with one). */
-function legacyJob(job: LookbackJobSpec): JobSpec {
-  if (job.shape === 'measures') throw new FleetopsError('INTERNAL', 'a measures job cannot read a Cassandra source')
-  return job
-}
 
 async function takeLease(store: LeaseStore, keyspace: string, job: string, owner: string, ttlSeconds: number): Promise<Lease> {
   const lease = new Lease(store, keyspace, `job:${job}`, owner, ttlSeconds)

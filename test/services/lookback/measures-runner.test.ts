@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
+import {renderLookbackReport} from '../../../src/output/lookback.js'
 import {type LookbackRunOptions, runLookback} from '../../../src/services/lookback/runner.js'
 import {MemoryRunLog, MemoryStore, MemoryTopic, TestClock, type TopicRecord, memoryAdapters} from './in-memory.js'
 
@@ -86,8 +87,21 @@ describe('runLookback, measures form, in-memory clusters', () => {
     expect(first.bucketChanges).toHaveLength(rows.length)
     expect(Object.keys(sinkOf(plain.store))).toHaveLength(48)
 
+    // eslint-disable-next-line no-control-regex
+    const human = renderLookbackReport(first).replace(/\x1b\[[0-9;]*m/g, '')
+    expect(human).toContain(`Changed rows (${rows.length}):`)
+    expect(human).toMatch(/^ {2}\+ 2026-11-19T\d\d:00:00\.000Z country=(de|fr) device_os=\S+: orders \d+, revenue [\d.]+, buyers \d+/m)
+    expect(human).toContain(`Left out by the job's where: ${first.filtered} records.`)
+
+    // A damaged row is put back, and the report names the bucket, the dimensions and the column.
+    const damaged = rows[0]!
+    damaged.values.orders = damaged.values.orders! + 5
     const again = await plain.run()
-    expect(again.bucketChanges).toEqual([])
+    expect(again.bucketChanges).toEqual([
+      {bucket: damaged.bucket, dimensions: {country: damaged.dims[0], device_os: damaged.dims[1]}, kind: 'changed', columns: ['orders'], before: expect.objectContaining({orders: damaged.values.orders}), after: expect.objectContaining({orders: damaged.values.orders! - 5})},
+    ])
+    expect(renderLookbackReport(again)).toContain(`orders ${damaged.values.orders} → ${damaged.values.orders! - 5}`)
+    expect((await plain.run()).bucketChanges).toEqual([])
 
     const stopped = harness()
     const partial = await stopped.run({maxRuntimeMs: 15_000}, 11_000)
