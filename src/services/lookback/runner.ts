@@ -4,15 +4,13 @@ import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {ExitCode, FleetopsError, badInput, isFleetopsError} from '../../core/errors.js'
 import {type Checkpoint, checkResume, mergeDoneMeasuresUnits, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
 import {type JobSpec, type LookbackJobSpec, type MeasuresJobSpec, parseWindowDays, validateLookbackJob} from '../../core/lookback/job-spec.js'
+import {parseJobText} from '../../core/lookback/job-text.js'
 import {aggregatorDimensions, aggregatorMeasures} from '../../core/lookback/measures-event.js'
 import {measuresSinkRows} from '../../core/lookback/measures-sink.js'
-import {dayOfHourBucket} from '../../core/lookback/zoned-hour.js'
-import {parseJobText} from '../../core/lookback/job-text.js'
 import {lookbackOutcome} from '../../core/lookback/outcome.js'
-import type {SinkDiff} from '../../core/lookback/sink-diff.js'
-import type {SinkRow} from '../../core/lookback/sink-row.js'
 import {type LookbackWindow, computeWindow} from '../../core/lookback/window.js'
 import {planUnits} from '../../core/lookback/work-units.js'
+import {dayOfHourBucket} from '../../core/lookback/zoned-hour.js'
 import {printable} from '../../core/units.js'
 import {withStopSignal} from '../../signals.js'
 import {systemClock, type Clock} from '../lag/clock.js'
@@ -264,10 +262,8 @@ class LookbackRun {
     this.checkpoint = units.checkpoint
     const pending = Object.keys(done.units).filter((u) => done.units[u]!.state !== 'done').length
     const {job, clock, startedAt, opts, instance} = this.setup
-    const legacy = job.shape === 'measures' ? null : mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, units.live)
-    const measures = job.shape === 'measures' ? mergeDoneMeasuresUnits(done, {dimensions: aggregatorDimensions(job), measures: aggregatorMeasures(job.measures)}, units.live) : null
-    const merged: MergedUnits = legacy ?? measures!
     const incompleteDays = [...(this.checkpoint.incompleteDays ?? [])]
+    const {merged, sinkStep} = job.shape === 'measures' ? this.measuresResult(job, done, units.live, incompleteDays) : this.legacyResult(job, done, units.live, incompleteDays)
     const basis = (): ReportBasis => ({
       job,
       checkpoint: this.checkpoint,
@@ -283,36 +279,39 @@ class LookbackRun {
       durationMs: clock.now() - startedAt,
     })
     if (pending > 0) return this.reportStopped(basis(), units, pending)
-    const sinkStep = job.shape === 'measures' ? this.measuresSinkStep(job, measures!, merged, incompleteDays) : this.legacySinkStep(job, legacy!, merged, incompleteDays)
     return this.writeAndReport(basis, merged, incompleteDays, units.processedHere, sinkStep)
   }
 
-  /** The legacy form's sink: day partitions of (group_key) rows. */
-  private legacySinkStep(job: JobSpec, legacy: ReturnType<typeof mergeDoneUnits>, merged: MergedUnits, incompleteDays: string[]): SinkStep {
-    const rows = legacy.aggregation.rows(job.name)
+  /** The legacy form's merged units and its sink: day partitions of (group_key) rows. */
+  private legacyResult(job: JobSpec, done: Checkpoint, live: UnitRunner['live'], incompleteDays: string[]): {merged: MergedUnits; sinkStep: SinkStep} {
+    const merged = mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, live)
+    const rows = merged.aggregation.rows(job.name)
     const sink = new SinkWriter(this.store, job)
-    return async (completeDays) => {
+    const sinkStep: SinkStep = async (completeDays) => {
       const {diff, rowsWritten} = await this.writeSink(completeDays, {
         diff: () => sink.diff(completeDays, rows, this.sinkExists),
         write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
       })
       return {rowsWritten, parts: {days: dayReports(this.window, rows, diff, merged, incompleteDays), changes: rowChanges(diff)}}
     }
+    return {merged, sinkStep}
   }
 
-  /** The measures form's sink: day or hour bucket partitions of (dimension values) rows. */
-  private measuresSinkStep(job: MeasuresJobSpec, measures: ReturnType<typeof mergeDoneMeasuresUnits>, merged: MergedUnits, incompleteDays: string[]): SinkStep {
+  /** The measures form's merged units and its sink: day or hour bucket partitions of (dimension values) rows. */
+  private measuresResult(job: MeasuresJobSpec, done: Checkpoint, live: UnitRunner['live'], incompleteDays: string[]): {merged: MergedUnits; sinkStep: SinkStep} {
+    const merged = mergeDoneMeasuresUnits(done, {dimensions: aggregatorDimensions(job), measures: aggregatorMeasures(job.measures)}, live)
     const sink = new MeasuresSinkWriter(this.store, job)
-    const bucketRows = measures.aggregation.rows()
+    const bucketRows = merged.aggregation.rows()
     const rows = measuresSinkRows(bucketRows, sink.layout)
     const bucketDay = (bucket: string): string => (job.granularity === 'day' ? bucket : dayOfHourBucket(Date.parse(bucket), job.timezone))
-    return async (completeDays) => {
+    const sinkStep: SinkStep = async (completeDays) => {
       const {diff, rowsWritten} = await this.writeSink(completeDays, {
         diff: () => sink.diff(completeDays, rows, this.sinkExists),
         write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
       })
       return {rowsWritten, parts: {days: measuresDayReports(this.window, bucketRows, diff, bucketDay, merged, incompleteDays), changes: [], bucketChanges: diff.changes}}
     }
+    return {merged, sinkStep}
   }
 
   private unitRunner(interrupted: () => boolean): UnitRunner {
