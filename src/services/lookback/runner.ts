@@ -216,6 +216,8 @@ class LookbackRun {
     } else {
       if (!(await this.store.keyspaceExists(this.ks))) throw badInput(`sink keyspace "${this.ks}" does not exist; create it first`)
       this.sinkExists = (await this.store.tableColumns(this.ks, job.sink.table)) !== null
+      // A measures sink that cannot take the rows fails a dry run too (checking writes nothing).
+      if (this.sinkExists && job.shape === 'measures') await new MeasuresSinkWriter(this.store, job).ensure(false)
     }
   }
 

@@ -73,7 +73,7 @@ export class MemoryStore implements LookbackStore {
   }
 
   async tableColumns(keyspace: string, table: string): Promise<SourceTableInfo | null> {
-    return this.sinks.has(`${keyspace}.${table}`) ? SINK_INFO : null
+    return this.sinks.has(`${keyspace}.${table}`) || this.measuresSinks.has(`${keyspace}.${table}`) ? SINK_INFO : null
   }
 
   async ensureSink(keyspace: string, table: string, create: boolean): Promise<'exists' | 'created'> {

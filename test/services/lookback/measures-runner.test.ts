@@ -96,6 +96,10 @@ describe('runLookback, measures form, in-memory clusters', () => {
     // A damaged row is put back, and the report names the bucket, the dimensions and the column.
     const damaged = rows[0]!
     damaged.values.orders = damaged.values.orders! + 5
+    const dry = await plain.run({dryRun: true})
+    expect(dry.bucketChanges).toHaveLength(1)
+    expect(dry.sink.written).toBe(false)
+    expect(sinkOf(plain.store)[damaged.bucket]).toContain(damaged)
     const again = await plain.run()
     expect(again.bucketChanges).toEqual([
       {bucket: damaged.bucket, dimensions: {country: damaged.dims[0], device_os: damaged.dims[1]}, kind: 'changed', columns: ['orders'], before: expect.objectContaining({orders: damaged.values.orders}), after: expect.objectContaining({orders: damaged.values.orders! - 5})},
