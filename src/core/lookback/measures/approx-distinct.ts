@@ -1,28 +1,20 @@
 import {corrupt} from '../day-aggregator.js'
-import {HLL_MAX_RANK, HLL_PRECISION, HyperLogLog} from './hyperloglog.js'
+import {HLL_MAX_RANK, HLL_PRECISION, HLL_REGISTER_COUNT, HLL_SPARSE_LIMIT, HyperLogLog} from './hyperloglog.js'
 import type {Measure} from './measure.js'
 
-/**
- * Up to this many non-empty registers the state lists them as [index, rank]
- * pairs (about 10 JSON characters each); above it, base64 of all 16,384
- * registers (21,848 characters) is smaller.
- */
-const SPARSE_LIMIT = 2048
-
+/** Sparse: non-empty registers as [index, rank] pairs (at most HLL_SPARSE_LIMIT); dense: base64 of all registers. */
 export type ApproxDistinctState = {p: number; sparse: [number, number][]} | {p: number; dense: string}
 
 /**
- * Approximate distinct count in fixed memory (HyperLogLog, relative standard
- * error ≈ 0.81 %). The form (sparse or dense) follows from the registers alone,
- * so equal sketches serialize identically.
+ * Approximate distinct count in bounded memory (HyperLogLog, relative standard
+ * error ≈ 0.81 %, at most 16 KiB per cell). Only the canonical form (sparse
+ * iff at most HLL_SPARSE_LIMIT registers are set) is accepted back, so equal
+ * sketches always serialize identically.
  */
 export class ApproxDistinctMeasure implements Measure<string> {
   readonly kind = 'approx_distinct'
-  private readonly sketch: HyperLogLog
 
-  constructor(sketch = new HyperLogLog()) {
-    this.sketch = sketch
-  }
+  constructor(private readonly sketch = new HyperLogLog()) {}
 
   add(value: string): void {
     this.sketch.add(value)
@@ -38,11 +30,9 @@ export class ApproxDistinctMeasure implements Measure<string> {
   }
 
   toJSON(): ApproxDistinctState {
-    const registers = this.sketch.registers
-    const sparse: [number, number][] = []
-    for (let i = 0; i < registers.length && sparse.length <= SPARSE_LIMIT; i++) if (registers[i] !== 0) sparse.push([i, registers[i]!])
-    if (sparse.length <= SPARSE_LIMIT) return {p: HLL_PRECISION, sparse}
-    return {p: HLL_PRECISION, dense: Buffer.from(registers.buffer, registers.byteOffset, registers.byteLength).toString('base64')}
+    const sparse = this.sketch.sparsePairs()
+    if (sparse !== null) return {p: HLL_PRECISION, sparse}
+    return {p: HLL_PRECISION, dense: Buffer.from(this.sketch.denseRegisters()!).toString('base64')}
   }
 
   static fromJSON(state: unknown, where: string): ApproxDistinctMeasure {
@@ -51,36 +41,36 @@ export class ApproxDistinctMeasure implements Measure<string> {
     if (p !== HLL_PRECISION || Object.keys(rest).length > 0 || (sparse === undefined) === (dense === undefined)) throw corrupt(where)
     const registers = sparse !== undefined ? readSparse(sparse) : readDense(dense)
     if (registers === null) throw corrupt(where)
-    return new ApproxDistinctMeasure(new HyperLogLog(registers))
+    return new ApproxDistinctMeasure(HyperLogLog.fromRegisters(registers))
   }
 }
 
-/** Strictly ascending [index, rank] pairs, at most SPARSE_LIMIT of them (else the canonical form is dense). */
+/** Strictly ascending [index, rank] pairs, at most HLL_SPARSE_LIMIT of them (else the canonical form is dense). */
 function readSparse(pairs: unknown): Uint8Array | null {
-  if (!Array.isArray(pairs) || pairs.length > SPARSE_LIMIT) return null
-  const registers = new Uint8Array(1 << HLL_PRECISION)
+  if (!Array.isArray(pairs) || pairs.length > HLL_SPARSE_LIMIT) return null
+  const registers = new Uint8Array(HLL_REGISTER_COUNT)
   let previous = -1
   for (const pair of pairs) {
     if (!Array.isArray(pair) || pair.length !== 2) return null
     const [index, rank] = pair as unknown[]
-    if (!Number.isInteger(index) || (index as number) <= previous || (index as number) >= registers.length || !isRank(rank)) return null
+    if (!Number.isInteger(index) || (index as number) <= previous || (index as number) >= HLL_REGISTER_COUNT || !isRank(rank)) return null
     registers[index as number] = rank
     previous = index as number
   }
   return registers
 }
 
-/** Canonical base64 of exactly 2^14 registers, more than SPARSE_LIMIT of them set, none above the largest rank. */
+/** Canonical base64 of exactly 2^14 registers, more than HLL_SPARSE_LIMIT of them set, none above the largest rank. */
 function readDense(text: unknown): Uint8Array | null {
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null
   const bytes = Buffer.from(text, 'base64')
-  if (bytes.length !== 1 << HLL_PRECISION || bytes.toString('base64') !== text) return null
+  if (bytes.length !== HLL_REGISTER_COUNT || bytes.toString('base64') !== text) return null
   let set = 0
   for (const r of bytes) {
     if (r > HLL_MAX_RANK) return null
     if (r !== 0) set++
   }
-  return set > SPARSE_LIMIT ? new Uint8Array(bytes) : null
+  return set > HLL_SPARSE_LIMIT ? new Uint8Array(bytes) : null
 }
 
 function isRank(x: unknown): x is number {

@@ -92,6 +92,7 @@ export class BucketAggregator {
   }
 
   merge(other: BucketAggregator): void {
+    if (other === this) throw new FleetopsError('INTERNAL', 'cannot merge an aggregation into itself')
     if (shapeKey(other.shape) !== shapeKey(this.shape)) {
       throw new FleetopsError('INTERNAL', 'cannot merge aggregations of different jobs (dimensions or measures differ)')
     }

@@ -1,8 +1,9 @@
 import {murmur3x86128} from './murmur3-x86-128.js'
 
-/** Index bits: 2^14 = 16,384 one-byte registers (16 KiB per sketch in memory). */
+/** Index bits: 2^14 = 16,384 one-byte registers (16 KiB per dense sketch). */
 export const HLL_PRECISION = 14
-const REGISTER_COUNT = 1 << HLL_PRECISION
+export const HLL_REGISTER_COUNT = 1 << HLL_PRECISION
+const REGISTER_COUNT = HLL_REGISTER_COUNT
 /** Bits of the 64-bit hash left for the rank after the index. */
 const RANK_BITS = 64 - HLL_PRECISION
 /**
@@ -10,6 +11,14 @@ const RANK_BITS = 64 - HLL_PRECISION
  * (with Ertl's estimator there is no bias hump between the small and large ranges).
  */
 export const HLL_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTER_COUNT)
+
+/**
+ * Up to this many non-empty registers a sketch keeps (and serializes) them as
+ * index → rank pairs, so the many small cells of a job stay small; past it, all
+ * 16,384 registers as bytes are smaller. The form follows from the registers
+ * alone, so equal sketches are stored and serialized identically.
+ */
+export const HLL_SPARSE_LIMIT = 2048
 
 /**
  * HyperLogLog over the first 64 bits of MurmurHash3 x86_128 of each key.
@@ -22,35 +31,74 @@ export const HLL_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTER_COUNT)
  * linear-counting range (empty registers) to 2^64 without bias tables.
  */
 export class HyperLogLog {
-  readonly registers: Uint8Array
-
-  constructor(registers?: Uint8Array) {
-    if (registers !== undefined && registers.length !== REGISTER_COUNT) throw new RangeError(`a HyperLogLog has ${REGISTER_COUNT} registers`)
-    this.registers = registers ?? new Uint8Array(REGISTER_COUNT)
-  }
+  private sparse: Map<number, number> | null = new Map()
+  private dense: Uint8Array | null = null
 
   add(key: string): void {
     const [high, low] = murmur3x86128(key)
-    const index = high >>> (32 - HLL_PRECISION)
-    const rank = rankOf(high, low)
-    if (rank > this.registers[index]!) this.registers[index] = rank
+    this.raise(high >>> (32 - HLL_PRECISION), rankOf(high, low))
   }
 
   merge(other: HyperLogLog): void {
-    const mine = this.registers
-    const theirs = other.registers
+    if (other.sparse !== null) {
+      for (const [index, rank] of other.sparse) this.raise(index, rank)
+      return
+    }
+    const mine = this.densify()
+    const theirs = other.dense!
     for (let i = 0; i < REGISTER_COUNT; i++) if (theirs[i]! > mine[i]!) mine[i] = theirs[i]!
   }
 
   isEmpty(): boolean {
-    return this.registers.every((r) => r === 0)
+    return this.sparse !== null && this.sparse.size === 0
+  }
+
+  /** Non-empty registers as [index, rank] by index when the sketch is sparse, else null. */
+  sparsePairs(): [number, number][] | null {
+    return this.sparse === null ? null : [...this.sparse.entries()].sort((a, b) => a[0] - b[0])
+  }
+
+  /** All registers (a copy) when the sketch is dense, else null. */
+  denseRegisters(): Uint8Array | null {
+    return this.dense === null ? null : new Uint8Array(this.dense)
   }
 
   /** Estimated number of distinct keys added. */
   estimate(): number {
     const histogram = new Array<number>(RANK_BITS + 2).fill(0)
-    for (const r of this.registers) histogram[r]!++
+    if (this.dense !== null) for (const r of this.dense) histogram[r]!++
+    else {
+      histogram[0] = REGISTER_COUNT - this.sparse!.size
+      for (const r of this.sparse!.values()) histogram[r]!++
+    }
     return ertlEstimate(histogram, REGISTER_COUNT)
+  }
+
+  /** A sketch with these registers (ranks already validated); sparse or dense as add() would have left it. */
+  static fromRegisters(registers: Uint8Array): HyperLogLog {
+    if (registers.length !== REGISTER_COUNT) throw new RangeError(`a HyperLogLog has ${REGISTER_COUNT} registers`)
+    const sketch = new HyperLogLog()
+    for (let i = 0; i < REGISTER_COUNT; i++) if (registers[i] !== 0) sketch.raise(i, registers[i]!)
+    return sketch
+  }
+
+  private raise(index: number, rank: number): void {
+    if (this.dense !== null) {
+      if (rank > this.dense[index]!) this.dense[index] = rank
+      return
+    }
+    if (rank <= (this.sparse!.get(index) ?? 0)) return
+    this.sparse!.set(index, rank)
+    if (this.sparse!.size > HLL_SPARSE_LIMIT) this.densify()
+  }
+
+  private densify(): Uint8Array {
+    if (this.dense === null) {
+      this.dense = new Uint8Array(REGISTER_COUNT)
+      for (const [index, rank] of this.sparse!) this.dense[index] = rank
+      this.sparse = null
+    }
+    return this.dense
   }
 }
 

@@ -3,7 +3,7 @@ import {ApproxDistinctMeasure} from './approx-distinct.js'
 import {AvgMeasure} from './avg.js'
 import {CountMeasure} from './count.js'
 import {DistinctMeasure} from './distinct.js'
-import {MaxMeasure, MinMeasure} from './extremes.js'
+import {ExtremeMeasure} from './extremes.js'
 import {MEASURE_KINDS, type Measure, type MeasureKind} from './measure.js'
 import {QuantileMeasure} from './quantile.js'
 import {SumMeasure} from './sum.js'
@@ -35,46 +35,29 @@ export function checkMeasureSpecs(specs: readonly MeasureSpec[]): void {
   }
 }
 
-/** An empty measure for the spec. */
+interface MeasureFactory {
+  create(spec: MeasureSpec): Measure
+  fromJSON(spec: MeasureSpec, state: unknown, where: string): Measure
+}
+
+/** How to make each kind, empty or from its checkpoint state. */
+const FACTORIES: Record<MeasureKind, MeasureFactory> = {
+  count: {create: () => new CountMeasure(), fromJSON: (_, state, where) => CountMeasure.fromJSON(state, where)},
+  sum: {create: () => new SumMeasure(), fromJSON: (_, state, where) => SumMeasure.fromJSON(state, where)},
+  min: {create: () => new ExtremeMeasure('min'), fromJSON: (_, state, where) => ExtremeMeasure.fromJSON('min', state, where)},
+  max: {create: () => new ExtremeMeasure('max'), fromJSON: (_, state, where) => ExtremeMeasure.fromJSON('max', state, where)},
+  avg: {create: () => new AvgMeasure(), fromJSON: (_, state, where) => AvgMeasure.fromJSON(state, where)},
+  distinct: {create: () => new DistinctMeasure(), fromJSON: (_, state, where) => DistinctMeasure.fromJSON(state, where)},
+  approx_distinct: {create: () => new ApproxDistinctMeasure(), fromJSON: (_, state, where) => ApproxDistinctMeasure.fromJSON(state, where)},
+  quantile: {create: (spec) => new QuantileMeasure(spec.q!), fromJSON: (spec, state, where) => QuantileMeasure.fromJSON(spec.q!, state, where)},
+}
+
+/** An empty measure for a checked spec. */
 export function createMeasure(spec: MeasureSpec): Measure {
-  switch (spec.kind) {
-    case 'count':
-      return new CountMeasure()
-    case 'sum':
-      return new SumMeasure()
-    case 'min':
-      return new MinMeasure()
-    case 'max':
-      return new MaxMeasure()
-    case 'avg':
-      return new AvgMeasure()
-    case 'distinct':
-      return new DistinctMeasure()
-    case 'approx_distinct':
-      return new ApproxDistinctMeasure()
-    case 'quantile':
-      return new QuantileMeasure(spec.q!)
-  }
+  return FACTORIES[spec.kind].create(spec)
 }
 
 /** A measure from its toJSON() state; throws the malformed-checkpoint error (naming `where`) for anything else. */
 export function measureFromJSON(spec: MeasureSpec, state: unknown, where: string): Measure {
-  switch (spec.kind) {
-    case 'count':
-      return CountMeasure.fromJSON(state, where)
-    case 'sum':
-      return SumMeasure.fromJSON(state, where)
-    case 'min':
-      return MinMeasure.fromJSON(state, where)
-    case 'max':
-      return MaxMeasure.fromJSON(state, where)
-    case 'avg':
-      return AvgMeasure.fromJSON(state, where)
-    case 'distinct':
-      return DistinctMeasure.fromJSON(state, where)
-    case 'approx_distinct':
-      return ApproxDistinctMeasure.fromJSON(state, where)
-    case 'quantile':
-      return QuantileMeasure.fromJSON(spec.q!, state, where)
-  }
+  return FACTORIES[spec.kind].fromJSON(spec, state, where)
 }

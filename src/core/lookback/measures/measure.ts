@@ -9,9 +9,6 @@ export type MeasureKind = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'distinct' |
 
 export const MEASURE_KINDS: readonly MeasureKind[] = ['count', 'sum', 'min', 'max', 'avg', 'distinct', 'approx_distinct', 'quantile']
 
-/** What add() takes: numbers for arithmetic and quantiles, strings for distinct counts, anything present for count. */
-export type MeasureInput<K extends MeasureKind> = K extends 'distinct' | 'approx_distinct' ? string : K extends 'count' ? number | string : number
-
 export type JsonValue = null | boolean | number | string | JsonValue[] | {[key: string]: JsonValue}
 
 export interface Measure<V extends number | string = number | string> {

@@ -3,6 +3,8 @@
  * string's UTF-8 bytes. Only 32-bit integer arithmetic (Math.imul), so it is
  * exact and deterministic without BigInt. The HyperLogLog takes its first 64
  * bits: a 32-bit hash collides too often at millions of distinct keys.
+ * Lone UTF-16 surrogates encode as U+FFFD, so strings differing only in them
+ * hash alike (an approximate count may miss such keys; exact distinct does not).
  */
 import {fmix32} from '../../hash/hash-functions.js'
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {ApproxDistinctMeasure} from '../../../../src/core/lookback/measures/approx-distinct.js'
-import {HLL_STANDARD_ERROR, HyperLogLog} from '../../../../src/core/lookback/measures/hyperloglog.js'
+import {HLL_SPARSE_LIMIT, HLL_STANDARD_ERROR, HyperLogLog} from '../../../../src/core/lookback/measures/hyperloglog.js'
 import {checkMergeLaws, expectAllRejected, stateText} from './merge-laws.js'
 
 const fromJSON = (s: unknown): ApproxDistinctMeasure => ApproxDistinctMeasure.fromJSON(s, 'test')
@@ -32,6 +32,21 @@ describe('approx_distinct (HyperLogLog)', () => {
     const back = fromJSON(JSON.parse(stateText(single)))
     expect(stateText(back)).toBe(stateText(single))
     expect(back.result()).toBe(single.result())
+  })
+
+  it('stays sparse up to HLL_SPARSE_LIMIT registers; sparse parts merged past it equal the single-pass dense sketch', () => {
+    expect('sparse' in sketchOf(range(0, 1500, 'k')).toJSON()).toBe(true)
+    const single = sketchOf(range(0, 4500, 'k'))
+    expect('dense' in single.toJSON()).toBe(true)
+    for (const order of [[0, 1, 2], [2, 0, 1]]) {
+      const parts = [sketchOf(range(0, 1500, 'k')), sketchOf(range(1500, 3000, 'k')), sketchOf(range(3000, 4500, 'k'))]
+      const merged = new ApproxDistinctMeasure()
+      for (const i of order) merged.merge(parts[i]!)
+      expect(stateText(merged)).toBe(stateText(single))
+    }
+    const sparseIntoDense = sketchOf(range(1500, 4500, 'k'))
+    sparseIntoDense.merge(sketchOf(range(0, 1500, 'k')))
+    expect(stateText(sparseIntoDense)).toBe(stateText(single))
   })
 
   it('is idempotent: adding a key again or merging a sketch into itself changes nothing', () => {
@@ -76,6 +91,7 @@ describe('approx_distinct (HyperLogLog)', () => {
       {p: 14, dense: `${dense.slice(0, -4)}!!!!`},
       {p: 14, dense: bytes.toString('base64')},
       {p: 14, dense: Buffer.alloc(16384).toString('base64')},
+      {p: 14, sparse: Array.from({length: HLL_SPARSE_LIMIT + 1}, (_, i) => [i, 1])},
     ])
   })
 })

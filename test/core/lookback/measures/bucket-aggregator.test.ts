@@ -106,6 +106,8 @@ describe('BucketAggregator', () => {
   it('refuses to merge a different job shape', () => {
     const other = new BucketAggregator({dimensions: ['country', 'device'], measures: [{name: 'p90', kind: 'quantile', field: 'amount', q: 0.95}]})
     expect(() => aggregate([]).merge(other)).toThrow(/different jobs/)
+    const self = aggregate([])
+    expect(() => self.merge(self)).toThrow(/into itself/)
   })
 
   it('rejects values of the wrong type and a wrong number of dimensions (BAD_INPUT)', () => {

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {AvgMeasure} from '../../../../src/core/lookback/measures/avg.js'
 import {CountMeasure} from '../../../../src/core/lookback/measures/count.js'
 import {DistinctMeasure} from '../../../../src/core/lookback/measures/distinct.js'
-import {MaxMeasure, MinMeasure} from '../../../../src/core/lookback/measures/extremes.js'
+import {ExtremeMeasure} from '../../../../src/core/lookback/measures/extremes.js'
 import {SumMeasure} from '../../../../src/core/lookback/measures/sum.js'
 import {checkMergeLaws, expectAllRejected} from './merge-laws.js'
 
@@ -91,17 +91,17 @@ describe('avg', () => {
 
 describe('min and max', () => {
   it('merge by min / max; null when empty; -0 stored as 0', () => {
-    expect(new MinMeasure().result()).toBeNull()
-    expect(new MaxMeasure().result()).toBeNull()
-    checkMergeLaws({create: () => new MinMeasure(), fromJSON: (s) => MinMeasure.fromJSON(s, 'test'), values: doubles})
-    checkMergeLaws({create: () => new MaxMeasure(), fromJSON: (s) => MaxMeasure.fromJSON(s, 'test'), values: doubles})
-    const min = new MinMeasure()
+    for (const kind of ['min', 'max'] as const) {
+      expect(new ExtremeMeasure(kind).result()).toBeNull()
+      checkMergeLaws({create: () => new ExtremeMeasure(kind), fromJSON: (s) => ExtremeMeasure.fromJSON(kind, s, 'test'), values: doubles})
+    }
+    const min = new ExtremeMeasure('min')
     min.add(-0)
     expect(Object.is(min.result(), 0)).toBe(true)
   })
   it('track the extremes', () => {
-    const min = new MinMeasure()
-    const max = new MaxMeasure()
+    const min = new ExtremeMeasure('min')
+    const max = new ExtremeMeasure('max')
     for (const v of [3, -7.5, 12, 0]) {
       min.add(v)
       max.add(v)
@@ -109,7 +109,7 @@ describe('min and max', () => {
     expect([min.result(), max.result()]).toEqual([-7.5, 12])
   })
   it('reject malformed states', () => {
-    for (const fromJSON of [MinMeasure.fromJSON, MaxMeasure.fromJSON]) expectAllRejected((s) => fromJSON(s, 'test'), ['1', [1], {}, Infinity, NaN, undefined])
+    for (const kind of ['min', 'max'] as const) expectAllRejected((s) => ExtremeMeasure.fromJSON(kind, s, 'test'), ['1', [1], {}, Infinity, NaN, undefined])
   })
 })
 
