@@ -1,5 +1,6 @@
 import {formatEventRef} from '../core/lookback/event-ref.js'
 import {formatDuration, printable} from '../core/units.js'
+import type {MeasuresRowChange} from '../core/lookback/measures-sink.js'
 import type {DayReport, LookbackReport, RowChange} from '../services/lookback/report.js'
 import {style} from './style.js'
 import {renderTable} from './table.js'
@@ -41,10 +42,11 @@ export function renderLookbackReport(report: LookbackReport): string {
       ]),
     )
   }
-  if (report.changes.length > 0) {
-    out.push('', `Changed rows (${report.changes.length}):`)
-    for (const ch of report.changes.slice(0, 50)) out.push(`  ${changeLine(ch)}`)
-    if (report.changes.length > 50) out.push(c.dim(`  … ${report.changes.length - 50} more (see --json)`))
+  const lines = [...report.changes.map(changeLine), ...(report.bucketChanges ?? []).map(bucketChangeLine)]
+  if (lines.length > 0) {
+    out.push('', `Changed rows (${lines.length}):`)
+    for (const line of lines.slice(0, 50)) out.push(`  ${line}`)
+    if (lines.length > 50) out.push(c.dim(`  … ${lines.length - 50} more (see --json)`))
   } else if (report.days.length > 0) out.push('', c.dim('No sink row changed.'))
   if (report.late.total > 0) {
     out.push('', `Late events since the previous run (${report.late.total}):`)
@@ -57,6 +59,7 @@ export function renderLookbackReport(report: LookbackReport): string {
     out.push('', c.yellow(`Rejected records: ${report.rejects.total} (${counts})`))
     for (const r of report.rejects.examples.slice(0, 5)) out.push(`  ${r.ref ? `${formatEventRef(r.ref)}: ` : ''}${r.reason}: ${printable(r.detail, 120)}`)
   }
+  if (report.filtered !== undefined && report.filtered > 0) out.push(c.dim(`Left out by the job's where: ${report.filtered.toLocaleString('en-US')} records.`))
   const oow = report.outOfWindow
   if (oow.before + oow.after > 0) out.push(c.dim(`Outside the window (not aggregated): ${oow.before} older, ${oow.after} newer.`))
   if (report.sink.written) out.push(c.dim(`Wrote ${report.sink.rowsWritten} rows to ${report.sink.keyspace}.${report.sink.table}${report.sink.created ? ' (created)' : ''}.`))
@@ -69,4 +72,12 @@ function changeLine(ch: RowChange): string {
   if (ch.kind === 'removed') return `- ${ch.day} ${group}: removed (had ${ch.before!.events} events)`
   const parts = ch.columns.map((col) => `${col} ${ch.before![col] ?? '-'} → ${ch.after![col] ?? '-'}`)
   return `~ ${ch.day} ${group}: ${parts.join(', ')}`
+}
+
+function bucketChangeLine(ch: MeasuresRowChange): string {
+  const dims = Object.entries(ch.dimensions).map(([k, v]) => `${k}=${printable(v === '' ? '(none)' : v)}`)
+  const where = [ch.bucket, ...dims].join(' ')
+  if (ch.kind === 'added') return `+ ${where}: ${Object.entries(ch.after!).map(([k, v]) => `${k} ${v ?? '-'}`).join(', ')}`
+  if (ch.kind === 'removed') return `- ${where}: removed`
+  return `~ ${where}: ${ch.columns.map((col) => `${col} ${ch.before![col] ?? '-'} → ${ch.after![col] ?? '-'}`).join(', ')}`
 }

@@ -18,6 +18,9 @@ import type {CassandraConnection} from '../../core/connection.js'
 import {FleetopsError, badInput} from '../../core/errors.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
 import {mapLimited} from '../../core/map-limited.js'
+import type {MeasuresSinkRow} from '../../core/lookback/measures-sink.js'
+import {valueColumns} from '../../core/lookback/measures-sink.js'
+import {type ExistingColumn, type SinkLayout, checkSinkFits, createTableStatement} from '../../core/lookback/sink-layout.js'
 import type {SinkRow} from '../../core/lookback/sink-row.js'
 import {classifySdkError} from '../classify-error.js'
 import {retryWithBackoff} from '../retry-backoff.js'
@@ -258,6 +261,84 @@ export class LookbackCassandra {
     return toWrite.length
   }
 
+  // ---- measures sink --------------------------------------------------------
+
+  /**
+   * The measures form's sink: created from the layout when missing (with --create-sink),
+   * otherwise checked against system_schema.columns, so a table that cannot take the rows
+   * is refused (bad input) before anything is written.
+   */
+  async ensureMeasuresSink(layout: SinkLayout, create: boolean): Promise<'exists' | 'created'> {
+    const ks = cqlIdentifier(layout.keyspace, 'sink.keyspace')
+    const t = cqlIdentifier(layout.table, 'sink.table')
+    if (!(await this.keyspaceExists(ks))) {
+      throw badInput(`sink keyspace "${ks}" does not exist; create it with the replication you want (e.g. NetworkTopologyStrategy, RF 3)`)
+    }
+    const existing = await this.sinkColumns(ks, t)
+    if (existing.length === 0) {
+      if (!create) throw badInput(`sink table ${ks}.${t} does not exist; pass --create-sink to create it`)
+      await this.run(`creating sink ${ks}.${t}`, () => this.client.execute(createTableStatement(layout)))
+      await this.waitForSchema()
+      return 'created'
+    }
+    const misfit = checkSinkFits(layout, existing)
+    if (misfit) throw misfit
+    return 'exists'
+  }
+
+  private async sinkColumns(ks: string, t: string): Promise<ExistingColumn[]> {
+    const q = 'SELECT column_name, type, kind, position FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?'
+    const rs = await this.run(`reading table ${ks}.${t}`, () => this.client.execute(q, [ks, t], {prepare: true}))
+    return rs.rows.map((r) => ({name: String(r.column_name), type: String(r.type), kind: String(r.kind), position: Number(r.position)}))
+  }
+
+  /** The rows of the given buckets (partitions) of one job. */
+  async readMeasuresRows(layout: SinkLayout, job: string, buckets: readonly string[]): Promise<MeasuresSinkRow[]> {
+    const {ks, t, bucket} = measuresNames(layout)
+    const dims = layout.clustering.map((c) => cqlIdentifier(c, 'sink column'))
+    const values = valueColumns(layout).map((c) => cqlIdentifier(c, 'sink column'))
+    const q = `SELECT ${[bucket, ...dims, ...values].join(', ')} FROM ${ks}.${t} WHERE job = ? AND ${bucket} = ?`
+    const out: MeasuresSinkRow[] = []
+    for (const key of buckets) {
+      let pageState: string | undefined
+      do {
+        const rs = await this.run(`reading sink ${ks}.${t}`, () => this.client.execute(q, [job, bucketParam(layout, key)], this.opts({fetchSize: 5000, pageState})))
+        for (const r of rs.rows) {
+          out.push({bucket: key, dims: dims.map((d) => String(r[d] ?? '')), values: Object.fromEntries(values.map((c) => [c, num(r[c])]))})
+        }
+        pageState = rs.pageState ?? undefined
+      } while (pageState)
+    }
+    return out
+  }
+
+  /**
+   * Replaces each listed bucket's partition exactly like replaceSinkDays: DELETE at T-1, then
+   * every row of the bucket at T, so rows that vanished disappear and a newer run wins.
+   */
+  async replaceMeasuresBuckets(layout: SinkLayout, job: string, buckets: readonly string[], rows: readonly MeasuresSinkRow[], writeTimestampMicros: number, updatedAtMs: number): Promise<number> {
+    const {ks, t, bucket} = measuresNames(layout)
+    const dims = layout.clustering.map((c) => cqlIdentifier(c, 'sink column'))
+    const values = valueColumns(layout)
+    const bigint = new Set(layout.columns.filter((c) => c.type === 'bigint').map((c) => c.name))
+    const columns = ['job', bucket, ...dims, ...values.map((c) => cqlIdentifier(c, 'sink column')), 'updated_at']
+    const del = `DELETE FROM ${ks}.${t} USING TIMESTAMP ? WHERE job = ? AND ${bucket} = ?`
+    const ins = `INSERT INTO ${ks}.${t} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) USING TIMESTAMP ?`
+    const T = cassandra.types.Long.fromNumber(writeTimestampMicros)
+    const Tm1 = cassandra.types.Long.fromNumber(writeTimestampMicros - 1)
+    await this.run(`clearing stale rows in ${ks}.${t}`, () => mapLimited(buckets, 16, (key) => this.client.execute(del, [Tm1, job, bucketParam(layout, key)], this.opts())))
+    const bucketSet = new Set(buckets)
+    const toWrite = rows.filter((r) => bucketSet.has(r.bucket))
+    const updatedAt = new Date(updatedAtMs)
+    const cell = (c: string, v: number | null): unknown => (v === null ? null : bigint.has(c) ? cassandra.types.Long.fromNumber(v) : v)
+    await this.run(`writing sink ${ks}.${t}`, () =>
+      mapLimited(toWrite, 32, (r) =>
+        this.client.execute(ins, [job, bucketParam(layout, r.bucket), ...r.dims, ...values.map((c) => cell(c, r.values[c] ?? null)), updatedAt, T], this.opts()),
+      ),
+    )
+    return toWrite.length
+  }
+
   // ---- leases -------------------------------------------------------------
 
   async acquireLease(keyspace: string, name: string, owner: string, ttlSeconds: number): Promise<LeaseResult> {
@@ -469,6 +550,15 @@ function isCasContention(error: unknown): boolean {
   if (e.code === 0x1100) return e.writeType === 'CAS'
   if (e.code === 0x1700 || e.code === 0x1300) return true
   return e.code === 0x1200 && (e.consistencies === consistencies.serial || e.consistencies === consistencies.localSerial)
+}
+
+function measuresNames(layout: SinkLayout): {ks: string; t: string; bucket: string} {
+  return {ks: cqlIdentifier(layout.keyspace, 'sink.keyspace'), t: cqlIdentifier(layout.table, 'sink.table'), bucket: cqlIdentifier(layout.bucketColumn, 'sink column')}
+}
+
+/** A bucket key as its column's value: a CQL date for days, a timestamp (the hour's start) for hours. */
+function bucketParam(layout: SinkLayout, key: string): unknown {
+  return layout.bucketColumn === 'day' ? cassandra.types.LocalDate.fromString(key) : new Date(key)
 }
 
 function num(v: unknown): number | null {

@@ -11,9 +11,11 @@ import {createRunLog} from '../../services/lookback/run-log.js'
 import {runLookback} from '../../services/lookback/runner.js'
 
 export default class LookbackRun extends ClusterCommand {
-  static override summary = 'Recompute daily aggregates for the last N days from Kafka or Cassandra into a Cassandra sink; converging, resumable, cron-safe.'
+  static override summary = 'Recompute daily or hourly aggregates for the last N days from Kafka or Cassandra into a Cassandra sink; converging, resumable, cron-safe.'
 
   static override description = `Reads the job file (YAML or JSON: name; source.kafka {topic, eventTimeField?} or source.cassandra {keyspace, table, dayColumn, bucketColumn, buckets, timeColumn}; window; timezone; groupBy?; distinct?; value?; sink {keyspace, table}), recomputes per day and group the event count, exact distinct count, and sum/min/max of the value for the last N whole days up to and including --as-of (default: yesterday in the job's time zone), and upserts one row per (day, group) into the sink with USING TIMESTAMP = run start, so reruns converge and a newer run wins. Each day's sink partition is replaced (a delete one microsecond before the upserts), so groups that vanished disappear. Counters are never used.
+
+The measures form (granularity day|hour, where, dimensions, measures: count, sum, min, max, avg, distinct, approx_distinct, quantile) instead writes one row per (bucket, dimension values), replacing each recomputed bucket's partition the same way; records failing the where are counted as filtered. See the README's "Look-back job files".
 
 Kafka: reading starts at the offsets for the window start (ListOffsets by timestamp, minus a 1h skew margin; a partition with no record that new has nothing to read) and stops at the end offsets captured when the run starts, so it always terminates; no consumer group is joined and nothing is committed. Work units are whole partitions (a partition is ordered by offset, not event time, so per-day units would re-read it). Cassandra: one (day, bucket) partition per unit, paged.
 

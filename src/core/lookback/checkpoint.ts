@@ -1,6 +1,7 @@
 import {FleetopsError, badInput} from '../errors.js'
 import {printable} from '../units.js'
 import {type AggregateShape, type AggregationState, DayAggregator} from './day-aggregator.js'
+import {type AggregatorShape, type BucketAggregationState, BucketAggregator} from './measures/bucket-aggregator.js'
 import {LateEventLog, type LateLogState} from './late-events.js'
 import {RejectCollector, type RejectState} from './rejects.js'
 import {kafkaUnitPartition} from './work-units.js'
@@ -8,9 +9,12 @@ import type {LookbackWindow} from './window.js'
 
 /** Everything one unit produced: its aggregation, late events and rejects. */
 export interface UnitPartial {
-  aggregation: AggregationState
+  /** v1: the legacy form's day aggregation; v2: the measures form's bucket aggregation. */
+  aggregation: AggregationState | BucketAggregationState
   late: LateLogState
   rejects: RejectState
+  /** Measures form only: records the job's `where` left out. */
+  filtered?: number
 }
 
 /**
@@ -183,9 +187,10 @@ export function isRunComplete(checkpoint: Checkpoint): boolean {
 
 /** A unit's result as live objects (what its partial was serialised from). */
 export interface UnitPieces {
-  readonly aggregation: DayAggregator
+  readonly aggregation: DayAggregator | BucketAggregator
   readonly late: LateEventLog
   readonly rejects: RejectCollector
+  readonly filtered?: number
 }
 
 /**
@@ -203,21 +208,55 @@ export function mergeDoneUnits(
   const late = new LateEventLog()
   const rejects = new RejectCollector()
   let doneUnits = 0
-  for (const unitId of Object.keys(checkpoint.units).sort()) {
-    const unit = checkpoint.units[unitId]
-    if (unit.state !== 'done') continue
-    const pieces = live?.get(unitId)
-    aggregation.merge(pieces?.aggregation ?? DayAggregator.fromState(unit.partial.aggregation))
-    late.merge(pieces?.late ?? LateEventLog.fromState(unit.partial.late))
-    rejects.merge(pieces?.rejects ?? RejectCollector.fromState(unit.partial.rejects))
+  for (const [partial, pieces] of doneUnitsInOrder(checkpoint, live)) {
+    aggregation.merge(pieces?.aggregation instanceof DayAggregator ? pieces.aggregation : DayAggregator.fromState(partial.aggregation))
+    late.merge(pieces?.late ?? LateEventLog.fromState(partial.late))
+    rejects.merge(pieces?.rejects ?? RejectCollector.fromState(partial.rejects))
     doneUnits++
   }
   return {aggregation, late, rejects, doneUnits}
 }
 
-/** Builds a unit's partial from its in-memory pieces. */
-export function unitPartial(aggregation: DayAggregator, late: LateEventLog, rejects: RejectCollector): UnitPartial {
-  return {aggregation: aggregation.toState(), late: late.toState(), rejects: rejects.toState()}
+/** mergeDoneUnits for the measures form: bucket aggregations, plus the filtered count. */
+export function mergeDoneMeasuresUnits(
+  checkpoint: Checkpoint,
+  shape: AggregatorShape,
+  live?: ReadonlyMap<string, UnitPieces>,
+): {aggregation: BucketAggregator; late: LateEventLog; rejects: RejectCollector; filtered: number; doneUnits: number} {
+  const aggregation = new BucketAggregator(shape)
+  const late = new LateEventLog()
+  const rejects = new RejectCollector()
+  let filtered = 0
+  let doneUnits = 0
+  for (const [partial, pieces] of doneUnitsInOrder(checkpoint, live)) {
+    aggregation.merge(pieces?.aggregation instanceof BucketAggregator ? pieces.aggregation : BucketAggregator.fromState(partial.aggregation))
+    late.merge(pieces?.late ?? LateEventLog.fromState(partial.late))
+    rejects.merge(pieces?.rejects ?? RejectCollector.fromState(partial.rejects))
+    filtered += pieces?.filtered ?? filteredCount(partial.filtered)
+    doneUnits++
+  }
+  return {aggregation, late, rejects, filtered, doneUnits}
+}
+
+/** Each done unit's partial, with its live pieces when this process finished it, in unit order (merges are order-independent; the order keeps examples stable). */
+function* doneUnitsInOrder(checkpoint: Checkpoint, live?: ReadonlyMap<string, UnitPieces>): Generator<[UnitPartial, UnitPieces | undefined]> {
+  for (const unitId of Object.keys(checkpoint.units).sort()) {
+    const unit = checkpoint.units[unitId]
+    if (unit.state === 'done') yield [unit.partial, live?.get(unitId)]
+  }
+}
+
+function filteredCount(value: unknown): number {
+  if (value === undefined) return 0
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw corrupt('bad filtered count')
+  return value as number
+}
+
+/** Builds a unit's partial from its in-memory pieces (`filtered` only for the measures form). */
+export function unitPartial(aggregation: DayAggregator | BucketAggregator, late: LateEventLog, rejects: RejectCollector, filtered?: number): UnitPartial {
+  const partial: UnitPartial = {aggregation: aggregation.toState(), late: late.toState(), rejects: rejects.toState()}
+  if (filtered !== undefined) partial.filtered = filtered
+  return partial
 }
 
 /**

@@ -60,28 +60,33 @@ export function extractEventFromBytes(data: Uint8Array, start: number, end: numb
 
 /** The general path: decode and JSON.parse (or take the Cassandra row), then read the fields. */
 function extractParsed(record: Uint8Array | string | Record<string, unknown>, recordTimestampMs: number, job: JobSpec, fields: JobFields): ExtractResult {
-  let parsed: unknown
+  const object = parseRecordObject(record)
+  if (!object.ok) return object
+  const parsed = object.value
+  const read = (f: FieldPath | null): unknown => (f === null ? undefined : readField(parsed, f))
+  return fromFieldValues(read(fields.time), read(job.groupBy), read(job.distinct), read(job.value), recordTimestampMs, job, fields.time)
+}
+
+/** A record value (bytes, text or a Cassandra row) as a JSON object, or the reject saying why not. */
+export function parseRecordObject(record: Uint8Array | string | Record<string, unknown>): {ok: true; value: Record<string, unknown>} | {ok: false; reason: RejectReason; detail: string} {
+  let parsed: unknown = record
   if (typeof record === 'string' || record instanceof Uint8Array) {
     let text: string
     try {
       text = typeof record === 'string' ? record : utf8.decode(record)
     } catch {
-      return reject('malformed-utf8', 'record value is not valid UTF-8')
+      return {ok: false, reason: 'malformed-utf8', detail: 'record value is not valid UTF-8'}
     }
     try {
       parsed = JSON.parse(text)
     } catch (error) {
-      return reject('malformed-json', `record value is not JSON: ${printable((error as Error).message, 60)}`)
+      return {ok: false, reason: 'malformed-json', detail: `record value is not JSON: ${printable((error as Error).message, 60)}`}
     }
-  } else {
-    parsed = record
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return reject('not-an-object', 'record value is not a JSON object')
+    return {ok: false, reason: 'not-an-object', detail: 'record value is not a JSON object'}
   }
-
-  const read = (f: FieldPath | null): unknown => (f === null ? undefined : readField(parsed, f))
-  return fromFieldValues(read(fields.time), read(job.groupBy), read(job.distinct), read(job.value), recordTimestampMs, job, fields.time)
+  return {ok: true, value: parsed as Record<string, unknown>}
 }
 
 /** The job's four fields: where each comes from, and their names when all are top-level. */

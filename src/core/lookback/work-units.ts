@@ -1,5 +1,5 @@
 import {badInput} from '../errors.js'
-import type {JobSpec} from './job-spec.js'
+import type {LookbackJobSpec} from './job-spec.js'
 import type {LookbackWindow} from './window.js'
 
 /**
@@ -33,7 +33,7 @@ export function kafkaUnitPartition(unitId: string): number | null {
 }
 
 /** The units of a run: Kafka partitions (given by the caller from topic metadata) or day × bucket. */
-export function planUnits(job: JobSpec, window: LookbackWindow, partitions: readonly number[] = []): string[] {
+export function planUnits(job: LookbackJobSpec, window: LookbackWindow, partitions: readonly number[] = []): string[] {
   if (job.source.kind === 'kafka') {
     if (partitions.length === 0) throw badInput(`topic ${job.source.topic} has no partitions to read`)
     return [...new Set(partitions)].sort((a, b) => a - b).map(kafkaUnitId)

@@ -1,5 +1,5 @@
 import type {CassandraConnection, KafkaConnection} from '../../core/connection.js'
-import type {JobSpec} from '../../core/lookback/job-spec.js'
+import type {LookbackJobSpec} from '../../core/lookback/job-spec.js'
 import type {KafkaRange, LookbackStore} from './store.js'
 
 /** Opens a job's clusters: the runner's only way to reach Kafka and Cassandra. */
@@ -8,7 +8,7 @@ export interface LookbackAdapters {
    * Resolves the connection settings for the job (Cassandra's first, Kafka's only for a Kafka
    * source; bad settings throw here, before anything connects) and returns the openers.
    */
-  forJob(job: JobSpec): ClusterOpeners
+  forJob(job: LookbackJobSpec): ClusterOpeners
 }
 
 export interface ClusterOpeners {

@@ -2,12 +2,11 @@ import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {FleetopsError, badInput} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
-import {extractEvent} from '../../core/lookback/extract-event.js'
-import type {CassandraSource, JobSpec} from '../../core/lookback/job-spec.js'
+import type {CassandraSource, LookbackJobSpec} from '../../core/lookback/job-spec.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
 import type {CassandraEventTable} from './store.js'
-import {UnitAccumulator} from './unit-accumulator.js'
+import {recordSinkFor} from './record-sink.js'
 
 const BUCKET_UNIT = /^cassandra\/day=(\d{4}-\d{2}-\d{2})\/bucket=(\d{1,4})$/
 
@@ -21,14 +20,14 @@ const BUCKET_UNIT = /^cassandra\/day=(\d{4}-\d{2}-\d{2})\/bucket=(\d{1,4})$/
 export class CassandraSourceReader implements SourceReader {
   constructor(
     private readonly store: CassandraEventTable,
-    private readonly job: JobSpec,
+    private readonly job: LookbackJobSpec,
     private readonly window: LookbackWindow,
     private readonly checkpoint: Pick<Checkpoint, 'previousRunBoundaryMs' | 'previousRunStartedAtMs'>,
     private readonly table: SourceTableInfo,
   ) {}
 
   /** Checks the table exists and has the day, bucket and time columns the job names. */
-  static async describe(store: CassandraEventTable, job: JobSpec): Promise<SourceTableInfo> {
+  static async describe(store: CassandraEventTable, job: LookbackJobSpec): Promise<SourceTableInfo> {
     const source = job.source as CassandraSource
     const info = await store.tableColumns(source.keyspace, source.table)
     if (!info) throw badInput(`source table ${source.keyspace}.${source.table} does not exist; check source.cassandra in the job file`)
@@ -49,7 +48,7 @@ export class CassandraSourceReader implements SourceReader {
     if (!m) throw new FleetopsError('INTERNAL', `unit ${work.unitId} is not a (day, bucket) unit`)
     const source = this.job.source as CassandraSource
     // Units restart from scratch: no snapshot is carried over.
-    const acc = new UnitAccumulator(this.job, this.window, this.checkpoint.previousRunBoundaryMs)
+    const {acc, addRow} = recordSinkFor(this.job, this.window, this.checkpoint.previousRunBoundaryMs)
     const keyColumns = [...this.table.partitionKey, ...this.table.clusteringKey]
     // Rows written before the previous run started were read by it: not new stragglers.
     const seenBefore = this.checkpoint.previousRunStartedAtMs ?? -1
@@ -66,7 +65,7 @@ export class CassandraSourceReader implements SourceReader {
           for (const c of keyColumns) key[c] = row[c] instanceof Date ? (row[c] as Date).toISOString() : String(row[c])
           return {kind: 'cassandra', key}
         }
-        acc.add(extractEvent(row, arrivalMs, this.job), arrivalMs, arrivalMs >= 0 && arrivalMs < seenBefore, ref)
+        addRow(row, arrivalMs, arrivalMs >= 0 && arrivalMs < seenBefore, ref)
         pageEvents++
       },
       async () => {

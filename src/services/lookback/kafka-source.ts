@@ -2,14 +2,14 @@ import type {PartitionBounds} from '../../adapters/kafka/range-reader.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
-import {extractEvent, extractEventFromBytes} from '../../core/lookback/extract-event.js'
-import type {JobSpec, KafkaSource} from '../../core/lookback/job-spec.js'
+import type {KafkaSource, LookbackJobSpec} from '../../core/lookback/job-spec.js'
 import {incompleteDaysForRetention} from '../../core/lookback/outcome.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import {kafkaUnitPartition} from '../../core/lookback/work-units.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
 import type {KafkaRange} from './store.js'
-import {UnitAccumulator} from './unit-accumulator.js'
+import {recordSinkFor} from './record-sink.js'
+
 
 /** Producer clocks (CreateTime) may run ahead of event time: start the timestamp lookup this much earlier. */
 export const KAFKA_SKEW_MARGIN_MS = 3_600_000
@@ -30,14 +30,14 @@ export interface KafkaPlan {
 export class KafkaSourceReader implements SourceReader {
   private constructor(
     private readonly reader: KafkaRange,
-    private readonly job: JobSpec,
+    private readonly job: LookbackJobSpec,
     private readonly source: KafkaSource,
     private readonly window: LookbackWindow,
     private readonly checkpoint: Pick<Checkpoint, 'previousRunBoundaryMs' | 'previousEndOffsets'>,
     private readonly fetchBytes: number | undefined,
   ) {}
 
-  static forRun(reader: KafkaRange, job: JobSpec, window: LookbackWindow, checkpoint: Checkpoint, fetchBytes?: number): KafkaSourceReader {
+  static forRun(reader: KafkaRange, job: LookbackJobSpec, window: LookbackWindow, checkpoint: Checkpoint, fetchBytes?: number): KafkaSourceReader {
     return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes)
   }
 
@@ -65,11 +65,10 @@ export class KafkaSourceReader implements SourceReader {
     if (partition === null || work.nextOffset === undefined || work.endOffset === undefined) {
       throw new FleetopsError('INTERNAL', `unit ${work.unitId} is not a planned Kafka partition`)
     }
-    const acc = new UnitAccumulator(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
+    const {acc, addBytes} = recordSinkFor(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
     const prevEndText = this.checkpoint.previousEndOffsets?.[String(partition)]
     const prevEnd = prevEndText === undefined ? -1 : Number(prevEndText)
     const topic = this.source.topic
-    const job = this.job
     let from = Number(work.nextOffset)
     const end = Number(work.endOffset)
     let lastOffset: string | undefined = from > Number(work.nextOffset) ? String(from - 1) : work.partial ? String(from - 1) : undefined
@@ -84,8 +83,7 @@ export class KafkaSourceReader implements SourceReader {
         maxBytes: this.fetchBytes,
         visit: (offset, timestampMs, data, start, stop) => {
           currentOffset = offset
-          const result = start < 0 ? extractEvent(null, timestampMs, job) : extractEventFromBytes(data, start, stop, timestampMs, job)
-          acc.add(result, timestampMs, offset < prevEnd, ref)
+          addBytes(data, start, stop, timestampMs, offset < prevEnd, ref)
           chunkEvents++
         },
         onUndecodable: (bad) => {

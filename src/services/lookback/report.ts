@@ -1,4 +1,5 @@
 import type {EventRef} from '../../core/lookback/event-ref.js'
+import type {MeasuresRowChange} from '../../core/lookback/measures-sink.js'
 import type {LookbackStatus} from '../../core/lookback/outcome.js'
 import type {RejectExample} from '../../core/lookback/rejects.js'
 import type {SinkRow, SinkValueColumn} from '../../core/lookback/sink-row.js'
@@ -22,7 +23,12 @@ export interface LookbackReport {
   source: {kind: 'kafka'; topic: string; partitions: number} | {kind: 'cassandra'; keyspace: string; table: string; buckets: number}
   previousRunBoundaryMs: number | null
   days: DayReport[]
+  /** Legacy form: the changed sink rows (the measures form lists them in bucketChanges). */
   changes: RowChange[]
+  /** Measures form only: the added, changed and removed sink rows, by bucket and dimension values. */
+  bucketChanges?: MeasuresRowChange[]
+  /** Measures form only: records the job's `where` left out (not rejects). */
+  filtered?: number
   late: {total: number; perDay: Record<string, number>; examples: {ref: EventRef; day: string; group: string; eventMs: number; arrivalMs: number}[]}
   rejects: {total: number; counts: Record<string, number>; examples: RejectExample[]}
   outOfWindow: {before: number; after: number}

@@ -1,15 +1,25 @@
-import type {Checkpoint, mergeDoneUnits} from '../../core/lookback/checkpoint.js'
-import type {JobSpec} from '../../core/lookback/job-spec.js'
+import type {Checkpoint} from '../../core/lookback/checkpoint.js'
+import type {LookbackJobSpec} from '../../core/lookback/job-spec.js'
+import type {LateEventLog} from '../../core/lookback/late-events.js'
+import type {MeasuresDiff} from '../../core/lookback/measures-sink.js'
+import type {RejectCollector} from '../../core/lookback/rejects.js'
 import type {SinkDiff} from '../../core/lookback/sink-diff.js'
 import type {SinkRow} from '../../core/lookback/sink-row.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import type {DayReport, LookbackReport} from './report.js'
 
-export type MergedUnits = ReturnType<typeof mergeDoneUnits>
+/** The merged done units of either job form (mergeDoneUnits, mergeDoneMeasuresUnits). */
+export interface MergedUnits {
+  aggregation: {readonly outOfWindow: {before: number; after: number}; readonly eventCount: number}
+  late: LateEventLog
+  rejects: RejectCollector
+  /** Measures form only: records the job's `where` left out. */
+  filtered?: number
+}
 
 /** What every report of a run says, however it ended. */
 export interface ReportBasis {
-  job: JobSpec
+  job: LookbackJobSpec
   checkpoint: Checkpoint
   window: LookbackWindow
   instance: string
@@ -49,12 +59,13 @@ export function baseReport(b: ReportBasis): LookbackReport {
     incompleteDays: b.incompleteDays,
     units: b.units,
     sink: {keyspace: job.sink.keyspace, table: job.sink.table, created: b.sinkCreated, rowsWritten: 0, written: false},
-    events: merged.aggregation.eventCount + merged.rejects.total + merged.aggregation.outOfWindow.before + merged.aggregation.outOfWindow.after,
+    events: merged.aggregation.eventCount + merged.rejects.total + merged.aggregation.outOfWindow.before + merged.aggregation.outOfWindow.after + (merged.filtered ?? 0),
+    ...(merged.filtered === undefined ? {} : {filtered: merged.filtered}),
     durationMs: b.durationMs,
   }
 }
 
-function sourceInfo(job: JobSpec, totalUnits: number): LookbackReport['source'] {
+function sourceInfo(job: LookbackJobSpec, totalUnits: number): LookbackReport['source'] {
   return job.source.kind === 'kafka'
     ? {kind: 'kafka', topic: job.source.topic, partitions: totalUnits}
     : {kind: 'cassandra', keyspace: job.source.keyspace, table: job.source.table, buckets: job.source.buckets}
@@ -77,3 +88,38 @@ export function dayReports(window: LookbackWindow, rows: readonly SinkRow[], dif
     }
   })
 }
+
+/**
+ * dayReports for the measures form: per day, its events and rows (all the day's buckets) and
+ * how many rows the diff added, changed or removed. `bucketDay` maps a bucket key to its day.
+ */
+export function measuresDayReports(
+  window: LookbackWindow,
+  rows: ReadonlyArray<{bucket: string; events: number}>,
+  diff: MeasuresDiff,
+  bucketDay: (bucket: string) => string,
+  merged: MergedUnits,
+  incompleteDays: readonly string[],
+): DayReport[] {
+  const perDay = new Map<string, {events: number; groups: number; changed: number}>()
+  const of = (day: string): {events: number; groups: number; changed: number} => {
+    let d = perDay.get(day)
+    if (d === undefined) perDay.set(day, (d = {events: 0, groups: 0, changed: 0}))
+    return d
+  }
+  for (const r of rows) {
+    const d = of(bucketDay(r.bucket))
+    d.events += r.events
+    d.groups++
+  }
+  for (const c of diff.changes) of(bucketDay(c.bucket)).changed++
+  return window.days.map((day) => ({
+    day,
+    events: perDay.get(day)?.events ?? 0,
+    groups: perDay.get(day)?.groups ?? 0,
+    groupsChanged: perDay.get(day)?.changed ?? 0,
+    lateEvents: merged.late.count(day),
+    complete: !incompleteDays.includes(day),
+  }))
+}
+

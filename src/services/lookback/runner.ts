@@ -2,14 +2,15 @@ import {randomBytes} from 'node:crypto'
 
 import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {ExitCode, FleetopsError, badInput, isFleetopsError} from '../../core/errors.js'
-import {type Checkpoint, checkResume, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
-import {type JobSpec, parseWindowDays, validateJob} from '../../core/lookback/job-spec.js'
+import {type Checkpoint, checkResume, mergeDoneMeasuresUnits, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
+import {type JobSpec, type LookbackJobSpec, type MeasuresJobSpec, parseWindowDays, validateLookbackJob} from '../../core/lookback/job-spec.js'
 import {parseJobText} from '../../core/lookback/job-text.js'
+import {aggregatorDimensions, aggregatorMeasures} from '../../core/lookback/measures-event.js'
+import {measuresSinkRows} from '../../core/lookback/measures-sink.js'
 import {lookbackOutcome} from '../../core/lookback/outcome.js'
-import type {SinkDiff} from '../../core/lookback/sink-diff.js'
-import type {SinkRow} from '../../core/lookback/sink-row.js'
 import {type LookbackWindow, computeWindow} from '../../core/lookback/window.js'
 import {planUnits} from '../../core/lookback/work-units.js'
+import {dayOfHourBucket} from '../../core/lookback/zoned-hour.js'
 import {printable} from '../../core/units.js'
 import {withStopSignal} from '../../signals.js'
 import {systemClock, type Clock} from '../lag/clock.js'
@@ -20,7 +21,8 @@ import {CheckpointFile} from './checkpoint-store.js'
 import {KafkaSourceReader} from './kafka-source.js'
 import {Lease} from './lease.js'
 import type {LookbackReport} from './report.js'
-import {type MergedUnits, type ReportBasis, baseReport, dayReports} from './run-report.js'
+import {MeasuresSinkWriter} from './measures-sink-writer.js'
+import {type MergedUnits, type ReportBasis, baseReport, dayReports, measuresDayReports} from './run-report.js'
 import type {RunLog} from './run-log.js'
 import {finishClaimName, joinOrCreateSharedRun} from './shared-run.js'
 import {SinkWriter, rowChanges} from './sink-writer.js'
@@ -46,12 +48,12 @@ export interface LookbackRunOptions {
 }
 
 /** Reads and validates the job file (bad input exits 2 before any cluster is touched). */
-export function loadJob(path: string, windowFlag?: string): JobSpec {
+export function loadJob(path: string, windowFlag?: string): LookbackJobSpec {
   const text = readInputText(path, 'job file', '--job')
   const parsed = parseJobText(text, path)
-  let job: JobSpec
+  let job: LookbackJobSpec
   try {
-    job = validateJob(parsed)
+    job = validateLookbackJob(parsed)
   } catch (error) {
     // Name the file, so the user knows which input to fix.
     if (isFleetopsError(error) && error.exit === ExitCode.USAGE) throw badInput(`--job ${printable(path)}: ${error.message}`)
@@ -66,7 +68,7 @@ export function newRunId(job: string, startedAtMs: number): string {
   return `${job}.${stamp}.${randomBytes(3).toString('hex')}`
 }
 
-const sourceKey = (job: JobSpec): string =>
+const sourceKey = (job: LookbackJobSpec): string =>
   job.source.kind === 'kafka' ? `kafka:${job.source.topic}` : `cassandra:${job.source.keyspace}.${job.source.table}`
 
 /** The window a checkpoint was planned over (a resumed or joined run keeps its days). */
@@ -79,7 +81,7 @@ function checkFlags(opts: LookbackRunOptions): void {
 }
 
 /** --resume: the saved checkpoint, checked to continue the same run. */
-function loadResumedCheckpoint(file: CheckpointFile, job: JobSpec, opts: LookbackRunOptions): Checkpoint {
+function loadResumedCheckpoint(file: CheckpointFile, job: LookbackJobSpec, opts: LookbackRunOptions): Checkpoint {
   const checkpoint = file.load()
   if (!checkpoint) throw badInput(`no checkpoint to resume at ${file.path}; run without --resume`)
   checkResume(checkpoint, {job: job.name, asOf: opts.asOf})
@@ -153,7 +155,7 @@ export async function runLookback(opts: LookbackRunOptions, adapters: LookbackAd
 
 interface RunSetup {
   opts: LookbackRunOptions
-  job: JobSpec
+  job: LookbackJobSpec
   clusters: OpenClusters
   file: CheckpointFile
   clock: Clock
@@ -207,12 +209,15 @@ class LookbackRun {
   private async checkSink(): Promise<void> {
     const {job, opts} = this.setup
     if (!opts.dryRun) {
-      this.sinkCreated = (await this.store.ensureSink(this.ks, job.sink.table, opts.createSink)) === 'created'
+      const ensured = job.shape === 'measures' ? new MeasuresSinkWriter(this.store, job).ensure(opts.createSink) : this.store.ensureSink(this.ks, job.sink.table, opts.createSink)
+      this.sinkCreated = (await ensured) === 'created'
       this.sinkExists = true
       await this.store.ensureStateTables(this.ks)
     } else {
       if (!(await this.store.keyspaceExists(this.ks))) throw badInput(`sink keyspace "${this.ks}" does not exist; create it first`)
       this.sinkExists = (await this.store.tableColumns(this.ks, job.sink.table)) !== null
+      // A measures sink that cannot take the rows fails a dry run too (checking writes nothing).
+      if (this.sinkExists && job.shape === 'measures') await new MeasuresSinkWriter(this.store, job).ensure(false)
     }
   }
 
@@ -259,8 +264,8 @@ class LookbackRun {
     this.checkpoint = units.checkpoint
     const pending = Object.keys(done.units).filter((u) => done.units[u]!.state !== 'done').length
     const {job, clock, startedAt, opts, instance} = this.setup
-    const merged = mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, units.live)
     const incompleteDays = [...(this.checkpoint.incompleteDays ?? [])]
+    const {merged, sinkStep} = job.shape === 'measures' ? this.measuresResult(job, done, units.live, incompleteDays) : this.legacyResult(job, done, units.live, incompleteDays)
     const basis = (): ReportBasis => ({
       job,
       checkpoint: this.checkpoint,
@@ -276,7 +281,39 @@ class LookbackRun {
       durationMs: clock.now() - startedAt,
     })
     if (pending > 0) return this.reportStopped(basis(), units, pending)
-    return this.writeAndReport(basis, merged, incompleteDays, units.processedHere)
+    return this.writeAndReport(basis, merged, incompleteDays, units.processedHere, sinkStep)
+  }
+
+  /** The legacy form's merged units and its sink: day partitions of (group_key) rows. */
+  private legacyResult(job: JobSpec, done: Checkpoint, live: UnitRunner['live'], incompleteDays: string[]): {merged: MergedUnits; sinkStep: SinkStep} {
+    const merged = mergeDoneUnits(done, {distinct: job.distinct !== null, value: job.value !== null}, live)
+    const rows = merged.aggregation.rows(job.name)
+    const sink = new SinkWriter(this.store, job)
+    const sinkStep: SinkStep = async (completeDays) => {
+      const {diff, rowsWritten} = await this.writeSink(completeDays, {
+        diff: () => sink.diff(completeDays, rows, this.sinkExists),
+        write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
+      })
+      return {rowsWritten, parts: {days: dayReports(this.window, rows, diff, merged, incompleteDays), changes: rowChanges(diff)}}
+    }
+    return {merged, sinkStep}
+  }
+
+  /** The measures form's merged units and its sink: day or hour bucket partitions of (dimension values) rows. */
+  private measuresResult(job: MeasuresJobSpec, done: Checkpoint, live: UnitRunner['live'], incompleteDays: string[]): {merged: MergedUnits; sinkStep: SinkStep} {
+    const merged = mergeDoneMeasuresUnits(done, {dimensions: aggregatorDimensions(job), measures: aggregatorMeasures(job.measures)}, live)
+    const sink = new MeasuresSinkWriter(this.store, job)
+    const bucketRows = merged.aggregation.rows()
+    const rows = measuresSinkRows(bucketRows, sink.layout)
+    const bucketDay = (bucket: string): string => (job.granularity === 'day' ? bucket : dayOfHourBucket(Date.parse(bucket), job.timezone))
+    const sinkStep: SinkStep = async (completeDays) => {
+      const {diff, rowsWritten} = await this.writeSink(completeDays, {
+        diff: () => sink.diff(completeDays, rows, this.sinkExists),
+        write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
+      })
+      return {rowsWritten, parts: {days: measuresDayReports(this.window, bucketRows, diff, bucketDay, merged, incompleteDays), changes: [], bucketChanges: diff.changes}}
+    }
+    return {merged, sinkStep}
   }
 
   private unitRunner(interrupted: () => boolean): UnitRunner {
@@ -325,17 +362,16 @@ class LookbackRun {
   }
 
   /** Every unit is done: merge, diff against the sink, write it, record the job state, report. */
-  private async writeAndReport(basis: () => ReportBasis, merged: MergedUnits, incompleteDays: string[], processedHere: number): Promise<LookbackReport> {
+  private async writeAndReport(basis: () => ReportBasis, merged: MergedUnits, incompleteDays: string[], processedHere: number, sinkStep: SinkStep): Promise<LookbackReport> {
     const {job, opts, clock, startedAt, instance} = this.setup
     const cp = this.checkpoint
     const completeDays = this.window.days.filter((d) => !incompleteDays.includes(d))
-    const rows = merged.aggregation.rows(job.name)
     const finishClaim = opts.share ? new Lease(this.store, this.ks, finishClaimName(job.name, cp.runId), instance, opts.leaseTtlSeconds) : null
     if (finishClaim) {
       const theirs = await this.awaitFinisher(finishClaim)
       if (theirs) return {...theirs, instance, units: {...theirs.units, processedHere}, durationMs: clock.now() - startedAt}
     }
-    const {diff, rowsWritten} = await this.writeSink(completeDays, rows)
+    const {rowsWritten, parts} = await sinkStep(completeDays)
     const outcome = lookbackOutcome({incompleteDays, rejects: merged.rejects.total, failedUnits: 0, interrupted: false})
     const report: LookbackReport = {
       ...baseReport(basis()),
@@ -345,12 +381,11 @@ class LookbackRun {
         outcome.status === 'incomplete'
           ? `Kafka retention no longer covers ${incompleteDays.join(', ')}: those days are incomplete and were not written; the other days were`
           : null,
-      days: dayReports(this.window, rows, diff, merged, incompleteDays),
-      changes: rowChanges(diff),
+      ...parts,
       sink: {keyspace: this.ks, table: job.sink.table, created: this.sinkCreated, rowsWritten, written: !opts.dryRun},
     }
     if (!opts.dryRun) await this.recordAndRelease(report, finishClaim)
-    opts.log.event('done', {exit: report.exit, status: report.status, events: report.events, rowsWritten, changed: report.changes.length, late: report.late.total})
+    opts.log.event('done', {exit: report.exit, status: report.status, events: report.events, rowsWritten, changed: report.changes.length + (report.bucketChanges?.length ?? 0), late: report.late.total})
     return report
   }
 
@@ -369,17 +404,16 @@ class LookbackRun {
   }
 
   /** Diffs the complete days against the sink and (unless a dry run) replaces them. A failed write is resumable. */
-  private async writeSink(completeDays: string[], rows: SinkRow[]): Promise<{diff: SinkDiff; rowsWritten: number}> {
+  private async writeSink<D>(completeDays: string[], sink: {diff: () => Promise<D>; write: (writeTimestampMicros: number, updatedAtMs: number) => Promise<number>}): Promise<{diff: D; rowsWritten: number}> {
     const {job, opts, file} = this.setup
-    const sink = new SinkWriter(this.store, job)
     const cp = this.checkpoint
     try {
       opts.log.progress('reading the sink for the diff')
-      const diff = await sink.diff(completeDays, rows, this.sinkExists)
+      const diff = await sink.diff()
       if (opts.dryRun) return {diff, rowsWritten: 0}
       this.lease?.check()
       opts.log.progress(`writing ${completeDays.length} days to ${this.ks}.${job.sink.table}`)
-      return {diff, rowsWritten: await sink.write(completeDays, rows, cp.writeTimestampMicros, cp.startedAtMs)}
+      return {diff, rowsWritten: await sink.write(cp.writeTimestampMicros, cp.startedAtMs)}
     } catch (error) {
       if (opts.dryRun || (isFleetopsError(error) && (error.code === 'LOCKED' || error.code === 'BAD_INPUT'))) throw error
       const err = isFleetopsError(error) ? error : new FleetopsError('INTERNAL', String((error as Error).message))
@@ -403,6 +437,9 @@ class LookbackRun {
     await this.lease?.release()
   }
 }
+
+/** A job form's sink write for the complete days: the rows written and the report's day and change sections. */
+type SinkStep = (completeDays: string[]) => Promise<{rowsWritten: number; parts: Pick<LookbackReport, 'days' | 'changes' | 'bucketChanges'>}>
 
 async function takeLease(store: LeaseStore, keyspace: string, job: string, owner: string, ttlSeconds: number): Promise<Lease> {
   const lease = new Lease(store, keyspace, `job:${job}`, owner, ttlSeconds)

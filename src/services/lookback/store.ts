@@ -10,6 +10,9 @@ export type LeaseStore = Pick<LookbackCassandra, 'acquireLease' | 'renewLease' |
 /** The sink table (SinkWriter): read the days being recomputed, replace them. */
 export type SinkStore = Pick<LookbackCassandra, 'readSinkRows' | 'replaceSinkDays'>
 
+/** The measures form's sink table (MeasuresSinkWriter): check or create it, read the buckets being recomputed, replace them. */
+export type MeasuresSinkStore = Pick<LookbackCassandra, 'ensureMeasuresSink' | 'readMeasuresRows' | 'replaceMeasuresBuckets'>
+
 /** A shared run's state (--share-work): the job row's pointer, the run header, unit results. */
 export type SharedRunStore = Pick<LookbackCassandra, 'readJobState' | 'getRun' | 'putRunHeader' | 'setSharedRun' | 'putUnitResult' | 'unitResults' | 'finishRun'>
 
@@ -19,6 +22,7 @@ export type CassandraEventTable = Pick<LookbackCassandra, 'tableColumns' | 'read
 /** Everything a look-back run does on Cassandra: sink, leases, job and run state, a Cassandra source. */
 export type LookbackStore = LeaseStore &
   SinkStore &
+  MeasuresSinkStore &
   SharedRunStore &
   CassandraEventTable &
   Pick<LookbackCassandra, 'keyspaceExists' | 'ensureSink' | 'ensureStateTables' | 'writeJobState' | 'close'>

@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto'
 import {FleetopsError, isFleetopsError} from '../../core/errors.js'
 import {mapLimited} from '../../core/map-limited.js'
 import {type Checkpoint, type UnitPartial, type UnitPieces, markUnitDone, recordUnitProgress, remainingUnits} from '../../core/lookback/checkpoint.js'
-import type {JobSpec} from '../../core/lookback/job-spec.js'
+import type {LookbackJobSpec} from '../../core/lookback/job-spec.js'
 import type {Clock} from '../lag/clock.js'
 import type {CheckpointFile} from './checkpoint-store.js'
 import {Lease} from './lease.js'
@@ -15,7 +15,7 @@ import type {SharedRunStore, LeaseStore} from './store.js'
 export type StopReason = 'interrupted' | 'max-runtime'
 
 export interface UnitRunSettings {
-  job: JobSpec
+  job: LookbackJobSpec
   clock: Clock
   log: RunLog
   file: CheckpointFile

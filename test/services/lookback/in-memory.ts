@@ -8,6 +8,8 @@
 import type {JobState, LeaseResult, SourceTableInfo} from '../../../src/adapters/cassandra/lookback-store.js'
 import type {PartitionBounds, ReadOptions} from '../../../src/adapters/kafka/range-reader.js'
 import {badInput} from '../../../src/core/errors.js'
+import type {MeasuresSinkRow} from '../../../src/core/lookback/measures-sink.js'
+import type {SinkLayout} from '../../../src/core/lookback/sink-layout.js'
 import type {SinkRow} from '../../../src/core/lookback/sink-row.js'
 import type {Clock} from '../../../src/services/lag/clock.js'
 import type {LookbackAdapters} from '../../../src/services/lookback/adapter-factory.js'
@@ -71,7 +73,7 @@ export class MemoryStore implements LookbackStore {
   }
 
   async tableColumns(keyspace: string, table: string): Promise<SourceTableInfo | null> {
-    return this.sinks.has(`${keyspace}.${table}`) ? SINK_INFO : null
+    return this.sinks.has(`${keyspace}.${table}`) || this.measuresSinks.has(`${keyspace}.${table}`) ? SINK_INFO : null
   }
 
   async ensureSink(keyspace: string, table: string, create: boolean): Promise<'exists' | 'created'> {
@@ -101,6 +103,31 @@ export class MemoryStore implements LookbackStore {
     const written = rows.filter((r) => days.includes(r.day))
     this.sinks.set(`${keyspace}.${table}`, [...kept, ...written.map((r) => ({...r}))])
     return written.length
+  }
+
+  /** Measures sinks: `ks.table` -> job -> bucket -> rows. */
+  readonly measuresSinks = new Map<string, Map<string, Map<string, MeasuresSinkRow[]>>>()
+
+  async ensureMeasuresSink(layout: SinkLayout, create: boolean): Promise<'exists' | 'created'> {
+    const name = `${layout.keyspace}.${layout.table}`
+    if (!this.keyspaces.has(layout.keyspace)) throw badInput(`sink keyspace "${layout.keyspace}" does not exist`)
+    if (this.measuresSinks.has(name)) return 'exists'
+    if (!create) throw badInput(`sink table ${name} does not exist; pass --create-sink to create it`)
+    this.measuresSinks.set(name, new Map())
+    return 'created'
+  }
+
+  async readMeasuresRows(layout: SinkLayout, job: string, buckets: readonly string[]): Promise<MeasuresSinkRow[]> {
+    const jobs = this.measuresSinks.get(`${layout.keyspace}.${layout.table}`)
+    return buckets.flatMap((b) => jobs?.get(job)?.get(b) ?? []).map((r) => ({...r, dims: [...r.dims], values: {...r.values}}))
+  }
+
+  async replaceMeasuresBuckets(layout: SinkLayout, job: string, buckets: readonly string[], rows: readonly MeasuresSinkRow[]): Promise<number> {
+    const jobs = this.measuresSinks.get(`${layout.keyspace}.${layout.table}`)!
+    const byBucket = jobs.get(job) ?? new Map<string, MeasuresSinkRow[]>()
+    jobs.set(job, byBucket)
+    for (const b of buckets) byBucket.set(b, rows.filter((r) => r.bucket === b).map((r) => ({...r, dims: [...r.dims], values: {...r.values}})))
+    return rows.filter((r) => buckets.includes(r.bucket)).length
   }
 
   async acquireLease(_keyspace: string, name: string, owner: string): Promise<LeaseResult> {
