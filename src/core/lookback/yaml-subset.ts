@@ -5,7 +5,7 @@ import {checkNesting, checkTextSize, setOwn} from './text-limits.js'
 /**
  * A strict reader for the YAML subset job files need, so we do not take a YAML
  * dependency. Supported: block mappings and sequences (indented with spaces),
- * one-line flow sequences/mappings of scalars, plain / 'single' / "double"
+ * one-line flow sequences/mappings (nested ones too, on the same line), plain / 'single' / "double"
  * quoted scalars, comments, null/~, true/false, integers and floats, and an
  * optional leading `---`.
  *
@@ -256,8 +256,7 @@ class YamlSubsetParser {
     const c = text[i]
     let parsed: {value: unknown; end: number}
     if (c === '[' || c === '{') {
-      checkNesting(depth + 1, this.fileName, lineNo)
-      parsed = c === '[' ? this.parseFlowSequence(text, i, lineNo) : this.parseFlowMapping(text, i, lineNo)
+      parsed = this.parseFlowValue(text, i, lineNo, depth)
     } else if (c === '"' || c === "'") {
       parsed = this.parseQuoted(text, i, lineNo)
     } else {
@@ -350,13 +349,21 @@ class YamlSubsetParser {
     this.fail(lineNo, `unterminated ${quote === '"' ? 'double' : 'single'}-quoted string; close the quote on the same line (multi-line strings are not supported)`)
   }
 
-  private parseFlowSequence(text: string, start: number, lineNo: number): {value: unknown[]; end: number} {
+  /** A value inside or at the start of a flow collection: a nested [..] or {..} (one line), or a scalar. */
+  private parseFlowValue(text: string, start: number, lineNo: number, depth: number): {value: unknown; end: number} {
+    const c = text[start]
+    if (c !== '[' && c !== '{') return this.parseFlowScalar(text, start, lineNo)
+    checkNesting(depth + 1, this.fileName, lineNo)
+    return c === '[' ? this.parseFlowSequence(text, start, lineNo, depth + 1) : this.parseFlowMapping(text, start, lineNo, depth + 1)
+  }
+
+  private parseFlowSequence(text: string, start: number, lineNo: number, depth: number): {value: unknown[]; end: number} {
     const items: unknown[] = []
     let i = start + 1
     for (;;) {
       i = skipSpaces(text, i)
       if (text[i] === ']') return {value: items, end: i + 1}
-      const item = this.parseFlowScalar(text, i, lineNo)
+      const item = this.parseFlowValue(text, i, lineNo, depth)
       items.push(item.value)
       i = this.afterFlowEntry(text, item.end, ']', lineNo)
       if (text[i] === ']') return {value: items, end: i + 1}
@@ -364,7 +371,7 @@ class YamlSubsetParser {
     }
   }
 
-  private parseFlowMapping(text: string, start: number, lineNo: number): {value: Record<string, unknown>; end: number} {
+  private parseFlowMapping(text: string, start: number, lineNo: number, depth: number): {value: Record<string, unknown>; end: number} {
     const result: Record<string, unknown> = {}
     const seen = new Set<string>()
     let i = start + 1
@@ -381,7 +388,7 @@ class YamlSubsetParser {
       i = skipSpaces(text, i + 1)
       let value: {value: unknown; end: number}
       if (text[i] === ',' || text[i] === '}') value = {value: null, end: i}
-      else value = this.parseFlowScalar(text, i, lineNo)
+      else value = this.parseFlowValue(text, i, lineNo, depth)
       setOwn(result, keyText, value.value)
       i = this.afterFlowEntry(text, value.end, '}', lineNo)
       if (text[i] === '}') return {value: result, end: i + 1}
@@ -399,14 +406,14 @@ class YamlSubsetParser {
     this.fail(lineNo, `unexpected "${printable(text[i])}" in a flow collection; separate entries with ","`)
   }
 
-  /** One scalar inside [..] or {..}; nested collections are refused. */
+  /** One scalar inside [..] or {..} (parseFlowValue takes nested collections; a key cannot be one). */
   private parseFlowScalar(text: string, start: number, lineNo: number, isKey = false): {value: unknown; raw: string; quoted: boolean; end: number} {
     const c = text[start]
     if (c === '"' || c === "'") {
       const quoted = this.parseQuoted(text, start, lineNo)
       return {value: quoted.value, raw: quoted.value, quoted: true, end: quoted.end}
     }
-    if (c === '[' || c === '{') this.fail(lineNo, 'nested flow collections are not supported; use block style (indented lines) instead')
+    if (c === '[' || c === '{') this.fail(lineNo, 'a flow collection cannot be a key; write {key: value} with a plain or quoted key')
     if (c === undefined || c === ',' || c === ']' || c === '}' || c === '#') {
       this.fail(lineNo, 'empty or unclosed entry in a flow collection; write [a, b] or {key: value} on one line')
     }

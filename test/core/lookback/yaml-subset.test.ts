@@ -166,7 +166,8 @@ describe('parseYamlSubset: refused constructs name the line', () => {
     ['unterminated single quote', "a: 'abc", 1, /unterminated single-quoted/],
     ['multi-line plain scalar', 'a:\n  first\n  second', 3, /multi-line/],
     ['over-indented line', 'a: 1\n  b: 2', 2, /unexpected indentation/],
-    ['nested flow', 'a: [1, [2]]', 1, /nested flow/],
+    ['flow collection as a key', 'a: {[1]: 2}', 1, /cannot be a key/],
+    ['unclosed nested flow', 'a: {in: [1, 2}', 1, /unexpected "}"/],
     ['unclosed flow', 'a: [1, 2', 1, /unclosed/],
     ['plain value with colon-space', 'a: b: c', 1, /contains ": "/],
     ['unknown escape', 'a: "\\q"', 1, /unknown escape/],
@@ -187,6 +188,15 @@ describe('parseYamlSubset: refused constructs name the line', () => {
       expect(error.message).toMatch(message)
     })
   }
+
+  it('reads nested flow collections on one line, as the job language writes `in: [..]`', () => {
+    expect(parse('amount: {gte: 1, lt: 10000}\nstatus: {in: [paid, "shipped"]}\nm: [[1, 2], {a: [x]}, []]')).toEqual({
+      amount: {gte: 1, lt: 10000},
+      status: {in: ['paid', 'shipped']},
+      m: [[1, 2], {a: ['x']}, []],
+    })
+    expect(rejection('a: ' + '['.repeat(40) + ']'.repeat(40)).message).toMatch(/nesting deeper than 32/)
+  })
 
   it('refuses input over 1 MiB and nesting deeper than 32 levels', () => {
     expect(rejection('a: ' + 'x'.repeat(1024 * 1024)).message).toMatch(/over the 1048576 limit/)
