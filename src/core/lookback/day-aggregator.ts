@@ -3,6 +3,7 @@ import {ExactSum} from './exact-sum.js'
 import type {JobSpec} from './job-spec.js'
 import type {SinkRow} from './sink-row.js'
 import {setOwn} from './text-limits.js'
+import {WindowedAggregation} from './windowed-aggregation.js'
 
 /** What a job aggregates besides the event count. */
 export interface AggregateShape {
@@ -51,12 +52,12 @@ interface Cell {
  * Memory grows with the number of (day, group) cells and distinct keys, not
  * with the number of events.
  */
-export class DayAggregator {
+export class DayAggregator extends WindowedAggregation {
   private readonly days = new Map<string, Map<string, Cell>>()
-  private before = 0
-  private after = 0
 
-  constructor(readonly shape: AggregateShape) {}
+  constructor(readonly shape: AggregateShape) {
+    super()
+  }
 
   static forJob(job: JobSpec): DayAggregator {
     return new DayAggregator({distinct: job.distinct !== null, value: job.value !== null})
@@ -75,26 +76,13 @@ export class DayAggregator {
     }
   }
 
-  /** Counts an event whose day is outside the window: too old (`before`) or after the as-of day. */
-  addOutOfWindow(position: 'before' | 'after'): void {
-    if (position === 'before') this.before++
-    else this.after++
-  }
-
-  get outOfWindow(): {before: number; after: number} {
-    return {before: this.before, after: this.after}
-  }
-
-  get eventCount(): number {
-    let n = 0
-    for (const groups of this.days.values()) for (const cell of groups.values()) n += cell.events
-    return n
+  protected *cellEventCounts(): Iterable<number> {
+    for (const groups of this.days.values()) for (const cell of groups.values()) yield cell.events
   }
 
   merge(other: DayAggregator): void {
     this.checkShape(other.shape)
-    this.before += other.before
-    this.after += other.after
+    this.mergeOutOfWindow(other)
     for (const [day, groups] of other.days) {
       for (const [group, theirs] of groups) {
         const mine = this.cell(day, group)

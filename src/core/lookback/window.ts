@@ -73,3 +73,11 @@ export function locateInWindow(window: LookbackWindow, instantMs: number): Windo
   }
   return {kind: 'in', index: lo, interval: window.intervals[lo]}
 }
+
+/** The window day an event falls in, or null once it is counted as out of the window. */
+export function dayInWindow(window: LookbackWindow, instantMs: number, outside: {addOutOfWindow(position: 'before' | 'after'): void}): DayInterval | null {
+  const pos = locateInWindow(window, instantMs)
+  if (pos.kind === 'in') return pos.interval
+  outside.addOutOfWindow(pos.kind)
+  return null
+}

@@ -5,7 +5,7 @@ import {LateEventLog, isLate, isNewStraggler} from '../../core/lookback/late-eve
 import {type MeasuresExtractResult, aggregatorDimensions, aggregatorMeasures, bucketKeyOf} from '../../core/lookback/measures-event.js'
 import {BucketAggregator} from '../../core/lookback/measures/bucket-aggregator.js'
 import {RejectCollector} from '../../core/lookback/rejects.js'
-import {type LookbackWindow, locateInWindow} from '../../core/lookback/window.js'
+import {type LookbackWindow, dayInWindow} from '../../core/lookback/window.js'
 
 /**
  * UnitAccumulator's sibling for the measures form: one unit's bucket aggregation, straggler
@@ -44,15 +44,12 @@ export class MeasuresUnitAccumulator {
       return
     }
     const event = result.event
-    const pos = locateInWindow(this.window, event.eventMs)
-    if (pos.kind !== 'in') {
-      this.aggregation.addOutOfWindow(pos.kind)
-      return
-    }
-    const bucket = bucketKeyOf(this.job, event.eventMs, pos.interval.day)
-    this.aggregation.add(bucket, event.dims, event.values, isLate(pos.interval, arrivalMs, null))
-    if (isNewStraggler(pos.interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
-      this.late.add({ref: ref(), day: pos.interval.day, group: JSON.stringify(event.dims), eventMs: event.eventMs, arrivalMs})
+    const interval = dayInWindow(this.window, event.eventMs, this.aggregation)
+    if (interval === null) return
+    const bucket = bucketKeyOf(this.job, event.eventMs, interval.day)
+    this.aggregation.add(bucket, event.dims, event.values, isLate(interval, arrivalMs, null))
+    if (isNewStraggler(interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
+      this.late.add({ref: ref(), day: interval.day, group: JSON.stringify(event.dims), eventMs: event.eventMs, arrivalMs})
     }
   }
 

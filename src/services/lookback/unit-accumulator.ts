@@ -6,7 +6,7 @@ import type {ExtractResult} from '../../core/lookback/extract-event.js'
 import type {JobSpec} from '../../core/lookback/job-spec.js'
 import {LateEventLog, isLate, isNewStraggler} from '../../core/lookback/late-events.js'
 import {RejectCollector} from '../../core/lookback/rejects.js'
-import {type LookbackWindow, locateInWindow} from '../../core/lookback/window.js'
+import {type LookbackWindow, dayInWindow} from '../../core/lookback/window.js'
 
 /**
  * One unit's running result: the day aggregation, the straggler log and the rejects. The
@@ -38,14 +38,11 @@ export class UnitAccumulator {
       return
     }
     const event = result.event
-    const pos = locateInWindow(this.window, event.eventMs)
-    if (pos.kind !== 'in') {
-      this.aggregation.addOutOfWindow(pos.kind)
-      return
-    }
-    const day = pos.interval.day
-    this.aggregation.add(day, event, isLate(pos.interval, arrivalMs, null))
-    if (isNewStraggler(pos.interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
+    const interval = dayInWindow(this.window, event.eventMs, this.aggregation)
+    if (interval === null) return
+    const day = interval.day
+    this.aggregation.add(day, event, isLate(interval, arrivalMs, null))
+    if (isNewStraggler(interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
       this.late.add({ref: ref(), day, group: event.group, eventMs: event.eventMs, arrivalMs})
     }
   }

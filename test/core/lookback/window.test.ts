@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {FleetopsError} from '../../../src/core/errors.js'
-import {computeWindow, locateInWindow, parseAsOf} from '../../../src/core/lookback/window.js'
+import {computeWindow, dayInWindow, locateInWindow, parseAsOf} from '../../../src/core/lookback/window.js'
 import {dayInterval, dayOf, dayOfUncached} from '../../../src/core/lookback/zoned-day.js'
 
 const H = 3_600_000
@@ -150,5 +150,18 @@ describe('dayOf and locateInWindow', () => {
       }),
       {numRuns: 500},
     )
+  })
+})
+
+describe('dayInWindow', () => {
+  it('gives the day an event falls in, or counts it on its side of the window', () => {
+    const window = computeWindow({windowDays: 2, asOf: '2026-11-20', timezone: 'UTC', now: Date.parse('2026-11-21T00:00:00Z')})
+    const counted: string[] = []
+    const outside = {addOutOfWindow: (position: 'before' | 'after') => void counted.push(position)}
+    expect(dayInWindow(window, Date.parse('2026-11-19T12:00:00Z'), outside)?.day).toBe('2026-11-19')
+    expect(dayInWindow(window, Date.parse('2026-11-20T23:59:59.999Z'), outside)?.day).toBe('2026-11-20')
+    expect(dayInWindow(window, Date.parse('2026-11-18T23:59:59.999Z'), outside)).toBeNull()
+    expect(dayInWindow(window, Date.parse('2026-11-21T00:00:00Z'), outside)).toBeNull()
+    expect(counted).toEqual(['before', 'after'])
   })
 })

@@ -1,5 +1,6 @@
 import {badInput, FleetopsError} from '../../errors.js'
 import {corrupt, isCount} from '../day-aggregator.js'
+import {WindowedAggregation} from '../windowed-aggregation.js'
 import {inputType, isFiniteNumber, type JsonValue, type Measure} from './measure.js'
 import {checkMeasureSpecs, createMeasure, measureFromJSON, type MeasureSpec} from './measure-spec.js'
 
@@ -50,12 +51,11 @@ interface Cell {
  * instances and checkpoints. Cells are keyed by the JSON text of the dimension
  * tuple, which keeps null, "" and "null" apart and cannot collide across positions.
  */
-export class BucketAggregator {
+export class BucketAggregator extends WindowedAggregation {
   private readonly buckets = new Map<string, Map<string, Cell>>()
-  private before = 0
-  private after = 0
 
   constructor(readonly shape: AggregatorShape) {
+    super()
     checkMeasureSpecs(shape.measures)
   }
 
@@ -75,20 +75,8 @@ export class BucketAggregator {
     })
   }
 
-  /** Counts an event whose bucket is outside the window: too old (`before`) or after the as-of time. */
-  addOutOfWindow(position: 'before' | 'after'): void {
-    if (position === 'before') this.before++
-    else this.after++
-  }
-
-  get outOfWindow(): {before: number; after: number} {
-    return {before: this.before, after: this.after}
-  }
-
-  get eventCount(): number {
-    let n = 0
-    for (const cells of this.buckets.values()) for (const cell of cells.values()) n += cell.events
-    return n
+  protected *cellEventCounts(): Iterable<number> {
+    for (const cells of this.buckets.values()) for (const cell of cells.values()) yield cell.events
   }
 
   merge(other: BucketAggregator): void {
@@ -96,8 +84,7 @@ export class BucketAggregator {
     if (shapeKey(other.shape) !== shapeKey(this.shape)) {
       throw new FleetopsError('INTERNAL', 'cannot merge aggregations of different jobs (dimensions or measures differ)')
     }
-    this.before += other.before
-    this.after += other.after
+    this.mergeOutOfWindow(other)
     for (const [bucket, cells] of other.buckets) {
       for (const theirs of cells.values()) {
         const mine = this.cell(bucket, theirs.dims)
