@@ -26,6 +26,7 @@ export function renderLookbackReport(report: LookbackReport): string {
       groupsChanged: report.days.reduce((a, d) => a + d.groupsChanged, 0),
       lateEvents: report.late.total,
       complete: report.incompleteDays.length === 0,
+      lateness: {events: 0, lateEvents: report.lateness.lateEvents, p50Ms: null, p99Ms: null, maxMs: null},
       rejects: report.rejects.total,
     }
     const rows: (DayReport & {rejects: number | null})[] = [...report.days.map((d) => ({...d, rejects: null})), totals]
@@ -38,10 +39,12 @@ export function renderLookbackReport(report: LookbackReport): string {
         {header: 'CHANGED', get: (d) => d.groupsChanged, align: 'right'},
         {header: 'LATE', get: (d) => d.lateEvents, align: 'right'},
         {header: 'REJECTS', get: (d) => d.rejects, align: 'right'},
+        {header: 'LATENESS P50/P99/MAX', get: (d) => latenessCell(d.lateness)},
         {header: 'COMPLETE', get: (d) => (d.day === 'total' ? '' : d.complete ? 'yes' : c.red('NO (retention)'))},
       ]),
     )
   }
+  if (report.days.length > 0) out.push('', latenessAdvice(report.lateness, `this run: ${report.lateness.windowDaysUsed}d`))
   const lines = [...report.changes.map(changeLine), ...(report.bucketChanges ?? []).map(bucketChangeLine)]
   if (lines.length > 0) {
     out.push('', `Changed rows (${lines.length}):`)
@@ -64,6 +67,16 @@ export function renderLookbackReport(report: LookbackReport): string {
   if (oow.before + oow.after > 0) out.push(c.dim(`Outside the window (not aggregated): ${oow.before} older, ${oow.after} newer.`))
   if (report.sink.written) out.push(c.dim(`Wrote ${report.sink.rowsWritten} rows to ${report.sink.keyspace}.${report.sink.table}${report.sink.created ? ' (created)' : ''}.`))
   return out.join('\n')
+}
+
+function latenessCell(l: DayReport['lateness']): string {
+  return l.p50Ms === null ? '' : [l.p50Ms, l.p99Ms!, l.maxMs!].map((ms) => formatDuration(ms)).join(' / ')
+}
+
+/** The window advice: how many events arrived after their day, and the window that catches 99.9 % of them. */
+export function latenessAdvice(l: {lateEvents: number; windowDays: number; fraction: number}, current: string): string {
+  if (l.lateEvents === 0) return `Lateness: no event arrived after its day ended; a 1-day window would have caught every event (${current}).`
+  return `Lateness: ${l.lateEvents.toLocaleString('en-US')} events arrived after their day ended; a ${l.windowDays}-day window would have caught ${l.fraction * 100} % of them (${current}).`
 }
 
 function changeLine(ch: RowChange): string {

@@ -22,6 +22,8 @@ import type {MeasuresSinkRow} from '../../core/lookback/measures-sink.js'
 import {valueColumns} from '../../core/lookback/measures-sink.js'
 import {type ExistingColumn, type SinkLayout, checkSinkFits, createTableStatement} from '../../core/lookback/sink-layout.js'
 import type {SinkRow} from '../../core/lookback/sink-row.js'
+import type {BucketState} from '../../core/lookback/bucket-status.js'
+import type {LatenessEntryState} from '../../core/lookback/lateness.js'
 import {classifySdkError} from '../classify-error.js'
 import {retryWithBackoff} from '../retry-backoff.js'
 import {connectCassandra} from './client.js'
@@ -36,6 +38,7 @@ export const STATE_TABLES = {
   jobs: 'fleetops_lookback_jobs',
   runs: 'fleetops_lookback_runs',
   units: 'fleetops_lookback_units',
+  buckets: 'fleetops_lookback_buckets',
 } as const
 
 const SINK_COLUMNS: Record<string, string> = {
@@ -176,6 +179,7 @@ export class LookbackCassandra {
       `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.jobs} (job text PRIMARY KEY, run_id text, as_of text, boundary_ms bigint, started_ms bigint, end_offsets text, source text, completed_at timestamp, shared_run text)`,
       `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.runs} (job text, run_id text, header text, finished boolean, report text, PRIMARY KEY (job, run_id))`,
       `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.units} (job text, run_id text, unit_id text, partial text, last_offset text, worker text, PRIMARY KEY ((job, run_id), unit_id))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.${STATE_TABLES.buckets} (job text, bucket text, day text, run_id text, run_at timestamp, rows int, events bigint, complete boolean, lateness text, PRIMARY KEY (job, bucket))`,
     ]
     const existing = await Promise.all(Object.values(STATE_TABLES).map((t) => this.run('reading state tables', () => this.client.metadata.getTable(ks, t))))
     if (existing.every(Boolean)) return
@@ -337,6 +341,50 @@ export class LookbackCassandra {
       ),
     )
     return toWrite.length
+  }
+
+  // ---- bucket states (lookback status, --fill-gaps) -------------------------
+
+  /**
+   * Records the buckets a run wrote, at the sink's write timestamp: a rerun overwrites them
+   * and an older run finishing late never overwrites a newer one.
+   */
+  async writeBucketStates(keyspace: string, job: string, states: readonly BucketState[], writeTimestampMicros: number): Promise<void> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const q = `INSERT INTO ${ks}.${STATE_TABLES.buckets} (job, bucket, day, run_id, run_at, rows, events, complete, lateness) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`
+    const T = cassandra.types.Long.fromNumber(writeTimestampMicros)
+    await this.run('recording bucket states', () =>
+      mapLimited(states, 32, (b) =>
+        this.client.execute(q, [job, b.bucket, b.day, b.runId, new Date(b.runAtMs), b.rows, cassandra.types.Long.fromNumber(b.events), b.complete, b.lateness === null ? null : JSON.stringify(b.lateness), T], this.opts()),
+      ),
+    )
+  }
+
+  /** The recorded states of a job's buckets from `first` to `last` (keys compare as text); none when the table does not exist yet. */
+  async readBucketStates(keyspace: string, job: string, first: string, last: string): Promise<BucketState[]> {
+    const ks = cqlIdentifier(keyspace, 'sink.keyspace')
+    const table = await this.run('reading bucket states', () => this.client.metadata.getTable(ks, STATE_TABLES.buckets))
+    if (!table) return []
+    const q = `SELECT bucket, day, run_id, run_at, rows, events, complete, lateness FROM ${ks}.${STATE_TABLES.buckets} WHERE job = ? AND bucket >= ? AND bucket <= ?`
+    const out: BucketState[] = []
+    let pageState: string | undefined
+    do {
+      const rs = await this.run('reading bucket states', () => this.client.execute(q, [job, first, last], this.opts({fetchSize: 5000, pageState})))
+      for (const r of rs.rows) {
+        out.push({
+          bucket: String(r.bucket),
+          day: String(r.day),
+          runId: String(r.run_id ?? ''),
+          runAtMs: r.run_at instanceof Date ? r.run_at.getTime() : 0,
+          rows: Number(r.rows ?? 0),
+          events: num(r.events) ?? 0,
+          complete: r.complete === true,
+          lateness: parseLateness(r.lateness),
+        })
+      }
+      pageState = rs.pageState ?? undefined
+    } while (pageState)
+    return out
   }
 
   // ---- leases -------------------------------------------------------------
@@ -584,4 +632,14 @@ function plain(v: unknown): unknown {
 
 export function isLeaseTableError(error: unknown): boolean {
   return error instanceof FleetopsError && /lease/.test(error.message)
+}
+
+/** A bucket's lateness as stored (JSON written by writeBucketStates); unreadable text counts as none. */
+function parseLateness(text: unknown): LatenessEntryState | null {
+  if (typeof text !== 'string' || text === '') return null
+  try {
+    return JSON.parse(text) as LatenessEntryState
+  } catch {
+    return null
+  }
 }

@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../base-command.js'
 import {parseAsOf} from '../../core/lookback/window.js'
+import {parseDay} from '../../core/lookback/zoned-day.js'
 import {durationFlag, integerFlag} from '../../flags.js'
 import {renderLookbackReport} from '../../output/lookback.js'
 import {startProgress} from '../../output/progress.js'
@@ -19,7 +20,9 @@ The measures form (granularity day|hour, where, dimensions, measures: count, sum
 
 Kafka: reading starts at the offsets for the window start (ListOffsets by timestamp, minus a 1h skew margin; a partition with no record that new has nothing to read) and stops at the end offsets captured when the run starts, so it always terminates; no consumer group is joined and nothing is committed. Work units are whole partitions (a partition is ordered by offset, not event time, so per-day units would re-read it). Cassandra: one (day, bucket) partition per unit, paged.
 
-Report: per day the rows that changed (old and new values), late events and rejects. The sink's late_events counts events that arrived after their day ended; the report's late events are the stragglers new since the previous successful run: arrived after its as-of boundary and not read by it (its end offsets are kept in the sink keyspace's fleetops_lookback_jobs table).
+Explicit ranges: --from A --to B recomputes the local days A..B (at most 366) instead of the window up to --as-of; it walks the days oldest first (a Cassandra source's units are read day after day, a Kafka partition in offset order), is checkpointed, resumable (--resume) and honours --max-runtime like any run. --fill-gaps recomputes only the buckets \`lookback status\` lists as missing or incomplete in the window (or range): the run reads the days from the first gap to the last and writes only the gap buckets. A run over older days never moves the job's late-event boundary back.
+
+Report: per day the rows that changed (old and new values), late events and rejects. Per day, the lateness of its events (arrival minus event time: p50, p99, max), and the smallest window that would have caught 99.9 % of the events that arrived after their day ended. The sink's late_events counts events that arrived after their day ended; the report's late events are the stragglers new since the previous successful run: arrived after its as-of boundary and not read by it (its end offsets are kept in the sink keyspace's fleetops_lookback_jobs table).
 
 A lease in Cassandra (fleetops_lookback_leases, LWT with TTL, renewed while running) stops two runs of a job overlapping. Progress is checkpointed per unit in FLEETOPS_HOME/lookback/<job>/checkpoint.json (or --checkpoint-dir); --resume finishes the same run (same as-of, same end offsets) without double counting. --share-work lets several instances split the units through per-unit Cassandra leases; if one dies its claims expire and the others finish them.
 
@@ -30,6 +33,8 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     '<%= config.bin %> <%= command.id %> --job nightly.yaml --window 3d --as-of 2026-11-20 --dry-run',
     '<%= config.bin %> <%= command.id %> --job nightly.yaml --resume --json',
     '<%= config.bin %> <%= command.id %> --job nightly.yaml --share-work   # on several machines',
+    '<%= config.bin %> <%= command.id %> --job nightly.yaml --from 2026-10-01 --to 2026-10-31 --max-runtime 2h',
+    '<%= config.bin %> <%= command.id %> --job nightly.yaml --fill-gaps --from 2026-10-01 --to 2026-11-30',
   ]
 
   static override flags = {
@@ -43,6 +48,9 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     'lease-ttl': durationFlag({description: 'Lease time-to-live; a crashed run blocks others at most this long.', default: '60s', atLeast: '2s'}),
     'share-work': Flags.boolean({description: 'Share the run with other instances of the job by claiming units through Cassandra leases.', default: false}),
     'checkpoint-dir': Flags.string({description: 'Directory for the checkpoint file (default FLEETOPS_HOME/lookback/<job>).'}),
+    from: Flags.string({description: 'First day of an explicit range to recompute, YYYY-MM-DD (with --to; replaces --window/--as-of).'}),
+    to: Flags.string({description: 'Last day of an explicit range to recompute, YYYY-MM-DD (with --from).'}),
+    'fill-gaps': Flags.boolean({description: 'Recompute only the buckets `lookback status` lists as missing or incomplete in the window or --from/--to range.', default: false}),
     'max-rate': integerFlag({description: 'Read at most this many records per second (spares the clusters during business hours).', min: 1, max: 1_000_000_000}),
   }
 
@@ -50,6 +58,8 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     const {flags} = await this.parse(LookbackRun)
     // Everything that can be checked without a cluster is checked first (exit 2).
     if (flags['as-of'] !== undefined) parseAsOf(flags['as-of'])
+    if (flags.from !== undefined) parseDay(flags.from, '--from')
+    if (flags.to !== undefined) parseDay(flags.to, '--to')
     const json = this.jsonEnabled()
     const progress = await startProgress('look-back run', {json})
     const log = createRunLog({json, progress: (t) => progress.update(t)})
@@ -67,6 +77,9 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
           share: flags['share-work'],
           checkpointDir: flags['checkpoint-dir'],
           maxRate: flags['max-rate'],
+          from: flags.from,
+          to: flags.to,
+          fillGaps: flags['fill-gaps'],
           log,
         },
         lookbackAdapters({kafka: () => this.kafkaConnection(flags), cassandra: () => this.cassandraConnection(flags), verbose: this.verbose}),

@@ -3,6 +3,7 @@ import {printable} from '../units.js'
 import {type AggregateShape, type AggregationState, DayAggregator} from './day-aggregator.js'
 import {type AggregatorShape, type BucketAggregationState, BucketAggregator} from './measures/bucket-aggregator.js'
 import {LateEventLog, type LateLogState} from './late-events.js'
+import {LatenessProfile, type LatenessState} from './lateness.js'
 import {RejectCollector, type RejectState} from './rejects.js'
 import {kafkaUnitPartition} from './work-units.js'
 import type {LookbackWindow} from './window.js'
@@ -15,6 +16,8 @@ export interface UnitPartial {
   rejects: RejectState
   /** Measures form only: records the job's `where` left out. */
   filtered?: number
+  /** How late the unit's events arrived, per bucket (absent in checkpoints of older versions: empty). */
+  lateness?: LatenessState
 }
 
 /**
@@ -62,6 +65,13 @@ export interface Checkpoint {
   previousRunStartedAtMs?: number | null
   /** Days the source no longer fully covers (retention), decided at run start; resume keeps them. */
   incompleteDays?: string[]
+  /** jobFingerprint() of the job that planned the run (absent in checkpoints of older versions). */
+  jobFingerprint?: string
+  /**
+   * --fill-gaps: only these buckets (day or hour keys) are written; the other days of the
+   * window are read because the gaps' days lie between them. Absent: every complete day.
+   */
+  writeBuckets?: string[]
   /** Kafka partition → offset as a decimal string (int64). Empty for Cassandra. */
   startOffsets: Record<string, string>
   /** Exclusive end offsets snapshotted at run start. */
@@ -81,6 +91,8 @@ export interface NewCheckpointInput {
   startOffsets?: Record<string, string>
   endOffsets?: Record<string, string>
   unitIds: readonly string[]
+  jobFingerprint?: string
+  writeBuckets?: readonly string[]
 }
 
 const OFFSET = /^(0|[1-9][0-9]{0,18})$/
@@ -107,6 +119,8 @@ export function newCheckpoint(input: NewCheckpointInput): Checkpoint {
     previousEndOffsets: input.previousEndOffsets ?? null,
     previousRunStartedAtMs: input.previousRunStartedAtMs ?? null,
     incompleteDays: [...(input.incompleteDays ?? [])],
+    ...(input.jobFingerprint === undefined ? {} : {jobFingerprint: input.jobFingerprint}),
+    ...(input.writeBuckets === undefined ? {} : {writeBuckets: [...input.writeBuckets]}),
     startOffsets: {...(input.startOffsets ?? {})},
     endOffsets: {...(input.endOffsets ?? {})},
     units,
@@ -191,6 +205,7 @@ export interface UnitPieces {
   readonly late: LateEventLog
   readonly rejects: RejectCollector
   readonly filtered?: number
+  readonly lateness: LatenessProfile
 }
 
 /**
@@ -203,18 +218,20 @@ export function mergeDoneUnits(
   checkpoint: Checkpoint,
   shape: AggregateShape,
   live?: ReadonlyMap<string, UnitPieces>,
-): {aggregation: DayAggregator; late: LateEventLog; rejects: RejectCollector; doneUnits: number} {
+): {aggregation: DayAggregator; late: LateEventLog; rejects: RejectCollector; lateness: LatenessProfile; doneUnits: number} {
   const aggregation = new DayAggregator(shape)
   const late = new LateEventLog()
   const rejects = new RejectCollector()
+  const lateness = new LatenessProfile(checkpoint.timezone)
   let doneUnits = 0
   for (const [partial, pieces] of doneUnitsInOrder(checkpoint, live)) {
     aggregation.merge(pieces?.aggregation instanceof DayAggregator ? pieces.aggregation : DayAggregator.fromState(partial.aggregation))
     late.merge(pieces?.late ?? LateEventLog.fromState(partial.late))
     rejects.merge(pieces?.rejects ?? RejectCollector.fromState(partial.rejects))
+    lateness.merge(pieces?.lateness ?? LatenessProfile.fromState(partial.lateness, checkpoint.timezone))
     doneUnits++
   }
-  return {aggregation, late, rejects, doneUnits}
+  return {aggregation, late, rejects, lateness, doneUnits}
 }
 
 /** mergeDoneUnits for the measures form: bucket aggregations, plus the filtered count. */
@@ -222,10 +239,11 @@ export function mergeDoneMeasuresUnits(
   checkpoint: Checkpoint,
   shape: AggregatorShape,
   live?: ReadonlyMap<string, UnitPieces>,
-): {aggregation: BucketAggregator; late: LateEventLog; rejects: RejectCollector; filtered: number; doneUnits: number} {
+): {aggregation: BucketAggregator; late: LateEventLog; rejects: RejectCollector; lateness: LatenessProfile; filtered: number; doneUnits: number} {
   const aggregation = new BucketAggregator(shape)
   const late = new LateEventLog()
   const rejects = new RejectCollector()
+  const lateness = new LatenessProfile(checkpoint.timezone)
   let filtered = 0
   let doneUnits = 0
   for (const [partial, pieces] of doneUnitsInOrder(checkpoint, live)) {
@@ -233,9 +251,10 @@ export function mergeDoneMeasuresUnits(
     late.merge(pieces?.late ?? LateEventLog.fromState(partial.late))
     rejects.merge(pieces?.rejects ?? RejectCollector.fromState(partial.rejects))
     filtered += pieces?.filtered ?? filteredCount(partial.filtered)
+    lateness.merge(pieces?.lateness ?? LatenessProfile.fromState(partial.lateness, checkpoint.timezone))
     doneUnits++
   }
-  return {aggregation, late, rejects, filtered, doneUnits}
+  return {aggregation, late, rejects, lateness, filtered, doneUnits}
 }
 
 /** Each done unit's partial, with its live pieces when this process finished it, in unit order (merges are order-independent; the order keeps examples stable). */
@@ -253,8 +272,9 @@ function filteredCount(value: unknown): number {
 }
 
 /** Builds a unit's partial from its in-memory pieces (`filtered` only for the measures form). */
-export function unitPartial(aggregation: DayAggregator | BucketAggregator, late: LateEventLog, rejects: RejectCollector, filtered?: number): UnitPartial {
-  const partial: UnitPartial = {aggregation: aggregation.toState(), late: late.toState(), rejects: rejects.toState()}
+export function unitPartial(pieces: UnitPieces): UnitPartial {
+  const {aggregation, late, rejects, filtered, lateness} = pieces
+  const partial: UnitPartial = {aggregation: aggregation.toState(), late: late.toState(), rejects: rejects.toState(), lateness: lateness.toState()}
   if (filtered !== undefined) partial.filtered = filtered
   return partial
 }
@@ -263,13 +283,23 @@ export function unitPartial(aggregation: DayAggregator | BucketAggregator, late:
  * Checks that `--resume` continues the same run: same job and, if the user
  * repeats --as-of, the same as-of. A different as-of is a new run, not a resume.
  */
-export function checkResume(checkpoint: Checkpoint, request: {job: string; asOf?: string}): void {
+export function checkResume(checkpoint: Checkpoint, request: {job: string; asOf?: string; jobFingerprint?: string}): void {
   if (checkpoint.job !== request.job) {
     throw badInput(`the checkpoint belongs to job "${printable(checkpoint.job)}", not "${printable(request.job)}"; use that job's checkpoint or run without --resume`)
   }
+  checkSameJob(checkpoint, request.jobFingerprint, 'rerun without --resume to start a new run')
   if (request.asOf !== undefined && request.asOf !== checkpoint.asOf) {
     throw badInput(`--resume continues run ${checkpoint.runId} for as-of ${checkpoint.asOf}; drop --as-of ${printable(request.asOf)} or run without --resume`)
   }
+}
+
+/**
+ * Refuses to continue a run planned by a different version of the job file: its partial
+ * states (other measures, dimensions or filters) cannot be merged with this job's.
+ */
+export function checkSameJob(checkpoint: Pick<Checkpoint, 'runId' | 'jobFingerprint'>, jobFingerprint: string | undefined, fix: string): void {
+  if (checkpoint.jobFingerprint === undefined || jobFingerprint === undefined || checkpoint.jobFingerprint === jobFingerprint) return
+  throw badInput(`the job file changed since run ${checkpoint.runId} started (its source, sink, where, dimensions or measures differ); ${fix}`)
 }
 
 export function serializeCheckpoint(checkpoint: Checkpoint): string {
@@ -305,6 +335,8 @@ function validateCheckpoint(value: unknown): asserts value is Checkpoint {
   }
   if (c.previousRunStartedAtMs !== undefined && c.previousRunStartedAtMs !== null && !Number.isSafeInteger(c.previousRunStartedAtMs)) throw corrupt('bad previous run start')
   if (c.previousEndOffsets !== undefined && c.previousEndOffsets !== null && typeof c.previousEndOffsets !== 'object') throw corrupt('bad previous end offsets')
+  if (c.jobFingerprint !== undefined && (typeof c.jobFingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(c.jobFingerprint))) throw corrupt('bad job fingerprint')
+  if (c.writeBuckets !== undefined && (!Array.isArray(c.writeBuckets) || !c.writeBuckets.every((b) => typeof b === 'string'))) throw corrupt('bad write buckets')
   for (const offsets of [c.startOffsets, c.endOffsets, c.previousEndOffsets ?? {}]) {
     if (offsets === null || typeof offsets !== 'object') throw corrupt('bad offsets')
     for (const [partition, offset] of Object.entries(offsets)) {

@@ -50,6 +50,29 @@ export function computeWindow(request: WindowRequest): LookbackWindow {
   return {asOf, timezone, days, intervals, startMs: intervals[0].startMs, endMs: intervals[intervals.length - 1].endMs}
 }
 
+/**
+ * `--from A --to B`: the local days A..B inclusive, as a window with as-of B, so resume,
+ * retention checks and the sink write treat an explicit backfill like any other run.
+ */
+export function rangeWindow(request: {from: string; to: string; timezone: string; now: number}): LookbackWindow {
+  const from = parseDay(request.from, '--from')
+  const to = parseDay(request.to, '--to')
+  if (from > to) throw badInput(`--from ${from} is after --to ${to}; give the older day first`)
+  const days = daysBetween(from, to) + 1
+  if (days > MAX_WINDOW_DAYS) throw badInput(`--from ${from} --to ${to} spans ${days} days; the most one run recomputes is ${MAX_WINDOW_DAYS}: split the range`)
+  try {
+    return computeWindow({windowDays: days, asOf: to, timezone: request.timezone, now: request.now})
+  } catch (error) {
+    throw error instanceof Error ? badInput(error.message.replace('--as-of', '--to').replace('omit --as-of for yesterday', 'end the range yesterday or earlier')) : error
+  }
+}
+
+/** Whole calendar days from `a` to `b` (both 'YYYY-MM-DD'). */
+export function daysBetween(a: Day, b: Day): number {
+  const epochDay = (d: Day): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000
+  return epochDay(b) - epochDay(a)
+}
+
 /** `--as-of`: strictly YYYY-MM-DD and a real date. */
 export function parseAsOf(value: unknown): Day {
   return parseDay(value, '--as-of')

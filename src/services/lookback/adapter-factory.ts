@@ -31,11 +31,16 @@ export function lookbackAdapters(settings: {kafka: () => KafkaConnection; cassan
               return new KafkaRangeReader(kafkaConn, topic, settings.verbose)
             }
           : null,
-        openStore: async () => {
-          const {LookbackCassandra} = await import('../../adapters/cassandra/lookback-store.js')
-          return LookbackCassandra.open(cassandraConn)
-        },
+        openStore: lookbackStoreOpener(cassandraConn),
       }
     },
+  }
+}
+
+/** Opens the look-back state in Cassandra (the sink keyspace's tables); the driver loads on the first call. */
+export function lookbackStoreOpener(conn: CassandraConnection): () => Promise<LookbackStore> {
+  return async () => {
+    const {LookbackCassandra} = await import('../../adapters/cassandra/lookback-store.js')
+    return LookbackCassandra.open(conn)
   }
 }

@@ -2,6 +2,7 @@ import {type UnitPartial, unitPartial} from '../../core/lookback/checkpoint.js'
 import type {EventRef} from '../../core/lookback/event-ref.js'
 import type {MeasuresJobSpec} from '../../core/lookback/job-spec.js'
 import {LateEventLog, isLate, isNewStraggler} from '../../core/lookback/late-events.js'
+import {LatenessProfile} from '../../core/lookback/lateness.js'
 import {type MeasuresExtractResult, aggregatorDimensions, aggregatorMeasures, bucketKeyOf} from '../../core/lookback/measures-event.js'
 import {BucketAggregator} from '../../core/lookback/measures/bucket-aggregator.js'
 import {RejectCollector} from '../../core/lookback/rejects.js'
@@ -17,6 +18,7 @@ export class MeasuresUnitAccumulator {
   readonly aggregation: BucketAggregator
   readonly late: LateEventLog
   readonly rejects: RejectCollector
+  readonly lateness: LatenessProfile
   filtered: number
   events = 0
 
@@ -30,6 +32,7 @@ export class MeasuresUnitAccumulator {
     this.late = partial ? LateEventLog.fromState(partial.late) : new LateEventLog()
     this.rejects = partial ? RejectCollector.fromState(partial.rejects) : new RejectCollector()
     this.filtered = partial?.filtered ?? 0
+    this.lateness = LatenessProfile.fromState(partial?.lateness, window.timezone)
   }
 
   /** Adds one extracted record. `ref` is only called for rejects and stragglers. */
@@ -48,6 +51,7 @@ export class MeasuresUnitAccumulator {
     if (interval === null) return
     const bucket = bucketKeyOf(this.job, event.eventMs, interval.day)
     this.aggregation.add(bucket, event.dims, event.values, isLate(interval, arrivalMs, null))
+    this.lateness.add(bucket, interval, event.eventMs, arrivalMs)
     if (isNewStraggler(interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
       this.late.add({ref: ref(), day: interval.day, group: JSON.stringify(event.dims), eventMs: event.eventMs, arrivalMs})
     }
@@ -61,6 +65,6 @@ export class MeasuresUnitAccumulator {
   }
 
   partial(): UnitPartial {
-    return unitPartial(this.aggregation, this.late, this.rejects, this.filtered)
+    return unitPartial(this)
   }
 }

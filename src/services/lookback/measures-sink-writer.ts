@@ -12,11 +12,20 @@ import type {MeasuresSinkStore} from './store.js'
 export class MeasuresSinkWriter {
   readonly layout: SinkLayout
 
+  /** --fill-gaps: only these buckets are read and replaced. */
+  private readonly only: ReadonlySet<string> | null
+
   constructor(
     private readonly store: MeasuresSinkStore,
     private readonly job: MeasuresJobSpec,
+    only?: readonly string[],
   ) {
     this.layout = sinkLayout(job)
+    this.only = only ? new Set(only) : null
+  }
+
+  private bucketsOf(days: readonly string[]): string[] {
+    return bucketKeysOfDays(this.job, days).filter((b) => this.only === null || this.only.has(b))
   }
 
   async ensure(create: boolean): Promise<'exists' | 'created'> {
@@ -24,13 +33,13 @@ export class MeasuresSinkWriter {
   }
 
   async diff(days: readonly string[], rows: readonly MeasuresSinkRow[], sinkExists: boolean): Promise<MeasuresDiff> {
-    const buckets = bucketKeysOfDays(this.job, days)
+    const buckets = this.bucketsOf(days)
     const before = sinkExists ? await this.store.readMeasuresRows(this.layout, this.job.name, buckets) : []
     const bucketSet = new Set(buckets)
     return diffMeasuresRows(this.layout, before, rows.filter((r) => bucketSet.has(r.bucket)))
   }
 
   async write(days: readonly string[], rows: readonly MeasuresSinkRow[], writeTimestampMicros: number, updatedAtMs: number): Promise<number> {
-    return this.store.replaceMeasuresBuckets(this.layout, this.job.name, bucketKeysOfDays(this.job, days), rows, writeTimestampMicros, updatedAtMs)
+    return this.store.replaceMeasuresBuckets(this.layout, this.job.name, this.bucketsOf(days), rows, writeTimestampMicros, updatedAtMs)
   }
 }

@@ -1,4 +1,5 @@
 import type {EventRef} from '../../core/lookback/event-ref.js'
+import type {DayLateness, WindowAdvice} from '../../core/lookback/lateness.js'
 import type {MeasuresRowChange} from '../../core/lookback/measures-sink.js'
 import type {LookbackStatus} from '../../core/lookback/outcome.js'
 import type {RejectExample} from '../../core/lookback/rejects.js'
@@ -27,9 +28,16 @@ export interface LookbackReport {
   changes: RowChange[]
   /** Measures form only: the added, changed and removed sink rows, by bucket and dimension values. */
   bucketChanges?: MeasuresRowChange[]
+  /** --fill-gaps only: the missing or incomplete buckets this run recomputed and wrote (none: nothing to fill). */
+  filledBuckets?: string[]
   /** Measures form only: records the job's `where` left out (not rejects). */
   filtered?: number
   late: {total: number; perDay: Record<string, number>; examples: {ref: EventRef; day: string; group: string; eventMs: number; arrivalMs: number}[]}
+  /**
+   * Over every event read in the window: how many arrived after their local day ended, and
+   * the smallest window (days) that catches `fraction` of those (see core/lookback/lateness.ts).
+   */
+  lateness: WindowAdvice & {windowDaysUsed: number}
   rejects: {total: number; counts: Record<string, number>; examples: RejectExample[]}
   outOfWindow: {before: number; after: number}
   incompleteDays: string[]
@@ -46,6 +54,8 @@ export interface DayReport {
   groupsChanged: number
   lateEvents: number
   complete: boolean
+  /** Arrival minus event time of the day's events: p50, p99 (within 1 %) and max; lateEvents here = arrived after the day ended. */
+  lateness: Omit<DayLateness, 'day'>
 }
 
 export interface RowChange {

@@ -1,6 +1,7 @@
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
 import type {LookbackJobSpec} from '../../core/lookback/job-spec.js'
 import type {LateEventLog} from '../../core/lookback/late-events.js'
+import type {DayLateness, LatenessProfile} from '../../core/lookback/lateness.js'
 import type {MeasuresDiff} from '../../core/lookback/measures-sink.js'
 import type {RejectCollector} from '../../core/lookback/rejects.js'
 import type {SinkDiff} from '../../core/lookback/sink-diff.js'
@@ -13,6 +14,7 @@ export interface MergedUnits {
   aggregation: {readonly outOfWindow: {before: number; after: number}; readonly eventCount: number}
   late: LateEventLog
   rejects: RejectCollector
+  lateness: LatenessProfile
   /** Measures form only: records the job's `where` left out. */
   filtered?: number
 }
@@ -54,6 +56,7 @@ export function baseReport(b: ReportBasis): LookbackReport {
     days: [],
     changes: [],
     late: {total: merged.late.count(), perDay: merged.late.toState().perDay, examples: [...merged.late.exampleList()]},
+    lateness: {...merged.lateness.windowAdvice(), windowDaysUsed: window.days.length},
     rejects: {total: merged.rejects.total, counts: merged.rejects.toState().counts as Record<string, number>, examples: [...merged.rejects.exampleList()]},
     outOfWindow: merged.aggregation.outOfWindow,
     incompleteDays: b.incompleteDays,
@@ -75,6 +78,7 @@ function sourceInfo(job: LookbackJobSpec, totalUnits: number): LookbackReport['s
 export function dayReports(window: LookbackWindow, rows: readonly SinkRow[], diff: SinkDiff, merged: MergedUnits, incompleteDays: readonly string[]): DayReport[] {
   const dayRows = new Map<string, number[]>()
   for (const r of rows) dayRows.set(r.day, [...(dayRows.get(r.day) ?? []), r.events])
+  const lateness = latenessByDay(window, merged)
   return window.days.map((day) => {
     const d = diff.days.find((x) => x.day === day)
     const events = dayRows.get(day) ?? []
@@ -85,8 +89,13 @@ export function dayReports(window: LookbackWindow, rows: readonly SinkRow[], dif
       groupsChanged: d ? d.added.length + d.changed.length + d.removed.length : 0,
       lateEvents: merged.late.count(day),
       complete: !incompleteDays.includes(day),
+      lateness: lateness.get(day)!,
     }
   })
+}
+
+function latenessByDay(window: LookbackWindow, merged: MergedUnits): Map<string, Omit<DayLateness, 'day'>> {
+  return new Map(merged.lateness.days(window.days).map(({day, ...rest}) => [day, rest]))
 }
 
 /**
@@ -113,6 +122,7 @@ export function measuresDayReports(
     d.groups++
   }
   for (const c of diff.changes) of(bucketDay(c.bucket)).changed++
+  const lateness = latenessByDay(window, merged)
   return window.days.map((day) => ({
     day,
     events: perDay.get(day)?.events ?? 0,
@@ -120,6 +130,7 @@ export function measuresDayReports(
     groupsChanged: perDay.get(day)?.changed ?? 0,
     lateEvents: merged.late.count(day),
     complete: !incompleteDays.includes(day),
+    lateness: lateness.get(day)!,
   }))
 }
 

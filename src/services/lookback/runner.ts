@@ -2,13 +2,18 @@ import {randomBytes} from 'node:crypto'
 
 import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
 import {ExitCode, FleetopsError, badInput, isFleetopsError} from '../../core/errors.js'
-import {type Checkpoint, checkResume, mergeDoneMeasuresUnits, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
+import {type BucketState, bucketStatus, gapBuckets, jobBucketsOfDays, writtenBucketStates} from '../../core/lookback/bucket-status.js'
+import {type Checkpoint, checkResume, checkSameJob, mergeDoneMeasuresUnits, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
+import {jobFingerprint} from '../../core/lookback/job-fingerprint.js'
+import {LateEventLog} from '../../core/lookback/late-events.js'
+import {LatenessProfile} from '../../core/lookback/lateness.js'
+import {RejectCollector} from '../../core/lookback/rejects.js'
 import {type JobSpec, type LookbackJobSpec, type MeasuresJobSpec, parseWindowDays, validateLookbackJob} from '../../core/lookback/job-spec.js'
 import {parseJobText} from '../../core/lookback/job-text.js'
 import {aggregatorDimensions, aggregatorMeasures} from '../../core/lookback/measures-event.js'
 import {measuresSinkRows} from '../../core/lookback/measures-sink.js'
 import {lookbackOutcome} from '../../core/lookback/outcome.js'
-import {type LookbackWindow, computeWindow} from '../../core/lookback/window.js'
+import {type LookbackWindow, computeWindow, rangeWindow} from '../../core/lookback/window.js'
 import {planUnits} from '../../core/lookback/work-units.js'
 import {dayOfHourBucket} from '../../core/lookback/zoned-hour.js'
 import {printable} from '../../core/units.js'
@@ -44,6 +49,11 @@ export interface LookbackRunOptions {
   checkpointDir?: string
   /** Events per second across the run (spares the cluster); undefined = unthrottled. */
   maxRate?: number
+  /** An explicit range of local days (both or neither), instead of --window/--as-of. */
+  from?: string
+  to?: string
+  /** Recompute only the buckets of the range that `lookback status` calls missing or incomplete. */
+  fillGaps?: boolean
   log: RunLog
 }
 
@@ -75,6 +85,9 @@ const sourceKey = (job: LookbackJobSpec): string =>
 const checkpointWindow = (cp: Checkpoint, now: number): LookbackWindow => computeWindow({windowDays: cp.days.length, asOf: cp.asOf, timezone: cp.timezone, now})
 
 function checkFlags(opts: LookbackRunOptions): void {
+  if ((opts.from === undefined) !== (opts.to === undefined)) throw badInput(`--${opts.from === undefined ? 'to' : 'from'} needs --${opts.from === undefined ? 'from' : 'to'}: give the range's first and last day (YYYY-MM-DD)`)
+  if (opts.from !== undefined && (opts.window !== undefined || opts.asOf !== undefined)) throw badInput('--from/--to replace --window and --as-of; drop one or the other')
+  if (opts.fillGaps && opts.resume) throw badInput('--resume finishes the saved --fill-gaps run by itself; drop --fill-gaps')
   if (opts.dryRun && opts.resume) throw badInput('--dry-run cannot be combined with --resume: a dry run saves no state; drop one of them')
   if (opts.share && opts.resume) throw badInput('--share-work resumes the shared run by itself; run the same command without --resume')
   if (opts.share && opts.dryRun) throw badInput('--share-work needs to record progress in Cassandra; drop --dry-run or --share-work')
@@ -84,11 +97,20 @@ function checkFlags(opts: LookbackRunOptions): void {
 function loadResumedCheckpoint(file: CheckpointFile, job: LookbackJobSpec, opts: LookbackRunOptions): Checkpoint {
   const checkpoint = file.load()
   if (!checkpoint) throw badInput(`no checkpoint to resume at ${file.path}; run without --resume`)
-  checkResume(checkpoint, {job: job.name, asOf: opts.asOf})
+  checkResume(checkpoint, {job: job.name, asOf: opts.to ?? opts.asOf, jobFingerprint: jobFingerprint(job)})
   if (opts.window !== undefined && job.windowDays !== checkpoint.days.length) {
     throw badInput(`--resume continues run ${checkpoint.runId} over ${checkpoint.days.length} days; drop --window ${printable(opts.window)}`)
   }
+  if (opts.from !== undefined && opts.from !== checkpoint.days[0]) {
+    throw badInput(`--resume continues run ${checkpoint.runId} over ${checkpoint.days[0]} .. ${checkpoint.asOf}; drop --from/--to or run without --resume`)
+  }
   return checkpoint
+}
+
+/** The days a new run covers: --from/--to, or the window up to --as-of (default yesterday). */
+function requestedWindow(job: LookbackJobSpec, opts: LookbackRunOptions, now: number): LookbackWindow {
+  if (opts.from !== undefined && opts.to !== undefined) return rangeWindow({from: opts.from, to: opts.to, timezone: job.timezone, now})
+  return computeWindow({windowDays: job.windowDays, asOf: opts.asOf, timezone: job.timezone, now})
 }
 
 interface OpenClusters {
@@ -137,14 +159,14 @@ export async function runLookback(opts: LookbackRunOptions, adapters: LookbackAd
   checkFlags(opts)
   const file = new CheckpointFile(job.name, opts.checkpointDir, opts.maxRate ? 200 : 10_000, clock)
   const resumed = opts.resume ? loadResumedCheckpoint(file, job, opts) : null
-  const window = resumed
-    ? checkpointWindow(resumed, startedAt)
-    : computeWindow({windowDays: job.windowDays, asOf: opts.asOf, timezone: job.timezone, now: startedAt})
+  const window = resumed ? checkpointWindow(resumed, startedAt) : requestedWindow(job, opts, startedAt)
   const openers = adapters.forJob(job)
   const instance = `${process.pid}.${randomBytes(3).toString('hex')}`
   const clusters = await openClusters(openers, opts.log)
   const run = new LookbackRun({opts, job, clusters, file, clock, startedAt, instance}, resumed, window)
   try {
+    const nothingToFill = await run.findGaps()
+    if (nothingToFill) return nothingToFill
     await run.releasingLeaseOnError(() => run.start())
     // Signals stop the unit reads between chunks from here on; the pending units stay resumable.
     return await withStopSignal((stopped) => run.releasingLeaseOnError(() => run.processAndReport(() => stopped() !== null)))
@@ -172,8 +194,11 @@ class LookbackRun {
   private sinkExists = false
   private sinkCreated = false
   private cassandraTable: SourceTableInfo | null = null
+  /** --fill-gaps: the buckets to write (the others of the window are only read). */
+  private writeBuckets: string[] | undefined
   private readonly store: LookbackStore
   private readonly ks: string
+  private readonly fingerprint: string
 
   constructor(
     private readonly setup: RunSetup,
@@ -182,6 +207,38 @@ class LookbackRun {
   ) {
     this.store = setup.clusters.store
     this.ks = setup.job.sink.keyspace
+    this.fingerprint = jobFingerprint(setup.job)
+    this.writeBuckets = resumed?.writeBuckets
+  }
+
+  /**
+   * --fill-gaps: narrows the run to the days holding missing or incomplete buckets and writes
+   * only those buckets. With none, returns the report of a run that had nothing to do.
+   */
+  async findGaps(): Promise<LookbackReport | null> {
+    const {job, opts, startedAt} = this.setup
+    if (!opts.fillGaps) return null
+    const buckets = jobBucketsOfDays(job, this.window.days)
+    const states: BucketState[] = (await this.store.keyspaceExists(this.ks)) ? await this.store.readBucketStates(this.ks, job.name, buckets[0]!, buckets[buckets.length - 1]!) : []
+    const lines = bucketStatus(job, this.window.days, states)
+    const gaps = gapBuckets(lines)
+    opts.log.event('gaps', {range: [this.window.days[0], this.window.asOf], buckets: gaps.length})
+    if (gaps.length === 0) return this.nothingToFillReport()
+    const gapDays = new Set(lines.filter((l) => l.state !== 'complete').map((l) => l.day))
+    const first = this.window.days.findIndex((d) => gapDays.has(d))
+    const last = this.window.days.length - 1 - [...this.window.days].reverse().findIndex((d) => gapDays.has(d))
+    this.window = computeWindow({windowDays: last - first + 1, asOf: this.window.days[last], timezone: job.timezone, now: startedAt})
+    this.writeBuckets = gaps
+    return null
+  }
+
+  /** --fill-gaps found every bucket complete: a report of the range with nothing read or written. */
+  private nothingToFillReport(): LookbackReport {
+    const {job, opts, clock, startedAt, instance} = this.setup
+    const checkpoint = newCheckpoint({runId: newRunId(job.name, startedAt), job: job.name, window: this.window, startedAtMs: startedAt, previousRunBoundaryMs: null, unitIds: []})
+    const merged: MergedUnits = {aggregation: {outOfWindow: {before: 0, after: 0}, eventCount: 0}, late: new LateEventLog(), rejects: new RejectCollector(), lateness: new LatenessProfile(job.timezone)}
+    const basis: ReportBasis = {job, checkpoint, window: this.window, instance, dryRun: opts.dryRun, resumed: false, shared: opts.share, merged, incompleteDays: [], units: {total: 0, done: 0, processedHere: 0, failed: []}, sinkCreated: this.sinkCreated, durationMs: clock.now() - startedAt}
+    return {...baseReport(basis), message: `no missing or incomplete bucket in ${this.window.days[0]} .. ${this.window.asOf}; nothing to fill`, filledBuckets: []}
   }
 
   /** On failure the lease stops renewing; it is released unless the work is resumable (PARTIAL) or shared. */
@@ -228,6 +285,8 @@ class LookbackRun {
       const shared = await joinOrCreateSharedRun(this.store, this.ks, job.name, opts.asOf, () => this.planUnits(newRunId(job.name, startedAt)))
       this.checkpoint = shared.checkpoint
       this.joined = !shared.created
+      checkSameJob(shared.checkpoint, this.fingerprint, 'let that run finish (rerun the old job file to help it), then rerun')
+      this.writeBuckets = shared.checkpoint.writeBuckets
       this.window = checkpointWindow(shared.checkpoint, startedAt)
       this.lease = await takeLease(this.store, this.ks, job.name, `shared:${this.checkpoint.runId}`, opts.leaseTtlSeconds)
     } else if (!opts.dryRun) {
@@ -247,7 +306,7 @@ class LookbackRun {
     const previous = await this.store.readJobState(this.ks, job.name)
     const boundary = previous && previous.boundaryMs >= 0 ? previous.boundaryMs : null
     const sameSource = previous !== null && previous.source === sourceKey(job)
-    const common = {runId, job: job.name, window, startedAtMs: startedAt, previousRunBoundaryMs: boundary}
+    const common = {runId, job: job.name, window, startedAtMs: startedAt, previousRunBoundaryMs: boundary, jobFingerprint: this.fingerprint, writeBuckets: this.writeBuckets}
     if (clusters.kafka) {
       opts.log.progress('looking up offsets for the window')
       const p = await KafkaSourceReader.plan(clusters.kafka, window)
@@ -290,9 +349,14 @@ class LookbackRun {
     const rows = merged.aggregation.rows(job.name)
     const sink = new SinkWriter(this.store, job)
     const sinkStep: SinkStep = async (completeDays) => {
-      const {diff, rowsWritten} = await this.writeSink(completeDays, {
-        diff: () => sink.diff(completeDays, rows, this.sinkExists),
-        write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
+      const days = this.writeBuckets ? completeDays.filter((d) => this.writeBuckets!.includes(d)) : completeDays
+      const {diff, rowsWritten} = await this.writeSink(days, {
+        diff: () => sink.diff(days, rows, this.sinkExists),
+        write: async (T, updatedAt) => {
+          const written = await sink.write(days, rows, T, updatedAt)
+          await this.recordBuckets(days, rows.map((r) => ({bucket: r.day, events: r.events})), merged.lateness)
+          return written
+        },
       })
       return {rowsWritten, parts: {days: dayReports(this.window, rows, diff, merged, incompleteDays), changes: rowChanges(diff)}}
     }
@@ -302,18 +366,32 @@ class LookbackRun {
   /** The measures form's merged units and its sink: day or hour bucket partitions of (dimension values) rows. */
   private measuresResult(job: MeasuresJobSpec, done: Checkpoint, live: UnitRunner['live'], incompleteDays: string[]): {merged: MergedUnits; sinkStep: SinkStep} {
     const merged = mergeDoneMeasuresUnits(done, {dimensions: aggregatorDimensions(job), measures: aggregatorMeasures(job.measures)}, live)
-    const sink = new MeasuresSinkWriter(this.store, job)
+    const sink = new MeasuresSinkWriter(this.store, job, this.writeBuckets)
     const bucketRows = merged.aggregation.rows()
     const rows = measuresSinkRows(bucketRows, sink.layout)
     const bucketDay = (bucket: string): string => (job.granularity === 'day' ? bucket : dayOfHourBucket(Date.parse(bucket), job.timezone))
     const sinkStep: SinkStep = async (completeDays) => {
       const {diff, rowsWritten} = await this.writeSink(completeDays, {
         diff: () => sink.diff(completeDays, rows, this.sinkExists),
-        write: (T, updatedAt) => sink.write(completeDays, rows, T, updatedAt),
+        write: async (T, updatedAt) => {
+          const written = await sink.write(completeDays, rows, T, updatedAt)
+          await this.recordBuckets(completeDays, bucketRows, merged.lateness)
+          return written
+        },
       })
       return {rowsWritten, parts: {days: measuresDayReports(this.window, bucketRows, diff, bucketDay, merged, incompleteDays), changes: [], bucketChanges: diff.changes}}
     }
     return {merged, sinkStep}
+  }
+
+  /** After the sink write: the state of every bucket written (lookback status, --fill-gaps). */
+  private async recordBuckets(days: readonly string[], rows: ReadonlyArray<{bucket: string; events: number}>, lateness: LatenessProfile): Promise<void> {
+    const {job} = this.setup
+    const cp = this.checkpoint
+    const only = this.writeBuckets ? new Set(this.writeBuckets) : null
+    const buckets = jobBucketsOfDays(job, days).filter((b) => only === null || only.has(b))
+    const states = writtenBucketStates({job, window: this.window, buckets, rows, runId: cp.runId, runStartedAtMs: cp.startedAtMs, lateness})
+    await this.store.writeBucketStates(this.ks, job.name, states, cp.writeTimestampMicros)
   }
 
   private unitRunner(interrupted: () => boolean): UnitRunner {
@@ -382,6 +460,7 @@ class LookbackRun {
           ? `Kafka retention no longer covers ${incompleteDays.join(', ')}: those days are incomplete and were not written; the other days were`
           : null,
       ...parts,
+      ...(this.writeBuckets === undefined ? {} : {filledBuckets: this.writeBuckets}),
       sink: {keyspace: this.ks, table: job.sink.table, created: this.sinkCreated, rowsWritten, written: !opts.dryRun},
     }
     if (!opts.dryRun) await this.recordAndRelease(report, finishClaim)
@@ -426,7 +505,10 @@ class LookbackRun {
   private async recordAndRelease(report: LookbackReport, finishClaim: Lease | null): Promise<void> {
     const {job, opts, file, clusters} = this.setup
     const cp = this.checkpoint
-    if (report.exit === ExitCode.OK) {
+    // A backfill of older days (--from/--to, --fill-gaps, an old --as-of) must not move the
+    // boundary the nightly run's late events are measured against back in time.
+    const newest = cp.previousRunBoundaryMs === null || this.window.endMs >= cp.previousRunBoundaryMs
+    if (report.exit === ExitCode.OK && newest) {
       await this.store.writeJobState(this.ks, job.name, {runId: cp.runId, asOf: cp.asOf, boundaryMs: this.window.endMs, startedAtMs: cp.startedAtMs, endOffsets: clusters.kafka ? cp.endOffsets : null, source: sourceKey(job)})
     }
     if (opts.share) {

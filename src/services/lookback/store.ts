@@ -16,6 +16,9 @@ export type MeasuresSinkStore = Pick<LookbackCassandra, 'ensureMeasuresSink' | '
 /** A shared run's state (--share-work): the job row's pointer, the run header, unit results. */
 export type SharedRunStore = Pick<LookbackCassandra, 'readJobState' | 'getRun' | 'putRunHeader' | 'setSharedRun' | 'putUnitResult' | 'unitResults' | 'finishRun'>
 
+/** The per-bucket run records (lookback status, --fill-gaps). */
+export type BucketStateStore = Pick<LookbackCassandra, 'writeBucketStates' | 'readBucketStates'>
+
 /** A Cassandra source table (CassandraSourceReader): its columns, one (day, bucket) partition at a time. */
 export type CassandraEventTable = Pick<LookbackCassandra, 'tableColumns' | 'readBucket'>
 
@@ -25,6 +28,7 @@ export type LookbackStore = LeaseStore &
   MeasuresSinkStore &
   SharedRunStore &
   CassandraEventTable &
+  BucketStateStore &
   Pick<LookbackCassandra, 'keyspaceExists' | 'ensureSink' | 'ensureStateTables' | 'writeJobState' | 'close'>
 
 /** A Kafka source (KafkaSourceReader): partitions, offset bounds, bounded reads. */

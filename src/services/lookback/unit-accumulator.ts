@@ -5,6 +5,7 @@ import type {EventRef} from '../../core/lookback/event-ref.js'
 import type {ExtractResult} from '../../core/lookback/extract-event.js'
 import type {JobSpec} from '../../core/lookback/job-spec.js'
 import {LateEventLog, isLate, isNewStraggler} from '../../core/lookback/late-events.js'
+import {LatenessProfile} from '../../core/lookback/lateness.js'
 import {RejectCollector} from '../../core/lookback/rejects.js'
 import {type LookbackWindow, dayInWindow} from '../../core/lookback/window.js'
 
@@ -17,6 +18,7 @@ export class UnitAccumulator {
   readonly aggregation: DayAggregator
   readonly late: LateEventLog
   readonly rejects: RejectCollector
+  readonly lateness: LatenessProfile
   events = 0
 
   constructor(
@@ -28,6 +30,7 @@ export class UnitAccumulator {
     this.aggregation = partial ? DayAggregator.fromState(partial.aggregation) : DayAggregator.forJob(job)
     this.late = partial ? LateEventLog.fromState(partial.late) : new LateEventLog()
     this.rejects = partial ? RejectCollector.fromState(partial.rejects) : new RejectCollector()
+    this.lateness = LatenessProfile.fromState(partial?.lateness, window.timezone)
   }
 
   /** Adds one extracted record. `ref` is only called for rejects and stragglers. */
@@ -42,6 +45,7 @@ export class UnitAccumulator {
     if (interval === null) return
     const day = interval.day
     this.aggregation.add(day, event, isLate(interval, arrivalMs, null))
+    this.lateness.add(day, interval, event.eventMs, arrivalMs)
     if (isNewStraggler(interval, arrivalMs, this.previousRunBoundaryMs, seenByPreviousRun)) {
       this.late.add({ref: ref(), day, group: event.group, eventMs: event.eventMs, arrivalMs})
     }
@@ -55,6 +59,6 @@ export class UnitAccumulator {
   }
 
   partial(): UnitPartial {
-    return unitPartial(this.aggregation, this.late, this.rejects)
+    return unitPartial(this)
   }
 }

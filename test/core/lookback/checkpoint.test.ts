@@ -15,6 +15,7 @@ import {
   unitPartial,
 } from '../../../src/core/lookback/checkpoint.js'
 import {DayAggregator} from '../../../src/core/lookback/day-aggregator.js'
+import {LatenessProfile} from '../../../src/core/lookback/lateness.js'
 import {LateEventLog} from '../../../src/core/lookback/late-events.js'
 import {RejectCollector} from '../../../src/core/lookback/rejects.js'
 import {computeWindow} from '../../../src/core/lookback/window.js'
@@ -38,7 +39,7 @@ function fresh(partitions: number[], startOffset = 100, lengths: number[] = part
   })
 }
 
-const emptyPartial = () => unitPartial(new DayAggregator(shape), new LateEventLog(), new RejectCollector())
+const emptyPartial = () => unitPartial({aggregation: new DayAggregator(shape), late: new LateEventLog(), rejects: new RejectCollector(), lateness: new LatenessProfile('UTC')})
 
 describe('checkpoint lifecycle', () => {
   it('starts with every unit pending and the run frozen at its as-of and write timestamp', () => {
@@ -55,7 +56,7 @@ describe('checkpoint lifecycle', () => {
     let cp = fresh([0, 1])
     const partial0 = new DayAggregator(shape)
     partial0.add('2026-11-19', {group: 'g', distinct: '"u"', value: 1})
-    cp = recordUnitProgress(cp, 'kafka/p=0', {partial: unitPartial(partial0, new LateEventLog(), new RejectCollector()), lastOffset: '104'})
+    cp = recordUnitProgress(cp, 'kafka/p=0', {partial: unitPartial({aggregation: partial0, late: new LateEventLog(), rejects: new RejectCollector(), lateness: new LatenessProfile('UTC')}), lastOffset: '104'})
     expect(remainingUnits(cp)[0]).toMatchObject({unitId: 'kafka/p=0', nextOffset: '105', endOffset: '110'})
     expect(mergeDoneUnits(cp, shape).aggregation.eventCount).toBe(0) // a snapshot is not a result
     cp = markUnitDone(cp, 'kafka/p=1', emptyPartial(), '109')
@@ -63,7 +64,7 @@ describe('checkpoint lifecycle', () => {
     expect(() => markUnitDone(cp, 'kafka/p=7', emptyPartial())).toThrow(/not part of run/)
     expect(() => recordUnitProgress(cp, 'kafka/p=0', {partial: emptyPartial(), lastOffset: '110'})).toThrow(/past the snapshot end/)
     expect(remainingUnits(cp).map((u) => u.unitId)).toEqual(['kafka/p=0'])
-    cp = markUnitDone(cp, 'kafka/p=0', unitPartial(partial0, new LateEventLog(), new RejectCollector()))
+    cp = markUnitDone(cp, 'kafka/p=0', unitPartial({aggregation: partial0, late: new LateEventLog(), rejects: new RejectCollector(), lateness: new LatenessProfile('UTC')}))
     expect(isRunComplete(cp)).toBe(true)
     expect(mergeDoneUnits(cp, shape)).toMatchObject({doneUnits: 2})
     expect(mergeDoneUnits(cp, shape).aggregation.eventCount).toBe(1)
@@ -74,15 +75,17 @@ describe('checkpoint lifecycle', () => {
     fc.assert(
       fc.property(fc.array(fc.array(event, {maxLength: 30}), {minLength: 3, maxLength: 3}), fc.array(fc.boolean(), {minLength: 3, maxLength: 3}), (units, isLive) => {
         let cp = fresh([0, 1, 2])
-        const live = new Map<string, {aggregation: DayAggregator; late: LateEventLog; rejects: RejectCollector}>()
+        const live = new Map<string, {aggregation: DayAggregator; late: LateEventLog; rejects: RejectCollector; lateness: LatenessProfile}>()
         units.forEach((events, p) => {
-          const pieces = {aggregation: new DayAggregator(shape), late: new LateEventLog(), rejects: new RejectCollector()}
+          const pieces = {aggregation: new DayAggregator(shape), late: new LateEventLog(), rejects: new RejectCollector(), lateness: new LatenessProfile('UTC')}
           for (const e of events) {
             pieces.aggregation.add(e.day, {group: e.group, distinct: e.distinct, value: e.value}, e.late)
+            const dayStart = Date.parse(`${e.day}T00:00:00Z`)
+            pieces.lateness.add(e.day, {day: e.day, endMs: dayStart + 86_400_000}, dayStart + 1000, dayStart + (e.late ? 2 * 86_400_000 : 5000))
             if (e.late) pieces.late.add({ref: {kind: 'kafka', topic: 't', partition: p, offset: String(events.indexOf(e))}, day: e.day, group: e.group, eventMs: 0, arrivalMs: 1})
           }
           if (events.length % 2 === 1) pieces.rejects.add('bad-value', 'x')
-          cp = markUnitDone(cp, `kafka/p=${p}`, unitPartial(pieces.aggregation, pieces.late, pieces.rejects))
+          cp = markUnitDone(cp, `kafka/p=${p}`, unitPartial(pieces))
           if (isLive[p]) live.set(`kafka/p=${p}`, pieces)
         })
         const fromPartials = mergeDoneUnits(cp, shape)
@@ -92,6 +95,8 @@ describe('checkpoint lifecycle', () => {
         expect(fromLive.aggregation.outOfWindow).toEqual(fromPartials.aggregation.outOfWindow)
         expect(fromLive.late.toState()).toEqual(fromPartials.late.toState())
         expect(fromLive.rejects.toState()).toEqual(fromPartials.rejects.toState())
+        expect(fromLive.lateness.toState()).toEqual(fromPartials.lateness.toState())
+        expect(fromLive.lateness.windowAdvice().lateEvents).toBe(units.flat().filter((e) => e.late).length)
         expect(fromLive.doneUnits).toBe(3)
       }),
       {numRuns: 100},
@@ -179,13 +184,13 @@ describe('checkpoint resume property', () => {
                 if (r.distinct === '"bad"') rejects.add('bad-distinct', 'bad', {kind: 'kafka', topic: 't', partition: p, offset: String(offset)})
                 else agg.add(r.day, r)
                 if ((offset - START + 1) % snapshotEvery === 0 && offset + 1 < end) {
-                  cp = recordUnitProgress(cp, unit.unitId, {partial: unitPartial(agg, late, rejects), lastOffset: String(offset)})
+                  cp = recordUnitProgress(cp, unit.unitId, {partial: unitPartial({aggregation: agg, late: late, rejects: rejects, lateness: new LatenessProfile('UTC')}), lastOffset: String(offset)})
                   saved = serializeCheckpoint(cp)
                 }
                 offset++
               }
               if (crashed) break
-              cp = markUnitDone(cp, unit.unitId, unitPartial(agg, late, rejects), end > START ? String(end - 1) : undefined)
+              cp = markUnitDone(cp, unit.unitId, unitPartial({aggregation: agg, late: late, rejects: rejects, lateness: new LatenessProfile('UTC')}), end > START ? String(end - 1) : undefined)
               saved = serializeCheckpoint(cp)
             }
           }

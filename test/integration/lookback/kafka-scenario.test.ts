@@ -25,6 +25,7 @@ import {
   tempDir,
   writeJob,
   type TestEvent,
+  dropTestData,
 } from './support.js'
 
 const suffix = Date.now().toString(36)
@@ -60,14 +61,7 @@ describe('lookback run: Kafka 5-day scenario', () => {
     })
   })
 
-  afterAll(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
-    await client.shutdown()
-    const admin = kafka().admin()
-    await admin.connect()
-    await admin.deleteTopics({topics: [topic]}).catch(() => {})
-    await admin.disconnect()
-  })
+  afterAll(() => dropTestData(client, ks, topic))
 
   it('first run: the sink equals the ground truth; rejects are counted with examples', async () => {
     const noSink = await runCli(['lookback', 'run', '--job', job, '--as-of', AS_OF], {env})

@@ -29,6 +29,7 @@ import {
   tempDir,
   waitFor,
   writeJob,
+  dropTestData,
 } from './support.js'
 
 const suffix = Date.now().toString(36)
@@ -55,14 +56,7 @@ describe('lookback run: crashes, locks, sharing and node loss', () => {
     await produce(topic, events, {chunk: 100})
   })
 
-  afterAll(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
-    await client.shutdown()
-    const admin = kafka().admin()
-    await admin.connect()
-    await admin.deleteTopics({topics: [topic]}).catch(() => {})
-    await admin.disconnect()
-  })
+  afterAll(() => dropTestData(client, ks, topic))
 
   it('SIGKILL in the middle, then --resume: the sink equals the ground truth', async () => {
     const {child, done} = spawnCli(args('killed', '--max-rate', '3000'), env)

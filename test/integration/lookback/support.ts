@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import cassandra from 'cassandra-driver'
 import {Kafka, logLevel} from 'kafkajs'
+import {expect} from 'vitest'
 
 import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {binPath} from '../support/cli.js'
@@ -180,6 +181,67 @@ export function sorted(m: Map<string, TruthRow>): TruthRow[] {
 
 export async function createKeyspace(client: cassandra.Client, ks: string): Promise<void> {
   await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${cassandraLocalDc()}':3}`)
+}
+
+/** A test file's cleanup: its keyspace and topic dropped, its client closed. */
+export async function dropTestData(client: cassandra.Client, ks: string, topic: string): Promise<void> {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
+  await client.shutdown()
+  const admin = kafka().admin()
+  await admin.connect()
+  await admin.deleteTopics({topics: [topic]}).catch(() => {})
+  await admin.disconnect()
+}
+
+/** Produces JSON events (all but arrivalMs) keyed by user, with record timestamp = arrival, idempotently and in arrival order. */
+export async function produceJson(topic: string, events: readonly {arrivalMs: number; user: string}[]): Promise<void> {
+  const producer = kafka().producer({idempotent: true, maxInFlightRequests: 1})
+  await producer.connect()
+  const messages = [...events]
+    .sort((a, b) => a.arrivalMs - b.arrivalMs)
+    .map(({arrivalMs, ...event}) => ({key: event.user, value: JSON.stringify(event), timestamp: String(arrivalMs)}))
+  for (let i = 0; i < messages.length; i += 500) await producer.send({topic, acks: -1, messages: messages.slice(i, i + 500)})
+  await producer.disconnect()
+}
+
+/** The job-file lines of the eight measures both measures-form tests use (the quantile named `quantile`, at q). */
+export function allMeasuresYaml(quantile: string, q: number): string[] {
+  return ['measures:', '  orders: count', '  revenue: {sum: amount}', '  smallest: {min: amount}', '  largest: {max: amount}', '  mean: {avg: amount}', '  buyers: {distinct: user}', '  approx_buyers: {approx_distinct: user}', `  ${quantile}: {quantile: amount, q: ${q}}`]
+}
+
+/** The sink columns of allMeasuresYaml() but the quantile, as read back, and the sink's late_events. */
+export interface MeasureColumns {
+  orders: number
+  revenue: number
+  smallest: number
+  largest: number
+  mean: number
+  buyers: number
+  approx_buyers: number
+  late_events: number
+}
+
+/** A sink row's MeasureColumns, from the driver's row (bigints as numbers). */
+export function measureColumns(r: cassandra.types.Row): MeasureColumns {
+  return {orders: Number(r.orders), revenue: r.revenue, smallest: r.smallest, largest: r.largest, mean: r.mean, buyers: Number(r.buyers), approx_buyers: r.approx_buyers, late_events: Number(r.late_events)}
+}
+
+/** The measures both measures-form tests check: the exact ones equal, mean to 1e-12, approx_buyers to 3 % (or 1), the quantile to 1 %. */
+export function expectMeasuresMatch<R extends {mean: number; approx_buyers: number}>(actual: Map<string, R>, expected: Map<string, R>, quantile: keyof R & string): void {
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort())
+  for (const [key, want] of expected) {
+    const got = actual.get(key)!
+    const loose = new Set<string>(['mean', 'approx_buyers', quantile])
+    const exact = (r: R): Record<string, unknown> => Object.fromEntries(Object.entries(r).filter(([k]) => !loose.has(k)))
+    expect(exact(got), key).toEqual(exact(want))
+    expect(Math.abs(got.mean - want.mean), key).toBeLessThanOrEqual(Math.abs(want.mean) * 1e-12)
+    // A cell of a few users may be off by one (two users sharing one of the 16,384 HyperLogLog registers).
+    expect(Math.abs(got.approx_buyers - want.approx_buyers), `${key}: ${got.approx_buyers} vs ${want.approx_buyers}`).toBeLessThanOrEqual(Math.max(want.approx_buyers * 0.03, 1))
+    const [q, wantQ] = [Number(got[quantile]), Number(want[quantile])]
+    expect(Math.abs(q - wantQ), `${key}: ${quantile} ${q} vs ${wantQ}`).toBeLessThanOrEqual(Math.abs(wantQ) * 0.01)
+  }
+  const total = (m: Map<string, R>): number => [...m.values()].reduce((a, r) => a + r.approx_buyers, 0)
+  expect(Math.abs(total(actual) - total(expected))).toBeLessThanOrEqual(total(expected) * 0.03)
 }
 
 export function tempDir(prefix: string): string {

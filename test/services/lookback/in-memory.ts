@@ -5,6 +5,7 @@
  * replaced whole, a partition read in chunks from an offset. The integration tests against
  * the real clusters stay the proof; these only make the runner's paths cheap to drive.
  */
+import type {BucketState} from '../../../src/core/lookback/bucket-status.js'
 import type {JobState, LeaseResult, SourceTableInfo} from '../../../src/adapters/cassandra/lookback-store.js'
 import type {PartitionBounds, ReadOptions} from '../../../src/adapters/kafka/range-reader.js'
 import {badInput} from '../../../src/core/errors.js'
@@ -128,6 +129,26 @@ export class MemoryStore implements LookbackStore {
     jobs.set(job, byBucket)
     for (const b of buckets) byBucket.set(b, rows.filter((r) => r.bucket === b).map((r) => ({...r, dims: [...r.dims], values: {...r.values}})))
     return rows.filter((r) => buckets.includes(r.bucket)).length
+  }
+
+  /** `ks/job` -> bucket -> [write timestamp, state]: the newest write wins, as with USING TIMESTAMP. */
+  readonly bucketStates = new Map<string, Map<string, [number, BucketState]>>()
+
+  async writeBucketStates(keyspace: string, job: string, states: readonly BucketState[], writeTimestampMicros: number): Promise<void> {
+    const byBucket = this.bucketStates.get(`${keyspace}/${job}`) ?? new Map<string, [number, BucketState]>()
+    this.bucketStates.set(`${keyspace}/${job}`, byBucket)
+    for (const s of states) {
+      const old = byBucket.get(s.bucket)
+      if (old === undefined || old[0] <= writeTimestampMicros) byBucket.set(s.bucket, [writeTimestampMicros, structuredClone(s)])
+    }
+  }
+
+  async readBucketStates(keyspace: string, job: string, first: string, last: string): Promise<BucketState[]> {
+    const byBucket = this.bucketStates.get(`${keyspace}/${job}`) ?? new Map<string, [number, BucketState]>()
+    return [...byBucket.values()]
+      .map(([, s]) => structuredClone(s))
+      .filter((s) => s.bucket >= first && s.bucket <= last)
+      .sort((a, b) => (a.bucket < b.bucket ? -1 : 1))
   }
 
   async acquireLease(_keyspace: string, name: string, owner: string): Promise<LeaseResult> {

@@ -12,6 +12,7 @@ import {describe, expect, it} from 'vitest'
 
 import {renderLookbackReport} from '../../../src/output/lookback.js'
 import {type LookbackRunOptions, runLookback} from '../../../src/services/lookback/runner.js'
+import {type LookbackStatusReport, lookbackStatus} from '../../../src/services/lookback/status.js'
 import {MemoryRunLog, MemoryStore, MemoryTopic, TestClock, type TopicRecord, memoryAdapters} from './in-memory.js'
 
 const KS = 'lb'
@@ -56,20 +57,31 @@ function truth(): Map<string, {orders: number; revenue: number}> {
   return out
 }
 
-function harness(): {store: MemoryStore; run(flags?: Partial<LookbackRunOptions>, chunkMs?: number): Promise<Awaited<ReturnType<typeof runLookback>>>} {
+const JOB_LINES = ['name: hourly', 'source:', '  kafka:', '    topic: orders', '    eventTimeField: ts', 'window: 2d', 'granularity: hour', 'where: {status: paid}', 'dimensions: [country, device.os]', 'measures:', '  orders: count', '  revenue: {sum: amount}', '  buyers: {distinct: user}', '  p50: {quantile: amount, q: 0.5}', '  approx_buyers: {approx_distinct: user}', 'sink:', `  keyspace: ${KS}`, '  table: hourly', '']
+
+interface Harness {
+  store: MemoryStore
+  job: string
+  run(flags?: Partial<LookbackRunOptions>, chunkMs?: number): Promise<Awaited<ReturnType<typeof runLookback>>>
+  status(flags?: {from?: string; to?: string; days?: number; asOf?: string}): Promise<LookbackStatusReport>
+}
+
+function harness(records: TopicRecord[][] = RECORDS): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-measures-'))
   const job = join(dir, 'job.yaml')
-  writeFileSync(
-    job,
-    ['name: hourly', 'source:', '  kafka:', '    topic: orders', '    eventTimeField: ts', 'window: 2d', 'granularity: hour', 'where: {status: paid}', 'dimensions: [country, device.os]', 'measures:', '  orders: count', '  revenue: {sum: amount}', '  buyers: {distinct: user}', '  p50: {quantile: amount, q: 0.5}', '  approx_buyers: {approx_distinct: user}', 'sink:', `  keyspace: ${KS}`, '  table: hourly', ''].join('\n'),
-  )
+  writeFileSync(job, JOB_LINES.join('\n'))
   const store = new MemoryStore(KS)
   const clock = new TestClock(NOW)
   return {
     store,
+    job,
     async run(flags = {}, chunkMs = 0) {
-      const opts: LookbackRunOptions = {jobPath: job, asOf: '2026-11-20', dryRun: false, resume: false, createSink: true, leaseTtlSeconds: 60, share: false, checkpointDir: join(dir, 'checkpoint'), log: new MemoryRunLog(), ...flags}
-      return runLookback(opts, memoryAdapters(store, new MemoryTopic('orders', RECORDS, 10, chunkMs, clock)), clock)
+      const range = flags.from !== undefined ? {} : {asOf: '2026-11-20'}
+      const opts: LookbackRunOptions = {jobPath: job, ...range, dryRun: false, resume: false, createSink: true, leaseTtlSeconds: 60, share: false, checkpointDir: join(dir, 'checkpoint'), log: new MemoryRunLog(), ...flags}
+      return runLookback(opts, memoryAdapters(store, new MemoryTopic('orders', records, 10, chunkMs, clock)), clock)
+    },
+    async status(flags = {}) {
+      return lookbackStatus({jobPath: job, ...flags}, async () => store, clock)
     },
   }
 }
@@ -119,5 +131,79 @@ describe('runLookback, measures form, in-memory clusters', () => {
     expect([a.exit, b.exit]).toEqual([0, 0])
     expect(a.bucketChanges).toEqual(b.bucketChanges)
     expect(sinkOf(shared.store)).toEqual(sinkOf(plain.store))
+  })
+
+  it('--from/--to recomputes exactly those days; status lists each hour; --fill-gaps writes only the missing and incomplete buckets', async () => {
+    const full = harness()
+    await full.run()
+    const h = harness()
+    const ranged = await h.run({from: '2026-11-19', to: '2026-11-19'})
+    expect(ranged).toMatchObject({exit: 0, asOf: '2026-11-19', window: {days: ['2026-11-19']}})
+    const day19 = Object.keys(sinkOf(full.store)).filter((b) => b < '2026-11-20T00')
+    expect(Object.keys(sinkOf(h.store)).sort()).toEqual(day19.sort())
+    for (const b of day19) expect(sinkOf(h.store)[b]).toEqual(sinkOf(full.store)[b])
+
+    const before = await h.status({from: '2026-11-19', to: '2026-11-20'})
+    expect(before.summary).toEqual({buckets: 48, complete: 24, incomplete: 0, missing: 24})
+    expect(before.buckets.filter((b) => b.state === 'complete').every((b) => b.day === '2026-11-19' && b.lastRunId === ranged.runId)).toBe(true)
+    const orders19 = ORDERS.flat().filter((o) => o.status === 'paid' && o.ts < Date.parse('2026-11-20T00:00:00Z')).length
+    expect(before.buckets.reduce((n, b) => n + (b.events ?? 0), 0)).toBe(orders19)
+
+    const filled = await h.run({fillGaps: true, from: '2026-11-19', to: '2026-11-20'})
+    expect(filled).toMatchObject({exit: 0, window: {days: ['2026-11-20']}})
+    expect(filled.filledBuckets).toEqual(before.buckets.filter((b) => b.state === 'missing').map((b) => b.bucket))
+    expect(sinkOf(h.store)).toEqual(sinkOf(full.store))
+    const after = await h.status({from: '2026-11-19', to: '2026-11-20'})
+    expect(after.summary).toMatchObject({complete: 48, missing: 0})
+    // The day that was complete was read for nothing and kept its run.
+    expect(after.buckets.filter((b) => b.day === '2026-11-19').every((b) => b.lastRunId === ranged.runId)).toBe(true)
+    const nothing = await h.run({fillGaps: true, from: '2026-11-19', to: '2026-11-20'})
+    expect(nothing).toMatchObject({exit: 0, filledBuckets: [], units: {total: 0}})
+    expect(nothing.message).toMatch(/nothing to fill/)
+
+    // As of today (06:00 UTC): the hours not over when the run started are incomplete, and --fill-gaps finds them.
+    await h.run({asOf: '2026-11-21'})
+    const today = await h.status({from: '2026-11-21', to: '2026-11-21'})
+    expect(today.summary).toEqual({buckets: 24, complete: 6, incomplete: 18, missing: 0})
+    expect(today.buckets.find((b) => b.state === 'incomplete')!.bucket).toBe('2026-11-21T06:00:00.000Z')
+  })
+
+  it('refuses bad ranges and a resumed run whose job file changed, before writing', async () => {
+    const h = harness()
+    await expect(h.run({from: '2026-11-20', to: '2026-11-19'})).rejects.toThrow(/--from 2026-11-20 is after --to 2026-11-19/)
+    await expect(h.run({from: '2026-11-20'})).rejects.toThrow(/--from needs --to/)
+    await expect(h.run({from: '2025-01-01', to: '2026-11-20'})).rejects.toThrow(/spans 689 days; the most one run recomputes is 366/)
+    await expect(h.run({from: '2026-11-20', to: '2026-11-22'})).rejects.toThrow(/--to 2026-11-22 is after today/)
+    await expect(h.run({from: '2026-11-19', to: '2026-11-20', asOf: '2026-11-20'})).rejects.toThrow(/replace --window and --as-of/)
+    expect(h.store.measuresSinks.size).toBe(0)
+
+    const stopped = await h.run({maxRuntimeMs: 15_000}, 11_000)
+    expect(stopped.exit).toBe(68)
+    writeFileSync(h.job, JOB_LINES.join('\n').replace('  orders: count', '  orders: count\n  biggest: {max: amount}'))
+    const error = await h.run({resume: true}).catch((e: unknown) => e)
+    expect(error).toMatchObject({code: 'BAD_INPUT', message: expect.stringMatching(/the job file changed since run hourly\.\S+ started.*rerun without --resume/)})
+    expect(h.store.measuresSinks.get(`${KS}.hourly`)!.size).toBe(0)
+  })
+
+  it('reports the lateness per day and the window that would have caught 99.9 % of the late events', async () => {
+    const late = RECORDS.map((p) => [...p])
+    const event19 = Date.parse('2026-11-19T01:30:00Z')
+    const lateOrder = (ts: number, arrival: number): TopicRecord => ({timestampMs: arrival, value: JSON.stringify({ts, status: 'paid', amount: 1, user: 'u1', country: 'de'})})
+    late[0]!.push(lateOrder(event19, Date.parse('2026-11-20T05:00:00Z')), lateOrder(event19, Date.parse('2026-11-21T01:00:00Z')))
+    const h = harness(late)
+    const report = await h.run()
+    expect(report.lateness).toEqual({lateEvents: 2, windowDays: 3, fraction: 0.999, windowDaysUsed: 2})
+    const d19 = report.days.find((d) => d.day === '2026-11-19')!
+    const events19 = ORDERS.flat().filter((o) => o.status === 'paid' && o.ts < Date.parse('2026-11-20T00:00:00Z')).length + 2
+    expect(d19.lateness).toMatchObject({events: events19, lateEvents: 2, maxMs: Date.parse('2026-11-21T01:00:00Z') - event19})
+    // Every other event arrived 1 s after it happened: the median is 1 s within the sketch's 1 %.
+    expect(Math.abs(d19.lateness.p50Ms! - 1000)).toBeLessThanOrEqual(10)
+    expect(report.days.find((d) => d.day === '2026-11-20')!.lateness).toMatchObject({lateEvents: 0, maxMs: 1000})
+    expect(renderLookbackReport(report)).toContain('Lateness: 2 events arrived after their day ended; a 3-day window would have caught 99.9 % of them (this run: 2d).')
+
+    const status = await h.status()
+    expect(status.lateness).toMatchObject({lateEvents: 2, windowDays: 3, windowDaysConfigured: 2})
+    const latest = status.buckets.find((b) => b.bucket === '2026-11-19T01:00:00.000Z')!
+    expect(latest).toMatchObject({lateEvents: 2, latestLateEvent: {eventMs: event19, arrivalMs: Date.parse('2026-11-21T01:00:00Z')}})
   })
 })

@@ -38,18 +38,28 @@ export class QuantileMeasure implements Measure<number> {
   }
 
   toJSON(): QuantileState {
-    return {accuracy: DDSKETCH_RELATIVE_ACCURACY, ...this.sketch.toPairs()}
+    return sketchState(this.sketch)
   }
 
   static fromJSON(q: number, state: unknown, where: string): QuantileMeasure {
-    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw corrupt(where)
-    const {accuracy, zero, positive, negative, ...rest} = state as Partial<Record<keyof QuantileState, unknown>>
-    if (accuracy !== DDSKETCH_RELATIVE_ACCURACY || !isCount(zero) || Object.keys(rest).length > 0) throw corrupt(where)
-    if (!areBucketPairs(positive) || !areBucketPairs(negative)) throw corrupt(where)
-    const sketch = DDSketch.fromPairs(zero, positive, negative)
-    if (!Number.isSafeInteger(sketch.count)) throw corrupt(where)
-    return new QuantileMeasure(q, sketch)
+    return new QuantileMeasure(q, sketchFromState(state, where))
   }
+}
+
+/** A DDSketch from its QuantileState, validated (the same accuracy, in-range buckets, integer counts). */
+export function sketchFromState(state: unknown, where: string): DDSketch {
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw corrupt(where)
+  const {accuracy, zero, positive, negative, ...rest} = state as Partial<Record<keyof QuantileState, unknown>>
+  if (accuracy !== DDSKETCH_RELATIVE_ACCURACY || !isCount(zero) || Object.keys(rest).length > 0) throw corrupt(where)
+  if (!areBucketPairs(positive) || !areBucketPairs(negative)) throw corrupt(where)
+  const sketch = DDSketch.fromPairs(zero, positive, negative)
+  if (!Number.isSafeInteger(sketch.count)) throw corrupt(where)
+  return sketch
+}
+
+/** A DDSketch's QuantileState. */
+export function sketchState(sketch: DDSketch): QuantileState {
+  return {accuracy: DDSKETCH_RELATIVE_ACCURACY, ...sketch.toPairs()}
 }
 
 /** Strictly ascending in-range bucket indexes with positive integer counts. */
