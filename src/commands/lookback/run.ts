@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {ClusterCommand, schemaRegistryFlags, schemaRegistryFlagValues} from '../../base-command.js'
 import {parseAsOf} from '../../core/lookback/window.js'
 import {durationFlag, integerFlag} from '../../flags.js'
 import {renderLookbackReport} from '../../output/lookback.js'
@@ -9,6 +9,7 @@ import type {LookbackReport} from '../../services/lookback/report.js'
 import {lookbackAdapters} from '../../services/lookback/adapter-factory.js'
 import {createRunLog} from '../../services/lookback/run-log.js'
 import {runLookback} from '../../services/lookback/runner.js'
+import {resolveSchemaRegistrySettings} from '../../services/schema-registry-settings.js'
 
 export default class LookbackRun extends ClusterCommand {
   static override summary = 'Recompute daily or hourly aggregates for the last N days from Kafka or Cassandra into a Cassandra sink; converging, resumable, cron-safe.'
@@ -44,6 +45,7 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     'share-work': Flags.boolean({description: 'Share the run with other instances of the job by claiming units through Cassandra leases.', default: false}),
     'checkpoint-dir': Flags.string({description: 'Directory for the checkpoint file (default FLEETOPS_HOME/lookback/<job>).'}),
     'max-rate': integerFlag({description: 'Read at most this many records per second (spares the clusters during business hours).', min: 1, max: 1_000_000_000}),
+    ...schemaRegistryFlags,
   }
 
   async run(): Promise<LookbackReport> {
@@ -69,7 +71,12 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
           maxRate: flags['max-rate'],
           log,
         },
-        lookbackAdapters({kafka: () => this.kafkaConnection(flags), cassandra: () => this.cassandraConnection(flags), verbose: this.verbose}),
+        lookbackAdapters({
+          kafka: () => this.kafkaConnection(flags),
+          cassandra: () => this.cassandraConnection(flags),
+          schemaRegistry: () => resolveSchemaRegistrySettings(schemaRegistryFlagValues(flags)),
+          verbose: this.verbose,
+        }),
       )
       progress.stop()
       this.log(renderLookbackReport(report))
