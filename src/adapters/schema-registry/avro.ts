@@ -169,3 +169,23 @@ function fieldPaths(type: AvroType, prefix = '', out = new Set<string>(), depth 
   }
   return out
 }
+
+/**
+ * Any Avro datum (a key is often a plain string or long) as display text: JSON, with bytes as
+ * hex and wrapped unions unwrapped; null when the payload does not decode with the schema.
+ */
+export function avroDisplayText(schemaText: string, data: Uint8Array, start: number, end: number): string | null {
+  const type = avroType(schemaText)
+  let value: unknown
+  try {
+    value = type.fromBuffer(Buffer.from(data.buffer, data.byteOffset + start, end - start))
+  } catch {
+    return null
+  }
+  const unwrap = unwrapper(type)
+  return JSON.stringify(unwrap === null ? value : unwrap(value), (_k, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString()
+    if (v !== null && typeof v === 'object' && (v as {type?: string}).type === 'Buffer') return `0x${Buffer.from((v as {data: number[]}).data).toString('hex')}`
+    return v
+  })
+}

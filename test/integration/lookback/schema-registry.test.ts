@@ -369,3 +369,48 @@ describe('lookback run: Avro and Protobuf records through the real schema regist
     expect(r.stderr).toMatch(/schema registry http:\/\/127\.0\.0\.1:9\/apis\/ccompat\/v6 is unreachable: ECONNREFUSED/)
   })
 })
+
+describe('hash kafka-partitions --sample: Avro keys through the real schema registry', () => {
+  const keyTopic = `hash-avro-keys-${suffix}`
+  const KEY_SCHEMA = {type: 'record', name: 'OrderKey', namespace: 'shop', fields: [{name: 'tenant', type: 'string'}, {name: 'order', type: 'long'}]}
+
+  beforeAll(async () => {
+    await createTopic(keyTopic)
+    const id = await register(`${keyTopic}-key`, JSON.stringify(KEY_SCHEMA))
+    const type = avro.Type.forSchema(KEY_SCHEMA as avro.Schema)
+    const messages = Array.from({length: 60}, (_, i) => ({key: framed(id, type.toBuffer({tenant: `t${i % 4}`, order: 1000 + i})), value: Buffer.from('{}'), timestamp: FIRST_MS + i}))
+    const producer = kafka().producer({idempotent: true, maxInFlightRequests: 1})
+    await producer.connect()
+    await producer.send({topic: keyTopic, acks: -1, messages: messages.map((m) => ({...m, timestamp: String(m.timestamp)}))})
+    await producer.disconnect()
+  })
+
+  afterAll(async () => {
+    const admin = kafka().admin()
+    await admin.connect()
+    await admin.deleteTopics({topics: [keyTopic]}).catch(() => {})
+    await admin.disconnect()
+  })
+
+  it('shows the keys decoded, and hashes exactly the same serialized bytes as without the registry', async () => {
+    const args = ['hash', 'kafka-partitions', '--topic', keyTopic, '--from', '3', '--to', '5', '--sample', '1000', '--json']
+    const plain = await runCli(args, {env: clusterEnv()})
+    const decoded = await runCli([...args, '--schema-registry', schemaRegistryUrl()], {env: clusterEnv()})
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(decoded.code, decoded.stderr).toBe(0)
+    expect(decoded.json.keys).toBe(60)
+    const {sample: plainSample, ...plainRest} = plain.json
+    const {sample: decodedSample, ...decodedRest} = decoded.json
+    expect(decodedRest).toEqual(plainRest) // the same bytes, the same partitions
+    expect(decodedSample.placedByDefaultPartitioner).toBe(60)
+    const examples = decodedSample.keyExamples as {key: string; shownAs: string; from: number; to: number}[]
+    expect(examples.length).toBeGreaterThan(0)
+    for (const [i, e] of examples.entries()) {
+      expect(e.shownAs).toMatch(/^avro \(schema id \d+\)$/)
+      expect(JSON.parse(e.key)).toMatchObject({tenant: expect.stringMatching(/^t\d$/), order: expect.any(Number)})
+      expect(e.from).toBe(plainSample.keyExamples[i].from)
+      expect(e.to).toBe(plainSample.keyExamples[i].to)
+      expect(plainSample.keyExamples[i].shownAs).toBe('hex')
+    }
+  })
+})
