@@ -19,6 +19,7 @@ export async function run(ctx) {
     await ctx.settle()
     const m = await measureThroughput(ctx, h, n, reps, {checkEvents: true})
     const ratio = m.ours.median / m.anchor.median
+    const shape = `sandbox of ${ctx.env.FLEETOPS_BROKERS.split(',').length} broker(s) and ${ctx.env.FLEETOPS_CONTACT_POINTS.split(',').length} Cassandra node(s)`
     return [
       {
         id: 'throughput-avro',
@@ -29,7 +30,7 @@ export async function run(ctx) {
         ratio,
         goal: '≥ 0.4',
         met: ratio >= 0.4,
-        notes: `records: zero magic byte, schema id, Avro {ts timestamp-millis, user, country, amount double}, decoded with the writer schema fetched once per run from the sandbox's schema registry; every run read all ${n.toLocaleString('en-US')} events with 0 rejects; ours = records / the run's own duration (Node start excluded, as the JVM start is for the anchor); including process start: ${Math.round(m.wall.median).toLocaleString('en-US')} events/s; anchor = ConsumerPerformance nMsg.sec on the same topic; one unmeasured run of each first, then ${reps} alternating runs${ctx.quick ? '; quick mode (100k events)' : ''}`,
+        notes: `records: zero magic byte, schema id, Avro {ts timestamp-millis, user, country, amount double}, decoded with the writer schema fetched once per run from the sandbox's schema registry; every run read all ${n.toLocaleString('en-US')} events with 0 rejects; ours = records / the run's own duration (Node start excluded, as the JVM start is for the anchor); including process start: ${Math.round(m.wall.median).toLocaleString('en-US')} events/s; anchor = ConsumerPerformance nMsg.sec on the same topic; one unmeasured run of each first, then ${reps} alternating runs; ${shape}${ctx.quick ? '; quick mode (100k events)' : ''}`,
       },
     ]
   } finally {
