@@ -125,7 +125,7 @@ export class SchemaRegistryClient {
 
   private unreachable(error: Error & {code?: string}): FleetopsError {
     const code = error.code ?? ''
-    const tls = /CERT|SSL|TLS|SELF_SIGNED/.test(code)
+    const tls = /CERT|SSL|TLS|SELF_SIGNED|VERIFY|ISSUER/.test(code)
     const reason = tls ? `TLS: ${code} (check --schema-registry-ca-file)` : code || printable(error.message, 80)
     return new FleetopsError(code === 'ETIMEDOUT' ? 'TIMEOUT' : 'UNAVAILABLE', `schema registry ${this.where()} is unreachable: ${reason}`)
   }
