@@ -111,7 +111,7 @@ export class DecodingFeed {
     if (start < 0) return this.sink.addBytes(data, start, stop, timestampMs, seen, ref)
     const decoded = this.decoder.decode(data, start, stop)
     if ('pending' in decoded) {
-      this.pending.push({bytes: data.slice(start, stop), schemaId: decoded.pending, timestampMs, seen, ref: ref()})
+      this.pending.push({bytes: new Uint8Array(data.subarray(start, stop)), schemaId: decoded.pending, timestampMs, seen, ref: ref()})
     } else this.deliver(decoded, timestampMs, seen, ref)
   }
 

@@ -69,13 +69,15 @@ describe('RegistryDecoder and DecodingFeed', () => {
     const v1 = avro.Type.forSchema(V1 as avro.Schema)
     const v2 = avro.Type.forSchema(V2 as avro.Schema)
     const records = [frame(11, v1.toBuffer({ts: 1, user: 'a'})), frame(12, v2.toBuffer({ts: 2, user: 'b', country: 'de'})), frame(11, v1.toBuffer({ts: 3, user: 'c'}))]
+    const again = Buffer.from(records[1]!)
     records.forEach((r, i) => feed.add(r, 0, r.length, 1000, false, ref(i)))
     expect(sink.rows).toEqual([]) // nothing loaded yet: the records wait for the chunk's end
+    for (const r of records) r.fill(0xee) // the fetch buffer is reused: waiting records were copied
     await feed.flush()
     expect(sink.rows).toEqual([{ts: 1, user: 'a'}, {ts: 2, user: 'b', country: 'de'}, {ts: 3, user: 'c'}])
     expect(schemas.calls).toBe(2)
     // the next chunk decodes at once, with no registry call
-    feed.add(records[1]!, 0, records[1]!.length, 1000, false, ref(3))
+    feed.add(again, 0, again.length, 1000, false, ref(3))
     expect(sink.rows).toHaveLength(4)
     await feed.flush()
     expect(schemas.calls).toBe(2)
