@@ -11,7 +11,9 @@ const COUNTRIES = ['de', 'fr', 'us', 'jp', 'br', 'in', 'gb', 'es']
 export async function createTopic(brokers, topic, partitions, configs = {}) {
   const admin = new Kafka({clientId: 'fleetops-bench', brokers, logLevel: logLevel.NOTHING}).admin()
   await admin.connect()
-  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: Object.entries({'retention.ms': '-1', ...configs}).map(([name, value]) => ({name, value}))}], waitForLeaders: false})
+  // Three replicas, or as many as a smaller sandbox has brokers.
+  const replicationFactor = Math.min(3, (await admin.describeCluster()).brokers.length)
+  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor, configEntries: Object.entries({'retention.ms': '-1', ...configs}).map(([name, value]) => ({name, value}))}], waitForLeaders: false})
   await waitForLeaders(admin, [topic], partitions)
   await admin.disconnect()
 }
@@ -23,8 +25,11 @@ export async function deleteTopic(brokers, topic) {
   await admin.disconnect()
 }
 
-/** Produces `count` events spread over `days` UTC days starting at `firstDayMs`. */
-export async function produceEvents(brokers, topic, {count, firstDayMs, days, users = 5000, seed = 1}) {
+/**
+ * Produces `count` events spread over `days` UTC days starting at `firstDayMs`. `encode` turns an
+ * event {ts, user, country, amount} into the record value (default: its JSON text).
+ */
+export async function produceEvents(brokers, topic, {count, firstDayMs, days, users = 5000, seed = 1, encode = null}) {
   const kafka = new Kafka({clientId: 'fleetops-bench', brokers, logLevel: logLevel.NOTHING})
   const producer = kafka.producer({allowAutoTopicCreation: false})
   await producer.connect()
@@ -40,8 +45,11 @@ export async function produceEvents(brokers, topic, {count, firstDayMs, days, us
       // Roughly arrival-ordered: the event time advances with i, arrival a few minutes later.
       const eventMs = firstDayMs + Math.floor(((i + j) / count) * span)
       const arrival = eventMs + Math.floor(rnd() * 300_000)
+      const user = `u${Math.floor(rnd() * users)}`
+      const country = COUNTRIES[(i + j) % 8]
+      const amount = Math.floor(rnd() * 10000) / 4
       messages[j] = {
-        value: `{"ts":${eventMs},"user":"u${Math.floor(rnd() * users)}","country":"${COUNTRIES[(i + j) % 8]}","amount":${Math.floor(rnd() * 10000) / 4}}`,
+        value: encode ? encode({ts: eventMs, user, country, amount}) : `{"ts":${eventMs},"user":"${user}","country":"${country}","amount":${amount}}`,
         timestamp: String(arrival),
       }
     }

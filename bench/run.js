@@ -15,9 +15,11 @@ const quick = args.includes('--quick')
 const onlyArg = args.find((a) => a.startsWith('--only'))
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : null
 const runs = quick ? 3 : 5
-// FLEETOPS_BENCH_SANDBOX / FLEETOPS_BENCH_NETWORK point a development run at another sandbox
-// (the committed figures always come from the default one).
-const SANDBOX = ['--name', process.env.FLEETOPS_BENCH_SANDBOX || 'bench']
+// FLEETOPS_BENCH_SANDBOX names a sandbox that is already up (a developer's own): the runner uses
+// it as it is and never starts or stops it; FLEETOPS_BENCH_NETWORK is the network to start it on
+// if it is not up. The committed figures always come from the default one.
+const external = process.env.FLEETOPS_BENCH_SANDBOX
+const SANDBOX = ['--name', external ?? 'bench']
 const NETWORK = process.env.FLEETOPS_BENCH_NETWORK || '127.0.30'
 
 function log(msg) {
@@ -68,12 +70,17 @@ let startedSandbox = false
 if (needs.size > 0) {
   const before = await cli(['sandbox', 'status', ...SANDBOX, '--json'])
   const status = JSON.parse(before.stdout || '{}')
-  const hasWhatIsNeeded = (!needs.has('kafka') || status.kafka) && (!needs.has('cassandra') || status.cassandra)
-  const allUp = status.exists && hasWhatIsNeeded && [...(status.kafka?.brokers ?? []), ...(status.cassandra?.nodes ?? [])].every((n) => n.up)
+  const hasWhatIsNeeded =
+    (!needs.has('kafka') || status.kafka) && (!needs.has('cassandra') || status.cassandra) && (!needs.has('schema-registry') || status.schemaRegistry)
+  const allUp = status.exists && hasWhatIsNeeded && [...(status.kafka?.brokers ?? []), ...(status.cassandra?.nodes ?? [])].every((n) => n.up) && (!needs.has('schema-registry') || Boolean(status.schemaRegistry?.up))
+  if (external && !allUp) {
+    log(`FLEETOPS_BENCH_SANDBOX=${external} is not up with ${[...needs].join(', ')}`)
+    process.exit(0)
+  }
   if (status.exists && !hasWhatIsNeeded) await cli(['sandbox', 'down', ...SANDBOX, '--purge'])
   if (!allUp) {
     log('starting the bench sandbox (3 brokers, 3 Cassandra nodes)')
-    const up = await cli(['sandbox', 'up', ...SANDBOX, '--network', NETWORK, '--json'])
+    const up = await cli(['sandbox', 'up', ...SANDBOX, '--network', NETWORK, ...(needs.has('schema-registry') ? ['--schema-registry'] : []), '--json'])
     if (up.code !== 0) {
       log(`sandbox did not start: ${up.stderr}`)
       process.exit(0)

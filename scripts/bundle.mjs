@@ -40,7 +40,7 @@ await build({
   // Loaded at run time from node_modules: the SDKs (lazily, inside run()), the native record
   // codecs (lazily, on the first batch that needs one; their .node binaries cannot be bundled)
   // and oclif's optional TypeScript hook, which only development mode uses.
-  external: ['kafkajs', 'cassandra-driver', 'snappy', 'lz4-napi', '@mongodb-js/zstd', 'typescript', 'ts-node', 'tsx'],
+  external: ['kafkajs', 'cassandra-driver', 'avsc', 'protobufjs', 'snappy', 'lz4-napi', '@mongodb-js/zstd', 'typescript', 'ts-node', 'tsx'],
   // Needed by includeDependenciesRecursively: false below; an entry may export more than it
   // declares, which nothing here relies on.
   preserveEntrySignatures: 'allow-extension',

@@ -11,6 +11,7 @@ import {redact, redactValue} from './core/redact.js'
 import {colourEnabled} from './output/style.js'
 import {type ConnectionFlags, type ConnectionScope, type ResolvedSettings, resolveConnectionSettings} from './services/connection-settings.js'
 import {exitOnInterrupt} from './signals.js'
+import type {SchemaRegistryFlags} from './services/schema-registry-settings.js'
 
 /**
  * Every fleetops command extends BaseCommand (pure commands) or ClusterCommand
@@ -196,6 +197,38 @@ function userFlags(group: string, user: string) {
     username: Flags.string({description: `${user} (env: FLEETOPS_USERNAME).`, helpGroup: group}),
     'password-env': Flags.string({description: 'Name of an environment variable holding the password (or set FLEETOPS_PASSWORD).', helpGroup: group}),
     'password-file': Flags.string({description: 'File holding the password (env: FLEETOPS_PASSWORD_FILE).', helpGroup: group}),
+  }
+}
+
+const registryGroup = 'SCHEMA REGISTRY'
+
+/** The schema registry settings of commands that read Avro or Protobuf records. */
+export const schemaRegistryFlags = {
+  'schema-registry': Flags.string({
+    description: 'Confluent-compatible schema registry URL, e.g. http://127.0.0.1:8081 (env: FLEETOPS_SCHEMA_REGISTRY).',
+    helpGroup: registryGroup,
+  }),
+  'schema-registry-user': Flags.string({description: 'Schema registry basic-auth user (env: FLEETOPS_SCHEMA_REGISTRY_USER).', helpGroup: registryGroup}),
+  'schema-registry-password-env': Flags.string({
+    description: 'Name of an environment variable holding the registry password (or set FLEETOPS_SCHEMA_REGISTRY_PASSWORD).',
+    helpGroup: registryGroup,
+  }),
+  'schema-registry-password-file': Flags.string({
+    description: 'File holding the registry password (env: FLEETOPS_SCHEMA_REGISTRY_PASSWORD_FILE).',
+    helpGroup: registryGroup,
+  }),
+  'schema-registry-ca-file': Flags.string({description: 'PEM CA bundle for an https registry (env: FLEETOPS_SCHEMA_REGISTRY_CA_FILE).', helpGroup: registryGroup}),
+}
+
+/** The schema registry settings from parsed schemaRegistryFlags (see services/schema-registry-settings.ts). */
+export function schemaRegistryFlagValues(flags: Partial<Record<keyof typeof schemaRegistryFlags | 'profile', string | undefined>>): SchemaRegistryFlags {
+  return {
+    profile: flags.profile,
+    url: flags['schema-registry'],
+    user: flags['schema-registry-user'],
+    passwordEnv: flags['schema-registry-password-env'],
+    passwordFile: flags['schema-registry-password-file'],
+    caFile: flags['schema-registry-ca-file'],
   }
 }
 

@@ -17,7 +17,11 @@ const DAY = 86_400_000
  * `consumerPerf(n)` Kafka's ConsumerPerformance on the same topic; `close()` drops both.
  * `topicConfigs` are set on the topic (e.g. compression.type); the lookback-codecs suite uses this too.
  */
-export async function lookbackHarness(ctx, {name, topicConfigs = {}} = {}) {
+/**
+ * `format: 'avro'`: the events are Avro records in the Schema Registry wire format (their schema
+ * registered in the sandbox's registry), and the job reads them with `format: avro`.
+ */
+export async function lookbackHarness(ctx, {name, topicConfigs = {}, format = 'json'} = {}) {
   const {createTopic, deleteTopic, produceEvents} = await import(pathToFileURL(join(ctx.root, 'bench', 'lookback-produce.mjs')).href)
   const cassandra = (await import('cassandra-driver')).default
   if (!ctx.env.FLEETOPS_BROKERS || !ctx.env.FLEETOPS_CONTACT_POINTS) {
@@ -36,11 +40,12 @@ export async function lookbackHarness(ctx, {name, topicConfigs = {}} = {}) {
 
   const client = new cassandra.Client({contactPoints: ctx.env.FLEETOPS_CONTACT_POINTS.split(','), localDataCenter: ctx.env.FLEETOPS_LOCAL_DC})
   await client.connect()
-  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${ctx.env.FLEETOPS_LOCAL_DC}':3}`)
+  const cassandraNodes = 1 + (await client.execute('SELECT peer FROM system.peers')).rowLength
+  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${ctx.env.FLEETOPS_LOCAL_DC}':${Math.min(3, cassandraNodes)}}`)
   const jobPath = join(dir, 'bench.yaml')
   writeFileSync(
     jobPath,
-    [`name: bench`, 'source:', '  kafka:', `    topic: ${topic}`, '    eventTimeField: ts', 'window: 3d', 'groupBy: country', 'distinct: user', 'value: amount', 'sink:', `  keyspace: ${ks}`, '  table: daily', ''].join('\n'),
+    [`name: bench`, 'source:', '  kafka:', `    topic: ${topic}`, '    eventTimeField: ts', ...(format === 'json' ? [] : [`    format: ${format}`]), 'window: 3d', 'groupBy: country', 'distinct: user', 'value: amount', 'sink:', `  keyspace: ${ks}`, '  table: daily', ''].join('\n'),
   )
   const rssFile = join(dir, 'rss')
   const lookback = async () => {
@@ -61,7 +66,8 @@ export async function lookbackHarness(ctx, {name, topicConfigs = {}} = {}) {
     return {nMsgSec: Number(cols[5]), fetchNMsgSec: Number(cols[9]), wallMs: r.ms}
   }
   await createTopic(brokers, topic, 6, topicConfigs)
-  const produce = (count, seed) => produceEvents(brokers, topic, {count, firstDayMs, days: 3, seed})
+  const encode = format === 'avro' ? await avroEncoder(ctx, topic) : null
+  const produce = (count, seed) => produceEvents(brokers, topic, {count, firstDayMs, days: 3, seed, encode})
   const close = async () => {
     await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
     await client.shutdown()
@@ -141,4 +147,36 @@ export async function run(ctx) {
     await h.close()
   }
   return figures
+}
+
+/** Registers the bench event schema under `<topic>-value` and returns an encoder to the wire format. */
+async function avroEncoder(ctx, topic) {
+  const registry = ctx.env.FLEETOPS_SCHEMA_REGISTRY
+  if (!registry) throw new Error('the bench sandbox has no schema registry; stop it (sandbox down --name bench --purge) so the runner starts one')
+  const avro = (await import('avsc')).default
+  const schema = {
+    type: 'record',
+    name: 'BenchEvent',
+    fields: [
+      {name: 'ts', type: {type: 'long', logicalType: 'timestamp-millis'}},
+      {name: 'user', type: 'string'},
+      {name: 'country', type: 'string'},
+      {name: 'amount', type: 'double'},
+    ],
+  }
+  const res = await fetch(`${registry}/subjects/${topic}-value/versions`, {
+    method: 'POST',
+    headers: {'content-type': 'application/vnd.schemaregistry.v1+json'},
+    body: JSON.stringify({schema: JSON.stringify(schema)}),
+  })
+  if (!res.ok) throw new Error(`registering the bench schema: HTTP ${res.status}`)
+  const {id} = await res.json()
+  const type = avro.Type.forSchema(schema)
+  return (event) => {
+    const payload = type.toBuffer(event)
+    const out = Buffer.alloc(5 + payload.length)
+    out.writeInt32BE(id, 1)
+    payload.copy(out, 5)
+    return out
+  }
 }

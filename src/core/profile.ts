@@ -11,12 +11,31 @@ import {printable} from './units.js'
  * Secrets may be given inline ("password", "cassandraPassword") only in a file of mode 0600;
  * "passwordEnv"/"passwordFile" (and the cassandra* twins) point at them instead.
  */
-export interface ProfileEntry extends ConnectionLayer {
+export interface ProfileEntry extends ConnectionLayer, SchemaRegistryProfile {
   passwordEnv?: string
   passwordFile?: string
   cassandraPasswordEnv?: string
   cassandraPasswordFile?: string
 }
+
+/** A profile's schema registry settings (the password inline only in a 0600 file, as the others). */
+export interface SchemaRegistryProfile {
+  schemaRegistry?: string
+  schemaRegistryUser?: string
+  schemaRegistryPassword?: string
+  schemaRegistryPasswordEnv?: string
+  schemaRegistryPasswordFile?: string
+  schemaRegistryCaFile?: string
+}
+
+export const schemaRegistryProfileKeys: (keyof SchemaRegistryProfile)[] = [
+  'schemaRegistry',
+  'schemaRegistryUser',
+  'schemaRegistryPassword',
+  'schemaRegistryPasswordEnv',
+  'schemaRegistryPasswordFile',
+  'schemaRegistryCaFile',
+]
 
 export interface ProfilesFile {
   defaultProfile?: string
@@ -93,7 +112,7 @@ export function parseProfilesFile(text: string, source: string): ProfilesFile {
     if (typeof obj.defaultProfile !== 'string') throw badInput(`"defaultProfile" in ${source} must be a string`)
     out.defaultProfile = obj.defaultProfile
   }
-  const allowed = new Set<string>([...connectionLayerKeys, ...indirectionKeys])
+  const allowed = new Set<string>([...connectionLayerKeys, ...indirectionKeys, ...schemaRegistryProfileKeys])
   for (const [name, value] of Object.entries(profiles as Record<string, unknown>)) {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       throw badInput(`profile "${printable(name)}" in ${source} must be an object`)
@@ -125,7 +144,7 @@ export function parseProfilesFile(text: string, source: string): ProfilesFile {
 
 /** True when the profiles file holds a secret inline (and so must be private). */
 export function holdsInlineSecret(file: ProfilesFile): boolean {
-  return Object.values(file.profiles).some((p) => Boolean(p.password || p.cassandraPassword))
+  return Object.values(file.profiles).some((p) => Boolean(p.password || p.cassandraPassword || p.schemaRegistryPassword))
 }
 
 /** Reads the FLEETOPS_* environment into a connection layer. */

@@ -47,6 +47,10 @@ export function renderKafkaPartitions(r: KafkaPartitionsResult): string {
       }.`,
     )
     if (s.skippedBatches > 0) lines.push(c.yellow(`Skipped ${s.skippedBatches} batch(es): ${s.skipReason}`))
+    if (s.keyExamples && s.keyExamples.length > 0) {
+      lines.push(`Sample keys (partition of the serialized bytes, ${r.from} → ${r.to} partitions):`)
+      for (const k of s.keyExamples) lines.push(`  ${k.key}  [${k.shownAs}]  ${k.from} → ${k.to}`)
+    }
   } else {
     lines.push(`No --sample: ${formatCount(r.keys)} synthetic keys ("key-0" …) stand in for ${r.topic}'s keys.`)
   }

@@ -19,7 +19,12 @@ export function renderSandboxStatus(status: SandboxStatus): string {
     {header: 'RSS', get: (r) => (r.rssMb === null ? null : `${r.rssMb} MiB`), align: 'right'},
     {header: 'VERSION', get: (r) => r.version},
   ])
-  return `${c.bold(`Sandbox "${status.name}"`)} (${status.home})\n${table}\n\nConnection settings:\n${renderEnv(status.env)}`
+  const registry = status.schemaRegistry
+  const registryLine =
+    registry === null
+      ? ''
+      : `\nSchema registry: Apicurio Registry ${registry.version} at ${registry.url} (${registry.storage} storage) ${registry.up ? c.green('UP') : c.red('DOWN')}${registry.pid === null ? '' : ` pid ${registry.pid}`}${registry.rssMb === null ? '' : `, ${registry.rssMb} MiB`}\n`
+  return `${c.bold(`Sandbox "${status.name}"`)} (${status.home})\n${table}\n${registryLine}\nConnection settings:\n${renderEnv(status.env)}`
 }
 
 export function renderEnv(env: Record<string, string>): string {

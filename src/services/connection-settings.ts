@@ -64,7 +64,7 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
   return join(base, 'fleetops', 'config.json')
 }
 
-function readSecretFile(path: string, what: string): string {
+export function readSecretFile(path: string, what: string): string {
   // A regular file of at most 64 KiB: /dev/zero or a FIFO given by mistake is refused, never read.
   const text = readInputText(path, 'password file', what)
   const value = text.replace(/\r?\n$/, '')
@@ -72,7 +72,7 @@ function readSecretFile(path: string, what: string): string {
   return value
 }
 
-function readSecretEnv(name: string, env: NodeJS.ProcessEnv, what: string): string {
+export function readSecretEnv(name: string, env: NodeJS.ProcessEnv, what: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw badInput(`${what} "${printable(name)}" is not an environment variable name`)
   const value = Object.hasOwn(env, name) ? env[name] : undefined
   if (!value) throw badInput(`${what} names ${name}, but that environment variable is not set`)

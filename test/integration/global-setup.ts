@@ -24,6 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('contactPoints', process.env.FLEETOPS_TEST_CONTACT_POINTS)
     project.provide('localDc', process.env.FLEETOPS_TEST_LOCAL_DC ?? 'datacenter1')
     project.provide('fleetopsHome', process.env.FLEETOPS_HOME ?? '')
+    project.provide('schemaRegistry', process.env.FLEETOPS_TEST_SCHEMA_REGISTRY ?? '')
     return async () => {}
   }
 
@@ -38,17 +39,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('contactPoints', before.json.env.FLEETOPS_CONTACT_POINTS ?? '')
     project.provide('localDc', before.json.env.FLEETOPS_LOCAL_DC ?? 'datacenter1')
     project.provide('fleetopsHome', before.json.home)
+    project.provide('schemaRegistry', before.json.env.FLEETOPS_SCHEMA_REGISTRY ?? '')
     return async () => {}
   }
   const alreadyUp =
     before.json?.exists &&
-    [...(before.json.kafka?.brokers ?? []), ...(before.json.cassandra?.nodes ?? [])].every((n: {up: boolean}) => n.up)
+    [...(before.json.kafka?.brokers ?? []), ...(before.json.cassandra?.nodes ?? [])].every((n: {up: boolean}) => n.up) &&
+    (before.json.schemaRegistry === null || before.json.schemaRegistry?.up)
   if (before.json?.exists && !alreadyUp) {
     // Left over from a run that died: start clean rather than inherit its state.
     await runCli(['sandbox', 'down', ...sandbox, '--purge'])
   }
   const started = Date.now()
-  const up = await runCli(['sandbox', 'up', ...sandbox, '--network', TEST_SANDBOX.network, '--json'])
+  const up = await runCli(['sandbox', 'up', ...sandbox, '--network', TEST_SANDBOX.network, '--schema-registry', '--json'])
   if (up.code !== 0) throw new Error(`sandbox up failed (exit ${up.code}): ${up.stderr || up.stdout}`)
   process.stderr.write(`[global-setup] sandbox ${alreadyUp ? 'reused' : 'started'} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`)
 
@@ -56,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('contactPoints', up.json.env.FLEETOPS_CONTACT_POINTS)
   project.provide('localDc', up.json.env.FLEETOPS_LOCAL_DC)
   project.provide('fleetopsHome', up.json.home)
+  project.provide('schemaRegistry', up.json.env.FLEETOPS_SCHEMA_REGISTRY ?? '')
 
   return async () => {
     if (alreadyUp) return

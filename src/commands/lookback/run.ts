@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {ClusterCommand} from '../../base-command.js'
+import {ClusterCommand, schemaRegistryFlags, schemaRegistryFlagValues} from '../../base-command.js'
 import {parseAsOf} from '../../core/lookback/window.js'
 import {parseDay} from '../../core/lookback/zoned-day.js'
 import {durationFlag, integerFlag} from '../../flags.js'
@@ -10,6 +10,7 @@ import type {LookbackReport} from '../../services/lookback/report.js'
 import {lookbackAdapters} from '../../services/lookback/adapter-factory.js'
 import {createRunLog} from '../../services/lookback/run-log.js'
 import {runLookback} from '../../services/lookback/runner.js'
+import {resolveSchemaRegistrySettings} from '../../services/schema-registry-settings.js'
 
 export default class LookbackRun extends ClusterCommand {
   static override summary = 'Recompute daily or hourly aggregates for the last N days from Kafka or Cassandra into a Cassandra sink; converging, resumable, cron-safe.'
@@ -52,6 +53,7 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
     to: Flags.string({description: 'Last day of an explicit range to recompute, YYYY-MM-DD (with --from).'}),
     'fill-gaps': Flags.boolean({description: 'Recompute only the buckets `lookback status` lists as missing or incomplete in the window or --from/--to range.', default: false}),
     'max-rate': integerFlag({description: 'Read at most this many records per second (spares the clusters during business hours).', min: 1, max: 1_000_000_000}),
+    ...schemaRegistryFlags,
   }
 
   async run(): Promise<LookbackReport> {
@@ -82,7 +84,12 @@ Exit codes: 0 success (rejected records are counted and sampled, not failures); 
           fillGaps: flags['fill-gaps'],
           log,
         },
-        lookbackAdapters({kafka: () => this.kafkaConnection(flags), cassandra: () => this.cassandraConnection(flags), verbose: this.verbose}),
+        lookbackAdapters({
+          kafka: () => this.kafkaConnection(flags),
+          cassandra: () => this.cassandraConnection(flags),
+          schemaRegistry: () => resolveSchemaRegistrySettings(schemaRegistryFlagValues(flags)),
+          verbose: this.verbose,
+        }),
       )
       progress.stop()
       this.log(renderLookbackReport(report))

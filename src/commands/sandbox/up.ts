@@ -20,6 +20,7 @@ export default class SandboxUp extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --kafka-nodes 1 --no-cassandra',
     '<%= config.bin %> <%= command.id %> --kafka-version 3.9.1',
     '<%= config.bin %> <%= command.id %> --name secure --network 127.0.20 --secure',
+    '<%= config.bin %> <%= command.id %> --kafka-nodes 1 --no-cassandra --schema-registry',
   ]
 
   static override flags = {
@@ -35,6 +36,11 @@ export default class SandboxUp extends BaseCommand {
     secure: Flags.boolean({
       description:
         'Security on: a sandbox CA and TLS everywhere, Kafka SASL_SSL with SCRAM-SHA-512 and ACLs, Cassandra password auth; users admin and reader (read-only). Passwords are random and kept in files (see `sandbox env`).',
+      default: false,
+    }),
+    'schema-registry': Flags.boolean({
+      description:
+        'Also run a schema registry with the Confluent-compatible REST API: Apicurio Registry built from Maven Central (in-memory storage), on the first broker\'s address, port 8081. `sandbox env` prints its URL as FLEETOPS_SCHEMA_REGISTRY. Adds it to an existing sandbox too.',
       default: false,
     }),
   }
@@ -56,6 +62,7 @@ export default class SandboxUp extends BaseCommand {
           cassandraVersion: flags['cassandra-version'],
           tokensPerNode: flags['tokens-per-node'],
           secure: flags.secure,
+          schemaRegistry: flags['schema-registry'],
         },
         (msg) => {
           progress.update(msg)

@@ -66,7 +66,15 @@ export interface KafkaSource {
   topic: string
   /** null: use the Kafka record timestamp as event time. */
   eventTimeField: FieldPath | null
+  /**
+   * How record values are encoded: JSON text (absent = json), or Avro / Protobuf in the Schema
+   * Registry wire format, decoded with the writer's schema fetched from the registry by id.
+   */
+  format?: KafkaFormat
 }
+
+export type KafkaFormat = 'json' | 'avro' | 'protobuf'
+export const KAFKA_FORMATS: readonly KafkaFormat[] = ['json', 'avro', 'protobuf']
 
 /** A time-bucketed table, PRIMARY KEY ((dayColumn, bucketColumn), timeColumn, ...). */
 export interface CassandraSource {
@@ -132,7 +140,7 @@ function fieldParser(cassandra: boolean): FieldPathParser {
 const LEGACY_FIELDS = ['groupBy', 'distinct', 'value'] as const
 const MEASURES_FIELDS = ['granularity', 'where', 'dimensions', 'measures'] as const
 const JOB_FIELDS = ['name', 'source', 'window', 'timezone', ...LEGACY_FIELDS, 'sink', ...MEASURES_FIELDS] as const
-const KAFKA_FIELDS = ['topic', 'eventTimeField'] as const
+const KAFKA_FIELDS = ['topic', 'eventTimeField', 'format'] as const
 const CASSANDRA_FIELDS = ['keyspace', 'table', 'dayColumn', 'bucketColumn', 'buckets', 'timeColumn'] as const
 
 /** Bounds that keep one sink row and one aggregation cell small. */
@@ -201,11 +209,18 @@ function validateSource(value: unknown): KafkaSource | CassandraSource {
   if (hasKafka === hasCassandra) throw badInput('source must have exactly one of "kafka" or "cassandra"')
   if (hasKafka) {
     const kafka = requireObject(sourceObj.kafka, 'source.kafka', KAFKA_FIELDS, ['topic'])
-    return {
+    const source: KafkaSource = {
       kind: 'kafka',
       topic: kafkaTopicName(kafka.topic, 'source.kafka.topic'),
       eventTimeField: optionalField(kafka.eventTimeField, 'source.kafka.eventTimeField', false),
     }
+    if (kafka.format !== undefined && kafka.format !== null) {
+      if (!KAFKA_FORMATS.includes(kafka.format as KafkaFormat)) {
+        throw badInput(`source.kafka.format "${printable(kafka.format)}" is not one of ${KAFKA_FORMATS.join(', ')}`)
+      }
+      if (kafka.format !== 'json') source.format = kafka.format as KafkaFormat
+    }
+    return source
   }
   const c = requireObject(sourceObj.cassandra, 'source.cassandra', CASSANDRA_FIELDS, CASSANDRA_FIELDS)
   if (typeof c.buckets !== 'number' || !Number.isInteger(c.buckets) || c.buckets < 1 || c.buckets > 1024) {

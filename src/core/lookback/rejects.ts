@@ -13,6 +13,12 @@ export type RejectReason =
   | 'bad-value'
   /** A Kafka record in a compressed batch that could not be decompressed (corrupt or truncated bytes). */
   | 'undecodable-batch'
+  /** Avro/Protobuf jobs: a record value without the schema registry's zero magic byte and schema id. */
+  | 'bad-magic-byte'
+  /** Avro/Protobuf jobs: the record's schema id is not in the schema registry. */
+  | 'unknown-schema-id'
+  /** Avro/Protobuf jobs: the payload does not decode with its writer's schema. */
+  | 'undecodable-record'
 
 export interface RejectExample {
   reason: RejectReason

@@ -21,6 +21,7 @@ import {KafkaErrorCode} from '../../adapters/kafka/protocol/errors.js'
 import type {readableBatches as ReadableBatches} from '../../adapters/kafka/protocol/readable-batches.js'
 
 export type {KeySample} from '../../core/hash/key-sample.js'
+import type {KeyExample} from './key-display.js'
 
 /** Fetch rounds at most: each advances every pending partition or stops it. */
 const MAX_ROUNDS = 1000
@@ -107,7 +108,8 @@ export interface PartitionMoves {
 export interface KafkaPartitionsResult extends PartitionRemap {
   topic: string
   source: 'sample' | 'synthetic'
-  sample?: Omit<KeySample, 'keys'>
+  /** keyExamples: the first sampled keys for display (Avro-decoded with a schema registry). */
+  sample?: Omit<KeySample, 'keys'> & {keyExamples?: KeyExample[]}
   byPartition: PartitionMoves[]
   warnings: string[]
 }

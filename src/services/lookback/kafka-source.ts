@@ -9,6 +9,7 @@ import {kafkaUnitPartition} from '../../core/lookback/work-units.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
 import type {KafkaRange} from './store.js'
 import {recordSinkFor} from './record-sink.js'
+import {DecodingFeed, type RegistryDecoder} from './schema-decoder.js'
 
 
 /** Producer clocks (CreateTime) may run ahead of event time: start the timestamp lookup this much earlier. */
@@ -35,10 +36,19 @@ export class KafkaSourceReader implements SourceReader {
     private readonly window: LookbackWindow,
     private readonly checkpoint: Pick<Checkpoint, 'previousRunBoundaryMs' | 'previousEndOffsets'>,
     private readonly fetchBytes: number | undefined,
+    private readonly decoder: RegistryDecoder | null,
   ) {}
 
-  static forRun(reader: KafkaRange, job: LookbackJobSpec, window: LookbackWindow, checkpoint: Checkpoint, fetchBytes?: number): KafkaSourceReader {
-    return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes)
+  /** `decoder`: for an Avro or Protobuf job, the registry decoder of the run (schemas cached across units). */
+  static forRun(
+    reader: KafkaRange,
+    job: LookbackJobSpec,
+    window: LookbackWindow,
+    checkpoint: Checkpoint,
+    fetchBytes?: number,
+    decoder: RegistryDecoder | null = null,
+  ): KafkaSourceReader {
+    return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes, decoder)
   }
 
   /** Start offsets by timestamp, end offsets now, and the retention check. */
@@ -65,7 +75,10 @@ export class KafkaSourceReader implements SourceReader {
     if (partition === null || work.nextOffset === undefined || work.endOffset === undefined) {
       throw new FleetopsError('INTERNAL', `unit ${work.unitId} is not a planned Kafka partition`)
     }
-    const {acc, addBytes} = recordSinkFor(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
+    const sink = recordSinkFor(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
+    const acc = sink.acc
+    const feed = this.decoder === null ? null : new DecodingFeed(this.decoder, sink)
+    const addBytes = feed === null ? sink.addBytes : feed.add.bind(feed)
     const prevEndText = this.checkpoint.previousEndOffsets?.[String(partition)]
     const prevEnd = prevEndText === undefined ? -1 : Number(prevEndText)
     const topic = this.source.topic
@@ -95,6 +108,7 @@ export class KafkaSourceReader implements SourceReader {
           chunkEvents += Math.min(bad.records, inRange)
         },
         afterChunk: async (nextOffset) => {
+          await feed?.flush()
           const n = chunkEvents
           chunkEvents = 0
           lastOffset = String(nextOffset - 1)

@@ -24,6 +24,7 @@ import type {ClusterOpeners, LookbackAdapters} from './adapter-factory.js'
 import {CassandraSourceReader} from './cassandra-source.js'
 import {CheckpointFile} from './checkpoint-store.js'
 import {KafkaSourceReader} from './kafka-source.js'
+import type {RegistryDecoder} from './schema-decoder.js'
 import {Lease} from './lease.js'
 import type {LookbackReport} from './report.js'
 import {MeasuresSinkWriter} from './measures-sink-writer.js'
@@ -115,6 +116,8 @@ function requestedWindow(job: LookbackJobSpec, opts: LookbackRunOptions, now: nu
 
 interface OpenClusters {
   kafka: KafkaRange | null
+  /** Avro/Protobuf jobs: the schema registry decoder (its job fields checked). */
+  decoder: RegistryDecoder | null
   store: LookbackStore
   close(): Promise<void>
 }
@@ -122,6 +125,7 @@ interface OpenClusters {
 async function openClusters(openers: ClusterOpeners, log: RunLog): Promise<OpenClusters> {
   // Kafka connects while Cassandra does (both mostly wait on the network); a Kafka failure
   // is reported by the first request that needs Kafka, in its place in the run.
+  const decoder = openers.openDecoder ? await openers.openDecoder() : null
   const kafka = openers.openKafka ? await openers.openKafka() : null
   const kafkaWarm = kafka?.warmUp()
   const closeKafka = async (): Promise<void> => {
@@ -139,6 +143,7 @@ async function openClusters(openers: ClusterOpeners, log: RunLog): Promise<OpenC
   }
   return {
     kafka,
+    decoder,
     store,
     async close() {
       await closeKafka()
@@ -397,7 +402,7 @@ class LookbackRun {
   private unitRunner(interrupted: () => boolean): UnitRunner {
     const {job, opts, clusters, file, clock, startedAt, instance} = this.setup
     const source: SourceReader = clusters.kafka
-      ? KafkaSourceReader.forRun(clusters.kafka, job, this.window, this.checkpoint, opts.maxRate ? 32 * 1024 : undefined)
+      ? KafkaSourceReader.forRun(clusters.kafka, job, this.window, this.checkpoint, opts.maxRate ? 32 * 1024 : undefined, clusters.decoder)
       : new CassandraSourceReader(this.store, job, this.window, this.checkpoint, this.cassandraTable!)
     return new UnitRunner(
       {

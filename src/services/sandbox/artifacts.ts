@@ -42,20 +42,32 @@ export async function resolveArtifacts(home: string, product: 'kafka' | 'cassand
   mkdirSync(base, {recursive: true})
   writeFileSync(join(base, 'pom.xml'), product === 'kafka' ? kafkaPom(version) : cassandraPom(version))
   const log = join(base, 'mvn.log')
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-f',
-        join(base, 'pom.xml'),
-        'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${lib}`,
-      ],
-      {stdio: ['ignore', 'pipe', 'pipe']},
+  const code = await runMaven(
+    [
+      '-B',
+      '-q',
+      '-f',
+      join(base, 'pom.xml'),
+      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${lib}`,
+    ],
+    log,
+  )
+  if (code !== 0 || !existsSync(lib) || readdirSync(lib).length === 0) {
+    throw new FleetopsError(
+      'UNAVAILABLE',
+      `Maven could not resolve ${product} ${version} (exit ${code}); see ${log}. Check the version exists on Maven Central and the network`,
     )
+  }
+  writeFileSync(marker, new Date().toISOString())
+  return lib
+}
+
+/** Runs the machine's Maven with its output in `log`; resolves to its exit code. */
+export function runMaven(args: string[], log: string, cwd?: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn('mvn', args, {cwd, stdio: ['ignore', 'pipe', 'pipe']})
     const chunks: Buffer[] = []
     child.stdout.on('data', (d: Buffer) => chunks.push(d))
     child.stderr.on('data', (d: Buffer) => chunks.push(d))
@@ -65,14 +77,6 @@ export async function resolveArtifacts(home: string, product: 'kafka' | 'cassand
       resolve(c ?? 1)
     })
   })
-  if (code !== 0 || !existsSync(lib) || readdirSync(lib).length === 0) {
-    throw new FleetopsError(
-      'UNAVAILABLE',
-      `Maven could not resolve ${product} ${version} (exit ${code}); see ${log}. Check the version exists on Maven Central and the network`,
-    )
-  }
-  writeFileSync(marker, new Date().toISOString())
-  return lib
 }
 
 export function findJar(lib: string, prefix: string): string {

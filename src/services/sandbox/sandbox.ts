@@ -7,6 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {type CassandraConnection, type KafkaConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
+import {APICURIO_VERSION, SCHEMA_REGISTRY_PORT, schemaRegistryUrl} from '../../core/sandbox/schema-registry.js'
 import {
   type CassandraNodeSpec,
   cassandraJvmArgs,
@@ -37,6 +38,14 @@ import {
 import {findJar, resolveArtifacts} from './artifacts.js'
 import {ensureSecrets, keystoreOf, passwordOf, writePrivateFile} from './security.js'
 import {isOurProcess, logSize, portOpen, readPid, rssMb, startDetached, stopProcess, waitForLogLine} from './processes.js'
+import {
+  resolveSchemaRegistry,
+  type SchemaRegistrySpec,
+  type SchemaRegistryStatus,
+  schemaRegistryStatus,
+  startSchemaRegistry,
+  stopSchemaRegistry,
+} from './schema-registry.js'
 
 /**
  * Local multi-node Kafka (KRaft) and Cassandra clusters from the real Maven
@@ -46,6 +55,8 @@ import {isOurProcess, logSize, portOpen, readPid, rssMb, startDetached, stopProc
 
 export interface SandboxState extends SandboxSpec {
   kafkaClusterId?: string
+  /** Present once `sandbox up --schema-registry` has added the registry. */
+  schemaRegistry?: SchemaRegistrySpec
   createdAt: string
 }
 
@@ -69,6 +80,8 @@ export interface SandboxStatus {
   exists: boolean
   kafka: {version: string; clusterId?: string; brokers: NodeStatus[]} | null
   cassandra: {version: string; dc: string; nodes: NodeStatus[]} | null
+  /** Apicurio Registry's Confluent-compatible API, when the sandbox has one (`sandbox up --schema-registry`). */
+  schemaRegistry: SchemaRegistryStatus | null
   /** A secure sandbox: TLS, SASL/SCRAM-SHA-512 for Kafka, password auth for Cassandra. */
   secure: boolean
   /** Its login users (names, roles and password FILES; never a password). */
@@ -133,6 +146,8 @@ export interface UpOptions extends SandboxRequest {
   home: string
   /** TLS + SASL/SCRAM Kafka and TLS + password-auth Cassandra (see core/sandbox/security.ts). */
   secure?: boolean
+  /** Also run a schema registry (added to an existing sandbox as well). */
+  schemaRegistry?: boolean
 }
 
 export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Promise<SandboxStatus> {
@@ -164,8 +179,21 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
     }
     await Promise.all(starts)
     await waitClusterReady(dir, state, report)
+    await ensureSchemaRegistry(opts, dir, state, report)
     return statusOf(opts.home, state)
   })
+}
+
+/** Adds the registry when asked, and (re)starts it whenever the sandbox has one. */
+async function ensureSchemaRegistry(opts: UpOptions, dir: string, state: SandboxState, report: Report): Promise<void> {
+  if (opts.schemaRegistry && !state.schemaRegistry) {
+    state.schemaRegistry = {version: APICURIO_VERSION, host: hostFor(state.network, 1), port: SCHEMA_REGISTRY_PORT}
+    writeState(dir, state)
+  }
+  if (!state.schemaRegistry) return
+  report(`building Apicurio Registry ${state.schemaRegistry.version} from Maven Central (once)`)
+  const runner = await resolveSchemaRegistry(opts.home, state.schemaRegistry.version)
+  await startSchemaRegistry(dir, state.schemaRegistry, runner, report)
 }
 
 function assertCompatible(state: SandboxState, wanted: SandboxSpec, secure: boolean): void {
@@ -406,7 +434,7 @@ async function waitClusterReady(dir: string, state: SandboxState, report: Report
 
 export async function sandboxStatus(home: string, name: string): Promise<SandboxStatus> {
   const state = readState(sandboxDir(home, name))
-  if (!state) return {name, home, exists: false, kafka: null, cassandra: null, secure: false, users: [], env: {}}
+  if (!state) return {name, home, exists: false, kafka: null, cassandra: null, schemaRegistry: null, secure: false, users: [], env: {}}
   return statusOf(home, state)
 }
 
@@ -424,6 +452,7 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
     exists: true,
     kafka: null,
     cassandra: null,
+    schemaRegistry: state.schemaRegistry ? await schemaRegistryStatus(dir, state.schemaRegistry) : null,
     secure: Boolean(state.secure),
     users: state.secure?.users ?? [],
     env: sandboxEnv(state),
@@ -445,9 +474,10 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
   return status
 }
 
-export function sandboxEnv(state: SandboxSpec): Record<string, string> {
+export function sandboxEnv(state: SandboxSpec & {schemaRegistry?: SchemaRegistrySpec}): Record<string, string> {
   const env: Record<string, string> = {}
   if (state.kafka) env.FLEETOPS_BROKERS = state.kafka.nodes.map((n) => `${n.host}:${n.port}`).join(',')
+  if (state.schemaRegistry) env.FLEETOPS_SCHEMA_REGISTRY = schemaRegistryUrl(state.schemaRegistry.host, state.schemaRegistry.port)
   if (state.cassandra) {
     env.FLEETOPS_CONTACT_POINTS = state.cassandra.nodes.map((n) => n.host).join(',')
     env.FLEETOPS_LOCAL_DC = SANDBOX_DC
@@ -486,6 +516,9 @@ export async function sandboxDown(home: string, name: string, opts: {purge: bool
         stopped.push(`node ${n.id}`)
         stops.push(stopProcess(pid!, d, {graceMs: 30_000, kill: opts.purge}))
       }
+    }
+    if (state.schemaRegistry) {
+      stops.push(stopSchemaRegistry(dir, {kill: opts.purge}).then((was) => void (was && stopped.push('schema registry'))))
     }
     await Promise.all(stops)
   }

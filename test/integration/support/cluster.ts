@@ -14,6 +14,8 @@ declare module 'vitest' {
     contactPoints: string
     localDc: string
     fleetopsHome: string
+    /** The sandbox's schema registry URL (`sandbox up --schema-registry`); '' when it has none. */
+    schemaRegistry: string
   }
 }
 
@@ -23,6 +25,13 @@ export function kafkaBrokers(): string[] {
 
 export function cassandraContactPoints(): string[] {
   return (process.env.FLEETOPS_TEST_CONTACT_POINTS ?? inject('contactPoints')).split(',')
+}
+
+/** The real schema registry the Avro/Protobuf tests use; fails loudly when the sandbox has none. */
+export function schemaRegistryUrl(): string {
+  const url = process.env.FLEETOPS_TEST_SCHEMA_REGISTRY ?? inject('schemaRegistry')
+  if (!url) throw new Error('the test sandbox has no schema registry; start it with `fleetops sandbox up --schema-registry`')
+  return url
 }
 
 export function cassandraLocalDc(): string {
