@@ -1,6 +1,9 @@
 import avro from 'avsc'
 
+import {ExactDecimal, decimalText, settleDecimals} from '../../core/lookback/decimal.js'
 import type {CompiledSchema, DecodeOutcome} from './compiled-schema.js'
+
+export {decimalText} from '../../core/lookback/decimal.js'
 
 /**
  * Avro records (the payload after the registry header) as plain objects, decoded with the
@@ -8,7 +11,8 @@ import type {CompiledSchema, DecodeOutcome} from './compiled-schema.js'
  * - unions and nullable fields are the branch's value (null for null), never {"type": value};
  * - timestamp-millis stays epoch milliseconds; timestamp-micros becomes epoch milliseconds
  *   (a number, fraction kept), so either can be the event time;
- * - decimal (bytes or fixed) becomes the JS number nearest its exact decimal value;
+ * - decimal (bytes or fixed) becomes the JS number nearest its exact decimal value, and the
+ *   exact value is kept beside it (core/lookback/decimal.ts) so sum and avg add it exactly;
  * - longs are numbers (avsc refuses those past 2^53 rather than round them);
  * - nested records are objects, reached through dotted paths.
  */
@@ -34,9 +38,10 @@ class DecimalNumber extends avro.types.LogicalType {
     this.scale = schema.scale ?? 0
   }
   override _fromValue(value: unknown): unknown {
-    return value instanceof Uint8Array ? decimalToNumber(value, this.scale) : value
+    return value instanceof Uint8Array ? new ExactDecimal(unscaledOf(value), this.scale) : value
   }
   override _toValue(value: unknown): unknown {
+    if (value instanceof ExactDecimal) return decimalBytes(value.unscaled * 10n ** BigInt(this.scale - value.scale))
     return typeof value === 'number' ? numberToDecimalBytes(value, this.scale) : value
   }
   override _resolve(type: AvroType): ((x: unknown) => unknown) | undefined {
@@ -48,18 +53,15 @@ const logicalTypes = {'timestamp-micros': TimestampMicros, decimal: DecimalNumbe
 
 /** The exact value of a big-endian two's complement unscaled integer over 10^scale, as the nearest number. */
 export function decimalToNumber(bytes: Uint8Array, scale: number): number {
+  return Number(decimalText(unscaledOf(bytes), scale))
+}
+
+/** A big-endian two's complement integer. */
+function unscaledOf(bytes: Uint8Array): bigint {
   let unscaled = 0n
   for (const b of bytes) unscaled = (unscaled << 8n) | BigInt(b)
   if (bytes.length > 0 && bytes[0]! & 0x80) unscaled -= 1n << BigInt(bytes.length * 8)
-  return Number(decimalText(unscaled, scale))
-}
-
-/** The decimal text of unscaled / 10^scale (Number() of it is correctly rounded). */
-export function decimalText(unscaled: bigint, scale: number): string {
-  if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString()
-  const negative = unscaled < 0n
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0')
-  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+  return unscaled
 }
 
 /** The bytes of a decimal (two's complement, big-endian, minimal length): for producers and tests. */
@@ -86,6 +88,8 @@ export function compileAvro(schemaText: string): CompiledSchema {
   const type = avroType(schemaText)
   const unwrap = unwrapper(type)
   const paths = fieldPaths(type)
+  // Only a schema with a decimal somewhere needs the walk that settles them.
+  const hasDecimals = schemaText.includes('"decimal"')
   return {
     decode(data: Uint8Array, start: number, end: number): DecodeOutcome {
       let value: unknown
@@ -95,6 +99,7 @@ export function compileAvro(schemaText: string): CompiledSchema {
         return {ok: false, detail: `not an Avro record of its schema: ${(error as Error).message.slice(0, 80)}`}
       }
       if (unwrap !== null) value = unwrap(value)
+      if (hasDecimals) value = settleDecimals(value)
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return {ok: false, detail: 'the Avro schema is not a record'}
       return {ok: true, value: value as Record<string, unknown>}
     },
@@ -183,7 +188,7 @@ export function avroDisplayText(schemaText: string, data: Uint8Array, start: num
     return null
   }
   const unwrap = unwrapper(type)
-  return JSON.stringify(unwrap === null ? value : unwrap(value), (_k, v: unknown) => {
+  return JSON.stringify(settleDecimals(unwrap === null ? value : unwrap(value)), (_k, v: unknown) => {
     if (typeof v === 'bigint') return v.toString()
     if (v !== null && typeof v === 'object' && (v as {type?: string}).type === 'Buffer') return `0x${Buffer.from((v as {data: number[]}).data).toString('hex')}`
     return v

@@ -1,3 +1,4 @@
+import {type ExactDecimal, exactDecimalAt} from './decimal.js'
 import {parseEventTime} from './event-time.js'
 import {keyText, MAX_ABS_VALUE, parseRecordObject} from './extract-event.js'
 import {type FieldPath, readField} from './field-path.js'
@@ -76,7 +77,7 @@ export function extractMeasuresEvent(record: Uint8Array | string | Record<string
     dims.push(text.text)
   }
 
-  const values = new Map<string, number | string>()
+  const values = new Map<string, number | string | ExactDecimal>()
   for (const measure of job.measures) {
     if (measure.field === null) continue
     const key = fieldKey(measure.kind, measure.field)
@@ -85,7 +86,8 @@ export function extractMeasuresEvent(record: Uint8Array | string | Record<string
     if (raw === undefined || raw === null) continue
     const value = inputType(measure.kind) === 'string' ? textValue(raw) : numberValue(raw)
     if (typeof value === 'object') return reject(inputType(measure.kind) === 'string' ? 'bad-distinct' : 'bad-value', `${measure.field.path}: ${value.reason}`)
-    values.set(key, value)
+    // A decoder that read an exact decimal (Avro) kept it: sum and avg add it exactly.
+    values.set(key, typeof value === 'number' ? (exactDecimalAt(event, measure.field) ?? value) : value)
   }
   return {kind: 'event', event: {eventMs: time.ms, dims, values: (key) => values.get(key) ?? null}}
 }

@@ -1,3 +1,4 @@
+import {ExactDecimal} from '../decimal.js'
 import {badInput, FleetopsError} from '../../errors.js'
 import {corrupt, isCount} from '../day-aggregator.js'
 import {WindowedAggregation} from '../windowed-aggregation.js'
@@ -8,7 +9,7 @@ import {checkMeasureSpecs, createMeasure, measureFromJSON, type MeasureSpec} fro
 export type DimensionValues = readonly (string | null)[]
 
 /** An event's value for a measure's field: null when the field is missing. */
-export type FieldLookup = (field: string) => number | string | null
+export type FieldLookup = (field: string) => number | string | ExactDecimal | null
 
 export interface AggregatorShape {
   dimensions: readonly string[]
@@ -178,7 +179,9 @@ function compareCells(a: [string, DimensionValues], b: [string, DimensionValues]
   return compareDims(a[1], b[1])
 }
 
-function checkedValue(spec: MeasureSpec, value: number | string): number | string {
+function checkedValue(spec: MeasureSpec, value: number | string | ExactDecimal): number | string | ExactDecimal {
+  // An exact decimal stays exact for the sums; every other kind reads its nearest number.
+  if (value instanceof ExactDecimal) return spec.kind === 'sum' || spec.kind === 'avg' ? value : value.toNumber()
   const wanted = inputType(spec.kind)
   if (wanted === 'any' || (wanted === 'string' ? typeof value === 'string' : isFiniteNumber(value))) return value
   throw badInput(`measure "${spec.name}" (${spec.kind}) takes ${wanted === 'string' ? 'strings' : 'finite numbers'}; field "${spec.field}" is ${JSON.stringify(value)}`)

@@ -1,3 +1,5 @@
+import type {ExactDecimal} from '../decimal.js'
+
 /**
  * A measure is one mergeable aggregate of one field over the events of a cell.
  * Its state must merge commutatively and associatively and round-trip through
@@ -11,7 +13,7 @@ export const MEASURE_KINDS: readonly MeasureKind[] = ['count', 'sum', 'min', 'ma
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | {[key: string]: JsonValue}
 
-export interface Measure<V extends number | string = number | string> {
+export interface Measure<V extends number | string | ExactDecimal = number | string | ExactDecimal> {
   readonly kind: MeasureKind
   /** Folds one present value in (callers skip missing fields). */
   add(value: V): void

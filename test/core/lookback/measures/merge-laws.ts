@@ -1,3 +1,4 @@
+import type {ExactDecimal} from '../../../../src/core/lookback/decimal.js'
 import fc from 'fast-check'
 import {expect} from 'vitest'
 import type {Measure} from '../../../../src/core/lookback/measures/measure.js'
@@ -7,19 +8,19 @@ export function stateText(measure: Measure<never>): string {
   return JSON.stringify(measure.toJSON())
 }
 
-export interface MeasureUnderTest<V extends number | string> {
+export interface MeasureUnderTest<V extends number | string | ExactDecimal> {
   create: () => Measure<V>
   fromJSON: (state: unknown) => Measure<V>
   values: fc.Arbitrary<V>
 }
 
-function build<V extends number | string>(m: MeasureUnderTest<V>, values: readonly V[]): Measure<V> {
+function build<V extends number | string | ExactDecimal>(m: MeasureUnderTest<V>, values: readonly V[]): Measure<V> {
   const measure = m.create()
   for (const v of values) measure.add(v)
   return measure
 }
 
-function merged<V extends number | string>(m: MeasureUnderTest<V>, ...parts: Measure<V>[]): Measure<V> {
+function merged<V extends number | string | ExactDecimal>(m: MeasureUnderTest<V>, ...parts: Measure<V>[]): Measure<V> {
   const out = m.create()
   for (const part of parts) out.merge(part)
   return out
@@ -30,7 +31,7 @@ function merged<V extends number | string>(m: MeasureUnderTest<V>, ...parts: Mea
  * state, compared on the serialized state (so on the result too); merging
  * leaves the other state unchanged; states round-trip through JSON text.
  */
-export function checkMergeLaws<V extends number | string>(m: MeasureUnderTest<V>, numRuns = 200): void {
+export function checkMergeLaws<V extends number | string | ExactDecimal>(m: MeasureUnderTest<V>, numRuns = 200): void {
   const parts = fc.array(m.values, {maxLength: 30})
   fc.assert(
     fc.property(parts, parts, parts, (a, b, c) => {
