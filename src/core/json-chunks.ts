@@ -8,18 +8,75 @@
  * 600 MB, within what can be read back as one string.
  */
 export function* jsonChunks(value: unknown, chunkChars = 1 << 20, opts: {compactRecords?: boolean} = {}): Generator<string> {
-  let parts: string[] = []
-  let size = 0
+  // String concatenation (V8 ropes) is cheaper than collecting pieces and joining them.
+  let buf = ''
   for (const piece of pieces(value, '', undefined, opts.compactRecords === true)) {
-    parts.push(piece)
-    size += piece.length
-    if (size >= chunkChars) {
-      yield parts.join('')
-      parts = []
-      size = 0
+    buf += piece
+    if (buf.length >= chunkChars) {
+      yield buf
+      buf = ''
     }
   }
-  if (parts.length > 0) yield parts.join('')
+  if (buf.length > 0) yield buf
+}
+
+/** Nodes a value may have for the native JSON.stringify to print it whole (a record, a small list). */
+const SMALL_NODES = 4096
+
+/**
+ * True when `value` is a plain container of at most SMALL_NODES nodes with no toJSON anywhere at
+ * its top (nested toJSON calls get the same keys from the native JSON.stringify as from the walk).
+ */
+function isSmallContainer(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') return false
+  let budget = SMALL_NODES
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (--budget < 0) return false
+    if (v === null || typeof v !== 'object') continue
+    if (Array.isArray(v)) {
+      if (v.length > budget) return false
+      for (let i = 0; i < v.length; i++) stack.push(v[i])
+    } else {
+      const keys = Object.keys(v)
+      if (keys.length > budget) return false
+      for (const k of keys) stack.push((v as Record<string, unknown>)[k])
+    }
+  }
+  return true
+}
+
+/** A partition assignment {topic, partition, replicas} exactly (the bulk of a plan): printed by template. */
+interface Assignment {
+  topic: string
+  partition: number
+  replicas: number[]
+}
+
+function isAssignment(v: unknown): v is Assignment {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  const keys = Object.keys(v)
+  if (keys.length !== 3 || keys[0] !== 'topic' || keys[1] !== 'partition' || keys[2] !== 'replicas') return false
+  const a = v as Record<string, unknown>
+  if (typeof a.topic !== 'string' || !Number.isSafeInteger(a.partition) || !Array.isArray(a.replicas) || typeof a.toJSON === 'function') return false
+  for (const r of a.replicas) if (!Number.isSafeInteger(r)) return false
+  return true
+}
+
+/** JSON.stringify(a, null, 2) indented by `pad`, for an Assignment (integers print as String does). */
+function prettyAssignment(a: Assignment, pad: string): string {
+  const inner = `${pad}  `
+  let s = `{\n${inner}"topic": ${JSON.stringify(a.topic)},\n${inner}"partition": ${String(a.partition)},\n${inner}"replicas": `
+  const reps = a.replicas
+  if (reps.length === 0) s += '[]'
+  else {
+    const sep = `,\n${inner}  `
+    s += `[\n${inner}  ${String(reps[0])}`
+    for (let k = 1; k < reps.length; k++) s += sep + String(reps[k])
+    s += `\n${inner}]`
+  }
+  return `${s}\n${pad}}`
 }
 
 /** Small enough to stringify whole: primitives, and arrays of primitives. */
@@ -60,7 +117,12 @@ function* pieces(raw: unknown, pad: string, key: string | undefined, compact: bo
       const v: unknown = value[i]
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') yield 'null'
       else if (compact && isFlatRecord(v)) yield JSON.stringify(v)
-      else yield* pieces(v, inner, String(i), compact)
+      else if (!compact && isAssignment(v)) yield prettyAssignment(v, inner)
+      else if (isSmallContainer(v)) {
+        // A record of a large list (a partition, a broker row): printed natively, then indented.
+        const text = JSON.stringify(v, null, 2)
+        yield text.includes('\n') ? text.replaceAll('\n', `\n${inner}`) : text
+      } else yield* pieces(v, inner, String(i), compact)
     }
     yield `\n${pad}]`
     return
