@@ -1,4 +1,3 @@
-import {CountBucketQueue} from './count-buckets.js'
 import {partitionCountOf, type CompactClusterState} from './compact-state.js'
 import {balanceLeadersFlat} from './leaders-flat.js'
 import {bandLowerBound, countLowerBound, rackAwareBands} from './lower-bound.js'
@@ -151,6 +150,10 @@ class Work {
     this.countsBefore = this.count.slice()
     this.leadersBefore = this.leaders.slice()
     this.bytesBefore = this.bytes.slice()
+    this.groupCount = layout.groupCount
+    const cursors = layout.rackAware && n * layout.groupCount <= 1 << 22 ? n * layout.groupCount : 0
+    this.ledAtRack = new Int32Array(cursors)
+    this.folAtRack = new Int32Array(cursors)
     this.leaderLow = Math.floor(scope.length / n)
     this.leaderHigh = Math.ceil(scope.length / n)
   }
@@ -175,21 +178,18 @@ class Work {
 
   /** Greedy max → min until every pair of counts is within 1; false if it got stuck. */
   balanceCounts(): boolean {
-    const q = new CountBucketQueue()
-    for (let b = 0; b < this.n; b++) q.insert(b, this.count[b])
+    const q = new LinkedBuckets(this.count)
     const count = this.count
     for (;;) {
-      const b = q.at(q.high)[0]
+      const b = q.first(q.high)
       const cb = count[b]
       if (cb - q.low < 2) return true
       let moved = false
       for (let c = q.low; c <= cb - 2 && !moved; c++) {
-        const list = q.at(c)
-        for (let i = 0; i < list.length; i++) {
-          const d = list[i]
+        for (let d = q.first(c); d >= 0; d = q.after(d)) {
           if (this.moveOne(b, d)) {
-            q.change(b, cb, cb - 1)
-            q.change(d, c, c + 1)
+            q.move(b, cb, cb - 1)
+            q.move(d, c, c + 1)
             moved = true
             break
           }
@@ -220,6 +220,10 @@ class Work {
   }
 
   private partitionAtSlot = -1
+  private readonly groupCount: number
+  /** Per (giver, rack) cursors for moves across racks (empty when brokers × racks is too large). */
+  private readonly ledAtRack: Int32Array
+  private readonly folAtRack: Int32Array
 
   /**
    * Slot of b's replica in the first partition on b's led (or followed) list that may move to d:
@@ -236,10 +240,20 @@ class Work {
     // Entries b no longer holds in that role are skipped for good.
     while (i < end && this.slotOf(list[i], b, lead) < 0) i++
     at[b] = i
+    // Across racks, entries already found to use d's rack are skipped too (per giver and rack), so
+    // a broker giving many replicas to another rack does not rescan them on every move. A partition
+    // whose rack later frees up is then missed, which can only make the greedy pick another taker
+    // or decline (the general path then plans), never make a move illegal.
+    const rackCursors = sameRack || this.ledAtRack.length === 0 ? null : lead ? this.ledAtRack : this.folAtRack
+    const key = b * this.groupCount + gd
+    if (rackCursors !== null && rackCursors[key] > i) i = rackCursors[key]
     for (; i < end; i++) {
       const p = list[i]
       const slot = this.slotOf(p, b, lead)
-      if (slot < 0) continue
+      if (slot < 0) {
+        if (rackCursors !== null) rackCursors[key] = i + 1
+        continue
+      }
       let ok = true
       for (let k = start[p]; k < start[p + 1]; k++) {
         const r = reps[k]
@@ -252,6 +266,8 @@ class Work {
         this.partitionAtSlot = p
         return slot
       }
+      // Across racks every refusal is about d's rack (d holds p only if p uses that rack).
+      if (rackCursors !== null) rackCursors[key] = i + 1
     }
     return -1
   }
@@ -361,6 +377,67 @@ class Work {
         warnings,
       },
     }
+  }
+}
+
+/**
+ * Brokers in doubly linked buckets by count (first in, first out within a bucket), with the
+ * lowest and highest non-empty count: taking a broker from one count to the next is O(1).
+ * Counts only fall from the top or rise from below, so they never pass the starting maximum.
+ */
+class LinkedBuckets {
+  private readonly head: Int32Array
+  private readonly tail: Int32Array
+  private readonly next: Int32Array
+  private readonly prev: Int32Array
+  low = 0
+  high = 0
+
+  constructor(count: Int32Array) {
+    let max = 0
+    for (const c of count) if (c > max) max = c
+    this.head = new Int32Array(max + 2).fill(-1)
+    this.tail = new Int32Array(max + 2).fill(-1)
+    this.next = new Int32Array(count.length).fill(-1)
+    this.prev = new Int32Array(count.length).fill(-1)
+    this.low = max
+    for (let b = 0; b < count.length; b++) {
+      this.append(b, count[b])
+      if (count[b] < this.low) this.low = count[b]
+    }
+    this.high = max
+  }
+
+  /** First broker with count c, or -1. */
+  first(c: number): number {
+    return c >= 0 && c < this.head.length ? this.head[c] : -1
+  }
+
+  /** The broker after b in its bucket, or -1. */
+  after(b: number): number {
+    return this.next[b]
+  }
+
+  move(b: number, from: number, to: number): void {
+    const {head, tail, next, prev} = this
+    if (prev[b] >= 0) next[prev[b]] = next[b]
+    else head[from] = next[b]
+    if (next[b] >= 0) prev[next[b]] = prev[b]
+    else tail[from] = prev[b]
+    this.append(b, to)
+    if (to < this.low) this.low = to
+    if (to > this.high) this.high = to
+    while (this.head[this.low] < 0 && this.low < this.high) this.low++
+    while (this.head[this.high] < 0 && this.high > this.low) this.high--
+  }
+
+  private append(b: number, c: number): void {
+    const {head, tail, next, prev} = this
+    next[b] = -1
+    prev[b] = tail[c]
+    if (tail[c] >= 0) next[tail[c]] = b
+    else head[c] = b
+    tail[c] = b
   }
 }
 
