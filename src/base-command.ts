@@ -6,7 +6,7 @@ import {classifySdkError} from './adapters/classify-error.js'
 import type {CassandraConnection, ConnectionLayer, KafkaConnection} from './core/connection.js'
 import {resolveCassandraConnection, resolveKafkaConnection} from './core/connection.js'
 import {ExitCode, FleetopsError, isFleetopsError} from './core/errors.js'
-import {jsonChunks} from './core/json-chunks.js'
+import {jsonPieces} from './core/json-chunks.js'
 import {redact, redactValue} from './core/redact.js'
 import {colourEnabled} from './output/style.js'
 import {type ConnectionFlags, type ConnectionScope, type ResolvedSettings, resolveConnectionSettings} from './services/connection-settings.js'
@@ -71,7 +71,7 @@ export abstract class BaseCommand extends Command {
     // hundreds of MB: plain text unless colour is on.
     else if (colourEnabled()) super.logJson(safe)
     else if (form === 'pieces') {
-      for (const chunk of jsonChunks(safe)) process.stdout.write(chunk)
+      for (const chunk of jsonPieces(safe)) process.stdout.write(chunk)
       process.stdout.write('\n')
     } else process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`)
   }

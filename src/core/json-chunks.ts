@@ -10,7 +10,34 @@
 export function* jsonChunks(value: unknown, chunkChars = 1 << 20, opts: {compactRecords?: boolean} = {}): Generator<string> {
   // String concatenation (V8 ropes) is cheaper than collecting pieces and joining them.
   let buf = ''
-  for (const piece of pieces(value, '', undefined, opts.compactRecords === true)) {
+  for (const piece of pieces(value, '', undefined, opts.compactRecords === true, chunkChars)) {
+    if (typeof piece !== 'string') {
+      // Bytes come in chunks of about chunkChars already, ending between records.
+      if (buf.length > 0) yield buf
+      buf = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8')
+    } else buf += piece
+    if (buf.length >= chunkChars) {
+      yield buf
+      buf = ''
+    }
+  }
+  if (buf.length > 0) yield buf
+}
+
+/**
+ * jsonChunks for writers: the same text as pieces that are strings or UTF-8 bytes. A long list of
+ * partition assignments (the bulk of a plan) is printed straight into bytes, with no string per
+ * record, which made writing a million-partition plan cost about as much as reading its state.
+ */
+export function* jsonPieces(value: unknown, chunkChars = 1 << 20, opts: {compactRecords?: boolean} = {}): Generator<string | Uint8Array> {
+  let buf = ''
+  for (const piece of pieces(value, '', undefined, opts.compactRecords === true, chunkChars)) {
+    if (typeof piece !== 'string') {
+      if (buf.length > 0) yield buf
+      buf = ''
+      yield piece
+      continue
+    }
     buf += piece
     if (buf.length >= chunkChars) {
       yield buf
@@ -54,14 +81,110 @@ interface Assignment {
   replicas: number[]
 }
 
+const ASSIGNMENT_KEYS = ['topic', 'partition', 'replicas']
+
+/** A plain object whose own enumerable keys are exactly topic, partition, replicas (in that order), of those types. */
 function isAssignment(v: unknown): v is Assignment {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
-  const keys = Object.keys(v)
-  if (keys.length !== 3 || keys[0] !== 'topic' || keys[1] !== 'partition' || keys[2] !== 'replicas') return false
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return false
+  // for-in (no array of keys per record): with Object.prototype as the prototype, it lists exactly the own enumerable keys.
+  let k = 0
+  for (const key in v) {
+    if (key !== ASSIGNMENT_KEYS[k] || !Object.hasOwn(v, key)) return false
+    k++
+  }
+  if (k !== 3) return false
   const a = v as Record<string, unknown>
-  if (typeof a.topic !== 'string' || !Number.isSafeInteger(a.partition) || !Array.isArray(a.replicas) || typeof a.toJSON === 'function') return false
-  for (const r of a.replicas) if (!Number.isSafeInteger(r)) return false
+  if (typeof a.topic !== 'string' || !Number.isSafeInteger(a.partition) || !Array.isArray(a.replicas)) return false
+  const reps = a.replicas as unknown[]
+  for (let i = 0; i < reps.length; i++) if (!Number.isSafeInteger(reps[i])) return false
   return true
+}
+
+/** Lists at least this long, all assignments, are printed into bytes. */
+const BYTES_FROM = 64
+
+function allAssignments(list: readonly unknown[]): list is Assignment[] {
+  if (list.length < BYTES_FROM) return false
+  for (let i = 0; i < list.length; i++) if (!isAssignment(list[i])) return false
+  return true
+}
+
+/**
+ * A list of assignments exactly as JSON.stringify(list, null, 2) prints it at indentation `pad`
+ * (or, compact, one JSON.stringify(record) per line), in chunks of about chunkBytes UTF-8 bytes
+ * that always end between records.
+ */
+function* assignmentListBytes(list: readonly Assignment[], pad: string, compact: boolean, chunkBytes: number): Generator<Uint8Array> {
+  const inner = `${pad}  `
+  const size = Math.max(chunkBytes, 4096)
+  let out = Buffer.allocUnsafe(size)
+  let at = 0
+  const ascii = (text: string): void => {
+    at += out.write(text, at, 'utf8')
+  }
+  const int = (n: number): void => {
+    if (n < 0) {
+      out[at++] = 0x2d
+      n = -n
+    }
+    if (n < 10) {
+      out[at++] = 0x30 + n
+      return
+    }
+    const s = String(n)
+    for (let i = 0; i < s.length; i++) out[at++] = s.charCodeAt(i)
+  }
+  // The record's opening, up to and including the topic's JSON, cached for the topic in a row.
+  let lastTopic: string | null = null
+  let head = Buffer.alloc(0)
+  const partKey = Buffer.from(compact ? ',"partition":' : `,\n${inner}  "partition": `)
+  const repsKey = Buffer.from(compact ? ',"replicas":' : `,\n${inner}  "replicas": `)
+  const repSep = Buffer.from(compact ? ',' : `,\n${inner}    `)
+  const repOpen = Buffer.from(compact ? '[' : `[\n${inner}    `)
+  const repClose = Buffer.from(compact ? ']}' : `\n${inner}  ]\n${inner}}`)
+  const emptyClose = Buffer.from(compact ? '[]}' : `[]\n${inner}}`)
+  const recordSep = Buffer.from(`,\n${inner}`)
+  // A loop: Buffer#copy costs more than it moves for pieces this short.
+  const copy = (b: Buffer): void => {
+    for (let k = 0; k < b.length; k++) out[at++] = b[k]
+  }
+  ascii(`[\n${inner}`)
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]
+    if (a.topic !== lastTopic) {
+      lastTopic = a.topic
+      head = Buffer.from(compact ? `{"topic":${JSON.stringify(a.topic)}` : `{\n${inner}  "topic": ${JSON.stringify(a.topic)}`)
+    }
+    const reps = a.replicas
+    const need = head.length + 64 + reps.length * (repSep.length + 24) + repClose.length + recordSep.length
+    if (at + need > size) {
+      yield out.subarray(0, at)
+      out = Buffer.allocUnsafe(Math.max(size, need))
+      at = 0
+    }
+    if (i > 0) copy(recordSep)
+    copy(head)
+    copy(partKey)
+    int(a.partition)
+    copy(repsKey)
+    if (reps.length === 0) copy(emptyClose)
+    else {
+      copy(repOpen)
+      int(reps[0])
+      for (let k = 1; k < reps.length; k++) {
+        copy(repSep)
+        int(reps[k])
+      }
+      copy(repClose)
+    }
+  }
+  if (at + pad.length + 2 > size) {
+    yield out.subarray(0, at)
+    out = Buffer.allocUnsafe(size)
+    at = 0
+  }
+  ascii(`\n${pad}]`)
+  yield out.subarray(0, at)
 }
 
 /** JSON.stringify(a, null, 2) indented by `pad`, for an Assignment (integers print as String does). */
@@ -94,7 +217,7 @@ function isFlatRecord(value: unknown): boolean {
   return true
 }
 
-function* pieces(raw: unknown, pad: string, key: string | undefined, compact: boolean): Generator<string> {
+function* pieces(raw: unknown, pad: string, key: string | undefined, compact: boolean, chunk: number): Generator<string | Uint8Array> {
   const value =
     raw !== null && typeof raw === 'object' && typeof (raw as {toJSON?: unknown}).toJSON === 'function'
       ? (raw as {toJSON: (k: string) => unknown}).toJSON(key ?? '')
@@ -111,6 +234,10 @@ function* pieces(raw: unknown, pad: string, key: string | undefined, compact: bo
       yield '[]'
       return
     }
+    if (allAssignments(value)) {
+      yield* assignmentListBytes(value, pad, compact, chunk)
+      return
+    }
     yield '['
     for (let i = 0; i < value.length; i++) {
       yield i === 0 ? `\n${inner}` : `,\n${inner}`
@@ -122,7 +249,7 @@ function* pieces(raw: unknown, pad: string, key: string | undefined, compact: bo
         // A record of a large list (a partition, a broker row): printed natively, then indented.
         const text = JSON.stringify(v, null, 2)
         yield text.includes('\n') ? text.replaceAll('\n', `\n${inner}`) : text
-      } else yield* pieces(v, inner, String(i), compact)
+      } else yield* pieces(v, inner, String(i), compact, chunk)
     }
     yield `\n${pad}]`
     return
@@ -133,7 +260,7 @@ function* pieces(raw: unknown, pad: string, key: string | undefined, compact: bo
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
     yield first ? `{\n${inner}${JSON.stringify(k)}: ` : `,\n${inner}${JSON.stringify(k)}: `
     first = false
-    yield* pieces(v, inner, k, compact)
+    yield* pieces(v, inner, k, compact, chunk)
   }
   yield first ? '{}' : `\n${pad}}`
 }

@@ -108,14 +108,15 @@ class StateReader {
     this.ws()
     if (this.i !== this.b.length || !sawBrokers || !sawPartitions || this.brokers === null) decline()
     this.start[this.P] = this.R
+    // Views, not copies: the columns were sized from the file, so little is left unused.
     return {
       brokers: this.brokers,
       topics: this.topics,
-      topicOf: this.topicOf.slice(0, this.P),
-      partitionOf: this.partitionOf.slice(0, this.P),
-      start: this.start.slice(0, this.P + 1),
-      replicas: this.replicas.slice(0, this.R),
-      size: this.size.slice(0, this.P),
+      topicOf: this.topicOf.subarray(0, this.P),
+      partitionOf: this.partitionOf.subarray(0, this.P),
+      start: this.start.subarray(0, this.P + 1),
+      replicas: this.replicas.subarray(0, this.R),
+      size: this.size.subarray(0, this.P),
     }
   }
 

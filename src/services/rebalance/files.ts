@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {hostname} from 'node:os'
 
-import {jsonChunks} from '../../core/json-chunks.js'
+import {jsonPieces} from '../../core/json-chunks.js'
 import {
   compactFromState,
   judgeExecutor,
@@ -38,7 +38,7 @@ export function readClusterStateFile(path: string): CompactClusterState {
 }
 
 /** Writes a file atomically: a temporary file next to it, then a rename, so readers never see half a file. */
-export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
+export function writeFileAtomic(path: string, text: string | Iterable<string | Uint8Array>): void {
   writeOutputFile(path, text)
 }
 
@@ -50,8 +50,8 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, jsonFileChunks(value))
 }
 
-export function* jsonFileChunks(value: unknown): Generator<string> {
-  yield* jsonChunks(value, undefined, {compactRecords: true})
+export function* jsonFileChunks(value: unknown): Generator<string | Uint8Array> {
+  yield* jsonPieces(value, undefined, {compactRecords: true})
   yield '\n'
 }
 
