@@ -131,8 +131,12 @@ function* assignmentListBytes(list: readonly Assignment[], pad: string, compact:
       out[at++] = 0x30 + n
       return
     }
-    const s = String(n)
-    for (let i = 0; i < s.length; i++) out[at++] = s.charCodeAt(i)
+    // Digits written backwards from the end (no string per number).
+    let len = 1
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) len++
+    let pos = at + len
+    for (let t = n; pos > at; t = Math.floor(t / 10)) out[--pos] = 0x30 + (t % 10)
+    at += len
   }
   // The record's opening, up to and including the topic's JSON, cached for the topic in a row.
   let lastTopic: string | null = null

@@ -68,7 +68,10 @@ function selectScope(cs: CompactClusterState, opts: ResolvedOptions): Int32Array
 
 /** Size class for "small partitions first": 0 for none or 0 bytes, else 1 + ⌊log2 size⌋. */
 function sizeClass(size: number): number {
-  return size > 0 ? Math.min(63, 1 + Math.floor(Math.log2(size))) : 0
+  if (!(size > 0)) return 0
+  // 1 + ⌊log2 size⌋ by counting bits while it fits 32 bits.
+  if (size < 4294967296 && Number.isInteger(size)) return 32 - Math.clz32(size)
+  return Math.min(63, 1 + Math.floor(Math.log2(size)))
 }
 
 class Work {
