@@ -6,7 +6,7 @@ import {classifySdkError} from './adapters/classify-error.js'
 import type {CassandraConnection, ConnectionLayer, KafkaConnection} from './core/connection.js'
 import {resolveCassandraConnection, resolveKafkaConnection} from './core/connection.js'
 import {ExitCode, FleetopsError, isFleetopsError} from './core/errors.js'
-import {jsonChunks} from './core/json-chunks.js'
+import {jsonPieces} from './core/json-chunks.js'
 import {redact, redactValue} from './core/redact.js'
 import {colourEnabled} from './output/style.js'
 import {type ConnectionFlags, type ConnectionScope, type ResolvedSettings, resolveConnectionSettings} from './services/connection-settings.js'
@@ -68,13 +68,17 @@ export abstract class BaseCommand extends Command {
    */
   protected writeRedactedDocument(safe: unknown, form: DocumentForm): void {
     if (form === 'line') process.stdout.write(`${JSON.stringify(safe)}\n`)
-    // oclif's colouriser tokenises the whole document, which for a large plan costs seconds and
-    // hundreds of MB: plain text unless colour is on.
-    else if (colourEnabled()) super.logJson(safe)
+    // Pieces are never coloured: oclif's colouriser prints the whole document as one string first,
+    // which for a plan of millions of partitions is over V8's largest string ("Invalid string
+    // length"), e.g. under FORCE_COLOR with the output redirected.
     else if (form === 'pieces') {
-      for (const chunk of jsonChunks(safe)) process.stdout.write(chunk)
+      for (const chunk of jsonPieces(safe)) process.stdout.write(chunk)
       process.stdout.write('\n')
-    } else process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`)
+    }
+    // oclif's colouriser tokenises the whole document, which for a large document costs seconds
+    // and hundreds of MB: plain text unless colour is on.
+    else if (colourEnabled()) super.logJson(safe)
+    else process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`)
   }
 
   /** Machine text other than JSON (Prometheus exposition), exactly as given but redacted. */

@@ -1,7 +1,9 @@
 // Rebalance plans: our moves against Kafka's own `kafka-reassign-partitions --generate` on the same
-// cluster in the same run, our moves against the lower bound, and planning time / peak RSS for a
-// synthetic 100,000-partition, RF 3, 100-broker state file.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+// cluster in the same run, our moves against the lower bound, planning time / peak RSS for a
+// synthetic 100,000-partition, RF 3, 100-broker state file, and at 1,000,000 partitions (1,000
+// brokers, 10 racks, 100 of them new and empty) planning time and peak RSS against JSON.parse of
+// the same file, alternated in the same run, with moves and leader changes against their bounds.
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -10,7 +12,7 @@ import {pathToFileURL} from 'node:url'
 import {waitForLeaders} from '../kafka-topics.mjs'
 
 export const id = 'rebalance'
-export const title = 'Kafka rebalance plans against kafka-reassign-partitions --generate; planning speed at 100k partitions'
+export const title = 'Kafka rebalance plans against kafka-reassign-partitions --generate; planning speed at 100k partitions and against JSON.parse at 1M'
 export const needs = ['kafka']
 
 const TOPICS = 6
@@ -23,7 +25,9 @@ export async function run(ctx) {
     const generated = await againstGenerate(ctx, dir)
     // The brokers and the exiting JVMs of --generate settle before the CPU-bound planning runs.
     await ctx.settle()
-    return [...generated, ...(await planningSpeed(ctx, dir))]
+    const speed = await planningSpeed(ctx, dir)
+    await ctx.settle()
+    return [...generated, ...speed, ...(await planningAtMillion(ctx, dir))]
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
@@ -171,6 +175,102 @@ async function planningSpeed(ctx, dir) {
       goal: '< 500 MB',
       met: rssFigure.median < 500,
       notes: 'anchor = the goal; /usr/bin/time %M of the CLI process',
+    },
+  ]
+}
+
+/** Runs `argv` under /usr/bin/time (stdout to `outFile`); wall ms, peak RSS in MB, CPU ms. */
+async function timed(ctx, argv, outFile) {
+  const quote = (a) => `'${String(a).replace(/'/g, `'\\''`)}'`
+  const command = ['exec', '/usr/bin/time', '-f', quote('RSS_KB=%M CPU_S=%U+%S'), ...argv.map(quote), '>', quote(outFile)].join(' ')
+  const r = await ctx.exec('/bin/sh', ['-c', command])
+  if (r.code !== 0) throw new Error(`${argv.slice(1, 4).join(' ')} failed: ${r.stderr.slice(0, 500)}`)
+  const rss = /RSS_KB=(\d+)/.exec(r.stderr)
+  const t = /CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr)
+  return {ms: r.ms, rssMB: rss ? Number(rss[1]) / 1024 : null, cpuMs: t ? (Number(t[1]) + Number(t[2])) * 1000 : null}
+}
+
+/**
+ * The planner near the cost of reading its input: `plan --state` on 1,000,000 partitions against
+ * `JSON.parse` of the same file in Node (the anchor), one of each in turn, so both see the same
+ * machine; then the plan's moves and leader changes against their lower bounds.
+ */
+export async function planningAtMillion(ctx, dir) {
+  const core = await import(pathToFileURL(join(ctx.root, 'build', 'core', 'rebalance', 'index.js')).href)
+  const file = join(dir, 'synthetic-1m.json')
+  const shape = {brokers: 1000, partitions: 1_000_000, rf: 3, racks: 10, newBrokers: 100, seed: 1}
+  writeFileSync(file, JSON.stringify(core.syntheticClusterState(shape)))
+  const planOut = join(dir, 'plan-1m.json')
+  const parseOut = join(dir, 'parse-1m.txt')
+  const plan = [process.execPath, join(ctx.root, 'bin', 'run.js'), 'kafka', 'rebalance', 'plan', '--state', file, '--json']
+  const parse = [process.execPath, '-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]
+  const loadBefore = loadavg()[0]
+  const ours = []
+  const anchor = []
+  const runs = ctx.quick ? 3 : ctx.runs
+  // One unmeasured run of each first (page cache, compile cache), then alternating measured runs.
+  await timed(ctx, parse, parseOut)
+  await timed(ctx, plan, planOut)
+  for (let i = 0; i < runs; i++) {
+    anchor.push(await timed(ctx, parse, parseOut))
+    ours.push(await timed(ctx, plan, planOut))
+  }
+  const loadAfter = loadavg()[0]
+  const summary = JSON.parse(readFileSync(planOut, 'utf8')).summary
+  const time = ctx.summarize(ours.map((r) => r.ms))
+  const parseTime = ctx.summarize(anchor.map((r) => r.ms))
+  const rss = ctx.summarize(ours.map((r) => r.rssMB))
+  const parseRss = ctx.summarize(anchor.map((r) => r.rssMB))
+  const pairs = ctx.summarize(ours.map((r, i) => r.ms / anchor[i].ms))
+  const load = `load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores`
+  const shapeText = '1,000,000 partitions, 1,000 brokers, 10 racks, 100 new'
+  const timeRatio = time.median / parseTime.median
+  const rssRatio = rss.median / parseRss.median
+  const leaderRatio = summary.leaderLowerBound === 0 ? (summary.leaderChanges === 0 ? 1 : null) : summary.leaderChanges / summary.leaderLowerBound
+  return [
+    {
+      id: 'plan-time-1m-vs-parse',
+      label: `plan --state: ${shapeText} (wall time incl. start-up, read, plan, output to a file) vs JSON.parse of the file in Node`,
+      unit: 'ms',
+      ours: time,
+      anchor: parseTime,
+      ratio: timeRatio,
+      goal: '≤ 2.00',
+      met: timeRatio <= 2,
+      notes: `anchor = node -e JSON.parse(readFileSync(file, 'utf8')) on the same ${Math.round(statSync(file).size / 1e6)} MB file, alternated with ours (${runs} pairs after one unmeasured run of each); pairwise ratio median ${pairs.median.toFixed(2)} (${pairs.min.toFixed(2)}–${pairs.max.toFixed(2)}); CPU (user+sys) median ${Math.round(ctx.summarize(ours.map((r) => r.cpuMs)).median)} ms vs ${Math.round(ctx.summarize(anchor.map((r) => r.cpuMs)).median)} ms; ${load}`,
+    },
+    {
+      id: 'plan-rss-1m-vs-parse',
+      label: `plan --state: peak RSS at ${shapeText} vs JSON.parse's`,
+      unit: 'MB',
+      ours: rss,
+      anchor: parseRss,
+      ratio: rssRatio,
+      goal: '≤ 2.00',
+      met: rssRatio <= 2,
+      notes: `/usr/bin/time %M of each process, same runs as the time row; ${load}`,
+    },
+    {
+      id: 'plan-moves-1m-vs-lower-bound',
+      label: `plan --state: replica moves at ${shapeText} vs the lower bound`,
+      unit: 'moves',
+      ours: summary.moves,
+      anchor: summary.lowerBound,
+      ratio: summary.lowerBound === 0 ? (summary.moves === 0 ? 1 : null) : summary.moves / summary.lowerBound,
+      goal: '= 1.00',
+      met: summary.moves === summary.lowerBound,
+      notes: `lower bound max(Σ over ⌈R/n⌉, Σ under ⌊R/n⌋) = ${summary.lowerBound}; ${summary.partitionsChanged} partitions change; rack violations after ${summary.rackViolationsAfter}; ${load}`,
+    },
+    {
+      id: 'plan-leaders-1m-vs-leader-bound',
+      label: `plan --state: preferred-leader changes at ${shapeText} vs the leader bound`,
+      unit: 'changes',
+      ours: summary.leaderChanges,
+      anchor: summary.leaderLowerBound,
+      ratio: leaderRatio,
+      goal: '≤ 1.01',
+      met: leaderRatio !== null && leaderRatio <= 1.01,
+      notes: `leader bound = the count bound on preferred leaders (⌊P/n⌋..⌈P/n⌉ per broker) = ${summary.leaderLowerBound}; ${load}`,
     },
   ]
 }

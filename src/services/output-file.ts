@@ -54,7 +54,7 @@ export function outputDirPath(raw: string, what: string): string {
  * Writes a checked file atomically: a temporary file next to it, then a rename, so readers
  * never see half a file. The target is checked again right before the write.
  */
-export function writeOutputFile(path: string, text: string | Iterable<string>, opts: {what?: string; mode?: number; mkdir?: boolean} = {}): void {
+export function writeOutputFile(path: string, text: string | Iterable<string | Uint8Array>, opts: {what?: string; mode?: number; mkdir?: boolean} = {}): void {
   if (opts.mkdir) mkdirSync(dirname(path), {recursive: true})
   outputFilePath(path, opts.what ?? 'output file')
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
@@ -64,7 +64,10 @@ export function writeOutputFile(path: string, text: string | Iterable<string>, o
       // Pieces (jsonChunks) for documents larger than one string may be.
       const fd = openSync(tmp, 'w', opts.mode)
       try {
-        for (const chunk of text) writeSync(fd, chunk)
+        for (const chunk of text) {
+          if (typeof chunk === 'string') writeSync(fd, chunk)
+          else for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at)
+        }
       } finally {
         closeSync(fd)
       }

@@ -57,12 +57,20 @@ export function readInputFile(path: string, kind: InputFileKind, flag?: string):
 
 /** Reads an input file as UTF-8 text (a leading byte-order mark is dropped). */
 export function readInputText(path: string, kind: InputFileKind, flag?: string): string {
-  const buf = readInputFile(path, kind, flag)
+  return textOf(readInputFile(path, kind, flag))
+}
+
+function textOf(buf: Buffer): string {
   const text = buf.toString('utf8')
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 /** Reads and parses a JSON input file; errors name the file and a line/column, never its content. */
 export function readInputJson(path: string, kind: InputFileKind, flag?: string): unknown {
-  return parseJsonText(readInputText(path, kind, flag), `${flag === undefined ? kind : flag} ${printable(path)}`)
+  return parseInputJson(readInputFile(path, kind, flag), path, kind, flag)
+}
+
+/** parseJsonText on the bytes of an input file readInputFile returned (for readers that try a byte-level fast path first). */
+export function parseInputJson(buf: Buffer, path: string, kind: InputFileKind, flag?: string): unknown {
+  return parseJsonText(textOf(buf), `${flag === undefined ? kind : flag} ${printable(path)}`)
 }

@@ -10,6 +10,9 @@ import {runCli} from '../integration/support/cli.js'
  * The CLI as a user meets it, with no cluster at all: help, usage errors,
  * config errors and an unreachable cluster. Runs the built bin/run.js.
  */
+/** Assignment lists at least this long are printed into bytes (core/json-chunks.ts). */
+const BYTES_PRINTED_FROM = 64
+
 const noCluster = {FLEETOPS_BROKERS: undefined, FLEETOPS_CONTACT_POINTS: undefined, FLEETOPS_PROFILE: undefined}
 
 function tempConfig(content: string, mode = 0o600): string {
@@ -29,6 +32,20 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
 }
 
 describe('fleetops CLI without a cluster', () => {
+  it('plan --state --json prints plain JSON even under FORCE_COLOR, as JSON.stringify(doc, null, 2) would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-plan-'))
+    const state = join(dir, 'state.json')
+    const partitions = Array.from({length: 400}, (_, i) => ({topic: `t${String(i >> 5).padStart(2, '0')}`, partition: i & 31, replicas: [1 + (i % 3), 1 + ((i + 1) % 3)]}))
+    writeFileSync(state, JSON.stringify({brokers: [{id: 1}, {id: 2}, {id: 3}, {id: 4}], partitions}))
+    const r = await runCli(['kafka', 'rebalance', 'plan', '--state', state, '--json'], {env: {...noCluster, FORCE_COLOR: '1'}})
+    expect(r.code).toBe(0)
+    expect(r.stdout).not.toContain('\u001b[')
+    const doc = JSON.parse(r.stdout) as {summary: {moves: number; lowerBound: number}; reassignment: {partitions: unknown[]}}
+    expect(r.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`)
+    expect(doc.summary.moves).toBe(doc.summary.lowerBound)
+    expect(doc.reassignment.partitions.length).toBeGreaterThan(BYTES_PRINTED_FROM)
+  })
+
   it('--help lists every topic', async () => {
     const r = await runCli(['--help'], {env: noCluster})
     expect(r.code).toBe(0)

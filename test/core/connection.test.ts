@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {classifySdkError} from '../../src/adapters/classify-error.js'
@@ -81,6 +82,21 @@ describe('redaction', () => {
     registerSecret('s3cr3t-Value')
     expect(redact('password=s3cr3t-Value; again s3cr3t-Value')).toBe('password=***; again ***')
     expect(redactValue({nested: ['x s3cr3t-Value y']})).toEqual({nested: ['x *** y']})
+  })
+
+  it('redactValue walks values instead of printing them, and prints as redacting the printed value does', () => {
+    registerSecret('s3cr3t-Value')
+    const withSecret = fc.oneof(fc.string(), fc.string().map((s) => `${s}s3cr3t-Value${s}`))
+    fc.assert(
+      fc.property(fc.jsonValue({maxDepth: 4}), fc.dictionary(withSecret, withSecret, {maxKeys: 4}), fc.date({noInvalidDate: true}), (v, d, date) => {
+        const doc = {v, d, date, list: [d, v, undefined, Number.NaN]}
+        expect(JSON.stringify(redactValue(doc))).toBe(redact(JSON.stringify(doc)))
+      }),
+    )
+    // A plan-sized value is never printed whole.
+    const big = {partitions: Array.from({length: 200_000}, (_, i) => ({topic: `t-s3cr3t-Value-${i}`, partition: i, replicas: [1, 2, 3]}))}
+    const out = redactValue(big)
+    expect(out.partitions[199_999].topic).toBe('t-***-199999')
   })
 })
 

@@ -1,4 +1,6 @@
 import {printable} from '../units.js'
+import {compactFromState, stateFromCompact, type CompactClusterState} from './compact-state.js'
+import {planCompact} from './compact-planner.js'
 import {balanceLeaders} from './leaders.js'
 import {addLowerBound, bandLowerBound, countLowerBound, rackAwareBands, removeLowerBound} from './lower-bound.js'
 import {PlacementModel} from './model.js'
@@ -79,6 +81,19 @@ function spread(values: readonly number[]): number {
  * (4) preferred leaders are evened out by reordering replica lists, which moves no data.
  */
 export function planRebalance(state: ClusterState, options: RebalanceOptions = {}): PlanResult {
+  return planCompact(compactFromState(state), options) ?? planRebalanceGeneral(state, options)
+}
+
+/** planRebalance on a compact state (a state file read in columns): objects are built only if the general path runs. */
+export function planRebalanceCompact(state: CompactClusterState, options: RebalanceOptions = {}): PlanResult {
+  return planCompact(state, options) ?? planRebalanceGeneral(stateFromCompact(state), options)
+}
+
+/**
+ * Every mode and option: the path planCompact (compact-planner.ts) declines to. Exported so that
+ * tests can hold the compact planner's plans against it.
+ */
+export function planRebalanceGeneral(state: ClusterState, options: RebalanceOptions): PlanResult {
   const opts = resolveOptions(state, options)
   const {scope, pulledIn} = selectScope(state, opts)
   checkSafety(state, opts, scope)

@@ -15,6 +15,11 @@ export interface SyntheticClusterOptions {
    */
   readonly skew?: number
   readonly partitionsPerTopic?: number
+  /**
+   * The last `newBrokers` brokers (highest ids) are new and empty: no replica is placed on them,
+   * as right after brokers join a cluster. 0 (default) uses every broker.
+   */
+  readonly newBrokers?: number
 }
 
 /** xorshift32: a small seeded generator, so synthetic clusters are identical on every run. */
@@ -49,7 +54,8 @@ export function syntheticClusterState(options: SyntheticClusterOptions): Cluster
   const perTopic = intOption(options.partitionsPerTopic, 'partitionsPerTopic', 1, 100)
   const skew = options.skew ?? 0
   if (!(skew >= 0 && skew <= 1)) throw badInput(`synthetic cluster: skew must be between 0 and 1, got ${String(options.skew)}`)
-  if (rf > n) throw badInput(`synthetic cluster: rf ${rf} needs at least ${rf} brokers, got ${n}`)
+  const fresh = intOption(options.newBrokers, 'newBrokers', 0, 0)
+  if (rf > n - fresh) throw badInput(`synthetic cluster: rf ${rf} needs at least ${rf} brokers that are not new, got ${n - fresh}`)
   const random = seededRandom(options.seed ?? 1)
 
   const brokers: BrokerState[] = Array.from({length: n}, (_, i) => ({
@@ -59,7 +65,9 @@ export function syntheticClusterState(options: SyntheticClusterOptions): Cluster
   }))
   const rackOf = (i: number): number => (racks > 0 ? i % racks : -1 - i)
   const rackSpread = racks >= rf
-  const hot = Math.max(1, Math.ceil(n / 5))
+  // Replicas go only to the brokers that are not new (the first `used` ones).
+  const used = n - fresh
+  const hot = Math.max(1, Math.ceil(used / 5))
   const topicDigits = String(Math.max(0, Math.ceil(count / perTopic) - 1)).length
 
   const partitions: PartitionState[] = []
@@ -70,12 +78,12 @@ export function syntheticClusterState(options: SyntheticClusterOptions): Cluster
     while (chosen.length < rf) {
       let pick = -1
       for (let attempt = 0; attempt < 16 && pick < 0; attempt++) {
-        const b = random() < skew ? Math.floor(random() * hot) : Math.floor(random() * n)
+        const b = random() < skew ? Math.floor(random() * hot) : Math.floor(random() * used)
         if (fits(b)) pick = b
       }
       if (pick < 0) {
-        const offset = Math.floor(random() * n)
-        for (let j = 0; j < n && pick < 0; j++) if (fits((offset + j) % n)) pick = (offset + j) % n
+        const offset = Math.floor(random() * used)
+        for (let j = 0; j < used && pick < 0; j++) if (fits((offset + j) % used)) pick = (offset + j) % used
       }
       chosen.push(pick)
       usedRacks.add(rackOf(pick))

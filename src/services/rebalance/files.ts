@@ -2,10 +2,19 @@ import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {hostname} from 'node:os'
 
-import {jsonChunks} from '../../core/json-chunks.js'
-import {judgeExecutor, type ExecutorJudgment, type ProgressFile, type ReassignmentJson} from '../../core/rebalance/index.js'
+import {jsonPieces} from '../../core/json-chunks.js'
+import {
+  compactFromState,
+  judgeExecutor,
+  parseClusterState,
+  type CompactClusterState,
+  type ExecutorJudgment,
+  type ProgressFile,
+  type ReassignmentJson,
+} from '../../core/rebalance/index.js'
+import {parseStateBytes} from '../../core/rebalance/state-bytes.js'
 import {writeOutputFile} from '../output-file.js'
-import {readInputJson} from '../read-input-file.js'
+import {parseInputJson, readInputFile, readInputJson} from '../read-input-file.js'
 
 const KIND = {'--state': 'cluster state file', '--plan': 'plan file', '--state-file': 'progress file'} as const
 
@@ -17,8 +26,19 @@ export function readJsonFile(path: string, flag: keyof typeof KIND): unknown {
   return readInputJson(path, KIND[flag], flag)
 }
 
+/**
+ * A cluster state file (--state) in columns: read from its bytes when the fast reader can prove it
+ * equals the general path (core/rebalance/state-bytes.ts), else JSON.parse and parseClusterState.
+ */
+export function readClusterStateFile(path: string): CompactClusterState {
+  const bytes = readInputFile(path, KIND['--state'], '--state')
+  const fast = parseStateBytes(bytes)
+  if (fast !== null) return fast
+  return compactFromState(parseClusterState(parseInputJson(bytes, path, KIND['--state'], '--state')))
+}
+
 /** Writes a file atomically: a temporary file next to it, then a rename, so readers never see half a file. */
-export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
+export function writeFileAtomic(path: string, text: string | Iterable<string | Uint8Array>): void {
   writeOutputFile(path, text)
 }
 
@@ -30,8 +50,8 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, jsonFileChunks(value))
 }
 
-export function* jsonFileChunks(value: unknown): Generator<string> {
-  yield* jsonChunks(value, undefined, {compactRecords: true})
+export function* jsonFileChunks(value: unknown): Generator<string | Uint8Array> {
+  yield* jsonPieces(value, undefined, {compactRecords: true})
   yield '\n'
 }
 

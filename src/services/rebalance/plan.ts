@@ -2,9 +2,11 @@ import type {KafkaConnection} from '../../core/connection.js'
 import {badInput, isFleetopsError} from '../../core/errors.js'
 import {
   buildPlanFile,
+  compactFromState,
   parseClusterState,
   parsePlanFile,
-  planRebalance,
+  planRebalanceCompact,
+  type CompactClusterState,
   type BalanceBy,
   type ClusterState,
   type PlanFile,
@@ -13,7 +15,7 @@ import {
 } from '../../core/rebalance/index.js'
 import {describeKafkaCluster} from '../kafka/describe.js'
 import {outputFilePath} from '../output-file.js'
-import {readJsonFile, writeJsonAtomic} from './files.js'
+import {readClusterStateFile, readJsonFile, writeJsonAtomic} from './files.js'
 
 export interface PlanRequest {
   /** Offline: a cluster state file (`fleetops kafka describe --json`); no cluster is contacted. */
@@ -55,6 +57,12 @@ export async function loadClusterState(req: {stateFile?: string; connection?: ()
   return parseClusterState(description)
 }
 
+/** The state to plan from, in columns: a state file is read without an object per partition. */
+async function loadCompactState(req: PlanRequest): Promise<CompactClusterState> {
+  if (req.stateFile !== undefined) return readClusterStateFile(req.stateFile)
+  return compactFromState(await loadClusterState(req))
+}
+
 export async function planService(req: PlanRequest): Promise<PlanOutcome> {
   if (req.addBrokers && req.removeBrokers) {
     throw badInput('--add-brokers and --remove-brokers cannot be combined; add brokers first, then plan the removal')
@@ -62,8 +70,8 @@ export async function planService(req: PlanRequest): Promise<PlanOutcome> {
   const mode: RebalanceMode = req.addBrokers ? 'add' : req.removeBrokers ? 'remove' : 'balance'
   // Checked before the cluster is read: a path fleetops will not write is bad input (exit 2).
   if (req.output !== undefined) outputFilePath(req.output, '--output')
-  const state = await loadClusterState(req)
-  const plan = planRebalance(state, {
+  const state = await loadCompactState(req)
+  const plan = planRebalanceCompact(state, {
     mode,
     addBrokers: req.addBrokers,
     removeBrokers: req.removeBrokers,
