@@ -15,8 +15,10 @@ const quick = args.includes('--quick')
 const onlyArg = args.find((a) => a.startsWith('--only'))
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : null
 const runs = quick ? 3 : 5
-const SANDBOX = ['--name', 'bench']
-const NETWORK = '127.0.30'
+// The bench sandbox; FLEETOPS_BENCH_SANDBOX and FLEETOPS_BENCH_NETWORK point a run at another
+// one (a helper's own, e.g. a Kafka-only sandbox for `--only lag-fleet`).
+const SANDBOX = ['--name', process.env.FLEETOPS_BENCH_SANDBOX || 'bench']
+const NETWORK = process.env.FLEETOPS_BENCH_NETWORK || '127.0.30'
 
 function log(msg) {
   process.stderr.write(`[bench] ${msg}\n`)
