@@ -35,7 +35,13 @@ const admin = kafka.admin()
 await admin.connect()
 try {
   if (action === 'delete') {
-    for (let i = 0; i < groups.length; i += 200) await admin.deleteGroups(groups.slice(i, i + 200)).catch(() => {})
+    // A batch fails as a whole when one group in it does; those are then deleted one by one.
+    for (let i = 0; i < groups.length; i += 100) {
+      const batch = groups.slice(i, i + 100)
+      await admin.deleteGroups(batch).catch(async () => {
+        for (const g of batch) await admin.deleteGroups([g]).catch(() => {})
+      })
+    }
     await admin.deleteTopics({topics, timeout: 120000}).catch(() => {})
   } else {
     await admin.createTopics({topics: topics.map((topic) => ({topic, numPartitions: P, replicationFactor: 1})), waitForLeaders: false, timeout: 300000})
