@@ -2,6 +2,7 @@
 // (run from the sandbox's kafka-tools classpath) on the same group in the same run, and our
 // wall time at 10,000 partitions. Drives the built CLI only; imports nothing from src.
 import {createRequire} from 'node:module'
+import {loadavg} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
@@ -165,11 +166,21 @@ export async function run(ctx) {
     await ctx.settle()
     await ours(ctx, g2, n2)
     const o = await ctx.measure(() => ours(ctx, g2, n2), ctx.runs)
+    const quickNote = `quick mode: ${n2.toLocaleString('en')} partitions instead of 10,000, so the goal is not judged`
     figures.push({
       ...big,
       ours: pick(o),
       met: ctx.quick ? null : o.median < 1500,
-      notes: ctx.quick ? `quick mode: ${n2.toLocaleString('en')} partitions instead of 10,000, so the goal is not judged` : 'absolute goal, no anchor',
+      notes: ctx.quick ? quickNote : 'absolute goal, no anchor',
+    })
+    // The same runs against issue 18's goal (under 1 s).
+    figures.push({
+      ...big,
+      id: 'describe-10k-1s',
+      goal: '< 1000 ms at 10,000 partitions',
+      ours: pick(o),
+      met: ctx.quick ? null : o.median < 1000,
+      notes: ctx.quick ? quickNote : `absolute goal, no anchor; the same runs as the row above; 1-minute load average ${loadavg()[0].toFixed(2)}`,
     })
   } catch (error) {
     // Keep the 1k figure measured above; report this one as not measured.

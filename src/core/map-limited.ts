@@ -23,3 +23,11 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (
   await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
   return results
 }
+
+/** `items` cut into consecutive pages of `size` (the last may be shorter), in order. */
+export function pagesOf<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`pagesOf: size must be a positive integer, got ${size}`)
+  const pages: T[][] = []
+  for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size))
+  return pages
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {mapLimited} from '../../src/core/map-limited.js'
+import {mapLimited, pagesOf} from '../../src/core/map-limited.js'
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -43,5 +43,23 @@ describe('mapLimited', () => {
   it('returns an empty array for no items and refuses a limit below 1', async () => {
     expect(await mapLimited([], 4, async () => 1)).toEqual([])
     await expect(mapLimited([1], 0, async () => 1)).rejects.toThrow(RangeError)
+  })
+})
+
+describe('pagesOf', () => {
+  it('property: pages keep every item once, in order, all of the size but the last', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer()), fc.integer({min: 1, max: 20}), (items, size) => {
+        const pages = pagesOf(items, size)
+        expect(pages.flat()).toEqual(items)
+        expect(pages.length).toBe(Math.ceil(items.length / size))
+        pages.forEach((p, i) => (i < pages.length - 1 ? expect(p.length).toBe(size) : expect(p.length).toBeGreaterThan(0)))
+      }),
+    )
+  })
+
+  it('refuses a size below 1 or not whole', () => {
+    expect(() => pagesOf([1], 0)).toThrow(RangeError)
+    expect(() => pagesOf([1], 1.5)).toThrow(RangeError)
   })
 })

@@ -43,6 +43,12 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
     'warn-time-lag': Flags.string({description: 'WARNING when the oldest unconsumed message is older than this, e.g. 1m.'}),
     'crit-time-lag': Flags.string({description: 'CRITICAL when the oldest unconsumed message is older than this, e.g. 5m.'}),
     format: probeFormatFlag(['table', 'json', 'prometheus']),
+    'page-size': integerFlag({
+      description: 'A one-shot probe of more groups than this (e.g. --group-regex over a fleet) sweeps them in pages of this many, two pages at a time, each read and judged before the next.',
+      min: 1,
+      max: 100000,
+      default: '250',
+    }),
   }
 
   protected readonly service = 'LAG'
@@ -103,7 +109,7 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       }
       report = watched.result
     } else {
-      report = await probeKafkaLag(conn, {groups, groupRegex, topic, isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
+      report = await probeKafkaLag(conn, {groups, groupRegex, topic, pageSize: flags['page-size'], isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
       if (format === 'prometheus') this.writeText(renderLagPrometheus(report, {now: report.evaluatedAt}))
       else if (format === 'json' && !this.jsonEnabled()) this.writeDocument(report)
       else if (format === 'table') this.log(renderKafkaLag(report, thresholds))

@@ -180,6 +180,23 @@ export function rollUpLag(groups: readonly GroupObservation[], opts: RollUpOptio
   }
 }
 
+/**
+ * One result from the results of disjoint sets of groups (the pages of a sweep), each rolled
+ * up on its own: the groups of all, sorted as rollUpLag sorts them, the worst status, judged
+ * at `now`. Equals rollUpLag over all the observations when every page was judged at `now`.
+ */
+export function mergeLagResults(pages: readonly LagResult[], opts: Pick<RollUpOptions, 'now' | 'isolation' | 'endOffsetKind'>): LagResult {
+  if (!Number.isFinite(opts.now)) throw badInput('now must be epoch milliseconds; pass Date.now() from the caller')
+  const groups = pages.flatMap((p) => p.groups)
+  // Pages of a sorted list are already in order; sorting again is cheap and makes it certain.
+  groups.sort((a, b) => compareText(a.group, b.group))
+  for (let i = 1; i < groups.length; i++) {
+    if (groups[i]!.group === groups[i - 1]!.group) throw badInput(`group ${groups[i]!.group} is in two pages; pass each group once`)
+  }
+  const status = worstNagiosState(groups.map((g) => g.status))
+  return {version: 1, status, exitCode: nagiosExitCode(status), evaluatedAt: opts.now, isolation: opts.isolation, endOffsetKind: opts.endOffsetKind, groups}
+}
+
 function rollUpGroup(g: GroupObservation, opts: RollUpOptions): GroupResult {
   const members = g.members ?? []
   const owners = ownersOf(members)

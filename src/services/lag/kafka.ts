@@ -6,6 +6,7 @@ import {
   committedPositions,
   groupTypeOf,
   hasCommit,
+  mergeLagResults,
   observeGroup,
   OffsetHistory,
   rollUpLag,
@@ -18,6 +19,7 @@ import {
   type LagSample,
   type LagThresholds,
 } from '../../core/lag/index.js'
+import {mapLimited, pagesOf} from '../../core/map-limited.js'
 import {partitionKey} from '../../core/partition-index.js'
 import {printable} from '../../core/units.js'
 import type {GroupInfo, KafkaLagReader, MetadataSnapshot, TopicPartitionsMeta} from '../../adapters/kafka/lag-reader.js'
@@ -32,6 +34,12 @@ export interface KafkaLagOptions {
   groupRegex?: RegExp
   /** --topic: only this topic. */
   topic?: string
+  /**
+   * --page-size: a one-shot probe of more groups than this sweeps them in pages of this many
+   * (each described, read and judged before its memory is let go), PAGES_IN_FLIGHT at a time.
+   * Absent: one page.
+   */
+  pageSize?: number
   isolation: Isolation
   /** Samples per judgement (one-shot), or the sliding window size (--watch). */
   samples: number
@@ -90,8 +98,14 @@ async function runProbe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Cl
   }
 }
 
+/** Pages of a sweep read at once: one page's end offsets are read while the next is described. */
+export const PAGES_IN_FLIGHT = 2
+
 async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock): Promise<KafkaLagReport> {
-  const run = await GroupLagRun.describe(reader, opts, clock)
+  const groups = await resolveGroups(reader, opts)
+  const oneShot = opts.samples <= 1 && !opts.watch
+  if (oneShot && opts.pageSize !== undefined && groups.groupIds.length > opts.pageSize) return sweep(reader, opts, clock, groups, opts.pageSize)
+  const run = await GroupLagRun.describe(reader, opts, clock, groups, new TopicMetadata(reader))
   const at0 = clock.now()
   const offsets0 = await run.readCommitted()
   run.requireTopic()
@@ -101,6 +115,29 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
   if (opts.watch) return run.watch(first, opts.watch)
   if (opts.samples <= 1) return run.evaluate(first, null, 'single')
   return run.sampleSeveral(first)
+}
+
+/**
+ * A one-shot probe of many groups, in pages of `pageSize` (PAGES_IN_FLIGHT at a time): each
+ * page is described, its committed offsets read (OffsetFetch batched per coordinator), then
+ * the end offsets and record timestamps of its partitions (deduplicated across its groups),
+ * and it is judged; only its judged result is kept. Topic metadata is shared by the pages.
+ */
+async function sweep(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock, groups: ResolvedGroups, pageSize: number): Promise<KafkaLagReport> {
+  const topics = new TopicMetadata(reader)
+  const pages = pagesOf(groups.groupIds, pageSize)
+  const results = await mapLimited(pages, PAGES_IN_FLIGHT, async (page) => {
+    const run = await GroupLagRun.describe(reader, opts, clock, {groupIds: page, types: groups.types}, topics)
+    const at = clock.now()
+    const offsets = await run.readCommitted()
+    run.requireTopic()
+    const sample = await run.buildSample(at, offsets, true)
+    run.requireGroupsExist(sample)
+    return run.evaluate(sample, null, 'single')
+  })
+  const now = clock.now()
+  const merged = mergeLagResults(results, {now, isolation: opts.isolation, endOffsetKind: endOffsetKindOf(opts.isolation)})
+  return {...merged, timeLagIsolation: opts.isolation, mode: 'single', samples: 1, intervalMs: null}
 }
 
 /** Partition metadata of the topics seen so far: one Metadata request for the new ones. */
@@ -146,8 +183,9 @@ class GroupLagRun {
     private readonly infos: Map<string, GroupInfo>,
     /** With --topic, its metadata as read with the group descriptions. */
     private readonly topicMeta: MetadataSnapshot | null,
+    topics: TopicMetadata,
   ) {
-    this.topics = new TopicMetadata(reader)
+    this.topics = topics
     this.shareIds = groupIds.filter((g) => infos.get(g)?.type === 'share')
     // With --topic, its metadata (id included) is known before the offsets are read: ask for
     // that topic alone (by id where the coordinator speaks OffsetFetch v10), else for every topic.
@@ -155,22 +193,18 @@ class GroupLagRun {
     this.askedTopics = topicOnly ? [{topic: opts.topic!, topicId: topicOnly.topicId ?? null, partitions: topicOnly.partitions.map((p) => p.partition)}] : null
   }
 
-  /** Resolves the groups, then describes each (by its type's API) and reads --topic's metadata, at once. */
-  static async describe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock): Promise<GroupLagRun> {
-    const {groupIds, types} = await resolveGroups(reader, opts)
+  /** Describes each group (by its type's API) and reads --topic's metadata, at once. */
+  static async describe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock, {groupIds, types}: ResolvedGroups, topics: TopicMetadata): Promise<GroupLagRun> {
     const [described, topicMeta] = await Promise.all([
       reader.describeGroupsOfEveryType(groupIds, types),
       opts.topic === undefined ? null : reader.metadata([opts.topic]),
     ])
-    return new GroupLagRun(reader, opts, clock, groupIds, new Map(described.map((g) => [g.group, g])), topicMeta)
+    return new GroupLagRun(reader, opts, clock, groupIds, new Map(described.map((g) => [g.group, g])), topicMeta, topics)
   }
 
   /** Committed offsets of every group, read as its type keeps them; what could not be read becomes a group note. */
   async readCommitted(): Promise<CommittedOffset[][]> {
-    const [share, others] = await Promise.all([
-      this.reader.shareGroupStartOffsets(this.shareIds),
-      Promise.all(this.groupIds.map((g) => (this.infos.get(g)?.type === 'share' ? null : this.reader.committedOffsets(g, this.askedTopics)))),
-    ])
+    const [share, others] = await Promise.all([this.reader.shareGroupStartOffsets(this.shareIds), this.readCommittedOfNonShareGroups()])
     if (!share.ok) for (const g of this.shareIds) addNotes(this.infos.get(g)!, [share.note])
     this.groupIds.forEach((g, i) => {
       const notes = (others[i] ?? []).flatMap((o) => (o.note === undefined ? [] : [o.note]))
@@ -178,6 +212,23 @@ class GroupLagRun {
       if (notes.length > 0 && info) addNotes(info, notes)
     })
     return this.groupIds.map((g, i) => others[i] ?? (share.ok ? share.offsets.get(g)! : []))
+  }
+
+  /**
+   * Committed offsets of the groups that are not share groups (null in a share group's place):
+   * of every topic, batched per coordinator (OffsetFetch v8+); with --topic, of that topic
+   * alone, by id where the coordinator speaks OffsetFetch v10, one request per group.
+   */
+  private async readCommittedOfNonShareGroups(): Promise<(CommittedOffset[] | null)[]> {
+    const isShare = (g: string) => this.infos.get(g)?.type === 'share'
+    if (this.askedTopics !== null) return Promise.all(this.groupIds.map((g) => (isShare(g) ? null : this.reader.committedOffsets(g, this.askedTopics))))
+    const read = await this.reader.committedOffsetsOfGroups(this.groupIds.filter((g) => !isShare(g)))
+    return this.groupIds.map((g) => {
+      if (isShare(g)) return null
+      const offsets = read.get(g)
+      if (offsets instanceof FleetopsError) throw offsets
+      return offsets ?? []
+    })
   }
 
   /** With --topic, the topic must exist. */
@@ -221,7 +272,7 @@ class GroupLagRun {
     const {opts} = this
     const now = this.clock.now()
     const observations = this.groupIds.map((g) => observeGroup(g, this.infos.get(g), sample, burrow, now))
-    const base = {isolation: opts.isolation, endOffsetKind: opts.isolation === 'read_committed' ? ('last-stable-offset' as const) : ('high-watermark' as const)}
+    const base = {isolation: opts.isolation, endOffsetKind: endOffsetKindOf(opts.isolation)}
     const result = rollUpLag(observations, {now, thresholds: opts.thresholds, ...base})
     return {...result, timeLagIsolation: opts.isolation, mode, samples: mode === 'single' ? 1 : opts.samples, intervalMs: mode === 'single' ? null : opts.intervalMs}
   }
@@ -275,8 +326,16 @@ function leaderOf(meta: Map<string, TopicPartitionsMeta>, topic: string, partiti
   return p?.leader ?? null
 }
 
+const endOffsetKindOf = (isolation: Isolation) => (isolation === 'read_committed' ? ('last-stable-offset' as const) : ('high-watermark' as const))
+
+/** The groups of a probe (sorted, each once) and each listed group's type. */
+interface ResolvedGroups {
+  groupIds: string[]
+  types: ReadonlyMap<string, GroupType | null>
+}
+
 /** The groups named and matched, with each listed group's type (ListGroups v5) to pick its describe API. */
-async function resolveGroups(reader: KafkaLagReader, opts: KafkaLagOptions): Promise<{groupIds: string[]; types: Map<string, GroupType | null>}> {
+async function resolveGroups(reader: KafkaLagReader, opts: KafkaLagOptions): Promise<ResolvedGroups> {
   const types = new Map<string, GroupType | null>()
   if (!opts.groupRegex) return {groupIds: [...new Set(opts.groups)], types}
   const all = await reader.listGroupListings()

@@ -4,7 +4,7 @@ import {BURROW_STATUSES, burrowSeverity, type BurrowEvaluation} from '../../../s
 import {nagiosSeverity} from '../../../src/core/lag/nagios.js'
 import {lagSummaryLine} from '../../../src/core/lag/perfdata.js'
 import {renderLagPrometheus} from '../../../src/core/lag/prometheus.js'
-import {rollUpLag, type GroupObservation} from '../../../src/core/lag/rollup.js'
+import {mergeLagResults, rollUpLag, type GroupObservation} from '../../../src/core/lag/rollup.js'
 import {NO_THRESHOLDS} from '../../../src/core/lag/thresholds.js'
 import {NOW, sampleGroups, sampleResult} from './fixtures.js'
 
@@ -146,4 +146,34 @@ describe('rollUpLag', () => {
       }),
     )
   })
+
+  it('property: the pages of a sweep, merged, equal one roll-up of all their groups', () => {
+    const opts = {now: NOW, thresholds: {...NO_THRESHOLDS, warnLag: 50}, isolation: 'read_uncommitted', endOffsetKind: 'high-watermark'} as const
+    fc.assert(
+      fc.property(fc.array(fc.array(partitionArb, {minLength: 1, maxLength: 6}), {minLength: 1, maxLength: 12}), fc.integer({min: 1, max: 5}), (groups, pageSize) => {
+        // Names out of order, as the broker lists them; the sweep sorts before paging.
+        const obs: GroupObservation[] = groups.map((parts, gi) => ({
+          group: `g${(gi * 7) % 13}-${gi}`,
+          partitions: parts.map((p, i) => ({
+            topic: p.topic,
+            partition: i,
+            offsets: {committedOffset: p.lag === null ? null : 0, logEndOffset: p.lag ?? 0, lag: p.lag, timeLagMs: p.lag === null ? null : p.time},
+          })),
+        }))
+        const sorted = [...obs].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+        const pages = []
+        for (let i = 0; i < sorted.length; i += pageSize) pages.push(rollUpLag(sorted.slice(i, i + pageSize), opts))
+        expect(mergeLagResults(pages, opts)).toEqual(rollUpLag(obs, opts))
+      }),
+      {numRuns: 60},
+    )
+  })
+
+  it('mergeLagResults: no pages is UNKNOWN with no groups, and a group in two pages is refused', () => {
+    const opts = {now: NOW, isolation: 'read_uncommitted', endOffsetKind: 'high-watermark'} as const
+    expect(mergeLagResults([], opts)).toMatchObject({status: 'UNKNOWN', exitCode: 3, groups: []})
+    const page = sampleResult()
+    expect(() => mergeLagResults([page, page], opts)).toThrow(/two pages/)
+  })
 })
+

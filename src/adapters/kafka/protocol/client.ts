@@ -310,6 +310,7 @@ export class KafkaProtocolClient {
       if (groupIds.length === 0) return {supported: true, apiVersion: versions.max, groups: []}
       await this.cluster.connect()
       const askAll = async (): Promise<GroupApiAnswer<T>> => {
+        await this.cluster.learnGroupCoordinators(groupIds)
         const coordinators: GroupCoordinator[] = []
         for (const groupId of groupIds) coordinators.push({groupId, broker: await this.cluster.groupCoordinator(groupId)})
         for (const {broker} of coordinators) {
@@ -736,6 +737,7 @@ export class KafkaProtocolClient {
     await this.guard(() => this.cluster.connect())
     const alone: string[] = []
     const batchable: GroupCoordinator[] = []
+    await this.cluster.learnGroupCoordinators(groupIds)
     await mapLimited(groupIds, concurrency, async (groupId) => {
       try {
         const broker = await this.cluster.groupCoordinator(groupId)

@@ -15,7 +15,7 @@ import {retryWithBackoff} from '../../retry-backoff.js'
 import {BrokerConnection} from './broker-connection.js'
 import {DESCRIBE_GROUPS_KEY, DESCRIBE_GROUPS_VERSIONS, describeGroupsRequest, type DescribedGroup} from './describe-groups.js'
 import {FETCH_KEY} from './fetch.js'
-import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from './find-coordinator.js'
+import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, FIND_COORDINATORS_VERSIONS, findGroupCoordinatorRequest, findGroupCoordinatorsRequest} from './find-coordinator.js'
 import {LIST_GROUPS_KEY, LIST_GROUPS_VERSIONS, listGroupsRequest, type ListedGroup} from './list-groups.js'
 import {METADATA_KEY, METADATA_VERSIONS, metadataRequest} from './metadata.js'
 import {negotiateVersion, type VersionRange} from './versions.js'
@@ -36,6 +36,9 @@ export function parseBrokerAddress(address: string): Endpoint {
   if (!endpoint) throw new KafkaConnectionError(`"${address}" is not host:port`)
   return endpoint
 }
+
+/** Groups per batched FindCoordinator (v4+): a request of a few tens of KiB. */
+const COORDINATOR_KEYS_PER_REQUEST = 500
 
 /** A connection that is opened once and reopened after it closed; concurrent callers share one attempt. */
 class Lane {
@@ -190,6 +193,46 @@ class ClusterConnection implements InternalCluster {
     return this.guarded(`finding the coordinator of group "${groupId}"`, async () => this.broker(await this.coordinatorOf(groupId)))
   }
 
+  /**
+   * Learns the coordinators of many groups in one FindCoordinator v4+ per COORDINATOR_KEYS_PER_REQUEST
+   * groups, where the broker speaks it (Kafka 3.0+), so that a sweep of a thousand groups does
+   * not ask a thousand times. Only a hint: groups it could not place (an error for the key,
+   * an older broker, a failed request) are asked one at a time when used, as before.
+   */
+  async learnGroupCoordinators(groupIds: readonly string[]): Promise<void> {
+    const unknown = [...new Set(groupIds)].filter((g) => !this.coordinators.has(g))
+    if (unknown.length < 2) return
+    let b: InternalBroker
+    try {
+      b = await this.anyConnectedBroker()
+    } catch {
+      return
+    }
+    const theirs = b.versions[FIND_COORDINATOR_KEY]
+    if (!theirs || theirs.maxVersion < FIND_COORDINATORS_VERSIONS.min) return
+    const version = Math.min(theirs.maxVersion, FIND_COORDINATORS_VERSIONS.max)
+    const pages: string[][] = []
+    for (let i = 0; i < unknown.length; i += COORDINATOR_KEYS_PER_REQUEST) pages.push(unknown.slice(i, i + COORDINATOR_KEYS_PER_REQUEST))
+    await Promise.all(
+      pages.map(async (page) => {
+        let found
+        try {
+          found = await b.send(findGroupCoordinatorsRequest(version, page))
+        } catch {
+          return
+        }
+        for (const c of found) {
+          if (c.errorCode !== 0 || c.nodeId < 0 || this.coordinators.has(c.key)) continue
+          if (!this.addresses.has(c.nodeId)) {
+            this.addresses.set(c.nodeId, {host: c.host, port: c.port})
+            this.adoptSeed(this.seed?.connected ?? null)
+          }
+          this.coordinators.set(c.key, Promise.resolve(c.nodeId))
+        }
+      }),
+    )
+  }
+
   forgetGroupCoordinator(groupId: string): void {
     this.coordinators.delete(groupId)
   }
@@ -197,6 +240,7 @@ class ClusterConnection implements InternalCluster {
   async describeGroups(groupIds: string[]): Promise<InternalGroupDescription[]> {
     return this.guarded('describing consumer groups', async () => {
       const describeAll = async (): Promise<DescribedGroup[]> => {
+        await this.learnGroupCoordinators(groupIds)
         const coordinators = await Promise.all(groupIds.map((groupId) => this.coordinatorOf(groupId)))
         const answers = await byLeader(
           groupIds.keys(),

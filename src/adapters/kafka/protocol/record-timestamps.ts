@@ -18,7 +18,7 @@ import {mapLimited} from '../../../core/map-limited.js'
 import {byLeader, leaderOf, type LeaderPartition} from './by-leader.js'
 import {KafkaErrorCode, kafkaError, kafkaErrorName} from './errors.js'
 import {fetchRequest, type FetchPartitionQuery, type FetchPartitionResult} from './fetch.js'
-import {readableBatches} from './readable-batches.js'
+import {readableBatches, type ReadableBatches} from './readable-batches.js'
 import {firstRecordAtOrAfter} from './record-batch.js'
 import {nextOffsetAfter} from './record-decoder.js'
 import {toFleetopsError} from './transport-errors.js'
@@ -117,15 +117,29 @@ export async function timestampsFromLeader(
 /**
  * Round 1: every partition in as few requests as the response limit allows. A partition
  * may appear only once per Fetch, so several offsets of one partition (groups that differ)
- * go into successive layers. Returns the records to read again.
+ * go into successive layers, lowest offset first; the records a Fetch returns from the lowest
+ * also answer the partition's higher offsets they reach, which then need no Fetch of their
+ * own (a fleet's groups mostly sit within a few records of each other). Returns the records
+ * to read again.
  */
 async function firstRound(leader: LeaderFetch, items: RecordAtOffset[]): Promise<PendingRecord[]> {
   let pending: PendingRecord[] = []
-  for (const layer of layersByPartition(items)) {
+  let rest = [...items].sort((a, b) => a.offset - b.offset)
+  while (rest.length > 0) {
+    const [layer, ...deeper] = layersByPartition(rest)
+    const higher = deeper.flat()
+    const alsoAsked = new Map<string, RecordAtOffset[]>()
+    for (const it of higher) {
+      const tp = partitionKey(it.topic, it.partition)
+      const list = alsoAsked.get(tp)
+      if (list === undefined) alsoAsked.set(tp, [it])
+      else list.push(it)
+    }
     const requests: PendingRecord[][] = []
-    for (let i = 0; i < layer.length; i += FIRST_ROUND_PER_REQUEST) requests.push(layer.slice(i, i + FIRST_ROUND_PER_REQUEST))
-    const retries = await Promise.all(requests.map((list) => fetchOnce(leader, list, () => FIRST_ROUND_BYTES, false)))
+    for (let i = 0; i < layer!.length; i += FIRST_ROUND_PER_REQUEST) requests.push(layer!.slice(i, i + FIRST_ROUND_PER_REQUEST))
+    const retries = await Promise.all(requests.map((list) => fetchOnce(leader, list, () => FIRST_ROUND_BYTES, false, alsoAsked)))
     pending = pending.concat(...retries)
+    rest = higher.filter((it) => !leader.out.has(partitionOffsetKey(it.topic, it.partition, it.offset)))
   }
   return pending
 }
@@ -160,8 +174,17 @@ async function laterRounds(leader: LeaderFetch, firstPending: PendingRecord[]): 
   }
 }
 
-/** One Fetch; returns the items to try again (cut short by the byte limit). */
-async function fetchOnce(leader: LeaderFetch, list: PendingRecord[], limitOf: (it: PendingRecord) => number, last: boolean): Promise<PendingRecord[]> {
+/**
+ * One Fetch; returns the items to try again (cut short by the byte limit). `alsoAsked`: higher
+ * offsets of the same partitions, answered from the same records where these reach them.
+ */
+async function fetchOnce(
+  leader: LeaderFetch,
+  list: PendingRecord[],
+  limitOf: (it: PendingRecord) => number,
+  last: boolean,
+  alsoAsked: ReadonlyMap<string, RecordAtOffset[]> = new Map(),
+): Promise<PendingRecord[]> {
   const {source, broker, version, isolationLevel, out} = leader
   const brokerId = broker.nodeId
   const retry: PendingRecord[] = []
@@ -178,8 +201,11 @@ async function fetchOnce(leader: LeaderFetch, list: PendingRecord[], limitOf: (i
       else if (p.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) out.set(k, {kind: 'gone'})
       else if (p.errorCode !== 0) out.set(k, {kind: 'unknown', reason: `broker ${brokerId}: ${kafkaErrorName(p.errorCode)} (${p.errorCode})`})
       else {
-        const needBytes = await readTimestamp(leader, it, p, k, limitOf(it), last)
+        // Compressed batches decompressed; under read_committed, aborted transactions emptied.
+        const readable = await readableBatches(p.records, isolationLevel === 1 ? (p.abortedTransactions ?? []) : null)
+        const needBytes = readTimestamp(leader, it, p, readable, k, limitOf(it), last)
         if (needBytes !== null) retry.push({...it, needBytes})
+        for (const higher of alsoAsked.get(partitionKey(it.topic, it.partition)) ?? []) answerIfReached(out, higher, readable)
       }
     }
   } catch (e) {
@@ -192,10 +218,8 @@ async function fetchOnce(leader: LeaderFetch, list: PendingRecord[], limitOf: (i
  * Reads one partition's records (error code 0) for the item's offset and sets its result
  * under `k`; returns null when answered, else the bytes to ask for in the next round.
  */
-async function readTimestamp(leader: LeaderFetch, it: PendingRecord, p: FetchPartitionResult, k: string, limit: number, last: boolean): Promise<number | null> {
+function readTimestamp(leader: LeaderFetch, it: PendingRecord, p: FetchPartitionResult, readable: ReadableBatches, k: string, limit: number, last: boolean): number | null {
   const {isolationLevel, out} = leader
-  // Compressed batches decompressed; under read_committed, aborted transactions emptied.
-  const readable = await readableBatches(p.records, isolationLevel === 1 ? (p.abortedTransactions ?? []) : null)
   const found = firstRecordAtOrAfter(readable.records, it.offset)
   // An unreadable batch at or after the offset, before the record found: its records may be the answer.
   const bad = readable.undecodable.find((b) => b.lastOffset >= it.offset && (found.kind !== 'found' || b.baseOffset <= found.offset))
@@ -211,6 +235,20 @@ async function readTimestamp(leader: LeaderFetch, it: PendingRecord, p: FetchPar
   // 'none' below the high watermark: the byte limit ended exactly between batches.
   else return found.kind === 'incomplete' ? found.needBytes : (p.records?.length ?? 0) + 1024
   return null
+}
+
+/**
+ * A higher offset of a partition, answered from records fetched from a lower one when they
+ * reach it: the batches of one Fetch follow each other in the log, so the first record at or
+ * after the offset among them is the first in the log. Left unanswered (for a Fetch of its
+ * own) when the records end before it.
+ */
+function answerIfReached(out: Map<string, RecordTimestampResult>, it: RecordAtOffset, readable: ReadableBatches): void {
+  const found = firstRecordAtOrAfter(readable.records, it.offset)
+  const bad = readable.undecodable.find((b) => b.lastOffset >= it.offset && (found.kind !== 'found' || b.baseOffset <= found.offset))
+  const k = partitionOffsetKey(it.topic, it.partition, it.offset)
+  if (bad) out.set(k, {kind: 'unknown', reason: `offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`})
+  else if (found.kind === 'found') out.set(k, {kind: 'found', offset: found.offset, timestamp: found.timestamp})
 }
 
 function setUnknown(out: Map<string, RecordTimestampResult>, items: readonly RecordAtOffset[], reason: string): void {

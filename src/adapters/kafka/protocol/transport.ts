@@ -65,6 +65,8 @@ export interface InternalCluster {
   controllerBroker(): Promise<InternalBroker>
   /** The group coordinator of a consumer group (FindCoordinator; does not join the group). Cached per group. */
   groupCoordinator(groupId: string): Promise<InternalBroker>
+  /** Learns many groups' coordinators at once where the broker can (a hint; see ClusterConnection). */
+  learnGroupCoordinators(groupIds: readonly string[]): Promise<void>
   /** Drops the cached coordinator of a group (it moved): the next request asks FindCoordinator again. */
   forgetGroupCoordinator(groupId: string): void
   /** DescribeGroups sent to each group's coordinator, consumer-protocol member assignments decoded. Read-only. */

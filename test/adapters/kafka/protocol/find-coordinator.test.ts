@@ -5,7 +5,7 @@
  */
 import {describe, expect, test} from 'vitest'
 
-import {FIND_COORDINATOR_KEY, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest} from '../../../../src/adapters/kafka/protocol/find-coordinator.js'
+import {FIND_COORDINATOR_KEY, FIND_COORDINATORS_VERSIONS, FIND_COORDINATOR_VERSIONS, findGroupCoordinatorRequest, findGroupCoordinatorsRequest} from '../../../../src/adapters/kafka/protocol/find-coordinator.js'
 import {ProtocolDecodeError, Reader} from '../../../../src/adapters/kafka/protocol/reader.js'
 import {Writer} from '../../../../src/adapters/kafka/protocol/writer.js'
 
@@ -65,5 +65,40 @@ describe('FindCoordinator', () => {
     const bytes = response(version, {errorCode: 0, errorMessage: null, nodeId: 3, host: 'b3', port: 9092})
     const cut = bytes.subarray(0, bytes.length - (version >= 3 ? 8 : 2))
     expect(() => findGroupCoordinatorRequest(version, 'g').decode(new Reader(cut, version >= 3))).toThrow(ProtocolDecodeError)
+  })
+})
+
+describe('FindCoordinator v4-v6 (several groups)', () => {
+  test('fleetops sends v4-v6 for a batch of groups', () => {
+    expect(FIND_COORDINATORS_VERSIONS).toEqual({min: 4, max: 6})
+    expect(() => findGroupCoordinatorsRequest(3, ['g'])).toThrow(RangeError)
+  })
+
+  test.each([4, 5, 6])('v%i request: key type 0, then a compact array of compact strings, empty tags', (version) => {
+    const req = findGroupCoordinatorsRequest(version, ['ab', 'c'])
+    expect(req).toMatchObject({apiKey: 10, apiVersion: version, flexible: true})
+    // int8 0; array length 2 as uvarint 3; "ab" = 03 61 62; "c" = 02 63; TAG_BUFFER 00
+    expect(req.body).toEqual(Buffer.from([0x00, 0x03, 0x03, 0x61, 0x62, 0x02, 0x63, 0x00]))
+  })
+
+  test.each([4, 5, 6])('v%i response: each coordinator with its key, error and message, tagged fields skipped', (version) => {
+    const bytes = Buffer.from([
+      ...[0x00, 0x00, 0x00, 0x07], // throttle_time_ms 7
+      0x03, // 2 coordinators
+      // key "ab", node 2, host "h" (02 68), port 9092 (00 00 23 84), error 0, message null (00), tags 00
+      ...[0x03, 0x61, 0x62, 0x00, 0x00, 0x00, 0x02, 0x02, 0x68, 0x00, 0x00, 0x23, 0x84, 0x00, 0x00, 0x00, 0x00],
+      // key "c", node -1, host "" (01), port -1, error 15, message "no" (03 6e 6f), one tagged field (tag 1, 1 byte)
+      ...[0x02, 0x63, 0xff, 0xff, 0xff, 0xff, 0x01, 0xff, 0xff, 0xff, 0xff, 0x00, 0x0f, 0x03, 0x6e, 0x6f, 0x01, 0x01, 0x01, 0x2a],
+      0x00, // tags
+    ])
+    const r = new Reader(bytes, true)
+    const {value, throttleTimeMs} = findGroupCoordinatorsRequest(version, ['ab', 'c']).decode(r)
+    expect(throttleTimeMs).toBe(7)
+    expect(value).toEqual([
+      {key: 'ab', nodeId: 2, host: 'h', port: 9092, errorCode: 0, errorMessage: null},
+      {key: 'c', nodeId: -1, host: '', port: -1, errorCode: 15, errorMessage: 'no'},
+    ])
+    // Nothing left: one more byte would be past the end.
+    expect(() => r.tags()).toThrow()
   })
 })
