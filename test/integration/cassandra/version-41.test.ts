@@ -109,4 +109,18 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
       await client.shutdown()
     }
   })
+
+  it('a node killed and started again comes back on Java 11, with its JMX port', async () => {
+    const stop = await runCli(['sandbox', 'stop-node', 'node', '2', '--name', NAME, '--kill', '--json'])
+    expect(stop.code).toBe(0)
+    expect(stop.json.up).toBe(false)
+    const start = await runCli(['sandbox', 'start-node', 'node', '2', '--name', NAME, '--json'])
+    expect(start.code).toBe(0)
+    expect(start.json.up).toBe(true)
+    const status = await runCli(['sandbox', 'status', '--name', NAME, '--json'])
+    const node = status.json.cassandra.nodes.find((n: any) => n.id === 2)
+    expect(node.pid).toBe(start.json.pid)
+    expect(readlinkSync(`/proc/${node.pid}/exe`)).toBe(status.json.cassandra.java.command)
+    expect(await portOpen('127.0.0.1', node.jmxPort)).toBe(true)
+  })
 })
