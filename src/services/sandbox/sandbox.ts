@@ -13,6 +13,7 @@ import {
   cassandraLogback,
   cassandraRackdc,
   cassandraYaml,
+  DEFAULT_CASSANDRA_VERSION,
   hostFor,
   initialSpec,
   type SandboxRequest,
@@ -135,8 +136,10 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface UpOptions extends SandboxRequest {
+export interface UpOptions extends Omit<SandboxRequest, 'cassandraVersion'> {
   home: string
+  /** Unset: DEFAULT_CASSANDRA_VERSION for a new sandbox, the version it runs for an existing one. */
+  cassandraVersion?: string
   /** TLS + SASL/SCRAM Kafka and TLS + password-auth Cassandra (see core/sandbox/security.ts). */
   secure?: boolean
 }
@@ -145,7 +148,7 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
   const dir = sandboxDir(opts.home, opts.name)
   return withLock(dir, async () => {
     let state = readState(dir)
-    const wanted = initialSpec(opts)
+    const wanted = initialSpec({...opts, cassandraVersion: opts.cassandraVersion ?? state?.cassandra?.version ?? DEFAULT_CASSANDRA_VERSION})
     if (state) {
       assertCompatible(state, wanted, Boolean(opts.secure))
     } else {

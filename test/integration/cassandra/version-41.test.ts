@@ -61,6 +61,18 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
     expect(up.cassandra.nodes.map((n: any) => n.pid)).toEqual(cass.nodes.map((n: any) => n.pid))
   })
 
+  it('sandbox up again without a version keeps 4.1 and just reports; another version is refused in one line', async () => {
+    const flags = ['--name', NAME, '--network', NETWORK, '--no-kafka', '--cassandra-nodes', '2']
+    const again = await runCli(['sandbox', 'up', ...flags, '--json'])
+    expect(again.code).toBe(0)
+    expect(again.json.cassandra.version).toBe(VERSION)
+    expect(again.json.cassandra.nodes.map((n: any) => n.pid)).toEqual(up.cassandra.nodes.map((n: any) => n.pid))
+    const other = await runCli(['sandbox', 'up', ...flags, '--cassandra-version', '5.0.9'])
+    expect(other.code).toBe(2)
+    expect(other.stderr.trim().split('\n')).toHaveLength(1)
+    expect(other.stderr).toContain(`already exists with Cassandra ${VERSION}`)
+  })
+
   it('every node process runs the Java 11 runtime the status names', async () => {
     const r = await runCli(['sandbox', 'status', '--name', NAME, '--json'])
     for (const n of r.json.cassandra.nodes) {
