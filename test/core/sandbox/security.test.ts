@@ -70,7 +70,7 @@ describe('secure sandbox recipe', () => {
     expect(yaml).toMatch(/^role_manager: CassandraRoleManager$/m)
     expect(yaml).toMatch(/client_encryption_options:\n {2}enabled: true\n {2}optional: false\n {2}keystore: \/s\/server\.p12\n/)
     expect(cassandraYaml(spec, spec.cassandra!.nodes[0], '/n')).not.toMatch(/authenticator|client_encryption/)
-    const jvm = cassandraJvmArgs({libDir: '/l', jammJar: '/j', dir: '/n', logback: '/lb', secure: true})
+    const jvm = cassandraJvmArgs({libDir: '/l', jammJar: '/j', dir: '/n', logback: '/lb', java: 17, jmxPort: 7199, secure: true})
     expect(jvm).toContain('-Dcassandra.superuser_setup_delay_ms=0')
     expect(jvm.at(-1)).toBe('org.apache.cassandra.service.CassandraDaemon')
   })

@@ -38,7 +38,10 @@ describe('sandbox topology', () => {
 
   it('refuses versions it cannot run', () => {
     expect(() => validateVersion('3.8.0', 'kafka')).toThrow(/too old/)
-    expect(() => validateVersion('4.1.2', 'cassandra')).toThrow(/5\.0\.x/)
+    expect(() => validateVersion('4.0.19', 'cassandra')).toThrow(/runs Cassandra 4\.1\.x \(on Java 11\) and 5\.0\.x \(on Java 17\)/)
+    expect(() => validateVersion('5.1.0', 'cassandra')).toThrow(/not supported/)
+    expect(validateVersion('4.1.10', 'cassandra')).toBe('4.1.10')
+    expect(validateVersion('5.0.9', 'cassandra')).toBe('5.0.9')
     expect(() => validateVersion('4.1', 'kafka')).toThrow(/look like/)
   })
 
