@@ -12,16 +12,24 @@ export const needs = ['kafka', 'cassandra']
 
 const DAY = 86_400_000
 
+/** The legacy job form's lines between `window` and `sink`. */
+const LEGACY_JOB = ['groupBy: country', 'distinct: user', 'value: amount']
+
 /**
  * One look-back bench topic with its job and sink: `lookback()` runs `fleetops lookback run` and
  * `consumerPerf(n)` Kafka's ConsumerPerformance on the same topic; `close()` drops both.
  * `topicConfigs` are set on the topic (e.g. compression.type); the lookback-codecs suite uses this too.
+ * `job` is the job's lines between `window: 3d` and `sink` (default: the legacy form above);
+ * `addJob(name, lines)` writes another job on the same topic (its sink table is `name`), to pass
+ * to `lookback(path)`. `prefix` names the topic and keyspace (other suites pick their own, so
+ * runs against a shared sandbox do not collide). `produce(count, seed, options)` passes options
+ * (users, shape) to produceEvents. `sinkRows(table)` reads a sink table back.
  */
 /**
  * `format: 'avro'`: the events are Avro records in the Schema Registry wire format (their schema
  * registered in the sandbox's registry), and the job reads them with `format: avro`.
  */
-export async function lookbackHarness(ctx, {name, topicConfigs = {}, format = 'json'} = {}) {
+export async function lookbackHarness(ctx, {name, topicConfigs = {}, format = 'json', job = LEGACY_JOB, prefix = 'lookback-bench', keyspacePrefix = 'lb_bench'} = {}) {
   const {createTopic, deleteTopic, produceEvents} = await import(pathToFileURL(join(ctx.root, 'bench', 'lookback-produce.mjs')).href)
   const cassandra = (await import('cassandra-driver')).default
   if (!ctx.env.FLEETOPS_BROKERS || !ctx.env.FLEETOPS_CONTACT_POINTS) {
@@ -29,8 +37,8 @@ export async function lookbackHarness(ctx, {name, topicConfigs = {}, format = 'j
   }
   const brokers = ctx.env.FLEETOPS_BROKERS.split(',')
   const suffix = `${name ? `${name}-` : ''}${Date.now().toString(36)}`
-  const topic = `lookback-bench-${suffix}`
-  const ks = `lb_bench_${suffix.replace(/-/g, '_')}`
+  const topic = `${prefix}-${suffix}`
+  const ks = `${keyspacePrefix}_${suffix.replace(/-/g, '_')}`
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-bench-lookback-'))
   // A window that ended two days ago; events cover its 3 days.
   const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())
@@ -42,20 +50,22 @@ export async function lookbackHarness(ctx, {name, topicConfigs = {}, format = 'j
   await client.connect()
   const cassandraNodes = 1 + (await client.execute('SELECT peer FROM system.peers')).rowLength
   await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${ctx.env.FLEETOPS_LOCAL_DC}':${Math.min(3, cassandraNodes)}}`)
-  const jobPath = join(dir, 'bench.yaml')
-  writeFileSync(
-    jobPath,
-    [`name: bench`, 'source:', '  kafka:', `    topic: ${topic}`, '    eventTimeField: ts', ...(format === 'json' ? [] : [`    format: ${format}`]), 'window: 3d', 'groupBy: country', 'distinct: user', 'value: amount', 'sink:', `  keyspace: ${ks}`, '  table: daily', ''].join('\n'),
-  )
+  const addJob = (jobName, lines, table = jobName) => {
+    const path = join(dir, `${jobName}.yaml`)
+    const source = ['source:', '  kafka:', `    topic: ${topic}`, '    eventTimeField: ts', ...(format === 'json' ? [] : [`    format: ${format}`])]
+    writeFileSync(path, [`name: ${jobName}`, ...source, 'window: 3d', ...lines, 'sink:', `  keyspace: ${ks}`, `  table: ${table}`, ''].join('\n'))
+    return path
+  }
+  const jobPath = addJob('bench', job, 'daily')
   const rssFile = join(dir, 'rss')
-  const lookback = async () => {
+  const lookback = async (path = jobPath) => {
     rmSync(rssFile, {force: true})
-    const r = await ctx.cli(['lookback', 'run', '--job', jobPath, '--as-of', asOf, '--create-sink', '--json'], {
+    const r = await ctx.cli(['lookback', 'run', '--job', path, '--as-of', asOf, '--create-sink', '--json'], {
       env: {...ctx.env, FLEETOPS_HOME: dir, FLEETOPS_BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--import ${pathToFileURL(join(ctx.root, 'bench', 'lookback-rss.mjs')).href}`},
     })
     if (r.code !== 0) throw new Error(`lookback run exited ${r.code}: ${r.stderr.slice(-500)}`)
     const report = JSON.parse(r.stdout)
-    return {ms: r.ms, runMs: report.durationMs, events: report.events, rejects: report.rejects.total, rss: Number(readFileSync(rssFile, 'utf8'))}
+    return {ms: r.ms, runMs: report.durationMs, events: report.events, rejects: report.rejects.total, filtered: report.filtered ?? 0, rss: Number(readFileSync(rssFile, 'utf8'))}
   }
   const consumerPerf = async (messages) => {
     const r = await ctx.java('org.apache.kafka.tools.ConsumerPerformance', ['--bootstrap-server', brokers.join(','), '--topic', topic, '--messages', String(messages), '--timeout', '120000'], {lib: ctx.kafkaLib})
@@ -67,14 +77,15 @@ export async function lookbackHarness(ctx, {name, topicConfigs = {}, format = 'j
   }
   await createTopic(brokers, topic, 6, topicConfigs)
   const encode = format === 'avro' ? await avroEncoder(ctx, topic) : null
-  const produce = (count, seed) => produceEvents(brokers, topic, {count, firstDayMs, days: 3, seed, encode})
+  const produce = (count, seed, options = {}) => produceEvents(brokers, topic, {count, firstDayMs, days: 3, seed, encode, ...options})
+  const sinkRows = async (table) => (await client.execute(`SELECT * FROM ${ks}.${table}`, [], {fetchSize: 100_000})).rows
   const close = async () => {
     await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
     await client.shutdown()
     await deleteTopic(brokers, topic)
     rmSync(dir, {recursive: true, force: true})
   }
-  return {topic, lookback, consumerPerf, produce, close}
+  return {topic, lookback, addJob, consumerPerf, produce, sinkRows, close}
 }
 
 /**

@@ -13,12 +13,19 @@ const RANK_BITS = 64 - HLL_PRECISION
 export const HLL_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTER_COUNT)
 
 /**
- * Up to this many non-empty registers a sketch keeps (and serializes) them as
- * index → rank pairs, so the many small cells of a job stay small; past it, all
- * 16,384 registers as bytes are smaller. The form follows from the registers
- * alone, so equal sketches are stored and serialized identically.
+ * Up to this many non-empty registers a sketch serializes them as index → rank
+ * pairs, so the many small cells of a job stay small in a checkpoint; past it,
+ * all 16,384 registers as bytes are smaller. The form follows from the
+ * registers alone, so equal sketches are serialized identically.
  */
 export const HLL_SPARSE_LIMIT = 2048
+
+/**
+ * In memory a Map entry costs some 40 to 80 bytes, so past this many non-empty
+ * registers the 16 KiB of bytes are smaller than the Map (a job's cells, one
+ * set per work unit, would otherwise hold up to 2,048 entries each).
+ */
+const MEMORY_SPARSE_LIMIT = 256
 
 /**
  * HyperLogLog over the first 64 bits of MurmurHash3 x86_128 of each key.
@@ -33,6 +40,8 @@ export const HLL_SPARSE_LIMIT = 2048
 export class HyperLogLog {
   private sparse: Map<number, number> | null = new Map()
   private dense: Uint8Array | null = null
+  /** Non-empty registers of the dense form. */
+  private denseSet = 0
 
   add(key: string): void {
     const [high, low] = murmur3x86128(key)
@@ -46,21 +55,29 @@ export class HyperLogLog {
     }
     const mine = this.densify()
     const theirs = other.dense!
-    for (let i = 0; i < REGISTER_COUNT; i++) if (theirs[i]! > mine[i]!) mine[i] = theirs[i]!
+    for (let i = 0; i < REGISTER_COUNT; i++) {
+      if (theirs[i]! <= mine[i]!) continue
+      if (mine[i] === 0) this.denseSet++
+      mine[i] = theirs[i]!
+    }
   }
 
   isEmpty(): boolean {
     return this.sparse !== null && this.sparse.size === 0
   }
 
-  /** Non-empty registers as [index, rank] by index when the sketch is sparse, else null. */
+  /** Non-empty registers as [index, rank] by index when at most HLL_SPARSE_LIMIT are set, else null. */
   sparsePairs(): [number, number][] | null {
-    return this.sparse === null ? null : [...this.sparse.entries()].sort((a, b) => a[0] - b[0])
+    if (this.sparse !== null) return [...this.sparse.entries()].sort((a, b) => a[0] - b[0])
+    if (this.denseSet > HLL_SPARSE_LIMIT) return null
+    const pairs: [number, number][] = []
+    for (let i = 0; i < REGISTER_COUNT; i++) if (this.dense![i] !== 0) pairs.push([i, this.dense![i]!])
+    return pairs
   }
 
-  /** All registers (a copy) when the sketch is dense, else null. */
+  /** All registers (a copy) when more than HLL_SPARSE_LIMIT are set, else null. */
   denseRegisters(): Uint8Array | null {
-    return this.dense === null ? null : new Uint8Array(this.dense)
+    return this.dense === null || this.denseSet <= HLL_SPARSE_LIMIT ? null : new Uint8Array(this.dense)
   }
 
   /** Estimated number of distinct keys added. */
@@ -84,18 +101,22 @@ export class HyperLogLog {
 
   private raise(index: number, rank: number): void {
     if (this.dense !== null) {
-      if (rank > this.dense[index]!) this.dense[index] = rank
+      const current = this.dense[index]!
+      if (rank <= current) return
+      if (current === 0) this.denseSet++
+      this.dense[index] = rank
       return
     }
     if (rank <= (this.sparse!.get(index) ?? 0)) return
     this.sparse!.set(index, rank)
-    if (this.sparse!.size > HLL_SPARSE_LIMIT) this.densify()
+    if (this.sparse!.size > MEMORY_SPARSE_LIMIT) this.densify()
   }
 
   private densify(): Uint8Array {
     if (this.dense === null) {
       this.dense = new Uint8Array(REGISTER_COUNT)
       for (const [index, rank] of this.sparse!) this.dense[index] = rank
+      this.denseSet = this.sparse!.size
       this.sparse = null
     }
     return this.dense

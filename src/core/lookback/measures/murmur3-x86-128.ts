@@ -14,10 +14,27 @@ const C3 = 0x38b34ae5
 const C4 = 0xa1e38b93
 
 const utf8 = new TextEncoder()
+/** Reused for every key (hashing is synchronous): no allocation per key but a view. */
+let scratch = new Uint8Array(256)
+
+/**
+ * The UTF-8 bytes of `text` in the scratch buffer. ASCII (most keys) is copied by hand;
+ * anything else goes through encodeInto, which writes what encode() would (U+FFFD for lone
+ * surrogates). A UTF-16 code unit takes at most 3 UTF-8 bytes.
+ */
+function utf8Bytes(text: string): Uint8Array {
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0x80) return scratch.subarray(0, utf8.encodeInto(text, scratch).written)
+    scratch[i] = c
+  }
+  return scratch.subarray(0, text.length)
+}
 
 /** The four 32-bit words h1..h4 of the 128-bit hash (the reference's output order). */
 export function murmur3x86128(text: string, seed = 0): [number, number, number, number] {
-  const bytes = utf8.encode(text)
+  const bytes = utf8Bytes(text)
   const h = [seed | 0, seed | 0, seed | 0, seed | 0] as [number, number, number, number]
   const blocks = bytes.length >>> 4
   for (let i = 0; i < blocks; i++) mixBlock(h, bytes, i << 4)

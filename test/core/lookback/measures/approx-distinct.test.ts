@@ -49,6 +49,32 @@ describe('approx_distinct (HyperLogLog)', () => {
     expect(stateText(sparseIntoDense)).toBe(stateText(single))
   })
 
+  // In memory a sketch turns dense long before HLL_SPARSE_LIMIT (a Map entry costs more than a
+  // register byte); the serialized form must not show it: sparse iff at most HLL_SPARSE_LIMIT
+  // registers are set, however the sketch was built (added, merged either way, read back).
+  it('serializes by the registers alone, across the in-memory and serialized form limits', () => {
+    fc.assert(
+      fc.property(fc.integer({min: 0, max: 3200}), fc.integer({min: 0, max: 3200}), (n, cut) => {
+        const at = Math.min(cut, n)
+        const single = sketchOf(range(0, n, 'r'))
+        const state = single.toJSON()
+        if ('sparse' in state) {
+          expect(state.sparse.length).toBeLessThanOrEqual(HLL_SPARSE_LIMIT)
+          expect(state.sparse.every((pair, i) => i === 0 || pair[0] > state.sparse[i - 1]![0])).toBe(true)
+        } else expect(Buffer.from(state.dense, 'base64').filter((r) => r !== 0).length).toBeGreaterThan(HLL_SPARSE_LIMIT)
+        const text = stateText(single)
+        expect(stateText(fromJSON(JSON.parse(text)))).toBe(text)
+        for (const [first, second] of [[range(0, at, 'r'), range(at, n, 'r')], [range(at, n, 'r'), range(0, at, 'r')]] as const) {
+          const merged = sketchOf(first)
+          merged.merge(sketchOf(second))
+          expect(stateText(merged)).toBe(text)
+          expect(merged.result()).toBe(single.result())
+        }
+      }),
+      {numRuns: 60},
+    )
+  })
+
   it('is idempotent: adding a key again or merging a sketch into itself changes nothing', () => {
     const sketch = sketchOf(range(0, 5000, 'u'))
     const text = stateText(sketch)

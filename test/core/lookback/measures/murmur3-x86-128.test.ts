@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {murmur3x86128} from '../../../../src/core/lookback/measures/murmur3-x86-128.js'
 
@@ -22,5 +23,25 @@ describe('murmur3x86128', () => {
     ['abcdefghijklmnopq', 42, '143ceab352e9b9eed28eac016e48bb7a'],
   ])('hashes %j (seed %i) as the reference does', (text, seed, hex) => {
     expect(digestHex(text, seed)).toBe(hex)
+  })
+})
+
+describe('murmur3x86128 over any string', () => {
+  // The hash is of the UTF-8 bytes TextEncoder gives (lone surrogates as U+FFFD), so a string
+  // and its UTF-8 round trip hash alike, long or short, ASCII or not, whatever was hashed before.
+  it('hashes a string as its UTF-8 round trip', () => {
+    const roundTrip = (s: string) => new TextDecoder().decode(new TextEncoder().encode(s))
+    fc.assert(
+      fc.property(fc.oneof(fc.string({unit: 'binary', maxLength: 400}), fc.string({maxLength: 1000})), fc.integer(), (s, seed) => {
+        expect(murmur3x86128(s, seed)).toEqual(murmur3x86128(roundTrip(s), seed))
+      }),
+    )
+  })
+
+  it('does not depend on longer keys hashed before', () => {
+    const alone = digestHex('hello', 0)
+    murmur3x86128('x'.repeat(5000) + 'é'.repeat(3000))
+    expect(digestHex('hello', 0)).toBe(alone)
+    expect(digestHex('héllo wörld ✓ 𝄞', 0)).toBe('fb1bc7e9999c5ffd4e819bdbdb6cf772')
   })
 })
