@@ -3,7 +3,7 @@ import {type FieldPath, readField} from './field-path.js'
 import type {JobSpec} from './job-spec.js'
 import type {RejectReason} from './rejects.js'
 import {parseEventTime} from './event-time.js'
-import {TopLevelFieldReader} from './json-fields.js'
+import {JsonFieldReader} from './json-fields.js'
 
 /** What aggregation needs from one record. */
 export interface LookbackEvent {
@@ -93,7 +93,7 @@ export function parseRecordObject(record: Uint8Array | string | Record<string, u
 interface JobFields {
   time: FieldPath | null
   /** Reads the distinct names of [time, groupBy, distinct, value] when none is nested, else null (no fast path). */
-  topLevel: TopLevelFieldReader | null
+  topLevel: JsonFieldReader | null
   /** Where each of [time, groupBy, distinct, value] is in what topLevel reads (two fields may name one key). */
   slots: [number, number, number, number]
 }
@@ -109,7 +109,7 @@ function fieldsOf(job: JobSpec): JobFields {
     const names = paths.map((p, i) => (p === null ? `0unused${i}` : p.path))
     const unique = [...new Set(names)]
     const slots = names.map((n) => unique.indexOf(n)) as [number, number, number, number]
-    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? new TopLevelFieldReader(unique) : null, slots}
+    f = {time, topLevel: paths.every((p) => p === null || p.segments.length === 1) ? new JsonFieldReader(unique) : null, slots}
     jobFields.set(job, f)
   }
   return f

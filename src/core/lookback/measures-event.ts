@@ -8,7 +8,8 @@ import type {FieldLookup} from './measures/bucket-aggregator.js'
 import type {MeasureSpec as AggregatorMeasureSpec} from './measures/measure-spec.js'
 import type {RejectReason} from './rejects.js'
 import {dimensionText} from './sink-layout.js'
-import {whereHolds} from './where.js'
+import {whereHoldsBy} from './where.js'
+import {JsonFieldReader} from './json-fields.js'
 import {hourBucketStartMs, hourBucketsOfDays} from './zoned-hour.js'
 import type {Day} from './zoned-day.js'
 
@@ -61,18 +62,53 @@ export function aggregatorDimensions(job: MeasuresJobSpec): string[] {
  */
 export function extractMeasuresEvent(record: Uint8Array | string | Record<string, unknown> | null, recordTimestampMs: number, job: MeasuresJobSpec): MeasuresExtractResult {
   if (record === null || record === undefined) return reject('empty-record', 'record has no value (tombstone)')
+  if (record instanceof Uint8Array) {
+    // The fast path reads the job's fields from the bytes; it declines (null) for anything
+    // it cannot answer exactly as JSON.parse would, and the general path below decides.
+    const plan = fieldPlanOf(job)
+    const read = plan.reader.read(record)
+    if (read !== null) return fromFields((field) => read[plan.slot.get(field.path)!], null, recordTimestampMs, job)
+  }
   const parsed = parseRecordObject(record)
   if (!parsed.ok) return reject(parsed.reason, parsed.detail)
   const event = parsed.value
-  if (!whereHolds(job.where, event)) return {kind: 'filtered'}
+  return fromFields((field) => readField(event, field), event, recordTimestampMs, job)
+}
+
+/** The job's field paths, each with its slot in a JsonFieldReader (built once per job). */
+interface FieldPlan {
+  reader: JsonFieldReader
+  slot: Map<string, number>
+}
+
+const fieldPlans = new WeakMap<MeasuresJobSpec, FieldPlan>()
+
+function fieldPlanOf(job: MeasuresJobSpec): FieldPlan {
+  let plan = fieldPlans.get(job)
+  if (plan === undefined) {
+    const time = eventTimeField(job)
+    const fields = [...job.where.map((c) => c.field), ...(time === null ? [] : [time]), ...job.dimensions, ...job.measures.flatMap((m) => (m.field === null ? [] : [m.field]))]
+    const paths = [...new Set(fields.map((f) => f.path))]
+    plan = {reader: new JsonFieldReader(paths), slot: new Map(paths.map((p, i) => [p, i]))}
+    fieldPlans.set(job, plan)
+  }
+  return plan
+}
+
+/**
+ * The rest of extractMeasuresEvent, over a way to read a field (from the fast path's values or
+ * the parsed record); `event` is the parsed record when there is one (exact decimals live there).
+ */
+function fromFields(get: (field: FieldPath) => unknown, event: Record<string, unknown> | null, recordTimestampMs: number, job: MeasuresJobSpec): MeasuresExtractResult {
+  if (!whereHoldsBy(job.where, get)) return {kind: 'filtered'}
 
   const timeField = eventTimeField(job)
-  const time = parseEventTime(timeField === null ? recordTimestampMs : readField(event, timeField))
+  const time = parseEventTime(timeField === null ? recordTimestampMs : get(timeField))
   if (!time.ok) return reject('bad-time', timeField === null ? `record timestamp: ${time.reason}` : `${timeField.path}: ${time.reason}`)
 
   const dims: string[] = []
   for (const field of job.dimensions) {
-    const text = dimensionText(readField(event, field))
+    const text = dimensionText(get(field))
     if (!text.ok) return reject('bad-group', `${field.path}: ${text.reason}`)
     dims.push(text.text)
   }
@@ -82,12 +118,12 @@ export function extractMeasuresEvent(record: Uint8Array | string | Record<string
     if (measure.field === null) continue
     const key = fieldKey(measure.kind, measure.field)
     if (values.has(key)) continue
-    const raw = readField(event, measure.field)
+    const raw = get(measure.field)
     if (raw === undefined || raw === null) continue
     const value = inputType(measure.kind) === 'string' ? textValue(raw) : numberValue(raw)
     if (typeof value === 'object') return reject(inputType(measure.kind) === 'string' ? 'bad-distinct' : 'bad-value', `${measure.field.path}: ${value.reason}`)
     // A decoder that read an exact decimal (Avro) kept it: sum and avg add it exactly.
-    values.set(key, typeof value === 'number' ? (exactDecimalAt(event, measure.field) ?? value) : value)
+    values.set(key, typeof value === 'number' && event !== null ? (exactDecimalAt(event, measure.field) ?? value) : value)
   }
   return {kind: 'event', event: {eventMs: time.ms, dims, values: (key) => values.get(key) ?? null}}
 }

@@ -142,7 +142,12 @@ function compareBound(actual: unknown, operator: 'gt' | 'gte' | 'lt' | 'lte', bo
 
 /** Whether one condition holds for an event (a parsed JSON object). */
 export function conditionHolds(condition: WhereCondition, event: unknown): boolean {
-  const actual = present(readField(event, condition.field))
+  return valueHolds(condition, readField(event, condition.field))
+}
+
+/** Whether one condition holds for its field's value (undefined: the field is absent). */
+function valueHolds(condition: WhereCondition, value: unknown): boolean {
+  const actual = present(value)
   if (condition.operator === 'exists') return (actual !== undefined) === condition.operand
   if (actual === undefined) return false
   switch (condition.operator) {
@@ -160,5 +165,11 @@ export function conditionHolds(condition: WhereCondition, event: unknown): boole
 /** Whether every condition holds (no conditions: always true). */
 export function whereHolds(conditions: readonly WhereCondition[], event: unknown): boolean {
   for (const condition of conditions) if (!conditionHolds(condition, event)) return false
+  return true
+}
+
+/** whereHolds over a way to read a field (the JSON fast path's values, or a parsed record). */
+export function whereHoldsBy(conditions: readonly WhereCondition[], get: (field: FieldPath) => unknown): boolean {
+  for (const condition of conditions) if (!valueHolds(condition, get(condition.field))) return false
   return true
 }

@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {extractEvent, extractEventFromBytes} from '../../../src/core/lookback/extract-event.js'
-import {TopLevelFieldReader, readTopLevelFields} from '../../../src/core/lookback/json-fields.js'
+import {JsonFieldReader, readJsonFields} from '../../../src/core/lookback/json-fields.js'
+import {readField} from '../../../src/core/lookback/field-path.js'
 import {kafkaTestJob} from './test-jobs.js'
 
 const NAMES = ['ts', 'user', 'country', 'amount', '__proto__', 'a']
@@ -24,7 +25,7 @@ function reference(input: Uint8Array, names: readonly string[]): {kind: 'invalid
 
 /** The fast path may decline (null); when it answers it must agree exactly with the reference. */
 function agrees(input: Uint8Array, names: readonly string[] = NAMES): boolean {
-  const fast = readTopLevelFields(input, names)
+  const fast = readJsonFields(input, names)
   if (fast === null) return true
   const ref = reference(input, names)
   expect(ref.kind, `fast path accepted text JSON.parse rejects: ${JSON.stringify(new TextDecoder().decode(input))}`).toBe('object')
@@ -46,7 +47,7 @@ const objectText = fc
   .tuple(fc.array(fc.tuple(key, value), {maxLength: 8}), fc.constantFrom('', ' ', '\n', '\t', '\r\n  '))
   .map(([entries, ws]) => `${ws}{${ws}${entries.map(([k, v]) => `${JSON.stringify(k)}${ws}:${ws}${JSON.stringify(v) ?? 'null'}`).join(`,${ws}`)}${ws}}${ws}`)
 
-describe('readTopLevelFields (the look-back JSON fast path)', () => {
+describe('readJsonFields (the look-back JSON fast path)', () => {
   it('agrees with JSON.parse on objects with repeated keys, any scalars, nested values and spacing', () => {
     fc.assert(fc.property(objectText, (text) => agrees(bytes(text))), {numRuns: runs * 3})
   })
@@ -72,7 +73,7 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
       .map(([neg, i, f, e]) => `${neg ? '-' : ''}${i}${f === null ? '' : `.${f}`}${e === null ? '' : e.join('')}`)
     fc.assert(
       fc.property(numberText, (text) => {
-        const got = readTopLevelFields(bytes(`{"a":${text}}`), ['a'])
+        const got = readJsonFields(bytes(`{"a":${text}}`), ['a'])
         expect(got).not.toBeNull()
         expect(Object.is(got![0], JSON.parse(text)), `${text}: ${String(got![0])} vs ${String(JSON.parse(text))}`).toBe(true)
       }),
@@ -87,11 +88,11 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
 
   it('answers for the records look-back jobs usually read, with JSON.parse\'s values', () => {
     const text = '{"ts":1763337600000,"user":"u1234","country":"de","amount":1234.25,"tags":["a",{"b":"\\u00e9\\n"}],"n":-0.5e-3}'
-    const values = readTopLevelFields(bytes(text), ['ts', 'user', 'country', 'amount', 'n', 'missing'])
+    const values = readJsonFields(bytes(text), ['ts', 'user', 'country', 'amount', 'n', 'missing'])
     expect(values).toEqual([1763337600000, 'u1234', 'de', 1234.25, -0.0005, undefined])
-    expect(Object.is(readTopLevelFields(bytes('{"a":-0}'), ['a'])![0], -0)).toBe(true)
-    expect(readTopLevelFields(bytes('{"a":1,"a":2}'), ['a'])).toEqual([2])
-    expect(readTopLevelFields(bytes('{"__proto__":"x"}'), ['__proto__'])).toEqual(['x'])
+    expect(Object.is(readJsonFields(bytes('{"a":-0}'), ['a'])![0], -0)).toBe(true)
+    expect(readJsonFields(bytes('{"a":1,"a":2}'), ['a'])).toEqual([2])
+    expect(readJsonFields(bytes('{"__proto__":"x"}'), ['__proto__'])).toEqual(['x'])
   })
 
   it('reads a record in place inside a larger buffer exactly as it reads the record alone', () => {
@@ -111,8 +112,8 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
         buffer.set(before, 0)
         buffer.set(record, before.length)
         buffer.set(after, before.length + record.length)
-        const alone = readTopLevelFields(record, NAMES)
-        const inPlace = readTopLevelFields(buffer, NAMES, before.length, before.length + record.length)
+        const alone = readJsonFields(record, NAMES)
+        const inPlace = readJsonFields(buffer, NAMES, before.length, before.length + record.length)
         // Spacing right after the record looks like the record's own trailing spacing: the reader declines.
         if (inPlace === null && spacing.has(after[0] ?? -1)) return
         expect(inPlace === null, text).toBe(alone === null)
@@ -123,7 +124,7 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
   })
 
   it('gives the JSON text of a string value, and none once a repeated key holds another type', () => {
-    const reader = new TopLevelFieldReader(['user'])
+    const reader = new JsonFieldReader(['user'])
     expect(reader.read(bytes('{"user":"u1"}'))).toEqual(['u1'])
     expect(reader.quotedText(0)).toBe('"u1"')
     expect(reader.read(bytes('{"user":"u1","user":7}'))).toEqual([7])
@@ -154,7 +155,7 @@ describe('readTopLevelFields (the look-back JSON fast path)', () => {
       '{"x":{"y"}}',
       '',
     ]) {
-      expect(readTopLevelFields(bytes(text), ['a', 'user']), text).toBeNull()
+      expect(readJsonFields(bytes(text), ['a', 'user']), text).toBeNull()
     }
   })
 })
@@ -198,7 +199,40 @@ describe('extractEvent with and without the fast path', () => {
 
   it('the fast path does answer for such records', () => {
     const text = '{"ts":1763337600000,"user":"u42","country":"de","amount":2.5}'
-    expect(readTopLevelFields(bytes(text), ['ts', 'country', 'user', 'amount'])).not.toBeNull()
+    expect(readJsonFields(bytes(text), ['ts', 'country', 'user', 'amount'])).not.toBeNull()
     expect(extractEvent(bytes(text), 0, job)).toEqual({ok: true, event: {eventMs: 1763337600000, group: 'de', distinct: '"u42"', value: 2.5}})
+  })
+})
+
+describe('readJsonFields with nested paths', () => {
+  const PATHS = ['ts', 'device.os', 'device.id', 'user.geo.country', 'a']
+  const parseField = (path: string) => ({path, segments: path.split('.')})
+  const nestedKey = fc.constantFrom('ts', 'device', 'os', 'id', 'user', 'geo', 'country', 'a', 'b')
+  /** Nested objects written by hand: keys repeat at every level, values are scalars, arrays or objects. */
+  const nested: fc.Arbitrary<string> = fc.letrec((tie) => ({
+    value: fc.oneof({weight: 5, arbitrary: scalar.map((v) => JSON.stringify(v) ?? 'null')}, {weight: 2, arbitrary: tie('object')}, {weight: 1, arbitrary: fc.jsonValue({maxDepth: 2}).map((v) => JSON.stringify(v))}),
+    object: fc.array(fc.tuple(nestedKey, tie('value')), {maxLength: 5}).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+  })).object as fc.Arbitrary<string>
+
+  it('agrees with JSON.parse + readField whenever it answers, and answers for plain nested records', () => {
+    let answered = 0
+    fc.assert(
+      fc.property(nested, (text) => {
+        const fast = readJsonFields(bytes(text), PATHS)
+        if (fast === null) return
+        answered++
+        const parsed = JSON.parse(text) as unknown
+        PATHS.forEach((p, k) => expect(Object.is(fast[k], readField(parsed, parseField(p))), `${p} in ${text}`).toBe(true))
+      }),
+      {numRuns: runs * 3},
+    )
+    expect(answered).toBeGreaterThan(runs / 2)
+    expect(readJsonFields(bytes('{"device":{"os":"ios","id":7},"user":{"geo":{"country":"de"}},"ts":1}'), PATHS)).toEqual([1, 'ios', 7, 'de', undefined])
+    // A repeated prefix key replaces everything under it, as JSON.parse keeps the last value.
+    expect(readJsonFields(bytes('{"device":{"os":"ios"},"device":{"id":2}}'), PATHS)).toEqual([undefined, undefined, 2, undefined, undefined])
+    expect(readJsonFields(bytes('{"device":"ios"}'), PATHS)).toEqual([undefined, undefined, undefined, undefined, undefined])
+    expect(readJsonFields(bytes('{"device":[{"os":"x"}]}'), PATHS)).toBeNull()
+    // A path that is also another's prefix is left to the general path.
+    expect(readJsonFields(bytes('{"device":{"os":"ios"}}'), ['device', 'device.os'])).toBeNull()
   })
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {type MeasuresJobSpec, validateLookbackJob} from '../../../src/core/lookback/job-spec.js'
@@ -81,5 +82,49 @@ describe('bucket keys', () => {
     const daily = {granularity: 'day' as const, timezone: 'UTC'}
     expect(bucketKeyOf(daily, 0, '1970-01-01')).toBe('1970-01-01')
     expect(bucketKeysOfDays(daily, ['2026-01-01', '2026-01-02'])).toEqual(['2026-01-01', '2026-01-02'])
+  })
+})
+
+describe('extractMeasuresEvent: the bytes fast path', () => {
+  const fast = measuresJob({
+    granularity: 'day',
+    where: {status: {in: ['paid', 'shipped']}, amount: {gt: 0}, coupon: {exists: false}},
+    dimensions: ['country', 'device.os', 'channel'],
+    measures: {orders: 'count', revenue: {sum: 'amount'}, top: {max: 'amount'}, buyers: {distinct: 'user'}, approx: {approx_distinct: 'user'}, p: {quantile: 'amount', q: 0.5}},
+  })
+  const keys = ['amount', 'text:user']
+  const field = fc.oneof(fc.string({maxLength: 5}), fc.double(), fc.integer({min: -5, max: 5}), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom('paid', 'shipped', 'de', 'ios', '2026-11-01T05:30:00Z'), fc.dictionary(fc.constantFrom('os', 'x'), fc.oneof(fc.string({maxLength: 3}), fc.integer())), fc.array(fc.integer(), {maxLength: 2}))
+  const usually = <T>(good: fc.Arbitrary<T>) => fc.oneof({weight: 4, arbitrary: good}, {weight: 1, arbitrary: field})
+  const record = fc.record(
+    {
+      ts: usually(fc.integer({min: 0, max: 2e12})),
+      status: usually(fc.constantFrom('paid', 'shipped')),
+      amount: usually(fc.double({min: 0.01, max: 1e6, noNaN: true})),
+      coupon: field,
+      user: usually(fc.oneof(fc.string({maxLength: 4}), fc.integer())),
+      country: field,
+      device: usually(fc.record({os: fc.oneof(fc.string({maxLength: 3}), fc.integer(), fc.constant(null))}, {requiredKeys: []})),
+      channel: field,
+    },
+    {requiredKeys: ['ts', 'status', 'amount']},
+  )
+
+  it('gives exactly what the general path gives for the same record', () => {
+    let fastEvents = 0
+    fc.assert(
+      fc.property(record, (r) => {
+        const text = JSON.stringify(r)
+        const viaBytes = extractMeasuresEvent(new TextEncoder().encode(text), 7, fast)
+        const viaText = extractMeasuresEvent(text, 7, fast)
+        expect(viaBytes.kind, text).toBe(viaText.kind)
+        if (viaBytes.kind === 'reject' && viaText.kind === 'reject') expect([viaBytes.reason, viaBytes.detail]).toEqual([viaText.reason, viaText.detail])
+        if (viaBytes.kind === 'event' && viaText.kind === 'event') {
+          fastEvents++
+          expect([viaBytes.event.eventMs, viaBytes.event.dims, keys.map((k) => viaBytes.event.values(k))]).toEqual([viaText.event.eventMs, viaText.event.dims, keys.map((k) => viaText.event.values(k))])
+        }
+      }),
+      {numRuns: 1000},
+    )
+    expect(fastEvents).toBeGreaterThan(0)
   })
 })
