@@ -64,9 +64,19 @@ try {
     await cluster.connect()
     try {
       await limited(groups.map((g, i) => ({g, i})), 32, async ({g, i}) => {
-        const coordinator = await cluster.findGroupCoordinator({groupId: g})
         const partitions = Array.from({length: P}, (_, p) => ({partition: p, offset: String(committedOffset(i, p))}))
-        await coordinator.offsetCommit({groupId: g, groupGenerationId: -1, memberId: '', topics: [{topic: topics[i % T], partitions}]})
+        // On a fresh cluster __consumer_offsets' leaders may still move: a NOT_COORDINATOR (or
+        // COORDINATOR_LOAD_IN_PROGRESS) answer means "ask again", as kafkajs's consumers do.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const coordinator = await cluster.findGroupCoordinator({groupId: g})
+            await coordinator.offsetCommit({groupId: g, groupGenerationId: -1, memberId: '', topics: [{topic: topics[i % T], partitions}]})
+            return
+          } catch (error) {
+            if (attempt >= 10 || !['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE'].includes(error?.type)) throw error
+            await new Promise((r) => setTimeout(r, 300 * attempt))
+          }
+        }
       })
     } finally {
       await cluster.disconnect()
