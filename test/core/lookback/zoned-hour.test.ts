@@ -149,19 +149,32 @@ describe('hour bucket properties', () => {
     )
   })
 
-  it('the buckets of a day are increasing and contiguous, 23 to 25 of them, at most an hour long', () => {
+  // 23 to 25 hours; a zone whose change is not on the hour has one more bucket: Chatham falls
+  // back from 03:45 to 02:45, so the repeated 02:45-03:45 is 45 minutes of the first 03:00 hour
+  // and 15 of the second 02:00 hour (26 buckets, 25 hours).
+  it('the buckets of a day are increasing and contiguous, 23 to 26 of them, at most an hour long, 22 to 25 hours in all', () => {
     fc.assert(
       fc.property(instant, fc.constantFrom(...zones), (t, zone) => {
         const day = dayOf(t, zone)
         expectContiguous(day, zone)
         const buckets = hourBucketsOfDay(day, zone)
         expect(buckets.length).toBeGreaterThanOrEqual(23)
-        expect(buckets.length).toBeLessThanOrEqual(25)
+        expect(buckets.length).toBeLessThanOrEqual(26)
+        const hours = (buckets[buckets.length - 1].endMs - buckets[0].startMs) / H
+        expect(hours >= 22 && hours <= 25).toBe(true)
         expect(buckets.every((b) => b.endMs - b.startMs <= H)).toBe(true)
         // Consecutive days join up too.
         expect(hourBucketsOfDay(addDays(day, 1), zone)[0].startMs).toBe(buckets[buckets.length - 1].endMs)
       }),
       {numRuns: 200},
     )
+  })
+
+  it("Chatham's fall-back day (03:45 to 02:45): 26 buckets over 25 hours, the repeated hour split 45 + 15 minutes", () => {
+    const day = dayOf(1901700900000, 'Pacific/Chatham')
+    const buckets = hourBucketsOfDay(day, 'Pacific/Chatham')
+    expect(buckets).toHaveLength(26)
+    expect((buckets[25].endMs - buckets[0].startMs) / H).toBe(25)
+    expect(buckets.map((b) => (b.endMs - b.startMs) / 60_000).filter((m) => m !== 60).sort((a, b) => a - b)).toEqual([15, 45])
   })
 })
