@@ -67,6 +67,11 @@ export function rangeWindow(request: {from: string; to: string; timezone: string
   }
 }
 
+/** --from and --to come together or not at all (run and status say it in the same words). */
+export function checkRangePair(from: string | undefined, to: string | undefined): void {
+  if ((from === undefined) !== (to === undefined)) throw badInput(`--${from === undefined ? 'to' : 'from'} needs --${from === undefined ? 'from' : 'to'}: give the range's first and last day (YYYY-MM-DD)`)
+}
+
 /** Whole calendar days from `a` to `b` (both 'YYYY-MM-DD'). */
 export function daysBetween(a: Day, b: Day): number {
   const epochDay = (d: Day): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000

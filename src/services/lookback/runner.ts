@@ -13,7 +13,7 @@ import {parseJobText} from '../../core/lookback/job-text.js'
 import {aggregatorDimensions, aggregatorMeasures} from '../../core/lookback/measures-event.js'
 import {measuresSinkRows} from '../../core/lookback/measures-sink.js'
 import {lookbackOutcome} from '../../core/lookback/outcome.js'
-import {type LookbackWindow, computeWindow, rangeWindow} from '../../core/lookback/window.js'
+import {type LookbackWindow, computeWindow, rangeWindow, checkRangePair} from '../../core/lookback/window.js'
 import {planUnits} from '../../core/lookback/work-units.js'
 import {dayOfHourBucket} from '../../core/lookback/zoned-hour.js'
 import {printable} from '../../core/units.js'
@@ -86,7 +86,7 @@ const sourceKey = (job: LookbackJobSpec): string =>
 const checkpointWindow = (cp: Checkpoint, now: number): LookbackWindow => computeWindow({windowDays: cp.days.length, asOf: cp.asOf, timezone: cp.timezone, now})
 
 function checkFlags(opts: LookbackRunOptions): void {
-  if ((opts.from === undefined) !== (opts.to === undefined)) throw badInput(`--${opts.from === undefined ? 'to' : 'from'} needs --${opts.from === undefined ? 'from' : 'to'}: give the range's first and last day (YYYY-MM-DD)`)
+  checkRangePair(opts.from, opts.to)
   if (opts.from !== undefined && (opts.window !== undefined || opts.asOf !== undefined)) throw badInput('--from/--to replace --window and --as-of; drop one or the other')
   if (opts.fillGaps && opts.resume) throw badInput('--resume finishes the saved --fill-gaps run by itself; drop --fill-gaps')
   if (opts.dryRun && opts.resume) throw badInput('--dry-run cannot be combined with --resume: a dry run saves no state; drop one of them')

@@ -1,6 +1,6 @@
 import {type BucketStatusLine, bucketStatus, jobBucketsOfDays, recordedLateness} from '../../core/lookback/bucket-status.js'
 import type {DayLateness, WindowAdvice} from '../../core/lookback/lateness.js'
-import {type LookbackWindow, computeWindow, rangeWindow} from '../../core/lookback/window.js'
+import {type LookbackWindow, computeWindow, rangeWindow, checkRangePair} from '../../core/lookback/window.js'
 import {badInput} from '../../core/errors.js'
 import {systemClock, type Clock} from '../lag/clock.js'
 import {loadJob} from './runner.js'
@@ -55,7 +55,7 @@ export async function lookbackStatus(opts: LookbackStatusOptions, openStore: () 
 }
 
 function statusWindow(opts: LookbackStatusOptions, windowDays: number, timezone: string, now: number): LookbackWindow {
-  if ((opts.from === undefined) !== (opts.to === undefined)) throw badInput(`--${opts.from === undefined ? 'to' : 'from'} needs --${opts.from === undefined ? 'from' : 'to'}: give the range's first and last day (YYYY-MM-DD)`)
+  checkRangePair(opts.from, opts.to)
   if (opts.from !== undefined && opts.to !== undefined) {
     if (opts.days !== undefined || opts.asOf !== undefined) throw badInput('--from/--to replace --days and --as-of; drop one or the other')
     return rangeWindow({from: opts.from, to: opts.to, timezone, now})
