@@ -2,7 +2,7 @@ import {partitionCountOf, type CompactClusterState} from './compact-state.js'
 import {balanceLeadersFlat} from './leaders-flat.js'
 import {bandLowerBound, countLowerBound, rackAwareBands} from './lower-bound.js'
 import {resolveOptions, type RebalanceOptions, type ResolvedOptions} from './options.js'
-import type {BrokerBalance, PartitionAssignment, PlanResult} from './plan-types.js'
+import {brokerBalanceRows, planResult, type PartitionAssignment, type PlanResult} from './plan-types.js'
 import {domainsById, rackLayout, type RackLayout} from './racks.js'
 
 /**
@@ -350,36 +350,24 @@ class Work {
     const avgBytes = n > 0 ? totalBytes / n : 0
     let bytesLowerBound = 0
     for (let i = 0; i < n; i++) bytesLowerBound += Math.max(0, this.bytesBefore[i] - avgBytes)
-    const brokerRows: BrokerBalance[] = cs.brokers.map((b, i) => ({
-      id: b.id,
-      rack: b.rack,
-      role: 'kept',
-      before: {replicas: this.countsBefore[i], leaders: this.leadersBefore[i], bytes: this.bytesBefore[i]},
-      after: {replicas: this.count[i], leaders: leadersAfter[i], bytes: this.bytes[i]},
-    }))
-    return {
-      reassignment: {version: 1, partitions: targets},
-      original: {version: 1, partitions: originals},
-      summary: {
-        mode: opts.mode,
-        balanceBy: opts.balanceBy,
-        rackAware: layout.rackAware,
-        partitionsConsidered: scope.length,
-        partitionsChanged: targets.length,
-        moves,
-        bytesToMove,
-        leaderChanges,
-        lowerBound,
-        lowerBoundWithRacks: lowerBound,
-        leaderLowerBound,
-        bytesLowerBound: Math.round(bytesLowerBound),
-        rackFixMoves: 0,
-        rackViolationsBefore: violationsBefore,
-        rackViolationsAfter: violationsAfter,
-        brokers: brokerRows,
-        warnings,
-      },
-    }
+    const brokerRows = brokerBalanceRows(cs.brokers, () => 'kept', {
+      countsBefore: this.countsBefore, leadersBefore: this.leadersBefore, bytesBefore: this.bytesBefore,
+      countsAfter: this.count, leadersAfter, bytesAfter: this.bytes,
+    })
+    return planResult(targets, originals, {opts, rackAware: layout.rackAware, partitionsConsidered: scope.length}, {
+      moves,
+      bytesToMove,
+      leaderChanges,
+      lowerBound,
+      lowerBoundWithRacks: lowerBound,
+      leaderLowerBound,
+      bytesLowerBound,
+      rackFixMoves: 0,
+      rackViolationsBefore: violationsBefore,
+      rackViolationsAfter: violationsAfter,
+      brokers: brokerRows,
+      warnings,
+    })
   }
 }
 

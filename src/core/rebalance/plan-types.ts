@@ -65,3 +65,57 @@ export interface PlanResult {
   readonly original: ReassignmentJson
   readonly summary: PlanSummary
 }
+
+/** Per-broker tallies before and after a plan, indexed like the broker list. */
+export interface BrokerTallies {
+  readonly countsBefore: ArrayLike<number>
+  readonly leadersBefore: ArrayLike<number>
+  readonly bytesBefore: ArrayLike<number>
+  readonly countsAfter: ArrayLike<number>
+  readonly leadersAfter: ArrayLike<number>
+  readonly bytesAfter: ArrayLike<number>
+}
+
+/** The summary's broker rows, shared by the object planner and the compact (flat-array) one. */
+export function brokerBalanceRows(
+  brokers: readonly {readonly id: number; readonly rack: string | null}[],
+  roleOf: (index: number) => BrokerBalance['role'],
+  t: BrokerTallies,
+): BrokerBalance[] {
+  return brokers.map((b, i) => ({
+    id: b.id,
+    rack: b.rack,
+    role: roleOf(i),
+    before: {replicas: t.countsBefore[i], leaders: t.leadersBefore[i], bytes: t.bytesBefore[i]},
+    after: {replicas: t.countsAfter[i], leaders: t.leadersAfter[i], bytes: t.bytesAfter[i]},
+  }))
+}
+
+/** What every plan's summary takes from its inputs rather than from the planning. */
+export interface PlanContext {
+  readonly opts: {readonly mode: RebalanceMode; readonly balanceBy: BalanceBy}
+  readonly rackAware: boolean
+  readonly partitionsConsidered: number
+}
+
+type PlannedFacts = Omit<PlanSummary, 'mode' | 'balanceBy' | 'rackAware' | 'partitionsConsidered' | 'partitionsChanged'>
+
+/** The plan in Kafka's reassignment-file shape (targets and originals), with its summary. */
+export function planResult(
+  targets: readonly PartitionAssignment[],
+  originals: readonly PartitionAssignment[],
+  context: PlanContext,
+  facts: PlannedFacts,
+): PlanResult {
+  const summary: PlanSummary = {
+    mode: context.opts.mode,
+    balanceBy: context.opts.balanceBy,
+    rackAware: context.rackAware,
+    partitionsConsidered: context.partitionsConsidered,
+    partitionsChanged: targets.length,
+    ...facts,
+    // A relaxed bound computed in floating point; shown as whole bytes.
+    bytesLowerBound: Math.round(facts.bytesLowerBound),
+  }
+  return {reassignment: {version: 1, partitions: targets}, original: {version: 1, partitions: originals}, summary}
+}

@@ -5,7 +5,7 @@ import {balanceLeaders} from './leaders.js'
 import {addLowerBound, bandLowerBound, countLowerBound, rackAwareBands, removeLowerBound} from './lower-bound.js'
 import {PlacementModel} from './model.js'
 import {resolveOptions, unsafe, type RebalanceOptions, type ResolvedOptions} from './options.js'
-import type {BrokerBalance, PartitionAssignment, PlanResult} from './plan-types.js'
+import {brokerBalanceRows, planResult, type PartitionAssignment, type PlanResult} from './plan-types.js'
 import {domainsById, partitionRackViolations, rackLayout} from './racks.js'
 import {alwaysWanted, balanceBytes, balanceCounts, evacuate, fixRackViolations, type GreedyScope, type LoadMetric} from './replica-moves/index.js'
 import {partitionLabel, type ClusterState, type PartitionState} from './state.js'
@@ -303,35 +303,22 @@ export function planRebalanceGeneral(state: ClusterState, options: RebalanceOpti
   }
 
   // The model's own tallies (integer byte sums are exact in any order).
-  const brokerRows: BrokerBalance[] = brokers.map((b, i) => ({
-    id: b.id,
-    rack: b.rack,
-    role: isRemoved[i] ? 'removed' : isAdded[i] ? 'added' : 'kept',
-    before: {replicas: countsBefore[i], leaders: leadersBefore[i], bytes: bytesBefore[i]},
-    after: {replicas: m.count[i], leaders: leadersAfter[i], bytes: m.bytes[i]},
-  }))
+  const brokerRows = brokerBalanceRows(brokers, (i) => (isRemoved[i] ? 'removed' : isAdded[i] ? 'added' : 'kept'), {
+    countsBefore, leadersBefore, bytesBefore, countsAfter: m.count, leadersAfter, bytesAfter: m.bytes,
+  })
 
-  return {
-    reassignment: {version: 1, partitions: targets},
-    original: {version: 1, partitions: originals},
-    summary: {
-      mode: opts.mode,
-      balanceBy: opts.balanceBy,
-      rackAware: layout.rackAware,
-      partitionsConsidered: scope.length,
-      partitionsChanged: targets.length,
-      moves,
-      bytesToMove,
-      leaderChanges,
-      lowerBound,
-      lowerBoundWithRacks,
-      leaderLowerBound,
-      bytesLowerBound: Math.round(bytesLowerBound),
-      rackFixMoves,
-      rackViolationsBefore,
-      rackViolationsAfter,
-      brokers: brokerRows,
-      warnings,
-    },
-  }
+  return planResult(targets, originals, {opts, rackAware: layout.rackAware, partitionsConsidered: scope.length}, {
+    moves,
+    bytesToMove,
+    leaderChanges,
+    lowerBound,
+    lowerBoundWithRacks,
+    leaderLowerBound,
+    bytesLowerBound,
+    rackFixMoves,
+    rackViolationsBefore,
+    rackViolationsAfter,
+    brokers: brokerRows,
+    warnings,
+  })
 }
