@@ -18,6 +18,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runCli} from '../support/cli.js'
 import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {type ClusterSnapshot, snapshotClusters} from './snapshot.js'
+import {createTopicsReady} from '../support/topics.js'
 
 interface FileSpec {
   content?: string
@@ -129,7 +130,7 @@ beforeAll(async () => {
   try {
     if (!(await admin.listTopics()).includes(TOPIC)) {
       // Skewed on purpose (brokers 1 and 2 only), so a plan has moves to make.
-      await admin.createTopics({waitForLeaders: true, topics: [{topic: TOPIC, replicaAssignment: [{partition: 0, replicas: [1, 2]}, {partition: 1, replicas: [2, 1]}, {partition: 2, replicas: [1, 2]}]}]})
+      await createTopicsReady(admin, {waitForLeaders: true, topics: [{topic: TOPIC, replicaAssignment: [{partition: 0, replicas: [1, 2]}, {partition: 1, replicas: [2, 1]}, {partition: 2, replicas: [1, 2]}]}]})
       const producer = kafka.producer()
       await producer.connect()
       await producer.send({topic: TOPIC, acks: -1, messages: Array.from({length: 30}, (_, i) => ({partition: i % 3, key: `k${i}`, value: `{"n": ${i}}`}))})

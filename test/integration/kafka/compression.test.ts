@@ -1,20 +1,17 @@
 /**
  * Kafka as production runs it, on the real sandbox: every codec (gzip, snappy, lz4, zstd),
  * written both by the broker (topic compression.type, from an uncompressed producer) and by
- * a compressing producer (kafkajs with codec plug-ins built in this file on the same npm
- * libraries fleetops reads with). For each: `lag kafka` measures the time lag, `hash
- * kafka-partitions --sample N` reads N keys and a look-back run's sink equals the ground
- * truth. Then transactions (look-back counts only committed records; the time lag under
+ * a compressing producer (kafkajs with the codec plug-ins of support/codecs.ts). For each:
+ * `lag kafka` measures the time lag, `hash kafka-partitions --sample N` reads N keys and a
+ * look-back run's sink equals the ground truth. Then transactions (look-back counts only committed records; the time lag under
  * read_committed skips an aborted transaction) and a LogAppendTime topic with tombstones.
  */
 import {randomBytes} from 'node:crypto'
 
-import {compress as zstdCompress, decompress as zstdDecompress} from '@mongodb-js/zstd'
-import {CompressionCodecs, CompressionTypes, type Admin, type Kafka} from 'kafkajs'
-import {compressFrameSync as lz4Compress, decompressFrameSync as lz4Decompress} from 'lz4-napi'
-import {compressSync as snappyCompress, uncompressSync as snappyUncompress} from 'snappy'
+import {CompressionTypes, type Admin, type Kafka} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {CODECS, PRODUCER_TYPE} from '../support/codecs.js'
 import {runCli} from '../support/cli.js'
 import {
   cassandraClient,
@@ -31,30 +28,13 @@ import {
   writeJob,
   type TestEvent,
 } from '../lookback/support.js'
-
-// Producer-side codec plug-ins for kafkajs (it ships gzip only).
-type Encoder = {buffer: Buffer}
-CompressionCodecs[CompressionTypes.Snappy] = () => ({
-  compress: async (e: Encoder) => snappyCompress(e.buffer),
-  decompress: async (b: Buffer) => snappyUncompress(b) as Buffer,
-})
-CompressionCodecs[CompressionTypes.LZ4] = () => ({
-  compress: async (e: Encoder) => lz4Compress(e.buffer),
-  decompress: async (b: Buffer) => lz4Decompress(b),
-})
-CompressionCodecs[CompressionTypes.ZSTD] = () => ({
-  compress: async (e: Encoder) => zstdCompress(e.buffer, 3),
-  decompress: async (b: Buffer) => zstdDecompress(b),
-})
+import {createTopicsReady} from '../support/topics.js'
 
 const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`
 const ks = `cmp_${run}`
 const AS_OF = '2026-11-15'
 const DAYS = ['2026-11-13', '2026-11-14', '2026-11-15']
 const FIRST = Date.UTC(2026, 10, 13)
-
-const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const
-const PRODUCER_TYPE = {gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD}
 
 const dir = tempDir('cmp')
 const env = clusterEnv({FLEETOPS_HOME: dir})
@@ -65,7 +45,7 @@ const topics: string[] = []
 
 async function createTopic(topic: string, config: Record<string, string> = {}, numPartitions = 1): Promise<void> {
   topics.push(topic)
-  await admin.createTopics({
+  await createTopicsReady(admin, {
     topics: [{topic, numPartitions, replicationFactor: 3, configEntries: Object.entries({'retention.ms': '-1', ...config}).map(([name, value]) => ({name, value}))}],
     waitForLeaders: true,
   })

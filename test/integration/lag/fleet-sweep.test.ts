@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {kafkaBrokers} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {clusterEnv, commitOffsetsDirectly} from './support.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const run = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
 const TOPICS = [0, 1, 2].map((t) => `sweep-${run}-t${t}`)
@@ -50,7 +51,7 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'fleetops-sweep-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({topics: TOPICS.map((topic) => ({topic, numPartitions: PARTITIONS, replicationFactor: 1})), waitForLeaders: true})
+  await createTopicsReady(admin, {topics: TOPICS.map((topic) => ({topic, numPartitions: PARTITIONS, replicationFactor: 1})), waitForLeaders: true})
   const producer = kafka.producer({allowAutoTopicCreation: false})
   await producer.connect()
   for (const [t, topic] of TOPICS.entries()) {

@@ -11,6 +11,7 @@ import {kafkaBrokers} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
 import {clusterEnv} from './support.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const run = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
 const TOPIC = `lag-main-${run}`
@@ -38,7 +39,7 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'fleetops-lag-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({
+  await createTopicsReady(admin, {
     topics: [
       {topic: TOPIC, numPartitions: 1, replicationFactor: 3},
       {topic: ISO_TOPIC, numPartitions: 1, replicationFactor: 3},

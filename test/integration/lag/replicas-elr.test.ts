@@ -15,6 +15,7 @@ import {kafkaBrokers} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
 import {clusterEnv, waitFor} from './support.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const RUN = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
 const MIN2 = `lag-elr-min2-${RUN}`
@@ -43,7 +44,7 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'fleetops-lag-elr-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({
+  await createTopicsReady(admin, {
     topics: [MIN2, MIN3].map((topic, i) => ({
       topic,
       replicaAssignment: [{partition: 0, replicas: [1, 2, 3]}],

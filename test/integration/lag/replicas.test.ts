@@ -13,6 +13,7 @@ import {kafkaBrokers} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
 import {clusterEnv, waitFor} from './support.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const RUN = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
 const TOPIC = `lag-replicas-${RUN}`
@@ -33,7 +34,7 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'fleetops-lag-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({
+  await createTopicsReady(admin, {
     // Replicas on brokers 1-3 explicitly: earlier test files may have added brokers to the shared sandbox.
     topics: [
       {
@@ -121,7 +122,7 @@ describe('lag replicas', () => {
   })
 
   it('reports an RF 1 partition whose only broker is stopped as offline (CRITICAL, exit 2), and the other probes keep working', async () => {
-    await admin.createTopics({topics: [{topic: OFFLINE_TOPIC, replicaAssignment: [{partition: 0, replicas: [OFFLINE_BROKER]}]}], waitForLeaders: true})
+    await createTopicsReady(admin, {topics: [{topic: OFFLINE_TOPIC, replicaAssignment: [{partition: 0, replicas: [OFFLINE_BROKER]}]}], waitForLeaders: true})
     const producer = kafka.producer()
     await producer.connect()
     await producer.send({topic: OFFLINE_TOPIC, acks: -1, messages: Array.from({length: 10}, (_, i) => ({value: `o${i}`}))})

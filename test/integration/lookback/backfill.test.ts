@@ -9,6 +9,9 @@
  *   and the report's lateness profile (per-day p50/p99/max, the window advice) matches the
  *   lateness computed here from the produced events.
  *
+ * The records are shaped as production writes them (produceJson): compressed batches of every
+ * codec in committed transactions, and an aborted transaction whose order must change nothing.
+ *
  * The expected rows come from plain loops over the produced events in this file.
  */
 import cassandra from 'cassandra-driver'
@@ -185,7 +188,7 @@ describe('lookback: --from/--to, status, --fill-gaps, lateness and --share-work 
   it('--from/--to: a run stopped by --max-runtime resumes, and writes exactly the range', async () => {
     const range = ['--from', FIRST, '--to', DAYS[1]!.day]
     const stopped = await run(...range, '--create-sink', '--max-rate', '400', '--max-runtime', '2s')
-    expect(stopped.code, stopped.stderr).toBe(68)
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(68)
     expect(stopped.json.message).toMatch(/--max-runtime reached; \d+ of 3 units left, progress saved in .*: rerun with --resume/)
     expect((await readSink(client)).size).toBe(0)
     const resumed = await run(...range, '--resume')
@@ -230,7 +233,9 @@ describe('lookback: --from/--to, status, --fill-gaps, lateness and --share-work 
       {ts: DAYS[1]!.startMs + 5 * HOUR, arrivalMs: DAYS[3]!.startMs + 2 * HOUR, status: 'paid', amount: 333, qty: 2, channel: 'web', region: 'eu', user: 'late1', country: 'de', device: {os: 'ios'}},
       {ts: DAYS[0]!.startMs + 9 * HOUR, arrivalMs: DAYS[3]!.startMs + 3 * HOUR, status: 'shipped', amount: 1.25, qty: 1, channel: 'app', region: 'eu', user: 'late2', country: 'it'},
     ]
-    await produceJson(topic, late)
+    // Written and aborted in between: a paid order that would change a third cell (day 3, fr).
+    const aborted: Order[] = [{ts: DAYS[2]!.startMs + 4 * HOUR, arrivalMs: DAYS[3]!.startMs + 2 * HOUR, status: 'paid', amount: 99, qty: 1, channel: 'web', region: 'eu', user: 'ghost', country: 'fr'}]
+    await produceJson(topic, late, aborted)
     produced.push(...late)
     const args = ['--from', FIRST, '--to', LAST, '--share-work']
     const [a, b] = await Promise.all([run(...args), run(...args)])

@@ -5,16 +5,21 @@
  * Protobuf message indexes) and produces them to the real Kafka; `lookback run` decodes them
  * with the writer's schema. The expected sink rows come from plain loops over what was
  * produced (decimal sums in BigInt cents). Two Avro schema versions share the topic: v1 with
- * a timestamp-millis event time, v2 with timestamp-micros and a new nullable field.
+ * a timestamp-millis event time, v2 with timestamp-micros and a new nullable field. The records
+ * are shaped as production writes them: zstd (Avro) and lz4 (Protobuf) batches in committed
+ * transactions, with an aborted transaction of paid orders in between that must count nowhere.
  */
 import avro from 'avsc'
 import cassandra from 'cassandra-driver'
+import {CompressionTypes} from 'kafkajs'
 import protobuf from 'protobufjs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli} from '../support/cli.js'
+import '../support/codecs.js'
 import {schemaRegistryUrl} from '../support/cluster.js'
 import {DAY, cassandraClient, clusterEnv, kafka, rng, tempDir, writeJob} from './support.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const suffix = Date.now().toString(36)
 const avroTopic = `lookback-avro-${suffix}`
@@ -153,20 +158,35 @@ async function createTopic(topic: string): Promise<void> {
   const admin = kafka().admin()
   await admin.connect()
   const brokers = (await admin.describeCluster()).brokers.length
-  await admin.createTopics({
+  await createTopicsReady(admin, {
     topics: [{topic, numPartitions: 3, replicationFactor: Math.min(3, brokers), configEntries: [{name: 'retention.ms', value: '-1'}]}],
     waitForLeaders: true,
   })
   await admin.disconnect()
 }
 
-async function produce(topic: string, messages: {key: string; value: Buffer; timestamp: number}[]): Promise<void> {
-  const producer = kafka().producer({idempotent: true, maxInFlightRequests: 1})
+/**
+ * Records as production writes them: committed transactions of up to 500 records in compressed
+ * batches; `aborted` records go in between, in a transaction that is aborted.
+ */
+async function produce(topic: string, messages: Message[], compression: CompressionTypes, aborted: Message[] = []): Promise<void> {
+  const producer = kafka().producer({transactionalId: `sr-${topic}`, idempotent: true, maxInFlightRequests: 1})
   await producer.connect()
-  const sorted = [...messages].sort((a, b) => a.timestamp - b.timestamp).map((m) => ({...m, timestamp: String(m.timestamp)}))
-  for (let i = 0; i < sorted.length; i += 500) await producer.send({topic, acks: -1, messages: sorted.slice(i, i + 500)})
+  const inOrder = (list: Message[]) => [...list].sort((a, b) => a.timestamp - b.timestamp).map((m) => ({...m, timestamp: String(m.timestamp)}))
+  const send = async (batch: ReturnType<typeof inOrder>, outcome: 'commit' | 'abort') => {
+    const tx = await producer.transaction()
+    await tx.send({topic, acks: -1, compression, messages: batch})
+    await (outcome === 'commit' ? tx.commit() : tx.abort())
+  }
+  const sorted = inOrder(messages)
+  for (let i = 0; i < sorted.length; i += 500) {
+    await send(sorted.slice(i, i + 500), 'commit')
+    if (i === 0 && aborted.length > 0) await send(inOrder(aborted), 'abort')
+  }
   await producer.disconnect()
 }
+
+type Message = {key: string; value: Buffer; timestamp: number}
 
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
@@ -281,7 +301,13 @@ describe('lookback run: Avro and Protobuf records through the real schema regist
       {key: 'bad', value: framed(987_654, v1.toBuffer({ts: t, status: 'paid', amount: twosComplement(100n), user: {id: 'x', country: null}})), timestamp: t}, // unknown id
       {key: 'bad', value: framed(ids.v1, Buffer.from([0x02, 0xff, 0xff])), timestamp: t}, // undecodable
     ]
-    await produce(avroTopic, [...orderMessages, ...bad])
+    // Paid orders of a buyer seen nowhere else, aborted: they must change no cell.
+    const ghosts = orders.slice(0, 25).map((o) => ({
+      key: 'ghost',
+      value: framed(ids.v2, v2.toBuffer({status: 'paid', amount: twosComplement(777n), user: {id: 'ghost', country: o.user.country}, ts: o.ts * 1000, channel: 'web'})),
+      timestamp: o.ts,
+    }))
+    await produce(avroTopic, [...orderMessages, ...bad], CompressionTypes.ZSTD, ghosts)
 
     const root = protobuf.parse(CLICK_PROTO, {keepCase: true}).root
     const ClickType = root.lookupType('web.Click')
@@ -291,6 +317,7 @@ describe('lookback run: Avro and Protobuf records through the real schema regist
         const message = ClickType.create({user: c.user, ts_ms: c.ts, page: {path: c.path, load_ms: c.loadMs}, ...(c.referrer ? {referrer: c.referrer} : {})})
         return {key: c.user, value: framed(ids.click, ClickType.encode(message).finish(), Buffer.from([0])), timestamp: c.ts}
       }),
+      CompressionTypes.LZ4,
     )
   })
 

@@ -9,11 +9,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import cassandra from 'cassandra-driver'
-import {Kafka, logLevel} from 'kafkajs'
+import {CompressionTypes, Kafka, logLevel} from 'kafkajs'
 import {expect} from 'vitest'
 
 import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {binPath} from '../support/cli.js'
+import {PRODUCER_TYPE} from '../support/codecs.js'
+import {createTopicsReady} from '../support/topics.js'
 
 export const DAY = 86_400_000
 export const HOUR = 3_600_000
@@ -81,7 +83,7 @@ export function eventJson(e: TestEvent): string {
 export async function createTopic(topic: string, partitions: number): Promise<void> {
   const admin = kafka().admin()
   await admin.connect()
-  await admin.createTopics({
+  await createTopicsReady(admin, {
     topics: [{topic, numPartitions: partitions, replicationFactor: 3, configEntries: [{name: 'retention.ms', value: '-1'}]}],
     waitForLeaders: true,
   })
@@ -194,15 +196,37 @@ export async function dropTestData(client: cassandra.Client, ks: string, topic: 
 }
 
 /** Produces JSON events (all but arrivalMs) keyed by user, with record timestamp = arrival, idempotently and in arrival order. */
-export async function produceJson(topic: string, events: readonly {arrivalMs: number; user: string}[]): Promise<void> {
-  const producer = kafka().producer({idempotent: true, maxInFlightRequests: 1})
+/**
+ * Events as JSON records, shaped as production writes them: in committed transactions of up to
+ * 500 records, each batch compressed with the next codec in turn (zstd, lz4, snappy, gzip, as
+ * after codec changes), in arrival order. `aborted` events go in between, in a transaction that
+ * is aborted: a reader that is not read_committed would count them.
+ */
+export async function produceJson(
+  topic: string,
+  events: readonly {arrivalMs: number; user: string}[],
+  aborted: readonly {arrivalMs: number; user: string}[] = [],
+): Promise<void> {
+  const producer = kafka().producer({transactionalId: `fleetops-test-${topic}-${Date.now().toString(36)}`, idempotent: true, maxInFlightRequests: 1})
   await producer.connect()
-  const messages = [...events]
-    .sort((a, b) => a.arrivalMs - b.arrivalMs)
-    .map(({arrivalMs, ...event}) => ({key: event.user, value: JSON.stringify(event), timestamp: String(arrivalMs)}))
-  for (let i = 0; i < messages.length; i += 500) await producer.send({topic, acks: -1, messages: messages.slice(i, i + 500)})
+  const records = (list: readonly {arrivalMs: number; user: string}[]) =>
+    [...list]
+      .sort((a, b) => a.arrivalMs - b.arrivalMs)
+      .map(({arrivalMs, ...event}) => ({key: event.user, value: JSON.stringify(event), timestamp: String(arrivalMs)}))
+  const send = async (messages: ReturnType<typeof records>, compression: CompressionTypes, outcome: 'commit' | 'abort') => {
+    const tx = await producer.transaction()
+    await tx.send({topic, acks: -1, compression, messages})
+    await (outcome === 'commit' ? tx.commit() : tx.abort())
+  }
+  const messages = records(events)
+  for (let i = 0, k = 0; i < messages.length; i += 500, k++) {
+    await send(messages.slice(i, i + 500), PRODUCER_TYPE[CODEC_TURN[k % CODEC_TURN.length]!], 'commit')
+    if (k === 0 && aborted.length > 0) await send(records(aborted), CompressionTypes.ZSTD, 'abort')
+  }
   await producer.disconnect()
 }
+
+const CODEC_TURN = ['zstd', 'lz4', 'snappy', 'gzip'] as const
 
 /** The job-file lines of the eight measures both measures-form tests use (the quantile named `quantile`, at q). */
 export function allMeasuresYaml(quantile: string, q: number): string[] {

@@ -4,6 +4,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {partitionRemap, kafkaPartitionForKey} from '../../../src/core/hash/kafka-partitioner.js'
 import {kafkaBrokers} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
+import {createTopicsReady} from '../support/topics.js'
 
 /** `hash kafka-partitions --sample` reads real keys from a real topic, read-only. */
 describe('hash kafka-partitions on the live sandbox', () => {
@@ -17,7 +18,7 @@ describe('hash kafka-partitions on the live sandbox', () => {
   it('samples the keys the producer wrote, placed by murmur2, without joining a group', async () => {
     const topic = `hash-keys-${Date.now()}`
     await admin.connect()
-    await admin.createTopics({topics: [{topic, numPartitions: 6, replicationFactor: 3}], waitForLeaders: true})
+    await createTopicsReady(admin, {topics: [{topic, numPartitions: 6, replicationFactor: 3}], waitForLeaders: true})
     // kafkajs's default partitioner is the Java client's murmur2 one.
     const producer = kafka.producer()
     await producer.connect()

@@ -5,6 +5,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {cassandraContactPoints, cassandraLocalDc, kafkaBrokers, testCassandraClient} from '../support/cluster.js'
 import {runCli} from '../support/cli.js'
 import {sandboxFlags} from '../support/sandbox.js'
+import {createTopicsReady} from '../support/topics.js'
 
 /** The sandbox is a real multi-node Kafka and Cassandra, not a stand-in. */
 describe('sandbox clusters', () => {
@@ -41,7 +42,7 @@ describe('sandbox clusters', () => {
     const topic = `sandbox-rf3-${Date.now()}`
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({topics: [{topic, numPartitions: 3, replicationFactor: 3}], waitForLeaders: true})
+    await createTopicsReady(admin, {topics: [{topic, numPartitions: 3, replicationFactor: 3}], waitForLeaders: true})
     const meta = await admin.fetchTopicMetadata({topics: [topic]})
     for (const p of meta.topics[0].partitions) expect(new Set(p.replicas).size).toBe(3)
     await admin.disconnect()

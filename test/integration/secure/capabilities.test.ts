@@ -19,6 +19,7 @@ import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-config.js'
 import {snapshotClusters} from '../bad-input/snapshot.js'
 import {type CliResult, runCli} from '../support/cli.js'
 import {secureCassandra, secureEnv, secureKafka, type SecureUser} from '../support/secure.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const run = Date.now().toString(36)
 const SKEWED = `cap-skewed-${run}` // admin rebalances it
@@ -71,7 +72,7 @@ beforeAll(async () => {
   await admin.connect()
   try {
     const skewed = (topic: string) => ({topic, replicaAssignment: [0, 1, 2].map((partition) => ({partition, replicas: partition % 2 ? [2, 1] : [1, 2]}))})
-    await admin.createTopics({waitForLeaders: true, topics: [skewed(SKEWED), skewed(READER_SKEWED), skewed(INFLIGHT)]})
+    await createTopicsReady(admin, {waitForLeaders: true, topics: [skewed(SKEWED), skewed(READER_SKEWED), skewed(INFLIGHT)]})
     const producer = kafka.producer()
     await producer.connect()
     const now = Date.now()

@@ -18,6 +18,7 @@ import {executeStatements} from '../../../src/adapters/cassandra/roles.js'
 import {kafkajsConfig} from '../../../src/adapters/kafka/kafkajs-config.js'
 import {type CliResult, runCli} from '../support/cli.js'
 import {passwordOf, secureCassandra, secureEnv, secureInfo, secureKafka} from '../support/secure.js'
+import {createTopicsReady} from '../support/topics.js'
 
 const run = Date.now().toString(36)
 const started = Date.now()
@@ -65,7 +66,7 @@ beforeAll(async () => {
   const admin = kafka.admin()
   await admin.connect()
   try {
-    await admin.createTopics({waitForLeaders: true, topics: [{topic: TOPIC, replicaAssignment: [0, 1, 2].map((partition) => ({partition, replicas: [1, 2]}))}]})
+    await createTopicsReady(admin, {waitForLeaders: true, topics: [{topic: TOPIC, replicaAssignment: [0, 1, 2].map((partition) => ({partition, replicas: [1, 2]}))}]})
     const producer = kafka.producer()
     await producer.connect()
     await producer.send({topic: TOPIC, acks: -1, messages: Array.from({length: 30}, (_, i) => ({partition: i % 3, key: `k${i}`, value: JSON.stringify({country: i % 2 ? 'de' : 'fr', amount: i}), timestamp: String(Date.now() - 86_400_000)}))})
