@@ -1,4 +1,6 @@
+import type {BytesPlan} from '../core/ring/bytes-plan.js'
 import type {DcImbalance, NodeOwnership} from '../core/ring/ownership.js'
+import {formatBytes} from '../core/units.js'
 import type {RingPlanResult, RingShowResult} from '../services/ring/ring.js'
 import {style} from './style.js'
 import {bar, percent, renderTable} from './table.js'
@@ -39,6 +41,10 @@ export function renderRingShow(r: RingShowResult, readFrom?: string): string {
       ]),
     )
     lines.push('')
+  }
+  if (r.sizes) {
+    const total = (a: string) => Object.values(r.sizes!.nodes[a] ?? {}).reduce((x, y) => x + y, 0)
+    lines.push(`Data on disk, user keyspaces (${r.sizes.source}): ${r.nodes.map((n) => `${n.address} ${formatBytes(total(n.address))}`).join(', ')}`)
   }
   for (const w of o.warnings) lines.push(c.yellow(`Warning: ${w}`))
   return lines.join('\n').trimEnd()
@@ -105,8 +111,39 @@ export function renderRingPlan(p: RingPlanResult, maxStreams = 40): string {
     lines.push('', c.bold('Per sender → receiver:'))
     for (const [k, v] of [...summary].sort((a, b) => b[1] - a[1])) lines.push(`  ${k}: ${percent(v, 2)} of the ring`)
   }
+  lines.push('', ...renderBytes(p.bytes, maxStreams))
   const warnings = [...((p as {readWarnings?: string[]}).readWarnings ?? []), ...p.warnings]
   if (warnings.length > 0) lines.push('')
   for (const w of warnings) lines.push(c.yellow(`Warning: ${w}`))
   return lines.join('\n')
+}
+
+/** Each node's load before and after, and the bytes each stream carries, per keyspace. */
+function renderBytes(b: BytesPlan | null, maxStreams: number): string[] {
+  const c = style()
+  if (b === null) return [c.dim('Bytes: not planned (no size figures: the cluster gave none, or the state file has no "sizes")')]
+  if (b.keyspaces.length === 0) return [c.dim(`Bytes: no keyspace in the ring has size figures (${b.source})`)]
+  const lines = [
+    c.bold(`Bytes (from ${b.source}; keyspaces ${b.keyspaces.join(', ')}): ${formatBytes(b.bytesMoved)} streamed in all`),
+    renderTable(b.nodes, [
+      {header: 'ADDRESS', get: (n) => n.address},
+      {header: 'LOAD BEFORE', get: (n) => formatBytes(n.before), align: 'right'},
+      {header: 'SENDS', get: (n) => formatBytes(n.sent), align: 'right'},
+      {header: 'RECEIVES', get: (n) => formatBytes(n.received), align: 'right'},
+      {header: 'RELEASES', get: (n) => formatBytes(n.released), align: 'right'},
+      {header: 'LOAD AFTER', get: (n) => formatBytes(n.after), align: 'right'},
+    ]),
+    c.dim('RELEASES: data of ranges a node no longer replicates, freed by `nodetool cleanup` (or by leaving).'),
+    '',
+    c.bold(`Bytes per stream (${b.streams.length}):`),
+    renderTable(b.streams.slice(0, maxStreams), [
+      {header: 'KEYSPACE', get: (s) => s.keyspace},
+      {header: 'FROM', get: (s) => s.from},
+      {header: 'TO', get: (s) => s.to},
+      {header: 'BYTES', get: (s) => formatBytes(s.bytes), align: 'right'},
+      {header: 'RING SHARE', get: (s) => percent(s.fraction, 3), align: 'right'},
+    ]),
+  ]
+  if (b.streams.length > maxStreams) lines.push(`… ${b.streams.length - maxStreams} more (see --json)`)
+  return lines
 }

@@ -1,5 +1,6 @@
 import {badInput} from '../errors.js'
 import {printable} from '../units.js'
+import {type DataSizes, dataSizesToFile} from './data-sizes.js'
 import {computeOwnership, type DcImbalance, imbalanceByDc, type NodeOwnership} from './ownership.js'
 import {keyspaceReplication} from './placement.js'
 import type {NodeState, Replication, RingState} from './ring-state.js'
@@ -9,6 +10,8 @@ export interface RingStateFile {
   partitioner: 'Murmur3Partitioner'
   nodes: {address: string; dc: string; rack: string; state?: NodeState; tokens: string[]}[]
   keyspaces: Record<string, {class: string; replication: Record<string, number>}>
+  /** Bytes per node and keyspace (optional): what `ring plan --state` turns shares into bytes with. */
+  sizes?: DataSizes
 }
 
 export function replicationToFile(r: Replication): {class: string; replication: Record<string, number>} {
@@ -31,6 +34,7 @@ export function toRingStateFile(state: RingState): RingStateFile {
       tokens: n.tokens.map(String),
     })),
     keyspaces,
+    ...(state.sizes ? {sizes: dataSizesToFile(state.sizes, state.nodes.map((n) => n.address))} : {}),
   }
 }
 

@@ -1,11 +1,12 @@
 import {badInput} from '../errors.js'
 import {printable} from '../units.js'
+import {type BytesPlan, planBytes} from './bytes-plan.js'
 import {computeOwnership, type NodeOwnership} from './ownership.js'
-import {keyspaceReplication, placementRule, replicasAtPosition} from './placement.js'
+import {keyspaceReplication} from './placement.js'
 import type {Replication, RingNode, RingState} from './ring-state.js'
-import {buildTokenRing, dcNames} from './token-ring.js'
+import {dcNames} from './token-ring.js'
+import {diffReplicas, type Stream} from './replica-diff.js'
 import {proposeTokens} from './token-proposal.js'
-import {ownerIndex, rangeWidth, ringFraction} from './tokens.js'
 
 export interface PlanOptions {
   add?: {count: number; dc: string; racks?: readonly string[]; rack?: string; tokensPerNode: number; rf?: number}
@@ -16,14 +17,7 @@ export interface PlanOptions {
   rf?: number | Record<string, number>
 }
 
-export interface Stream {
-  /** The range (start, end] as decimal token strings. */
-  range: {start: string; end: string}
-  from: string
-  to: string
-  /** Width of the range as a fraction of the ring. */
-  fraction: number
-}
+export type {Stream} from './replica-diff.js'
 
 export interface RingPlan {
   proposed: {address: string; dc: string; rack: string; tokens: string[]}[]
@@ -39,6 +33,11 @@ export interface RingPlan {
   /** |nodes added or removed| / max(nodes before, nodes after) in that scope. */
   optimalMovedFraction: number
   streams: Stream[]
+  /**
+   * The change in bytes, per keyspace under its own replication, when the
+   * state carries size figures (`sizes`); null otherwise.
+   */
+  bytes: BytesPlan | null
   warnings: string[]
 }
 
@@ -112,12 +111,15 @@ export function planRing(state: RingState, opts: PlanOptions): RingPlan {
 
   const {streams, copiesMoved} = diffReplicas(state.nodes, after, replication)
   const denominator = Math.max(scopeRf(state.nodes), scopeRf(after))
+  const bytes = state.sizes ? planBytes(state.nodes, after, state.keyspaces, state.sizes) : null
+  if (bytes) warnings.push(...bytes.warnings)
   return {
     proposed: proposedNodes.map((n) => ({address: n.address, dc: n.dc, rack: n.rack, tokens: n.tokens.map(String)})),
     ownership: {before: computeOwnership(state.nodes, replication), after: computeOwnership(after, replication)},
     movedFraction: denominator === 0 ? 0 : copiesMoved / denominator,
     optimalMovedFraction: Math.abs(nAfter - nBefore) / Math.max(nBefore, nAfter, 1),
     streams,
+    bytes,
     warnings,
   }
 }
@@ -125,60 +127,4 @@ export function planRing(state: RingState, opts: PlanOptions): RingPlan {
 function defaultAllocationRf(replication: Replication, dc: string): number {
   if (replication.strategy === 'SimpleStrategy') return replication.replicationFactor
   return replication.dcs[dc] ?? 3
-}
-
-/**
- * Walks every range of the union of both token sets and, for each replica a
- * range gains, emits a stream from a replica that had the data. A replica
- * that dropped out is preferred as the source (it is the one being replaced,
- * as in a bootstrap); otherwise the first remaining replica in walk order.
- */
-function diffReplicas(
-  before: readonly RingNode[],
-  after: readonly RingNode[],
-  replication: Replication,
-): {streams: Stream[]; copiesMoved: number} {
-  const ringBefore = buildTokenRing(before)
-  const ringAfter = buildTokenRing(after)
-  const ruleBefore = placementRule(ringBefore, replication)
-  const ruleAfter = placementRule(ringAfter, replication)
-  const bounds = [...new Set([...ringBefore.tokens, ...ringAfter.tokens])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  const streams: Stream[] = []
-  const stillThere = new Set(after.map((n) => n.address))
-  let moved = 0n
-  const cacheB = new Map<number, string[]>()
-  const cacheA = new Map<number, string[]>()
-  const lookup = (ring: typeof ringBefore, rule: typeof ruleBefore, cache: Map<number, string[]>, token: bigint) => {
-    if (ring.tokens.length === 0) return []
-    const pos = ownerIndex(ring.tokens, token)
-    let r = cache.get(pos)
-    if (!r) cache.set(pos, (r = replicasAtPosition(ring, rule, pos).map((i) => ring.nodes[i].address)))
-    return r
-  }
-  for (let i = 0; i < bounds.length; i++) {
-    const start = bounds[(i + bounds.length - 1) % bounds.length]
-    const end = bounds[i]
-    const width = rangeWidth(start, end)
-    const had = lookup(ringBefore, ruleBefore, cacheB, end)
-    const has = lookup(ringAfter, ruleAfter, cacheA, end)
-    const gained = has.filter((a) => !had.includes(a))
-    if (gained.length === 0) continue
-    const dropped = had.filter((a) => !has.includes(a) && stillThere.has(a))
-    const kept = had.filter((a) => has.includes(a))
-    const leaving = had.filter((a) => !has.includes(a))
-    gained.forEach((to, k) => {
-      const from = dropped[k] ?? kept[0] ?? leaving[0]
-      if (from === undefined) return
-      moved += width
-      const last = streams.at(-1)
-      // Adjacent pieces of one stream are merged so the list reads like describering.
-      if (last && last.from === from && last.to === to && last.range.end === String(start)) {
-        last.range.end = String(end)
-        last.fraction += ringFraction(width)
-      } else {
-        streams.push({range: {start: String(start), end: String(end)}, from, to, fraction: ringFraction(width)})
-      }
-    })
-  }
-  return {streams, copiesMoved: ringFraction(moved)}
 }

@@ -1,6 +1,7 @@
 import {badInput, isFleetopsError} from '../errors.js'
 import {MAX_COUNT, checkCount} from '../input-limits.js'
 import {printable} from '../units.js'
+import {type DataSizes, parseDataSizes} from './data-sizes.js'
 import {tokenFromString} from './tokens.js'
 
 /** One Cassandra node as recorded in a ring state file. */
@@ -24,6 +25,8 @@ export interface RingState {
   partitioner: 'Murmur3Partitioner'
   nodes: RingNode[]
   keyspaces: Record<string, Replication>
+  /** Bytes per node and keyspace, when the state carries them (`ring show --json` writes them). */
+  sizes?: DataSizes
 }
 
 const MAX_RF = 100
@@ -166,7 +169,9 @@ function parseObject(json: unknown): RingState {
     }
     keyspaces[name] = parseKeyspace(name, rawKeyspaces[name], nodes)
   }
-  return {partitioner: 'Murmur3Partitioner', nodes, keyspaces}
+  const rawSizes = field(json, 'sizes')
+  const sizes = rawSizes === undefined ? undefined : parseDataSizes(rawSizes, addresses)
+  return {partitioner: 'Murmur3Partitioner', nodes, keyspaces, ...(sizes ? {sizes} : {})}
 }
 
 /**

@@ -4,6 +4,8 @@ import {badInput, FleetopsError} from '../../core/errors.js'
 import {type PlanOptions, planRing, type RingPlan} from '../../core/ring/ring-plan.js'
 import type {RingPlanRequest} from '../../core/ring/plan-request.js'
 import {ringOwnershipView, type RingOwnershipView, type RingStateFile, toRingStateFile} from '../../core/ring/ring-file.js'
+import type {LiveDataSizes} from '../../adapters/cassandra/data-sizes.js'
+import type {DataSizes} from '../../core/ring/data-sizes.js'
 import {parseRingState, type RingState} from '../../core/ring/ring-state.js'
 import {dcNames} from '../../core/ring/token-ring.js'
 import {printable} from '../../core/units.js'
@@ -26,7 +28,7 @@ const SHORT = (cls: string) => cls.replace(/^org\.apache\.cassandra\.locator\./,
  */
 export async function readRingState(conn: CassandraConnection): Promise<LiveRingState> {
   const {readLiveRing} = await import('../../adapters/cassandra/ring-reader.js')
-  const live = await readLiveRing(conn)
+  const [live, sizes] = await Promise.all([readLiveRing(conn), readLiveDataSizes(conn)])
   const warnings: string[] = []
   if (!/(^|\.)Murmur3Partitioner$/.test(live.partitioner)) {
     throw new FleetopsError('UNSAFE', `the cluster uses ${printable(live.partitioner)}; fleetops plans only Murmur3Partitioner rings`)
@@ -70,7 +72,31 @@ export async function readRingState(conn: CassandraConnection): Promise<LiveRing
     nodes: nodes.map((n) => ({address: n.address, dc: n.dc, rack: n.rack, state: n.state, tokens: n.tokens})),
     keyspaces,
   }
-  return {state: parseRingState(file), readFrom: live.readFrom, warnings}
+  const state = parseRingState(file)
+  return {state: withDataSizes(state, sizes, warnings), readFrom: live.readFrom, warnings}
+}
+
+/** Every node's bytes per keyspace, or null (with the reason) when the cluster cannot say. */
+async function readLiveDataSizes(conn: CassandraConnection): Promise<LiveDataSizes | {error: string}> {
+  const {readDataSizes} = await import('../../adapters/cassandra/data-sizes.js')
+  return readDataSizes(conn).catch((error: unknown) => ({error: (error as Error).message}))
+}
+
+/** Attaches the size figures of the ring's own nodes and user keyspaces; says which nodes lack them. */
+function withDataSizes(state: RingState, sizes: LiveDataSizes | {error: string}, warnings: string[]): RingState {
+  if ('error' in sizes) {
+    warnings.push(`no data sizes (bytes are not planned): ${sizes.error}`)
+    return state
+  }
+  const nodes: DataSizes['nodes'] = {}
+  for (const node of state.nodes) {
+    const perKeyspace = sizes.nodes[node.address]
+    if (!perKeyspace) continue
+    nodes[node.address] = Object.fromEntries(Object.entries(perKeyspace).filter(([ks]) => !ks.startsWith('system')))
+  }
+  for (const u of sizes.unread) warnings.push(`no data sizes from ${u.address}: ${u.reason}`)
+  if (Object.keys(nodes).length === 0) return state
+  return {...state, sizes: {source: sizes.source, nodes}}
 }
 
 /** Reads and validates a ring state file (as written by `ring show --json`). */
