@@ -137,7 +137,18 @@ export function renderCassandraProbe(report: CassandraProbeReport): string {
   const versions = new Set(report.schema.nodes.flatMap((n) => [n.schemaVersion, ...n.peers.map((p) => p.schemaVersion)]).filter((v) => v !== null)).size
   const out = [
     `CANARY ${report.status} - ${head} | propagation_p50=${report.p50Ms === null ? 'U' : `${report.p50Ms}ms`} propagation_max=${report.maxMs === null ? 'U' : `${report.maxMs}ms`} schema_versions=${versions}`,
-    c.dim(`canary ${report.keyspace}.${report.table}, ${report.samples} write(s) at ONE through ${report.coordinators.join(', ')}; each replica read at ONE pinned to it`),
+    c.dim(
+      `canary ${report.keyspace}.${report.table}, ${report.samples} write(s) at ${report.consistency.write} through ${report.coordinators.join(', ')}${report.consistency.coordinatorDc ? ` (${report.consistency.coordinatorDc})` : ''}; each replica, in every DC, read at ${report.consistency.read} pinned to it`,
+    ),
+    '',
+    renderTable(report.dcs, [
+      {header: 'DC', get: (d) => (d.dc === report.consistency.coordinatorDc ? `${d.dc} (local)` : d.dc)},
+      {header: 'REPLICAS', get: (d) => d.replicas, align: 'right'},
+      {header: 'SEEN', get: (d) => `${d.seen}/${d.seen + d.missed}`, align: 'right'},
+      {header: 'P50', get: (d) => ms(d.p50Ms), align: 'right'},
+      {header: 'MAX', get: (d) => ms(d.maxMs), align: 'right'},
+      {header: 'STATUS', get: (d) => stateText(d.state)},
+    ]),
     '',
     renderTable(report.replicas, [
       {header: 'REPLICA', get: (r) => r.address},

@@ -19,15 +19,18 @@ export function renderRingShow(r: RingShowResult, readFrom?: string): string {
   const withEffective = o.replication !== null
   const tokens = r.nodes.reduce((a, n) => a + n.tokens.length, 0)
   const lines = [
-    c.bold(`Ring: ${r.nodes.length} node(s), ${tokens} token(s), ${r.partitioner}${readFrom ? ` (read from ${readFrom})` : ''}`),
+    c.bold(`Ring: ${r.nodes.length} node(s), ${tokens} token(s), ${r.partitioner}${readFrom ? ` (read from ${readFrom})` : ''}${o.dc === null ? '' : `; showing DC ${o.dc}`}`),
     withEffective
       ? `Effective ownership for ${o.basis}: ${formatReplication(o.replication!)}`
       : 'Effective ownership: not shown (raw only); pass --keyspace',
     '',
   ]
   for (const imb of o.imbalance) {
-    lines.push(c.bold(imbalanceLine(imb, withEffective)))
-    const rows = o.nodes.map((n, i) => ({n, node: r.nodes[i]})).filter((x) => x.n.dc === imb.dc)
+    const byAddress = new Map(r.nodes.map((n) => [n.address, n]))
+    const rows = o.nodes.filter((n) => n.dc === imb.dc).map((n) => ({n, node: byAddress.get(n.address)!}))
+    // Each DC holds its own RF of replicas: its effective ownership sums to RF x 100 %.
+    const sum = withEffective ? `; effective sum ${percent(rows.reduce((a, x) => a + x.n.effective, 0), 2)}${o.replication!.class === 'NetworkTopologyStrategy' ? ` (RF ${o.replication!.replication[imb.dc] ?? 0} in ${imb.dc})` : ''}` : ''
+    lines.push(c.bold(`${imbalanceLine(imb, withEffective)}${sum}`))
     const max = Math.max(...rows.map((x) => (withEffective ? x.n.effective : x.n.raw)))
     lines.push(
       renderTable(rows, [

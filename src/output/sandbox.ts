@@ -13,6 +13,7 @@ export function renderSandboxStatus(status: SandboxStatus): string {
     {header: 'PRODUCT', get: (r) => r.product},
     {header: 'ID', get: (r) => r.id, align: 'right'},
     {header: 'ADDRESS', get: (r) => `${r.host}:${r.port}`},
+    {header: 'DC', get: (r) => r.dc},
     {header: 'RACK', get: (r) => r.rack},
     {header: 'STATE', get: (r) => (r.up ? c.green('UP') : c.red('DOWN'))},
     {header: 'PID', get: (r) => r.pid, align: 'right'},

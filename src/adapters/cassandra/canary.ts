@@ -7,8 +7,8 @@ import {classifySdkError} from '../classify-error.js'
 import {cassandra, connectCassandra} from './client.js'
 
 /**
- * The Cassandra canary (lag-probes.md §3.4/3.5): a uniquely keyed row written at ONE
- * through one coordinator, then read at ONE from each replica pinned to that host (the
+ * The Cassandra canary (lag-probes.md §3.4/3.5): a uniquely keyed row written at LOCAL_ONE
+ * through one coordinator, then read at LOCAL_ONE from each replica pinned to that host (the
  * driver's `host` option), until each replica returns it. Remote-DC replicas are ignored
  * by the default load-balancing policy (no pool, NoHostAvailableError), so this adapter
  * opens one client per data centre and pins each read through its own DC's client.
@@ -39,12 +39,14 @@ type Host = ReturnType<Client['hosts']['values']>[number]
 
 const ip = (address: string): string => address.replace(/:\d+$/, '')
 const one = cassandra.types.consistencies.one
+/** The canary's write and reads (core/lag/canary-probe.ts canaryConsistency states them in the report). */
+const localOne = cassandra.types.consistencies.localOne
 
 export class CassandraCanary {
   private constructor(
     private readonly main: Client,
     private readonly byDc: Map<string, Client>,
-    private readonly localDc: string | undefined,
+    readonly localDc: string | undefined,
   ) {}
 
   static async open(conn: CassandraConnection): Promise<CassandraCanary> {
@@ -136,7 +138,7 @@ export class CassandraCanary {
           .values()
           .filter((h) => h.isUp() && h.datacenter === dc)
           .map((host) =>
-            client.execute(`SELECT v FROM ${keyspace}.${table} WHERE k = ?`, ['warm-up'], {prepare: true, consistency: one, host, isIdempotent: true}).catch(() => {}),
+            client.execute(`SELECT v FROM ${keyspace}.${table} WHERE k = ?`, ['warm-up'], {prepare: true, consistency: localOne, host, isIdempotent: true}).catch(() => {}),
           ),
       ),
     )
@@ -160,7 +162,7 @@ export class CassandraCanary {
     try {
       await this.main.execute(`INSERT INTO ${keyspace}.${table} (k, v, written_at) VALUES (?, ?, ?)`, [key, value, new Date()], {
         prepare: true,
-        consistency: one,
+        consistency: localOne,
         host: coord,
       })
     } catch (error) {
@@ -175,7 +177,7 @@ export class CassandraCanary {
         if (!host) return {...base, seenAfterMs: null, error: 'no connection to this replica (unknown to the driver)'}
         for (;;) {
           try {
-            const rs = await client.execute(`SELECT v FROM ${keyspace}.${table} WHERE k = ?`, [key], {prepare: true, consistency: one, host, isIdempotent: true})
+            const rs = await client.execute(`SELECT v FROM ${keyspace}.${table} WHERE k = ?`, [key], {prepare: true, consistency: localOne, host, isIdempotent: true})
             const row = rs.first()
             if (row && String(row.v) === String(value)) return {...base, seenAfterMs: Math.max(0, opts.now() - ackAt)}
           } catch (error) {

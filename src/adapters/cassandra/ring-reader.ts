@@ -40,7 +40,10 @@ export async function readLiveRing(conn: CassandraConnection): Promise<LiveRing>
   const client = await connectCassandra(conn)
   try {
     const hosts = [...client.hosts.values()]
-    const coordinator = hosts.find((h) => h.isUp()) ?? hosts[0]
+    // A node of the local DC: the driver keeps no connection to another DC's nodes, so a query
+    // pinned to one of them fails with "All host(s) tried for query failed".
+    const inLocalDc = (h: (typeof hosts)[number]) => conn.localDc === undefined || h.datacenter === conn.localDc
+    const coordinator = hosts.find((h) => h.isUp() && inLocalDc(h)) ?? hosts.find((h) => h.isUp()) ?? hosts[0]
     if (!coordinator) throw new FleetopsError('UNAVAILABLE', 'Cassandra: the driver knows no node; check --contact-points')
     const opts = {host: coordinator, isIdempotent: true, prepare: false}
     const local = await client.execute(

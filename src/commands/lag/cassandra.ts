@@ -8,8 +8,8 @@ import {CassandraProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../
 import type {CassandraProbeReport} from '../../services/lag/cassandra.js'
 
 export default class LagCassandra extends CassandraProbeCommand {
-  static override summary = 'Cassandra replication canary: write at ONE, read it back from each replica directly, report the propagation delay.'
-  static override description = `Writes a uniquely keyed row at consistency ONE through one coordinator, then reads it at ONE from each replica pinned to that host, and reports how long each replica took to see it, over --samples writes. Also reports every node's state (driver metadata and system.peers) and the pending hints per node from system_views.pending_hints where the version has it (Cassandra 4.1+; only finished hint files are listed).
+  static override summary = 'Cassandra replication canary: write at LOCAL_ONE, read it back from each replica directly, report the propagation delay per replica and per DC.'
+  static override description = `Writes a uniquely keyed row at consistency LOCAL_ONE through one coordinator of the local DC (--local-dc / FLEETOPS_LOCAL_DC), then reads it at LOCAL_ONE from each replica, in every DC, pinned to that host (so the replica answers from itself, inside its own DC), and reports how long each replica took to see it, over --samples writes, per replica and per DC (replicas, writes seen, p50, max, status); the report states the consistency levels it used ("consistency" in JSON). Also reports every node's state (driver metadata and system.peers) and the pending hints per node from system_views.pending_hints where the version has it (Cassandra 4.1+; only finished hint files are listed).
 
 The canary keyspace and table are created only with --create-canary (NetworkTopologyStrategy, RF min(3, nodes) per DC, read_repair 'NONE', speculative_retry 'NONE', a TTL so rows vanish). A replica that is unreachable or never shows the write, or a DOWN node, is CRITICAL; propagation above --warn-time-lag/--crit-time-lag is WARNING/CRITICAL; pending hints are WARNING. Every node is also asked directly for its schema version and the versions it holds for its peers (system.local, system.peers_v2): a disagreement that lasts longer than --schema-grace is WARNING (checked before and after the canary, then every second while it persists, up to the grace period). Each node's gossip view (system_views.gossip_info, Cassandra 4.1+): a node seen DOWN by some nodes and UP by others is WARNING. Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cluster unreachable, canary missing, or a usage error, raised before the cluster is touched). A probe that cannot run still answers in the format asked for: "CANARY UNKNOWN - <reason>", or the JSON document with status UNKNOWN and a reason.`
 
@@ -80,6 +80,7 @@ The canary keyspace and table are created only with --create-canary (NetworkTopo
       replicas: [],
       dcs: [],
       hints: [],
+      consistency: null,
       coordinators: [],
       nodes: [],
       hintsAvailable: false,

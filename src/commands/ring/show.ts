@@ -1,7 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CassandraCommand} from '../../base-command.js'
+import {badInput} from '../../core/errors.js'
 import {cqlIdentifier} from '../../core/identifiers.js'
+import {printable} from '../../core/units.js'
 import {renderRingShow} from '../../output/ring.js'
 import {readRingState, type RingShowResult, showRing} from '../../services/ring/ring.js'
 
@@ -17,15 +19,20 @@ export default class RingShow extends CassandraCommand {
 
   static override flags = {
     keyspace: Flags.string({description: 'Judge effective ownership under this keyspace\'s replication.'}),
+    dc: Flags.string({
+      description:
+        'Show the ownership of this datacenter\'s nodes only (each DC holds its own RF of replicas, so its effective ownership sums to RF × 100 %). --json still prints every node in "nodes" (the state file); "ownership" lists the DC\'s.',
+    }),
   }
 
   async run(): Promise<RingShowResult> {
     const {flags} = await this.parse(RingShow)
     const keyspace = flags.keyspace === undefined ? undefined : cqlIdentifier(flags.keyspace, '--keyspace')
+    if (flags.dc !== undefined && !/^[A-Za-z0-9_.-]{1,48}$/.test(flags.dc)) throw badInput(`--dc "${printable(flags.dc)}" is not a DC name; use letters, digits, '.', '_' and '-'`)
     const conn = this.cassandraConnection(flags)
     const live = await readRingState(conn)
     for (const w of live.warnings) this.warnLine(w)
-    const result = showRing(live.state, keyspace)
+    const result = showRing(live.state, keyspace, flags.dc)
     this.log(renderRingShow(result, live.readFrom))
     return result
   }

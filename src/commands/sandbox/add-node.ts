@@ -13,7 +13,8 @@ export default class SandboxAddNode extends BaseCommand {
   static override flags = {
     name: sandboxNameFlag,
     'initial-token': Flags.string({description: 'Comma-separated Murmur3 tokens (as printed by `fleetops ring plan`).', required: true}),
-    rack: Flags.string({description: 'Rack of the new node (default: the racks in turn).'}),
+    rack: Flags.string({description: 'Rack of the new node (default: the racks of its DC in turn).'}),
+    dc: Flags.string({description: 'Datacenter the new node joins (default: the first DC, FLEETOPS_LOCAL_DC).'}),
   }
 
   async run(): Promise<NodeStatus> {
@@ -28,11 +29,12 @@ export default class SandboxAddNode extends BaseCommand {
     }
     if (tokens.length === 0 || new Set(tokens).size !== tokens.length) throw badInput('--initial-token must list distinct tokens')
     if (flags.rack !== undefined && !/^[A-Za-z0-9_-]{1,48}$/.test(flags.rack)) throw badInput('--rack must be letters, digits, _ and -')
+    if (flags.dc !== undefined && !/^[A-Za-z0-9_-]{1,48}$/.test(flags.dc)) throw badInput('--dc must be letters, digits, _ and -')
     const progress = await startProgress('bootstrapping a Cassandra node', {json: this.jsonEnabled()})
     try {
-      const status = await addNode(fleetopsHome(), flags.name, {tokens, rack: flags.rack}, (m) => progress.update(m))
+      const status = await addNode(fleetopsHome(), flags.name, {tokens, rack: flags.rack, dc: flags.dc}, (m) => progress.update(m))
       progress.succeed(`node ${status.id} joined`)
-      this.log(`Node ${status.id} (${status.host}, ${status.rack}) joined the ring with ${tokens.length} token(s).`)
+      this.log(`Node ${status.id} (${status.host}, ${status.dc}, ${status.rack}) joined the ring with ${tokens.length} token(s).`)
       return status
     } catch (error) {
       progress.fail()

@@ -14,6 +14,11 @@ export default class SandboxEnv extends BaseCommand {
     const {flags} = await this.parse(SandboxEnv)
     const status = await sandboxStatus(fleetopsHome(), flags.name)
     if (!status.exists) throw badInput(`sandbox "${flags.name}" does not exist; start it with \`fleetops sandbox up\``)
+    // Which nodes are in which DC, as shell comments (eval ignores them); the JSON stays the env.
+    const dcs = status.cassandra?.dcs ?? []
+    if (dcs.length > 1) {
+      for (const dc of dcs) this.log(`# Cassandra ${dc}${dc === status.env.FLEETOPS_LOCAL_DC ? ' (local)' : ''}: ${status.cassandra!.nodes.filter((n) => n.dc === dc).map((n) => n.host).join(',')}`)
+    }
     this.log(renderEnv(status.env))
     return status.env
   }

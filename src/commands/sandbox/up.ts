@@ -21,12 +21,25 @@ export default class SandboxUp extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --kafka-version 3.9.1',
     '<%= config.bin %> <%= command.id %> --name secure --network 127.0.20 --secure',
     '<%= config.bin %> <%= command.id %> --kafka-nodes 1 --no-cassandra --schema-registry',
+    '<%= config.bin %> <%= command.id %> --no-kafka --cassandra-dcs 2 --cassandra-nodes 2',
   ]
 
   static override flags = {
     name: sandboxNameFlag,
     'kafka-nodes': integerFlag({description: 'Number of Kafka brokers (the first 3 are also KRaft controllers).', default: '3', min: 1, max: 9}),
-    'cassandra-nodes': integerFlag({description: 'Number of Cassandra nodes, each in its own rack of datacenter1.', default: '3', min: 1, max: 9}),
+    'cassandra-nodes': integerFlag({
+      description: 'Cassandra nodes PER DATACENTER, each in its own rack of its DC (rack1, rack2, ...); with --cassandra-dcs 2, --cassandra-nodes 2 starts 4 nodes. At most 9 nodes in all.',
+      default: '3',
+      min: 1,
+      max: 9,
+    }),
+    'cassandra-dcs': integerFlag({
+      description:
+        'Datacenters to spread the Cassandra nodes over (GossipingPropertyFileSnitch). 1 keeps the one DC "datacenter1"; 2 or 3 name them dc1, dc2, dc3, with dc1 first in the node addresses and as FLEETOPS_LOCAL_DC. Seeds: the first three nodes of every DC.',
+      default: '1',
+      min: 1,
+      max: 3,
+    }),
     'kafka-version': Flags.string({description: 'Apache Kafka version (3.9.x and 4.x).', default: DEFAULT_KAFKA_VERSION}),
     // No oclif default: a sandbox that already exists keeps its version unless one is asked for.
     'cassandra-version': Flags.string({
@@ -61,6 +74,7 @@ export default class SandboxUp extends BaseCommand {
           network: flags.network,
           kafkaNodes,
           cassandraNodes,
+          cassandraDcs: flags['cassandra-dcs'],
           kafkaVersion: flags['kafka-version'],
           cassandraVersion: flags['cassandra-version'],
           tokensPerNode: flags['tokens-per-node'],

@@ -7,6 +7,34 @@ import type {GossipNodeResult, SchemaJudgement} from './cassandra-agreement.js'
 import type {CanaryReplica, CanaryResult, NodeHints} from './canary.js'
 import {worstNagiosState, type NagiosState} from './nagios.js'
 
+/** A consistency level as CQL names it. */
+export type ConsistencyName = 'LOCAL_ONE'
+
+/** The consistency levels the canary uses, as the report states them. */
+export interface CanaryConsistency {
+  /** The canary write, through a coordinator of `coordinatorDc`: acknowledged by one replica of that DC. */
+  write: ConsistencyName
+  /** Each replica's read, pinned to that replica, which coordinates it in its own DC and answers from itself. */
+  read: ConsistencyName
+  /** The DC whose nodes coordinate the writes (the local DC); null when the driver chose it. */
+  coordinatorDc: string | null
+  summary: string
+}
+
+/**
+ * LOCAL_ONE both ways: the write's acknowledgement never waits on (or comes from) a remote DC,
+ * so every other replica's delay, in the local DC and the remote ones, is measured from it; a
+ * read pinned to a replica at LOCAL_ONE is answered inside that replica's DC, by itself.
+ */
+export function canaryConsistency(coordinatorDc: string | null): CanaryConsistency {
+  return {
+    write: 'LOCAL_ONE',
+    read: 'LOCAL_ONE',
+    coordinatorDc,
+    summary: `writes at LOCAL_ONE through a coordinator in ${coordinatorDc ?? 'the local DC'}; each replica, in every DC, read at LOCAL_ONE pinned to it`,
+  }
+}
+
 /** What one canary write saw of one replica. */
 export interface ReplicaObservation {
   address: string

@@ -48,6 +48,11 @@ export interface CanaryDcResult {
   replicas: number
   p50Ms: number | null
   maxMs: number | null
+  /** Worst state among the DC's replicas. */
+  state: NagiosState
+  /** Canary writes its replicas saw, and missed (never saw, or could not be read), over all samples. */
+  seen: number
+  missed: number
 }
 
 export interface CanaryResult {
@@ -118,7 +123,16 @@ export function evaluateCanary(
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([dc, d]) => {
         const sorted = [...d.seen].sort((a, b) => a - b)
-        return {dc, replicas: d.replicas, p50Ms: sorted.length ? percentile(sorted, 0.5) : null, maxMs: sorted.length ? sorted[sorted.length - 1] : null}
+        const inDc = replicas.filter((r) => r.dc === dc)
+        return {
+          dc,
+          replicas: d.replicas,
+          p50Ms: sorted.length ? percentile(sorted, 0.5) : null,
+          maxMs: sorted.length ? sorted[sorted.length - 1] : null,
+          state: worstNagiosState(inDc.map((r) => r.state)),
+          seen: inDc.reduce((a, r) => a + r.seen, 0),
+          missed: inDc.reduce((a, r) => a + r.missed, 0),
+        }
       }),
     hints,
   }

@@ -44,6 +44,8 @@ export interface RingOwnershipView {
   /** How effective ownership was judged, e.g. "keyspace shop" or "all keyspaces (same replication)". */
   basis: string
   replication: {class: string; replication: Record<string, number>} | null
+  /** The one DC shown (`ring show --dc`), or null for every DC. Placement is judged on the whole ring either way. */
+  dc: string | null
   nodes: NodeOwnership[]
   imbalance: DcImbalance[]
   warnings: string[]
@@ -54,8 +56,10 @@ export interface RingOwnershipView {
  * replication: the keyspace's, or the one all (non-system) keyspaces share;
  * without either, effective is reported as null-replication (raw only).
  */
-export function ringOwnershipView(state: RingState, keyspace?: string): RingOwnershipView {
+export function ringOwnershipView(state: RingState, keyspace?: string, dc?: string): RingOwnershipView {
   const warnings: string[] = []
+  const dcs = [...new Set(state.nodes.map((n) => n.dc))]
+  if (dc !== undefined && !dcs.includes(dc)) throw badInput(`DC "${printable(dc)}" is not in the ring; use one of: ${dcs.join(', ') || '(none)'}`)
   let replication: Replication | null = null
   let basis: string
   if (keyspace !== undefined) {
@@ -78,11 +82,13 @@ export function ringOwnershipView(state: RingState, keyspace?: string): RingOwne
   }
   const rule: Replication =
     replication ?? {strategy: 'NetworkTopologyStrategy', dcs: Object.fromEntries([...new Set(state.nodes.map((n) => n.dc))].map((dc) => [dc, 1]))}
-  const nodes = state.nodes.length === 0 ? [] : computeOwnership(state.nodes, rule)
+  const all = state.nodes.length === 0 ? [] : computeOwnership(state.nodes, rule)
+  const nodes = dc === undefined ? all : all.filter((n) => n.dc === dc)
   return {
     keyspace: keyspace ?? (replication && Object.keys(state.keyspaces).length === 1 ? Object.keys(state.keyspaces)[0] : null),
     basis,
     replication: replication ? replicationToFile(replication) : null,
+    dc: dc ?? null,
     nodes,
     imbalance: imbalanceByDc(nodes),
     warnings,

@@ -27,6 +27,8 @@ export interface CassandraNodeSpec {
   id: number
   host: string
   port: number
+  /** Its datacenter; absent in sandboxes made before `--cassandra-dcs` (they run SANDBOX_DC). */
+  dc?: string
   rack: string
   tokens: string[]
   /** Initial nodes start together with auto_bootstrap off; added nodes bootstrap. */
@@ -94,6 +96,8 @@ export interface SandboxRequest {
   network: string
   kafkaNodes: number
   cassandraNodes: number
+  /** Datacenters the Cassandra nodes are spread over (default 1); `cassandraNodes` is per DC. */
+  cassandraDcs?: number
   kafkaVersion: string
   cassandraVersion: string
   tokensPerNode: number
@@ -117,21 +121,57 @@ export function initialSpec(opts: SandboxRequest): SandboxSpec {
     }
   }
   if (opts.cassandraNodes > 0) {
-    const tokens = balancedTokens(opts.cassandraNodes, opts.tokensPerNode)
     spec.cassandra = {
       version: validateVersion(opts.cassandraVersion, 'cassandra'),
-      seeds: Array.from({length: Math.min(opts.cassandraNodes, 3)}, (_, i) => i + 1),
-      nodes: Array.from({length: opts.cassandraNodes}, (_, i) => ({
-        id: i + 1,
-        host: hostFor(spec.network, i + 1),
-        port: 9042,
-        rack: `rack${i + 1}`,
-        tokens: tokens[i],
-        bootstrap: false,
-      })),
+      ...cassandraLayout(spec.network, opts.cassandraNodes, opts.cassandraDcs ?? 1, opts.tokensPerNode),
     }
   }
   return spec
+}
+
+export const MAX_CASSANDRA_DCS = 3
+/** The sandbox's Cassandra nodes in all DCs together: a few JVMs share the machine's cores. */
+export const MAX_CASSANDRA_NODES = 9
+
+/** DC names: one DC keeps SANDBOX_DC (so a one-DC sandbox is what it always was); several are dc1, dc2, ... */
+export function sandboxDcNames(dcs: number): string[] {
+  return dcs === 1 ? [SANDBOX_DC] : Array.from({length: dcs}, (_, i) => `dc${i + 1}`)
+}
+
+/** A node's datacenter, for sandboxes made before nodes recorded it too. */
+export function nodeDc(node: Pick<CassandraNodeSpec, 'dc'>): string {
+  return node.dc ?? SANDBOX_DC
+}
+
+/** The DCs of a sandbox's nodes, in node order; the first is the one clients call local. */
+export function cassandraDcsOf(nodes: readonly Pick<CassandraNodeSpec, 'dc'>[]): string[] {
+  return [...new Set(nodes.map(nodeDc))]
+}
+
+/**
+ * `perDc` nodes in each of `dcs` datacenters, DC after DC (dc1's nodes get the first
+ * addresses), each in its own rack of its DC (rack1, rack2, ...). Tokens are balanced
+ * within each DC (NetworkTopologyStrategy places each DC's replicas on its own ring), DC k's
+ * shifted by k so no two nodes share one. Seeds: the first three nodes of every DC.
+ */
+export function cassandraLayout(network: string, perDc: number, dcs: number, tokensPerNode: number): {nodes: CassandraNodeSpec[]; seeds: number[]} {
+  if (!Number.isInteger(dcs) || dcs < 1 || dcs > MAX_CASSANDRA_DCS) throw badInput(`--cassandra-dcs ${dcs} must be from 1 to ${MAX_CASSANDRA_DCS}`)
+  if (perDc * dcs > MAX_CASSANDRA_NODES) {
+    throw badInput(`${dcs} DCs × ${perDc} nodes is ${perDc * dcs} Cassandra nodes; the sandbox runs at most ${MAX_CASSANDRA_NODES} (lower --cassandra-nodes, which counts nodes per DC)`)
+  }
+  const tokens = balancedTokens(perDc, tokensPerNode)
+  const nodes: CassandraNodeSpec[] = []
+  const seeds: number[] = []
+  sandboxDcNames(dcs).forEach((dc, d) => {
+    for (let i = 0; i < perDc; i++) {
+      const id = d * perDc + i + 1
+      const node: CassandraNodeSpec = {id, host: hostFor(network, id), port: 9042, rack: `rack${i + 1}`, tokens: tokens[i].map((t) => String(BigInt(t) + BigInt(d))), bootstrap: false}
+      // A one-DC sandbox's nodes stay as they were (no dc field: SANDBOX_DC).
+      nodes.push(dcs === 1 ? node : {...node, dc})
+      if (i < 3) seeds.push(id)
+    }
+  })
+  return {nodes, seeds}
 }
 
 /**
@@ -285,7 +325,7 @@ ${securityYaml}`
 }
 
 export function cassandraRackdc(node: CassandraNodeSpec): string {
-  return `dc=${SANDBOX_DC}\nrack=${node.rack}\n`
+  return `dc=${nodeDc(node)}\nrack=${node.rack}\n`
 }
 
 export const cassandraLogback = `<configuration>

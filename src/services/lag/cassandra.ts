@@ -18,6 +18,8 @@ import {
   nagiosExitCode,
   type CanaryReplica,
   type CanaryResult,
+  canaryConsistency,
+  type CanaryConsistency,
   type LagThresholds,
   type NagiosState,
 } from '../../core/lag/index.js'
@@ -59,6 +61,8 @@ export interface CassandraProbeReport extends Omit<CanaryResult, 'state'> {
   keyspace: string
   table: string
   samples: number
+  /** The consistency levels the canary used, and the DC that coordinated its writes. */
+  consistency: CanaryConsistency
   coordinators: string[]
   nodes: (CanaryNode & {hintsHeld: number | null; hintsFor: number | null})[]
   hintsAvailable: boolean
@@ -70,8 +74,8 @@ export interface CassandraProbeReport extends Omit<CanaryResult, 'state'> {
 }
 
 /**
- * Canary replication probe: --samples writes at ONE, each through the next UP local
- * coordinator, each then read at ONE from every replica pinned to it; per replica the
+ * Canary replication probe: --samples writes at LOCAL_ONE, each through the next UP local
+ * coordinator, each then read at LOCAL_ONE from every replica (in every DC) pinned to it; per replica and per DC the
  * delay until it returned the row. Plus node states and pending hints. A DOWN node is
  * CRITICAL even when it is not a replica of the canary keys.
  */
@@ -116,6 +120,7 @@ export async function probeCassandra(conn: CassandraConnection, opts: CassandraP
       keyspace: opts.keyspace,
       table: opts.table,
       samples: opts.samples,
+      consistency: canaryConsistency(canary.localDc ?? null),
       coordinators: [...new Set(used)],
       nodes: nodes.map((n) => ({...n, ...nodeHintCounts(n.address, hints, totals)})),
       hintsAvailable: hints !== null,

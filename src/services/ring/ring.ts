@@ -115,8 +115,9 @@ export interface RingShowResult extends RingStateFile {
   ownership: RingOwnershipView
 }
 
-export function showRing(state: RingState, keyspace?: string): RingShowResult {
-  return {...toRingStateFile(state), ownership: ringOwnershipView(state, keyspace)}
+/** The state file of the whole ring, and the ownership of every node or of one DC's (`dc`). */
+export function showRing(state: RingState, keyspace?: string, dc?: string): RingShowResult {
+  return {...toRingStateFile(state), ownership: ringOwnershipView(state, keyspace, dc)}
 }
 
 

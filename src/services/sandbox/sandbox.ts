@@ -13,6 +13,7 @@ import {
   cassandraJvmArgs,
   cassandraLogback,
   cassandraRackdc,
+  cassandraDcsOf,
   cassandraYaml,
   DEFAULT_CASSANDRA_VERSION,
   hostFor,
@@ -22,7 +23,7 @@ import {
   kafkaJvmArgs,
   kafkaLogConfig,
   kafkaServerProperties,
-  SANDBOX_DC,
+  nodeDc,
   type SandboxSpec,
 } from '../../core/sandbox/topology.js'
 import {
@@ -70,6 +71,8 @@ export interface NodeStatus {
   id: number
   host: string
   port: number
+  /** A Cassandra node's datacenter; null for a broker. */
+  dc: string | null
   rack: string
   pid: number | null
   up: boolean
@@ -86,7 +89,8 @@ export interface SandboxStatus {
   exists: boolean
   kafka: {version: string; clusterId?: string; brokers: NodeStatus[]} | null
   /** `java`: the Java major the nodes run on and its executable (Java 11 for 4.1, the machine's 17 for 5.0). */
-  cassandra: {version: string; java: {major: number; command: string}; dc: string; nodes: NodeStatus[]} | null
+  /** `dc` is the first (local) DC, as FLEETOPS_LOCAL_DC; `dcs` every DC, in node order. */
+  cassandra: {version: string; java: {major: number; command: string}; dc: string; dcs: string[]; nodes: NodeStatus[]} | null
   /** Apicurio Registry's Confluent-compatible API, when the sandbox has one (`sandbox up --schema-registry`). */
   schemaRegistry: SchemaRegistryStatus | null
   /** A secure sandbox: TLS, SASL/SCRAM-SHA-512 for Kafka, password auth for Cassandra. */
@@ -161,6 +165,9 @@ export interface UpOptions extends Omit<SandboxRequest, 'cassandraVersion'> {
 
 export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Promise<SandboxStatus> {
   const dir = sandboxDir(opts.home, opts.name)
+  if (opts.secure && (opts.cassandraDcs ?? 1) > 1 && opts.cassandraNodes > 0) {
+    throw badInput('a secure sandbox runs one Cassandra datacenter; drop --cassandra-dcs or --secure')
+  }
   return withLock(dir, async () => {
     let state = readState(dir)
     const wanted = initialSpec({...opts, cassandraVersion: opts.cassandraVersion ?? state?.cassandra?.version ?? DEFAULT_CASSANDRA_VERSION})
@@ -218,6 +225,8 @@ function assertCompatible(state: SandboxState, wanted: SandboxSpec, secure: bool
   if (state.cassandra && wanted.cassandra && state.cassandra.seeds.length !== wanted.cassandra.seeds.length) {
     problems.push(`${state.cassandra.nodes.length} Cassandra nodes`)
   }
+  const dcs = state.cassandra && cassandraDcsOf(state.cassandra.nodes)
+  if (dcs && wanted.cassandra && dcs.length !== cassandraDcsOf(wanted.cassandra.nodes).length) problems.push(`${dcs.length} Cassandra DC(s) (${dcs.join(', ')})`)
   if (problems.length > 0) {
     throw badInput(
       `sandbox "${state.name}" already exists with ${problems.join(', ')}; run \`fleetops sandbox down --purge\` first to change its shape`,
@@ -317,7 +326,7 @@ async function startCassandraNode(dir: string, state: SandboxState, node: Cassan
   })
   const log = join(nodeDir, 'server.log')
   const from = logSize(log)
-  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${node.rack}, Java ${runtime.java.major})`)
+  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${nodeDc(node)}, ${node.rack}, Java ${runtime.java.major})`)
   const pid = startDetached({command: runtime.java.command, args, logFile: log, pidFile, cwd: nodeDir})
   await waitForLogLine({
     logFile: log,
@@ -351,7 +360,7 @@ export function kafkaConnectionOf(state: SandboxSpec, user: string = SECURE_USER
 export function cassandraConnectionOf(state: SandboxSpec, user: string = SECURE_USERS.admin): CassandraConnection {
   const conn: CassandraConnection = {
     contactPoints: state.cassandra!.nodes.map((n) => n.host),
-    localDc: SANDBOX_DC,
+    localDc: cassandraDcsOf(state.cassandra!.nodes)[0],
     connectTimeoutMs: 5000,
     requestTimeoutMs: 15000,
   }
@@ -383,7 +392,7 @@ async function ensureCassandraRoles(dir: string, state: SandboxState, report: Re
   report('creating the Cassandra admin and read-only roles')
   const {executeStatements} = await import('../../adapters/cassandra/roles.js')
   const statements = cassandraRoleStatements({
-    dc: SANDBOX_DC,
+    dc: cassandraDcsOf(state.cassandra!.nodes)[0],
     nodes: state.cassandra!.nodes.length,
     adminPassword: passwordOf(state.secure, SECURE_USERS.admin),
     readerPassword: passwordOf(state.secure, SECURE_USERS.reader),
@@ -437,22 +446,37 @@ async function waitClusterReady(dir: string, state: SandboxState, report: Report
     await ensureKafkaAcls(dir, state, report)
   }
   if (state.cassandra && only !== 'kafka') {
-    const want = state.cassandra.nodes.filter((n) => processRunning(cassandraDir(dir, n.id))).map((n) => n.host)
     await ensureCassandraRoles(dir, state, report, deadline)
     report('waiting for every Cassandra node to be UP and answer CQL')
-    let last = ''
-    for (;;) {
-      try {
-        const nodes = await probeCassandraNodes(cassandraConnectionOf(state))
-        const ready = want.every((h) => nodes.some((n) => n.address === h && n.up && n.answered))
-        if (ready) break
-        last = nodes.map((n) => `${n.address}:${n.up ? 'UP' : 'DOWN'}${n.answered ? '' : '(no answer)'}`).join(' ')
-      } catch (error) {
-        last = (error as Error).message
+    await waitCassandraReady(dir, state, deadline)
+  }
+}
+
+/**
+ * Every running Cassandra node UP and answering CQL, asked DC by DC: a driver pinned to one
+ * local DC keeps no connections to the others' nodes, so each DC is probed as its own local DC.
+ */
+async function waitCassandraReady(dir: string, state: SandboxState, deadline: number): Promise<void> {
+  const {probeCassandraNodes} = await import('../../adapters/cassandra/cluster-probe.js')
+  const running = state.cassandra!.nodes.filter((n) => processRunning(cassandraDir(dir, n.id)))
+  let last = ''
+  for (;;) {
+    try {
+      let ready = true
+      const seen: string[] = []
+      for (const dc of cassandraDcsOf(running)) {
+        const want = running.filter((n) => nodeDc(n) === dc).map((n) => n.host)
+        const nodes = (await probeCassandraNodes({...cassandraConnectionOf(state), localDc: dc})).filter((n) => want.includes(n.address))
+        ready &&= want.every((h) => nodes.some((n) => n.address === h && n.up && n.answered))
+        seen.push(...nodes.map((n) => `${n.address}:${n.up ? 'UP' : 'DOWN'}${n.answered ? '' : '(no answer)'}`))
       }
-      if (Date.now() > deadline) throw new FleetopsError('UNAVAILABLE', `Cassandra sandbox not ready: ${last}`)
-      await sleep(1000)
+      if (ready) return
+      last = seen.join(' ')
+    } catch (error) {
+      last = (error as Error).message
     }
+    if (Date.now() > deadline) throw new FleetopsError('UNAVAILABLE', `Cassandra sandbox not ready: ${last}`)
+    await sleep(1000)
   }
 }
 
@@ -464,12 +488,12 @@ export async function sandboxStatus(home: string, name: string): Promise<Sandbox
 
 async function statusOf(home: string, state: SandboxState): Promise<SandboxStatus> {
   const dir = sandboxDir(home, state.name)
-  const nodeStatus = async (kind: 'broker' | 'node', nodeDir: string, n: {id: number; host: string; port: number; rack: string}): Promise<NodeStatus> => {
+  const nodeStatus = async (kind: 'broker' | 'node', nodeDir: string, n: {id: number; host: string; port: number; rack: string; dc?: string}): Promise<NodeStatus> => {
     const pid = readPid(join(nodeDir, 'pid'))
     const alive = isOurProcess(pid, nodeDir)
     const up = alive && (await portOpen(n.host, n.port))
     const jmx = kind === 'node' ? {jmxHost: JMX_HOST, jmxPort: cassandraJmxPort(state.network, n.id)} : {jmxHost: null, jmxPort: null}
-    return {kind, id: n.id, host: n.host, port: n.port, rack: n.rack, pid: alive ? pid! : null, up, rssMb: alive ? (rssMb(pid!) ?? null) : null, ...jmx, log: join(nodeDir, 'server.log')}
+    return {kind, id: n.id, host: n.host, port: n.port, dc: kind === 'node' ? nodeDc(n) : null, rack: n.rack, pid: alive ? pid! : null, up, rssMb: alive ? (rssMb(pid!) ?? null) : null, ...jmx, log: join(nodeDir, 'server.log')}
   }
   const status: SandboxStatus = {
     name: state.name,
@@ -494,7 +518,8 @@ async function statusOf(home: string, state: SandboxState): Promise<SandboxStatu
     status.cassandra = {
       version: state.cassandra.version,
       java: {major, command: javaCommand(home, major)},
-      dc: SANDBOX_DC,
+      dc: cassandraDcsOf(state.cassandra.nodes)[0],
+      dcs: cassandraDcsOf(state.cassandra.nodes),
       nodes: await Promise.all(state.cassandra.nodes.map((n) => nodeStatus('node', cassandraDir(dir, n.id), n))),
     }
   }
@@ -507,7 +532,8 @@ export function sandboxEnv(state: SandboxSpec & {schemaRegistry?: SchemaRegistry
   if (state.schemaRegistry) env.FLEETOPS_SCHEMA_REGISTRY = schemaRegistryUrl(state.schemaRegistry.host, state.schemaRegistry.port)
   if (state.cassandra) {
     env.FLEETOPS_CONTACT_POINTS = state.cassandra.nodes.map((n) => n.host).join(',')
-    env.FLEETOPS_LOCAL_DC = SANDBOX_DC
+    // The first DC is the local one; contact points list every DC's nodes (the driver keeps to the local DC's).
+    env.FLEETOPS_LOCAL_DC = cassandraDcsOf(state.cassandra.nodes)[0]
   }
   if (state.secure) {
     // Kafka and Cassandra share these (Cassandra falls back to the shared TLS and user settings).
@@ -615,16 +641,19 @@ export async function addBroker(home: string, name: string, report: Report = () 
 }
 
 /** Adds a Cassandra node that bootstraps into the ring with the given tokens. */
-export async function addNode(home: string, name: string, opts: {tokens: string[]; rack?: string}, report: Report = () => {}): Promise<NodeStatus> {
+export async function addNode(home: string, name: string, opts: {tokens: string[]; rack?: string; dc?: string}, report: Report = () => {}): Promise<NodeStatus> {
   const {dir, state} = requireState(home, name)
   if (!state.cassandra) throw badInput(`sandbox "${name}" has no Cassandra; start it without --no-cassandra`)
   return withLock(dir, async () => {
     const id = Math.max(...state.cassandra!.nodes.map((n) => n.id)) + 1
-    const racks = [...new Set(state.cassandra!.nodes.map((n) => n.rack))].sort()
+    const dcs = cassandraDcsOf(state.cassandra!.nodes)
+    const dc = opts.dc ?? dcs[0]
+    if (!dcs.includes(dc)) throw badInput(`the sandbox has no Cassandra DC "${dc}"; known: ${dcs.join(', ')}`)
+    const racks = [...new Set(state.cassandra!.nodes.filter((n) => nodeDc(n) === dc).map((n) => n.rack))].sort()
     const rack = opts.rack ?? racks[(id - 1) % racks.length]
     const taken = new Set(state.cassandra!.nodes.flatMap((n) => n.tokens))
     for (const t of opts.tokens) if (taken.has(t)) throw badInput(`token ${t} is already owned by another node; propose new tokens with \`fleetops ring plan --add 1\``)
-    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, rack, tokens: opts.tokens, bootstrap: true}
+    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, ...(dcs.length > 1 ? {dc} : {}), rack, tokens: opts.tokens, bootstrap: true}
     state.cassandra!.nodes.push(node)
     writeState(dir, state)
     const runtime = await cassandraRuntime(home, state.cassandra!.version, report)

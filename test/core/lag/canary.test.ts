@@ -20,10 +20,19 @@ describe('evaluateCanary', () => {
     expect(r.p50Ms).toBe(5) // sorted 3,4,5,80,120
     expect(r.maxMs).toBe(120)
     expect(r.dcs).toEqual([
-      {dc: 'dc1', replicas: 2, p50Ms: 4, maxMs: 5},
-      {dc: 'dc2', replicas: 1, p50Ms: 80, maxMs: 120},
+      {dc: 'dc1', replicas: 2, p50Ms: 4, maxMs: 5, state: 'OK', seen: 3, missed: 0},
+      {dc: 'dc2', replicas: 1, p50Ms: 80, maxMs: 120, state: 'OK', seen: 2, missed: 0},
     ])
     expect(r.reasons).toEqual([])
+  })
+
+  it('per DC: the worst state of its replicas and the writes they saw and missed; a remote DC that misses a write does not taint the local one', () => {
+    const r = evaluateCanary({replicas: [rep('a', 'dc1', [3, 4]), rep('b', 'dc1', [5, 6]), rep('c', 'dc2', [70, null]), rep('d', 'dc2', [900, 80])]}, th)
+    expect(r.dcs).toEqual([
+      {dc: 'dc1', replicas: 2, p50Ms: 4, maxMs: 6, state: 'OK', seen: 4, missed: 0},
+      {dc: 'dc2', replicas: 2, p50Ms: 80, maxMs: 900, state: 'CRITICAL', seen: 3, missed: 1},
+    ])
+    expect(r.state).toBe('CRITICAL')
   })
 
   it('slow propagation over warn is WARNING, over crit is CRITICAL', () => {

@@ -35,3 +35,35 @@ describe('ring state file', () => {
     expect(() => parseRfOption('dc1=3')).toThrow(/not an RF/)
   })
 })
+
+describe('ringOwnershipView per DC (ring show --dc)', () => {
+  const twoDcs = parseRingState({
+    partitioner: 'Murmur3Partitioner',
+    nodes: [
+      {address: 'a1', dc: 'dc1', rack: 'r1', tokens: ['-9000000000000000000', '100']},
+      {address: 'a2', dc: 'dc1', rack: 'r2', tokens: ['-5000000000000000000', '4000000000000000000']},
+      {address: 'b1', dc: 'dc2', rack: 'r1', tokens: ['-8000000000000000000', '7']},
+      {address: 'b2', dc: 'dc2', rack: 'r2', tokens: ['2000000000000000000']},
+      {address: 'b3', dc: 'dc2', rack: 'r1', tokens: ['6000000000000000000']},
+    ],
+    keyspaces: {ks: {class: 'NetworkTopologyStrategy', replication: {dc1: 1, dc2: 2}}},
+  })
+
+  it('lists one DC\'s nodes with the same figures the whole view gives them; each DC\'s effective ownership sums to its RF', () => {
+    const all = ringOwnershipView(twoDcs, 'ks')
+    expect(all.dc).toBeNull()
+    const dc2 = ringOwnershipView(twoDcs, 'ks', 'dc2')
+    expect(dc2.dc).toBe('dc2')
+    expect(dc2.nodes).toEqual(all.nodes.filter((n) => n.dc === 'dc2'))
+    expect(dc2.imbalance.map((i) => i.dc)).toEqual(['dc2'])
+    for (const [dc, rf] of [['dc1', 1], ['dc2', 2]] as const) {
+      const inDc = all.nodes.filter((n) => n.dc === dc)
+      expect(inDc.reduce((a, n) => a + n.effective, 0)).toBeCloseTo(rf, 9)
+      expect(inDc.reduce((a, n) => a + n.raw, 0)).toBeCloseTo(1, 9)
+    }
+  })
+
+  it('an unknown DC is bad input naming the DCs there are', () => {
+    expect(() => ringOwnershipView(twoDcs, 'ks', 'dc9')).toThrow('DC "dc9" is not in the ring; use one of: dc1, dc2')
+  })
+})
