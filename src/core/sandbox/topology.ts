@@ -28,7 +28,10 @@ export interface CassandraNodeSpec {
   host: string
   port: number
   rack: string
+  /** Explicit tokens (initial_token). Empty: Cassandra's allocator chooses `numTokens` tokens at the first start. */
   tokens: string[]
+  /** num_tokens when `tokens` is empty (allocator nodes); absent in sandboxes made before the allocator default. */
+  numTokens?: number
   /** Initial nodes start together with auto_bootstrap off; added nodes bootstrap. */
   bootstrap: boolean
 }
@@ -88,6 +91,28 @@ export function balancedTokens(nodes: number, perNode: number): string[][] {
   return out
 }
 
+/** num_tokens of a new sandbox: what cassandra.yaml ships with since 4.0 (4.1 and 5.0 alike). */
+export const DEFAULT_TOKENS_PER_NODE = 16
+/** allocate_tokens_for_local_replication_factor as 4.1's and 5.0's cassandra.yaml ship it. */
+export const ALLOCATOR_LOCAL_RF = 3
+
+/**
+ * How the initial nodes get their tokens:
+ * - `allocator`: as the shipped cassandra.yaml does it (num_tokens + allocate_tokens_for_local_replication_factor: 3,
+ *   no initial_token). The nodes start one at a time, as Cassandra requires, each allocating against the tokens
+ *   of the nodes before it. With no ring yet (the first node), and for the first RF nodes, Cassandra's
+ *   allocator itself seeds the layout: a random start token, then repeatedly the largest range split at a
+ *   ratio of 0.553..0.628 (TokenAllocatorBase.generateSplits, CASSANDRA-15600); later nodes get the
+ *   replication-aware allocation.
+ * - `even`: evenly interleaved initial_token lists (what operators hand-assign to single-token clusters).
+ */
+export type TokenAllocation = 'allocator' | 'even'
+
+/** The default: the allocator, except for one token per node, which nobody allocates (a single-token ring is hand-assigned). */
+export function defaultTokenAllocation(tokensPerNode: number): TokenAllocation {
+  return tokensPerNode === 1 ? 'even' : 'allocator'
+}
+
 /** What a user asks `sandbox up` for: name, network, node counts and server versions. */
 export interface SandboxRequest {
   name: string
@@ -97,6 +122,8 @@ export interface SandboxRequest {
   kafkaVersion: string
   cassandraVersion: string
   tokensPerNode: number
+  /** Default: defaultTokenAllocation(tokensPerNode). */
+  tokenAllocation?: TokenAllocation
 }
 
 export function initialSpec(opts: SandboxRequest): SandboxSpec {
@@ -117,7 +144,8 @@ export function initialSpec(opts: SandboxRequest): SandboxSpec {
     }
   }
   if (opts.cassandraNodes > 0) {
-    const tokens = balancedTokens(opts.cassandraNodes, opts.tokensPerNode)
+    const allocation = opts.tokenAllocation ?? defaultTokenAllocation(opts.tokensPerNode)
+    const tokens = allocation === 'even' ? balancedTokens(opts.cassandraNodes, opts.tokensPerNode) : undefined
     spec.cassandra = {
       version: validateVersion(opts.cassandraVersion, 'cassandra'),
       seeds: Array.from({length: Math.min(opts.cassandraNodes, 3)}, (_, i) => i + 1),
@@ -126,7 +154,8 @@ export function initialSpec(opts: SandboxRequest): SandboxSpec {
         host: hostFor(spec.network, i + 1),
         port: 9042,
         rack: `rack${i + 1}`,
-        tokens: tokens[i],
+        tokens: tokens ? tokens[i] : [],
+        ...(tokens ? {} : {numTokens: opts.tokensPerNode}),
         bootstrap: false,
       })),
     }
@@ -255,8 +284,7 @@ export function cassandraYaml(spec: SandboxSpec, node: CassandraNodeSpec, dir: s
   return `cluster_name: 'fleetops-sandbox-${spec.name}'
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: GossipingPropertyFileSnitch
-num_tokens: ${node.tokens.length}
-initial_token: ${node.tokens.join(',')}
+${tokenLines(node)}
 auto_bootstrap: ${node.bootstrap}
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
@@ -284,6 +312,17 @@ write_request_timeout: 5000ms
 ${securityYaml}`
 }
 
+/** Explicit tokens, or the allocator settings 4.1's and 5.0's cassandra.yaml ship (same key names in both). */
+function tokenLines(node: CassandraNodeSpec): string {
+  if (node.tokens.length > 0) return `num_tokens: ${node.tokens.length}\ninitial_token: ${node.tokens.join(',')}`
+  return `num_tokens: ${node.numTokens ?? DEFAULT_TOKENS_PER_NODE}\nallocate_tokens_for_local_replication_factor: ${ALLOCATOR_LOCAL_RF}`
+}
+
+/** A node whose tokens Cassandra's allocator chooses; such nodes must start (for the first time) one at a time. */
+export function allocatesTokens(node: CassandraNodeSpec): boolean {
+  return node.tokens.length === 0
+}
+
 export function cassandraRackdc(node: CassandraNodeSpec): string {
   return `dc=${SANDBOX_DC}\nrack=${node.rack}\n`
 }
@@ -306,6 +345,11 @@ export interface CassandraJvmOptions {
   jmxPort: number
   heapMb?: number
   secure?: boolean
+  /**
+   * Wait for gossip to settle (Cassandra's default). Only a node whose allocator is about to choose its
+   * tokens needs it: the allocator must see every token of the ring first. Other starts skip the wait.
+   */
+  settleGossip?: boolean
 }
 
 export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
@@ -336,7 +380,7 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     `-Dcassandra.storagedir=${opts.dir}`,
     `-Dcassandra.logdir=${opts.dir}/logs`,
     `-Dlogback.configurationFile=${opts.logback}`,
-    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    ...(opts.settleGossip ? [] : ['-Dcassandra.skip_wait_for_gossip_to_settle=0']),
     // Every initial node is a seed and seeds are up before nodes are added, so a short ring delay is safe.
     '-Dcassandra.ring_delay_ms=5000',
     // No -Dcassandra.unsafesystem: it skips flushing the schema tables, so a node killed with
