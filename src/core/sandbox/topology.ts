@@ -34,6 +34,8 @@ export interface CassandraNodeSpec {
   numTokens?: number
   /** Initial nodes start together with auto_bootstrap off; added nodes bootstrap. */
   bootstrap: boolean
+  /** -Dcassandra.ring_delay_ms when not the sandbox's 5 s (how long a bootstrapping node stays JOINING before it streams). */
+  ringDelayMs?: number
 }
 
 export interface SandboxSpec {
@@ -350,6 +352,7 @@ export interface CassandraJvmOptions {
    * tokens needs it: the allocator must see every token of the ring first. Other starts skip the wait.
    */
   settleGossip?: boolean
+  ringDelayMs?: number
 }
 
 export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
@@ -382,7 +385,7 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     `-Dlogback.configurationFile=${opts.logback}`,
     ...(opts.settleGossip ? [] : ['-Dcassandra.skip_wait_for_gossip_to_settle=0']),
     // Every initial node is a seed and seeds are up before nodes are added, so a short ring delay is safe.
-    '-Dcassandra.ring_delay_ms=5000',
+    `-Dcassandra.ring_delay_ms=${opts.ringDelayMs ?? 5000}`,
     // No -Dcassandra.unsafesystem: it skips flushing the schema tables, so a node killed with
     // SIGKILL came back without keyspaces created since its start and answered "keyspace … does
     // not exist" until it pulled the schema again. A production node keeps its schema; so must ours.

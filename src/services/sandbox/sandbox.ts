@@ -332,6 +332,7 @@ async function startCassandraNode(dir: string, state: SandboxState, node: Cassan
     jmxPort: cassandraJmxPort(state.network, node.id),
     secure: Boolean(state.secure),
     settleGossip,
+    ringDelayMs: node.ringDelayMs,
   })
   const log = join(nodeDir, 'server.log')
   const from = logSize(log)
@@ -634,7 +635,7 @@ export async function addBroker(home: string, name: string, report: Report = () 
 }
 
 /** Adds a Cassandra node that bootstraps into the ring with the given tokens. */
-export async function addNode(home: string, name: string, opts: {tokens: string[]; rack?: string}, report: Report = () => {}): Promise<NodeStatus> {
+export async function addNode(home: string, name: string, opts: {tokens: string[]; rack?: string; ringDelayMs?: number}, report: Report = () => {}): Promise<NodeStatus> {
   const {dir, state} = requireState(home, name)
   if (!state.cassandra) throw badInput(`sandbox "${name}" has no Cassandra; start it without --no-cassandra`)
   return withLock(dir, async () => {
@@ -643,7 +644,7 @@ export async function addNode(home: string, name: string, opts: {tokens: string[
     const rack = opts.rack ?? racks[(id - 1) % racks.length]
     const taken = new Set(state.cassandra!.nodes.flatMap((n) => n.tokens))
     for (const t of opts.tokens) if (taken.has(t)) throw badInput(`token ${t} is already owned by another node; propose new tokens with \`fleetops ring plan --add 1\``)
-    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, rack, tokens: opts.tokens, bootstrap: true}
+    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, rack, tokens: opts.tokens, bootstrap: true, ringDelayMs: opts.ringDelayMs}
     state.cassandra!.nodes.push(node)
     writeState(dir, state)
     const runtime = await cassandraRuntime(home, state.cassandra!.version, report)
