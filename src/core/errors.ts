@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'BAD_INPUT'
   | 'BAD_CONFIG'
   | 'UNAVAILABLE'
+  | 'NOT_READY'
   | 'TIMEOUT'
   | 'AUTH'
   | 'PERMISSION'
@@ -48,6 +49,8 @@ const defaultExit: Record<ErrorCode, ExitCodeValue> = {
   STALE_PLAN: ExitCode.USAGE,
   JAVA_MISSING: ExitCode.USAGE,
   UNAVAILABLE: ExitCode.UNAVAILABLE,
+  /** The cluster answers but is mid-change (a Cassandra node joining, leaving or moving): retry once it settles. */
+  NOT_READY: ExitCode.UNAVAILABLE,
   TIMEOUT: ExitCode.UNAVAILABLE,
   AUTH: ExitCode.NOPERM,
   PERMISSION: ExitCode.NOPERM,

@@ -1,4 +1,5 @@
 import type {BytesPlan} from '../core/ring/bytes-plan.js'
+import type {NodeStatusRow} from '../core/ring/node-status.js'
 import type {DcImbalance, NodeOwnership} from '../core/ring/ownership.js'
 import {formatBytes} from '../core/units.js'
 import type {RingPlanResult, RingShowResult} from '../services/ring/ring.js'
@@ -25,21 +26,26 @@ export function renderRingShow(r: RingShowResult, readFrom?: string): string {
       : 'Effective ownership: not shown (raw only); pass --keyspace',
     '',
   ]
+  const statusOf = new Map(r.status.map((s) => [s.address, s]))
+  const code = (s: NodeStatusRow | undefined) => (s === undefined ? '-' : s.status === 'UN' ? c.green(s.status) : s.up ? c.yellow(s.status) : c.red(s.status))
+  const load = (s: NodeStatusRow | undefined) => (s?.load === null || s?.load === undefined ? '?' : formatBytes(s.load))
   for (const imb of o.imbalance) {
     const byAddress = new Map(r.nodes.map((n) => [n.address, n]))
-    const rows = o.nodes.filter((n) => n.dc === imb.dc).map((n) => ({n, node: byAddress.get(n.address)!}))
+    const rows = o.nodes.filter((n) => n.dc === imb.dc).map((n) => ({n, node: byAddress.get(n.address)!, s: statusOf.get(n.address)}))
     // Each DC holds its own RF of replicas: its effective ownership sums to RF x 100 %.
     const sum = withEffective ? `; effective sum ${percent(rows.reduce((a, x) => a + x.n.effective, 0), 2)}${o.replication!.class === 'NetworkTopologyStrategy' ? ` (RF ${o.replication!.replication[imb.dc] ?? 0} in ${imb.dc})` : ''}` : ''
     lines.push(c.bold(`${imbalanceLine(imb, withEffective)}${sum}`))
     const max = Math.max(...rows.map((x) => (withEffective ? x.n.effective : x.n.raw)))
     lines.push(
       renderTable(rows, [
+        {header: 'STATUS', get: (x) => code(x.s)},
         {header: 'ADDRESS', get: (x) => x.n.address},
-        {header: 'RACK', get: (x) => x.n.rack},
-        {header: 'STATE', get: (x) => (x.node.state === 'DOWN' ? c.red('DOWN') : x.node.state === undefined ? '-' : c.green(x.node.state))},
+        {header: 'LOAD', get: (x) => load(x.s), align: 'right'},
         {header: 'TOKENS', get: (x) => x.node.tokens.length, align: 'right'},
         {header: 'RAW', get: (x) => percent(x.n.raw, 2), align: 'right'},
         ...(withEffective ? [{header: 'EFFECTIVE', get: (x: (typeof rows)[number]) => percent(x.n.effective, 2), align: 'right' as const}] : []),
+        {header: 'HOST ID', get: (x) => x.s?.hostId ?? '-'},
+        {header: 'RACK', get: (x) => x.n.rack},
         {header: '', get: (x) => bar(withEffective ? x.n.effective : x.n.raw, max, 30)},
       ]),
     )
@@ -49,6 +55,12 @@ export function renderRingShow(r: RingShowResult, readFrom?: string): string {
     const total = (a: string) => Object.values(r.sizes!.nodes[a] ?? {}).reduce((x, y) => x + y, 0)
     lines.push(`Data on disk, user keyspaces (${r.sizes.source}): ${r.nodes.map((n) => `${n.address} ${formatBytes(total(n.address))}`).join(', ')}`)
   }
+  const tokenless = r.status.filter((s) => !r.nodes.some((n) => n.address === s.address))
+  for (const s of tokenless) {
+    lines.push(`${code(s)} ${s.address} (DC ${s.dc}, rack ${s.rack}, host ID ${s.hostId ?? '?'}): ${s.state.toLowerCase()}, owns no range yet; load ${load(s)}`)
+  }
+  if (tokenless.length > 0) lines.push('')
+  lines.push('Status: U up, D down; state: N normal, J joining, L leaving, M moving (as nodetool status). Load: as each node last gossiped it (every 60 s).')
   for (const w of o.warnings) lines.push(c.yellow(`Warning: ${w}`))
   return lines.join('\n').trimEnd()
 }

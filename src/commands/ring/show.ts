@@ -32,7 +32,7 @@ export default class RingShow extends CassandraCommand {
     const conn = this.cassandraConnection(flags)
     const live = await readRingState(conn)
     for (const w of live.warnings) this.warnLine(w)
-    const result = showRing(live.state, keyspace, flags.dc)
+    const result = showRing(live.state, keyspace, live.members, flags.dc)
     this.log(renderRingShow(result, live.readFrom))
     return result
   }

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../base-command.js'
 import {badInput} from '../../core/errors.js'
-import {sandboxNameFlag} from '../../flags.js'
+import {durationFlag, sandboxNameFlag} from '../../flags.js'
 import {startProgress} from '../../output/progress.js'
 import {addNode, fleetopsHome, type NodeStatus} from '../../services/sandbox/sandbox.js'
 
@@ -15,6 +15,11 @@ export default class SandboxAddNode extends BaseCommand {
     'initial-token': Flags.string({description: 'Comma-separated Murmur3 tokens (as printed by `fleetops ring plan`).', required: true}),
     rack: Flags.string({description: 'Rack of the new node (default: the racks of its DC in turn).'}),
     dc: Flags.string({description: 'Datacenter the new node joins (default: the first DC, FLEETOPS_LOCAL_DC).'}),
+    'ring-delay': durationFlag({
+      description:
+        "How long the node stays JOINING before it streams (Cassandra's -Dcassandra.ring_delay_ms; the sandbox uses 5s). Longer leaves time to watch a bootstrap (UJ) from another terminal.",
+      atLeast: '1s',
+    }),
   }
 
   async run(): Promise<NodeStatus> {
@@ -32,7 +37,7 @@ export default class SandboxAddNode extends BaseCommand {
     if (flags.dc !== undefined && !/^[A-Za-z0-9_-]{1,48}$/.test(flags.dc)) throw badInput('--dc must be letters, digits, _ and -')
     const progress = await startProgress('bootstrapping a Cassandra node', {json: this.jsonEnabled()})
     try {
-      const status = await addNode(fleetopsHome(), flags.name, {tokens, rack: flags.rack, dc: flags.dc}, (m) => progress.update(m))
+      const status = await addNode(fleetopsHome(), flags.name, {tokens, rack: flags.rack, dc: flags.dc, ringDelayMs: flags['ring-delay']}, (m) => progress.update(m))
       progress.succeed(`node ${status.id} joined`)
       this.log(`Node ${status.id} (${status.host}, ${status.dc}, ${status.rack}) joined the ring with ${tokens.length} token(s).`)
       return status

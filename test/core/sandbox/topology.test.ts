@@ -1,7 +1,16 @@
 import {fc, test} from '@fast-check/vitest'
 import {describe, expect, it} from 'vitest'
 
-import {balancedTokens, cassandraYaml, initialSpec, kafkaPom, kafkaServerProperties, validateVersion} from '../../../src/core/sandbox/topology.js'
+import {
+  allocatesTokens,
+  balancedTokens,
+  cassandraJvmArgs,
+  cassandraYaml,
+  initialSpec,
+  kafkaPom,
+  kafkaServerProperties,
+  validateVersion,
+} from '../../../src/core/sandbox/topology.js'
 
 const spec = initialSpec({name: 't', network: '127.0.10', kafkaNodes: 3, cassandraNodes: 3, kafkaVersion: '4.1.1', cassandraVersion: '5.0.8', tokensPerNode: 1})
 
@@ -34,6 +43,38 @@ describe('sandbox topology', () => {
     expect(yaml).toContain('endpoint_snitch: GossipingPropertyFileSnitch')
     expect(yaml).toContain('initial_token: -9223372036854775808')
     expect(yaml).toContain('listen_address: 127.0.10.1')
+  })
+
+  it('gives 16 tokens with the allocator settings 4.1 and 5.0 ship by default, and no initial_token', () => {
+    for (const cassandraVersion of ['4.1.10', '5.0.9']) {
+      const allocated = initialSpec({name: 't', network: '127.0.10', kafkaNodes: 0, cassandraNodes: 3, kafkaVersion: '4.4.0', cassandraVersion, tokensPerNode: 16})
+      for (const node of allocated.cassandra!.nodes) {
+        expect(allocatesTokens(node)).toBe(true)
+        const yaml = cassandraYaml(allocated, node, '/d')
+        expect(yaml).toContain('num_tokens: 16\nallocate_tokens_for_local_replication_factor: 3\n')
+        expect(yaml).not.toContain('initial_token')
+      }
+    }
+  })
+
+  it('takes 256 tokens with the allocator, and even tokens when asked or for one token per node', () => {
+    const of = (tokensPerNode: number, tokenAllocation?: 'allocator' | 'even') =>
+      initialSpec({name: 't', network: '127.0.10', kafkaNodes: 0, cassandraNodes: 3, kafkaVersion: '4.4.0', cassandraVersion: '5.0.9', tokensPerNode, tokenAllocation})
+    const many = of(256)
+    expect(cassandraYaml(many, many.cassandra!.nodes[2], '/d')).toContain('num_tokens: 256\nallocate_tokens_for_local_replication_factor: 3\n')
+    const single = of(1)
+    expect(single.cassandra!.nodes.map((n) => n.tokens.length)).toEqual([1, 1, 1])
+    expect(cassandraYaml(single, single.cassandra!.nodes[0], '/d')).not.toContain('allocate_tokens')
+    const even = of(16, 'even')
+    const yaml = cassandraYaml(even, even.cassandra!.nodes[1], '/d')
+    expect(yaml).toMatch(/num_tokens: 16\ninitial_token: (-?\d+,){15}-?\d+\n/)
+    expect(yaml).not.toContain('allocate_tokens')
+  })
+
+  it('skips the gossip settle wait except for a node about to allocate its tokens', () => {
+    const base = {libDir: '/l', jammJar: '/j', dir: '/d', logback: '/x', java: 17 as const, jmxPort: 7199}
+    expect(cassandraJvmArgs(base)).toContain('-Dcassandra.skip_wait_for_gossip_to_settle=0')
+    expect(cassandraJvmArgs({...base, settleGossip: true}).join(' ')).not.toContain('skip_wait_for_gossip_to_settle')
   })
 
   it('refuses versions it cannot run', () => {

@@ -30,7 +30,7 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
     const t0 = Date.now()
     const r = await runCli([
       'sandbox', 'up', '--name', NAME, '--network', NETWORK, '--no-kafka',
-      '--cassandra-nodes', '2', '--cassandra-version', VERSION, '--tokens-per-node', String(TOKENS), '--json',
+      '--cassandra-nodes', '2', '--cassandra-version', VERSION, '--tokens-per-node', String(TOKENS), '--token-allocation', 'even', '--json',
     ])
     if (r.code !== 0) throw new Error(`sandbox up of Cassandra ${VERSION} failed (exit ${r.code}): ${r.stderr || r.stdout}`)
     process.stderr.write(`[cassandra-4.1] 2 nodes of Cassandra ${VERSION} started in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`)

@@ -1,6 +1,6 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import cassandra from 'cassandra-driver'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -95,6 +95,27 @@ describe('ring show on the live sandbox', () => {
     const plan = await runCli(['ring', 'plan', '--state', file, '--add', '1', '--rf', '1', '--json'], {env: {FLEETOPS_CONTACT_POINTS: undefined}})
     expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     expect(plan.json.proposed).toHaveLength(1)
+  })
+
+  it('each initial node holds the num_tokens its cassandra.yaml asks for, chosen by the allocator or given as initial_token', async () => {
+    const status = await runCli(['sandbox', 'status', ...sandboxFlags, '--json'])
+    const hosts = new Map([...client.hosts.values()].map((h) => [ip(h), h]))
+    for (const n of status.json.cassandra.nodes.filter((x: {up: boolean}) => x.up)) {
+      const yaml = readFileSync(join(dirname(n.log), 'cassandra.yaml'), 'utf8')
+      const numTokens = Number(/^num_tokens: (\d+)$/m.exec(yaml)![1])
+      const tokens = [...(hosts.get(n.host)!.tokens ?? [])].map(String).sort()
+      expect(tokens.length, n.host).toBe(numTokens)
+      const initial = /^initial_token: (.+)$/m.exec(yaml)
+      if (initial) {
+        expect(tokens).toEqual(initial[1].split(',').sort())
+      } else {
+        // The allocator's own record of what it chose (TokenAllocation logs "Selected tokens [...]").
+        expect(yaml).toMatch(/^allocate_tokens_for_local_replication_factor: 3$/m)
+        const selected = /Selected tokens \[([^\]]+)\]/.exec(readFileSync(n.log, 'utf8'))
+        expect(selected, `${n.host}: no "Selected tokens" line in ${n.log}`).not.toBeNull()
+        expect(tokens).toEqual(selected![1].split(', ').sort())
+      }
+    }
   })
 
   it('places replicas exactly as Cassandra does: NetworkTopologyStrategy RF 3 and RF 2', async () => {
