@@ -4,16 +4,21 @@
 // first, so that everything loaded after it, the CommonJS bundle and the SDKs, runs from the
 // code compiled by an earlier run.
 import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
 
 const require = createRequire(import.meta.url)
-require('../dist/compile-cache.cjs').enableCompileCache()
-const {execute, settings} = require('../dist/cli.cjs')
-// dist/ is already compiled: oclif must never look for TypeScript sources, which it otherwise
-// tries whenever NODE_ENV is development or test (and then warns, from an installed package,
-// that typescript is missing).
-settings.enableAutoTranspile = false
+// A help request printed from the texts oclif rendered at build time (dist/help.json), when
+// they are exactly what it would print here; otherwise oclif runs (src/fast-path.ts).
+if (!require('../dist/fast-path.cjs').printStoredHelp(fileURLToPath(new URL('../dist', import.meta.url)), process.argv.slice(2))) {
+  require('../dist/compile-cache.cjs').enableCompileCache()
+  const {execute, settings} = require('../dist/cli.cjs')
+  // dist/ is already compiled: oclif must never look for TypeScript sources, which it otherwise
+  // tries whenever NODE_ENV is development or test (and then warns, from an installed package,
+  // that typescript is missing).
+  settings.enableAutoTranspile = false
 
-await execute({dir: import.meta.url})
+  await execute({dir: import.meta.url})
+}
 
 // The command has finished and written its output. A client library can leave a retry timer
 // or a socket behind when a broker goes away mid-run (kafkajs does); that must not keep a cron

@@ -28,7 +28,7 @@ function commandFiles(dir) {
   })
 }
 
-const input = {cli: join(from, 'cli.js'), 'compile-cache': join(from, 'compile-cache.js')}
+const input = {cli: join(from, 'cli.js'), 'compile-cache': join(from, 'compile-cache.js'), 'fast-path': join(from, 'fast-path.js')}
 for (const file of [...commandFiles(join(from, 'commands')), ...commandFiles(join(from, 'hooks'))]) {
   input[relative(from, file).slice(0, -'.js'.length).split(sep).join('/')] = file
 }

@@ -81,6 +81,11 @@ export abstract class BaseCommand extends Command {
     else process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`)
   }
 
+  /** A JSON document already redacted, as text in pieces (a lag sweep's pages, output/lag-pages.ts); never coloured. */
+  protected writeRedactedText(pieces: Iterable<string>): void {
+    for (const piece of pieces) process.stdout.write(piece)
+  }
+
   /** Machine text other than JSON (Prometheus exposition), exactly as given but redacted. */
   protected writeText(text: string): void {
     process.stdout.write(redact(text))

@@ -2,6 +2,8 @@
 export const id = 'cli'
 export const title = 'CLI start-up against node -e 0'
 export const needs = []
+// Issue 18: --help and a short offline command within 1.8x of node's own start-up.
+const GOAL = 1.8
 
 export async function run(ctx) {
   const runs = ctx.quick ? 7 : 15
@@ -18,5 +20,5 @@ export async function run(ctx) {
 
 function figure(id, label, ours, anchor) {
   const ratio = ours.median / anchor.median
-  return {id, label, unit: 'ms', ours, anchor, ratio, goal: '≤ 2.5', met: ratio <= 2.5, notes: 'anchor: node -e 0'}
+  return {id, label, unit: 'ms', ours, anchor, ratio, goal: `≤ ${GOAL}`, met: ratio <= GOAL, notes: 'anchor: node -e 0'}
 }

@@ -76,6 +76,26 @@ export async function run(ctx) {
     const fifth = `^${prefix}-g00[01]` // groups 0-199
     const [rssAll, rssFifth] = [await peakRss(ctx, `^${prefix}-`), ctx.quick ? null : await peakRss(ctx, fifth)]
     const ratio = o.median / a.median
+    // Memory flat in the number of groups (issue 18): peak RSS over all groups against 200 of them,
+    // three runs each, alternated.
+    const rssRuns = {all: [rssAll], fifth: [rssFifth]}
+    for (let i = 0; i < 2 && !ctx.quick; i++) {
+      rssRuns.fifth.push(await peakRss(ctx, fifth))
+      rssRuns.all.push(await peakRss(ctx, `^${prefix}-`))
+    }
+    const rssKnown = !ctx.quick && [...rssRuns.all, ...rssRuns.fifth].every((v) => v !== null)
+    const rss = rssKnown ? {all: ctx.summarize(rssRuns.all), fifth: ctx.summarize(rssRuns.fifth)} : null
+    const rssFigure = rss && {
+      id: 'sweep-rss-flat',
+      label: `peak RSS of lag kafka --group-regex --json, ${groups.toLocaleString('en')} groups against 200 of them`,
+      unit: 'MiB',
+      ours: rss.all,
+      anchor: rss.fifth,
+      ratio: rss.all.median / rss.fifth.median,
+      goal: '≤ 1.2',
+      met: rss.all.median / rss.fifth.median <= 1.2,
+      notes: 'same groups, 3 runs each, alternated; /usr/bin/time %M of the whole process; memory flat in the number of groups (pages of --page-size, 2 in flight)',
+    }
     return [
       {
         id: 'sweep-1k-groups',
@@ -92,6 +112,7 @@ export async function run(ctx) {
           `peak RSS of ours: ${rssAll ?? '-'} MiB for ${groups} groups${rssFifth === null ? '' : `, ${rssFifth} MiB for 200 of them`}` +
           (ctx.quick ? `; quick mode: ${groups} groups, the goal is not judged` : ''),
       },
+      ...(rssFigure ? [rssFigure] : []),
     ]
   } finally {
     await setup(ctx, 'delete', prefix, groups).catch((e) => ctx.log(String(e.message)))

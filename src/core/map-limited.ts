@@ -31,3 +31,23 @@ export function pagesOf<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size))
   return pages
 }
+
+/**
+ * Hands values over in their index order (0, 1, 2, ...) as they arrive in any order, e.g. the
+ * pages of a mapLimited fan-out: a value waits only until those before it have arrived.
+ */
+export class InOrder<T> {
+  private next = 0
+  private readonly waiting = new Map<number, T>()
+
+  constructor(private readonly emit: (value: T, index: number) => void) {}
+
+  put(index: number, value: T): void {
+    if (!Number.isInteger(index) || index < this.next || this.waiting.has(index)) throw new RangeError(`InOrder: index ${index} was already handed over or is not a whole number`)
+    this.waiting.set(index, value)
+    for (let v = this.waiting.get(this.next); this.waiting.has(this.next); v = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next)
+      this.emit(v as T, this.next++)
+    }
+  }
+}

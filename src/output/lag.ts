@@ -1,5 +1,5 @@
 import {formatDuration} from '../core/units.js'
-import {lagSummaryLine, type LagThresholds, type NagiosState} from '../core/lag/index.js'
+import {lagSummaryLine, type GroupResult, type LagThresholds, type NagiosState} from '../core/lag/index.js'
 import type {KafkaLagReport} from '../services/lag/kafka.js'
 import type {ReplicaProbeReport} from '../services/lag/replicas.js'
 import type {CassandraProbeReport} from '../services/lag/cassandra.js'
@@ -19,61 +19,69 @@ function stateText(state: string): string {
 const ms = (v: number | null | undefined): string | null => (v === null || v === undefined ? null : formatDuration(v))
 
 export function renderKafkaLag(report: KafkaLagReport, thresholds: LagThresholds): string {
+  return [...kafkaLagHeadLines(report, lagSummaryLine(report, thresholds)), ...report.groups.flatMap((g) => kafkaLagGroupLines(g, report.mode))].join('\n')
+}
+
+/** The first lines of renderKafkaLag: the Nagios line (`summary`, of every group) and the legend. */
+export function kafkaLagHeadLines(report: Pick<KafkaLagReport, 'endOffsetKind' | 'mode' | 'samples' | 'intervalMs'>, summary: string): string[] {
   const c = style()
-  const out: string[] = [lagSummaryLine(report, thresholds)]
   const endLabel = report.endOffsetKind === 'high-watermark' ? 'high watermark (read_uncommitted)' : 'last stable offset (read_committed)'
-  out.push(
+  return [
+    summary,
     c.dim(
       `LOG-END = ${endLabel}; time lag = age of the record at the committed offset` +
         (report.mode === 'single' ? '' : `; Burrow rules over ${report.samples} samples ${formatDuration(report.intervalMs ?? 0)} apart`),
     ),
+  ]
+}
+
+/** One group's lines of renderKafkaLag (after a blank line): its headline, partitions and members. */
+export function kafkaLagGroupLines(g: GroupResult, mode: KafkaLagReport['mode']): string[] {
+  const c = style()
+  const out: string[] = ['']
+  out.push(
+    `${c.bold(`Group ${g.group}`)}${g.type ? `  type ${g.type}` : ''}  state ${g.state ?? '-'}` +
+      (g.groupEpoch === null ? '' : `  epoch ${g.groupEpoch} (assignment ${g.assignmentEpoch ?? '-'})`) +
+      `  status ${stateText(g.status)}${g.burrowStatus ? `  burrow ${stateText(g.burrowStatus)}` : ''}` +
+      `  lag ${g.lag ?? '-'}  time lag ${ms(g.timeLagMs) ?? '-'}  partitions ${g.partitionCount}` +
+      (g.unknownLagPartitions > 0 ? `  (${g.unknownLagPartitions} without a committed offset)` : ''),
   )
-  for (const g of report.groups) {
-    out.push('')
+  for (const note of g.notes) out.push(c.dim(`  note: ${note}`))
+  if (g.type === 'share') out.push(c.dim('  share group: CURRENT-OFFSET is the share-partition start offset (the earliest record not yet acknowledged)'))
+  const rows = g.topics.flatMap((t) => t.partitions.map((p) => ({t, p})))
+  if (rows.length === 0) out.push('  no partitions (the group has no committed offsets and no assignments)')
+  else {
     out.push(
-      `${c.bold(`Group ${g.group}`)}${g.type ? `  type ${g.type}` : ''}  state ${g.state ?? '-'}` +
-        (g.groupEpoch === null ? '' : `  epoch ${g.groupEpoch} (assignment ${g.assignmentEpoch ?? '-'})`) +
-        `  status ${stateText(g.status)}${g.burrowStatus ? `  burrow ${stateText(g.burrowStatus)}` : ''}` +
-        `  lag ${g.lag ?? '-'}  time lag ${ms(g.timeLagMs) ?? '-'}  partitions ${g.partitionCount}` +
-        (g.unknownLagPartitions > 0 ? `  (${g.unknownLagPartitions} without a committed offset)` : ''),
+      renderTable(rows, [
+        {header: 'TOPIC', get: (r) => r.t.topic},
+        {header: 'PARTITION', get: (r) => r.p.partition, align: 'right'},
+        {header: 'CURRENT-OFFSET', get: (r) => r.p.committedOffset, align: 'right'},
+        {header: 'LOG-END-OFFSET', get: (r) => r.p.logEndOffset, align: 'right'},
+        {header: 'LAG', get: (r) => r.p.lag, align: 'right'},
+        {header: 'TIME-LAG', get: (r) => ms(r.p.timeLagMs), align: 'right'},
+        {header: 'STATUS', get: (r) => stateText(r.p.status)},
+        ...(mode === 'single' ? [] : [{header: 'BURROW', get: (r: {p: {burrowStatus: string | null}}) => (r.p.burrowStatus ? stateText(r.p.burrowStatus) : null)}]),
+        {header: 'CONSUMER-ID', get: (r) => r.p.owner?.memberId},
+        {header: 'HOST', get: (r) => r.p.owner?.host},
+        {header: 'CLIENT-ID', get: (r) => r.p.owner?.clientId},
+        {header: 'NOTE', get: (r) => r.p.note ?? (r.p.status === 'OK' ? '' : r.p.reason)},
+      ]),
     )
-    for (const note of g.notes) out.push(c.dim(`  note: ${note}`))
-    if (g.type === 'share') out.push(c.dim('  share group: CURRENT-OFFSET is the share-partition start offset (the earliest record not yet acknowledged)'))
-    const rows = g.topics.flatMap((t) => t.partitions.map((p) => ({t, p})))
-    if (rows.length === 0) out.push('  no partitions (the group has no committed offsets and no assignments)')
-    else {
-      out.push(
-        renderTable(rows, [
-          {header: 'TOPIC', get: (r) => r.t.topic},
-          {header: 'PARTITION', get: (r) => r.p.partition, align: 'right'},
-          {header: 'CURRENT-OFFSET', get: (r) => r.p.committedOffset, align: 'right'},
-          {header: 'LOG-END-OFFSET', get: (r) => r.p.logEndOffset, align: 'right'},
-          {header: 'LAG', get: (r) => r.p.lag, align: 'right'},
-          {header: 'TIME-LAG', get: (r) => ms(r.p.timeLagMs), align: 'right'},
-          {header: 'STATUS', get: (r) => stateText(r.p.status)},
-          ...(report.mode === 'single' ? [] : [{header: 'BURROW', get: (r: {p: {burrowStatus: string | null}}) => (r.p.burrowStatus ? stateText(r.p.burrowStatus) : null)}]),
-          {header: 'CONSUMER-ID', get: (r) => r.p.owner?.memberId},
-          {header: 'HOST', get: (r) => r.p.owner?.host},
-          {header: 'CLIENT-ID', get: (r) => r.p.owner?.clientId},
-          {header: 'NOTE', get: (r) => r.p.note ?? (r.p.status === 'OK' ? '' : r.p.reason)},
-        ]),
-      )
-    }
-    if (g.members.length > 0) {
-      out.push(
-        renderTable(g.members, [
-          {header: 'CONSUMER-ID', get: (m) => m.memberId},
-          {header: 'HOST', get: (m) => m.host},
-          {header: 'CLIENT-ID', get: (m) => m.clientId},
-          {header: '#PARTITIONS', get: (m) => m.assignments.reduce((n, a) => n + a.partitions.length, 0), align: 'right'},
-          {header: 'ASSIGNMENT', get: (m) => m.assignments.map((a) => `${a.topic}(${a.partitions.join(',')})`).join(', ')},
-        ]),
-      )
-    } else {
-      out.push(c.dim(`  Consumer group '${g.group}' has no active members.`))
-    }
   }
-  return out.join('\n')
+  if (g.members.length > 0) {
+    out.push(
+      renderTable(g.members, [
+        {header: 'CONSUMER-ID', get: (m) => m.memberId},
+        {header: 'HOST', get: (m) => m.host},
+        {header: 'CLIENT-ID', get: (m) => m.clientId},
+        {header: '#PARTITIONS', get: (m) => m.assignments.reduce((n, a) => n + a.partitions.length, 0), align: 'right'},
+        {header: 'ASSIGNMENT', get: (m) => m.assignments.map((a) => `${a.topic}(${a.partitions.join(',')})`).join(', ')},
+      ]),
+    )
+  } else {
+    out.push(c.dim(`  Consumer group '${g.group}' has no active members.`))
+  }
+  return out
 }
 
 export function renderReplicaHealth(report: ReplicaProbeReport): string {

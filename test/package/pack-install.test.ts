@@ -63,19 +63,27 @@ afterAll(() => rmSync(work, {recursive: true, force: true}))
 describe('the npm package', () => {
   it('holds what the CLI needs at run time and no development files', () => {
     const files = packed.files.map((f) => f.path)
-    for (const needed of ['bin/run.js', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/commands/hash/simulate.cjs', 'oclif.manifest.json', 'package.json', 'README.md', 'LICENSE']) {
+    for (const needed of ['bin/run.js', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/fast-path.cjs', 'dist/help.json', 'dist/commands/hash/simulate.cjs', 'oclif.manifest.json', 'package.json', 'README.md', 'LICENSE']) {
       expect(files).toContain(needed)
     }
     expect(files.filter((f) => /^(src|test|build|bench|scripts|\.ci)\//.test(f) || f === 'bin/dev.js' || f.startsWith('tsconfig'))).toEqual([])
   })
 
-  const fleetops = (args: string[]): Promise<Run> =>
-    run(join(prefix, 'bin', 'fleetops'), args, {env: {FLEETOPS_HOME: home, XDG_CACHE_HOME: join(home, 'xdg'), FLEETOPS_BROKERS: undefined, FLEETOPS_CONTACT_POINTS: undefined}})
+  const fleetops = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> =>
+    run(join(prefix, 'bin', 'fleetops'), args, {env: {FLEETOPS_HOME: home, XDG_CACHE_HOME: join(home, 'xdg'), FLEETOPS_BROKERS: undefined, FLEETOPS_CONTACT_POINTS: undefined, ...env}})
 
   it('installs a working fleetops: --help', async () => {
     const r = await fleetops(['--help'])
     expect(r).toMatchObject({code: 0, stderr: ''})
     for (const topic of ['sandbox', 'kafka', 'ring', 'hash', 'lag', 'lookback', 'doctor']) expect(r.stdout).toContain(topic)
+  })
+
+  it('prints the stored help texts (dist/help.json) exactly as oclif renders them', async () => {
+    for (const args of [['--help'], ['kafka', 'rebalance'], ['hash', 'simulate', '--help']]) {
+      const [stored, live] = [await fleetops(args), await fleetops(args, {FLEETOPS_FAST_PATHS: 'off'})]
+      expect(stored).toMatchObject({code: 0, stderr: ''})
+      expect(stored.stdout).toBe(live.stdout)
+    }
   })
 
   it('runs a --json command that needs no cluster, the same from a warm compile cache', async () => {

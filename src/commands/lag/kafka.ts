@@ -2,9 +2,12 @@ import * as Flags from '@oclif/core/flags'
 
 import {ExitCode, badInput} from '../../core/errors.js'
 import {kafkaTopicName} from '../../core/identifiers.js'
-import {parseLagThresholds, renderLagPrometheus, type LagResult} from '../../core/lag/index.js'
+import {parseLagThresholds, renderLagPrometheus, type GroupResult, type LagResult, type LagThresholds} from '../../core/lag/index.js'
+import {redactValue} from '../../core/redact.js'
 import {durationFlag, integerFlag, probeFormatFlag, regexFlag} from '../../flags.js'
 import {renderKafkaLag} from '../../output/lag.js'
+import {LagSweepPages} from '../../output/lag-pages.js'
+import {colourEnabled} from '../../output/style.js'
 import {KafkaProbeCommand, type ProbeFormat, type ProbeUnknown} from '../../probe-command.js'
 import type {KafkaLagReport} from '../../services/lag/kafka.js'
 import {watchUntilInterrupted} from '../../watch.js'
@@ -53,6 +56,8 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
 
   protected readonly service = 'LAG'
   /** What an UNKNOWN document states about the probe, once the flags are read. */
+  /** A sweep's output, rendered page by page. */
+  private pages?: LagSweepPages
   private probeSettings: Pick<KafkaLagReport, 'isolation' | 'mode' | 'samples' | 'intervalMs'> = {isolation: 'read_uncommitted', mode: 'single', samples: 1, intervalMs: null}
 
   async run(): Promise<KafkaLagReport | undefined> {
@@ -109,18 +114,29 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       }
       report = watched.result
     } else {
-      report = await probeKafkaLag(conn, {groups, groupRegex, topic, pageSize: flags['page-size'], isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
+      // A sweep's pages are rendered as they come and their groups let go (output/lag-pages.ts);
+      // Prometheus text and coloured JSON are made from the whole report.
+      const pages = format === 'table' || (format === 'json' && !colourEnabled()) ? new LagSweepPages(format, 'single') : undefined
+      const onPage = pages && ((page: readonly GroupResult[]) => pages.add(page))
+      report = await probeKafkaLag(conn, {groups, groupRegex, topic, pageSize: flags['page-size'], onPage, isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
+      if (pages?.count) this.pages = pages
       if (format === 'prometheus') this.writeText(renderLagPrometheus(report, {now: report.evaluatedAt}))
-      else if (format === 'json' && !this.jsonEnabled()) this.writeDocument(report)
-      else if (format === 'table') this.log(renderKafkaLag(report, thresholds))
+      else if (format === 'json' && !this.jsonEnabled()) this.logJson(redactValue(report))
+      else if (format === 'table') this.writeTable(report, thresholds)
     }
     process.exitCode = report.exitCode
     return report
   }
 
-  /** Under --watch every evaluation was already written as one JSON line. */
+  /** Under --watch every evaluation was already written as one JSON line; a sweep's groups come from its pages. */
   override logJson(json: unknown): void {
-    if (!this.streaming) super.logJson(json)
+    if (this.pages) this.writeRedactedText(this.pages.json(json as object))
+    else if (!this.streaming) super.logJson(json)
+  }
+
+  private writeTable(report: KafkaLagReport, thresholds: LagThresholds): void {
+    if (this.pages) for (const piece of this.pages.table(report, thresholds)) this.writeText(piece)
+    else this.log(renderKafkaLag(report, thresholds))
   }
 
   protected unknownReport(unknown: ProbeUnknown, now: number): KafkaLagReport & ProbeUnknown {

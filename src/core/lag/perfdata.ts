@@ -1,5 +1,5 @@
 import {nagiosSeverity, type NagiosState} from './nagios.js'
-import type {LagResult} from './rollup.js'
+import type {GroupResult, LagResult} from './rollup.js'
 import type {LagThresholds} from './thresholds.js'
 
 /**
@@ -58,29 +58,72 @@ export function formatNagiosLine(service: string, state: NagiosState, text: stri
  * Names up to three of the worst partitions so the alert says where to look.
  */
 export function lagSummaryLine(result: LagResult, thresholds: LagThresholds): string {
-  const groups = result.groups.length
-  const lags = result.groups.map((g) => g.lag).filter((v): v is number => v !== null)
-  // A group with messages waiting but no time lag has a lagging partition whose time lag is
-  // unknown: the headline is then unknown ("U"), never the largest of the others or 0s.
-  const timeUnknown = result.groups.some((g) => g.timeLagMs === null && g.lag !== null && g.lag > 0)
-  const times = result.groups.map((g) => g.timeLagMs).filter((v): v is number => v !== null)
-  const bad = result.groups
-    .flatMap((g) => g.topics.flatMap((t) => t.partitions.map((p) => ({where: `${g.group}/${t.topic}-${p.partition}`, p}))))
-    .filter(({p}) => p.status !== 'OK')
-    .sort((a, b) => nagiosSeverity(b.p.status) - nagiosSeverity(a.p.status))
-  const details = bad.slice(0, 3).map(({where, p}) => `${where}: ${p.reason}`)
-  if (bad.length > 3) details.push(`${bad.length - 3} more`)
-  const text = [`${groups} group${groups === 1 ? '' : 's'}`, ...details].join('; ')
-  const sec = (ms: number | null): number | null => (ms === null ? null : ms / 1000)
-  return formatNagiosLine('LAG', result.status, text, [
-    {label: 'lag', value: lags.length ? lags.reduce((a, b) => a + b, 0) : null, warn: thresholds.warnLag, crit: thresholds.critLag, min: 0},
-    {
-      label: 'time_lag',
-      value: timeUnknown || times.length === 0 ? null : Math.max(...times) / 1000,
-      uom: 's',
-      warn: sec(thresholds.warnTimeLagMs),
-      crit: sec(thresholds.critTimeLagMs),
-      min: 0,
-    },
-  ])
+  return new LagSummaryTally().add(result.groups).line(result.status, thresholds)
+}
+
+/** A partition that is not OK, as the summary line names it. */
+interface BadPartition {
+  where: string
+  status: NagiosState
+  reason: string
+}
+
+/**
+ * lagSummaryLine's figures gathered group by group (the pages of a sweep, in order), so the line
+ * can be written without keeping the groups: the line of groups added in any number of calls
+ * equals lagSummaryLine of them all at once.
+ */
+export class LagSummaryTally {
+  private groups = 0
+  private lagSum = 0
+  private anyLag = false
+  private timeUnknown = false
+  private maxTime: number | null = null
+  /** The worst three so far: by severity, then in the order seen (a stable sort's first three). */
+  private readonly worst: BadPartition[] = []
+  private bad = 0
+
+  add(groups: readonly GroupResult[]): this {
+    for (const g of groups) {
+      this.groups++
+      if (g.lag !== null) {
+        this.lagSum += g.lag
+        this.anyLag = true
+      }
+      // A group with messages waiting but no time lag has a lagging partition whose time lag is
+      // unknown: the headline is then unknown ("U"), never the largest of the others or 0s.
+      if (g.timeLagMs === null && g.lag !== null && g.lag > 0) this.timeUnknown = true
+      if (g.timeLagMs !== null && (this.maxTime === null || g.timeLagMs > this.maxTime)) this.maxTime = g.timeLagMs
+      for (const t of g.topics) for (const p of t.partitions) if (p.status !== 'OK') this.addBad({where: `${g.group}/${t.topic}-${p.partition}`, status: p.status, reason: p.reason})
+    }
+    return this
+  }
+
+  private addBad(b: BadPartition): void {
+    this.bad++
+    const severity = nagiosSeverity(b.status)
+    let at = this.worst.length
+    while (at > 0 && nagiosSeverity(this.worst[at - 1]!.status) < severity) at--
+    if (at < 3) this.worst.splice(at, 0, b)
+    if (this.worst.length > 3) this.worst.pop()
+  }
+
+  /** The Nagios line for the groups added, under the result's `status`. */
+  line(status: NagiosState, thresholds: LagThresholds): string {
+    const details = this.worst.map(({where, reason}) => `${where}: ${reason}`)
+    if (this.bad > 3) details.push(`${this.bad - 3} more`)
+    const text = [`${this.groups} group${this.groups === 1 ? '' : 's'}`, ...details].join('; ')
+    const sec = (ms: number | null): number | null => (ms === null ? null : ms / 1000)
+    return formatNagiosLine('LAG', status, text, [
+      {label: 'lag', value: this.anyLag ? this.lagSum : null, warn: thresholds.warnLag, crit: thresholds.critLag, min: 0},
+      {
+        label: 'time_lag',
+        value: this.timeUnknown || this.maxTime === null ? null : this.maxTime / 1000,
+        uom: 's',
+        warn: sec(thresholds.warnTimeLagMs),
+        crit: sec(thresholds.critTimeLagMs),
+        min: 0,
+      },
+    ])
+  }
 }

@@ -184,6 +184,8 @@ export function rollUpLag(groups: readonly GroupObservation[], opts: RollUpOptio
  * One result from the results of disjoint sets of groups (the pages of a sweep), each rolled
  * up on its own: the groups of all, sorted as rollUpLag sorts them, the worst status, judged
  * at `now`. Equals rollUpLag over all the observations when every page was judged at `now`.
+ * The status is the worst of the pages' statuses, so pages whose groups were handed on
+ * (emptied) still count.
  */
 export function mergeLagResults(pages: readonly LagResult[], opts: Pick<RollUpOptions, 'now' | 'isolation' | 'endOffsetKind'>): LagResult {
   if (!Number.isFinite(opts.now)) throw badInput('now must be epoch milliseconds; pass Date.now() from the caller')
@@ -193,7 +195,7 @@ export function mergeLagResults(pages: readonly LagResult[], opts: Pick<RollUpOp
   for (let i = 1; i < groups.length; i++) {
     if (groups[i]!.group === groups[i - 1]!.group) throw badInput(`group ${groups[i]!.group} is in two pages; pass each group once`)
   }
-  const status = worstNagiosState(groups.map((g) => g.status))
+  const status = worstNagiosState(pages.map((p) => p.status))
   return {version: 1, status, exitCode: nagiosExitCode(status), evaluatedAt: opts.now, isolation: opts.isolation, endOffsetKind: opts.endOffsetKind, groups}
 }
 

@@ -13,13 +13,14 @@ import {
   topicsOfGroup,
   type BurrowEvaluation,
   type CommittedPosition,
+  type GroupResult,
   type GroupType,
   type Isolation,
   type LagResult,
   type LagSample,
   type LagThresholds,
 } from '../../core/lag/index.js'
-import {mapLimited, pagesOf} from '../../core/map-limited.js'
+import {InOrder, mapLimited, pagesOf} from '../../core/map-limited.js'
 import {partitionKey} from '../../core/partition-index.js'
 import {printable} from '../../core/units.js'
 import type {GroupInfo, KafkaLagReader, MetadataSnapshot, TopicPartitionsMeta} from '../../adapters/kafka/lag-reader.js'
@@ -40,6 +41,12 @@ export interface KafkaLagOptions {
    * Absent: one page.
    */
   pageSize?: number
+  /**
+   * A sweep (see pageSize) hands each page's judged groups here, in the groups' order, and
+   * keeps none of them: the report it returns has no groups, only the worst status. Without
+   * it the report holds every group.
+   */
+  onPage?: (groups: readonly GroupResult[]) => void
   isolation: Isolation
   /** Samples per judgement (one-shot), or the sliding window size (--watch). */
   samples: number
@@ -126,14 +133,19 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
 async function sweep(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock, groups: ResolvedGroups, pageSize: number): Promise<KafkaLagReport> {
   const topics = new TopicMetadata(reader)
   const pages = pagesOf(groups.groupIds, pageSize)
-  const results = await mapLimited(pages, PAGES_IN_FLIGHT, async (page) => {
+  const onPage = opts.onPage
+  const handOver = onPage ? new InOrder<readonly GroupResult[]>(onPage) : null
+  const results = await mapLimited(pages, PAGES_IN_FLIGHT, async (page, index) => {
     const run = await GroupLagRun.describe(reader, opts, clock, {groupIds: page, types: groups.types}, topics)
     const at = clock.now()
     const offsets = await run.readCommitted()
     run.requireTopic()
     const sample = await run.buildSample(at, offsets, true)
     run.requireGroupsExist(sample)
-    return run.evaluate(sample, null, 'single')
+    const result = run.evaluate(sample, null, 'single')
+    if (!handOver) return result
+    handOver.put(index, result.groups)
+    return {...result, groups: []}
   })
   const now = clock.now()
   const merged = mergeLagResults(results, {now, isolation: opts.isolation, endOffsetKind: endOffsetKindOf(opts.isolation)})

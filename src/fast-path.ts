@@ -1,0 +1,107 @@
+/**
+ * Start-up fast path: a help request answered from the texts rendered at build time
+ * (scripts/render-help.mjs writes dist/help.json with oclif's own Help class), without loading
+ * oclif. bin/run.js asks this first; loading oclif's configuration (three plugins, their
+ * manifests, a theme) and its help renderer was most of `fleetops --help`.
+ *
+ * A fast path may decline, never disagree: it answers only when the stored text is, byte for
+ * byte, what oclif would print here, and leaves everything else to oclif:
+ * - the request is one oclif answers with help and nothing else: no arguments; a topic alone;
+ *   `help [command or topic]`; or command/topic words with --help or -h and nothing else;
+ * - stdout is not a terminal (oclif wraps at 80 columns then, and colours nothing), and neither
+ *   OCLIF_COLUMNS (a width) nor FORCE_COLOR (colour on a pipe) is set;
+ * - no user plugins (oclif would list their commands): the data directory has no package.json;
+ * - not Windows nor WSL (oclif names the platform in the root help's VERSION line).
+ * FLEETOPS_FAST_PATHS=off turns it off (the tests compare both ways).
+ *
+ * No imports but node built-ins: this runs before the code cache is on.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import {arch, homedir, release} from 'node:os'
+import {join} from 'node:path'
+
+/** dist/help.json. */
+export interface HelpStore {
+  width: number
+  /** oclif's help flags: --help and the package's additionalHelpFlags. */
+  helpFlags: string[]
+  /** oclif's user agent when rendered (the root help's VERSION line). */
+  userAgent: string
+  /** Command ids and topics (not also commands), words separated by spaces. */
+  commands: string[]
+  topics: string[]
+  /** The help text by command id or topic; '' is the root help. */
+  texts: Record<string, string>
+}
+
+/** The key of the stored text that answers argv, or null when oclif would do something else. */
+export function helpKey(argv: readonly string[], store: Pick<HelpStore, 'commands' | 'helpFlags' | 'texts'>): string | null {
+  const known = (key: string) => Object.hasOwn(store.texts, key)
+  const isHelpFlag = (a: string) => store.helpFlags.includes(a)
+  if (argv[0] === 'help') {
+    const rest = argv.slice(1)
+    // `help --help` is the help command's own help; `help <words>` renders their help.
+    if (rest.length === 1 && isHelpFlag(rest[0]!)) return 'help'
+    if (rest.some((a) => a.startsWith('-'))) return null
+    const key = rest.join(' ')
+    return known(key) ? key : null
+  }
+  const words = argv.filter((a) => !isHelpFlag(a))
+  if (words.some((a) => a.startsWith('-') || a.includes(' ') || a === '')) return null
+  const key = words.join(' ')
+  if (!known(key)) return null
+  // Without a help flag, oclif shows help for the root and for a topic that is not a command.
+  if (words.length === argv.length && store.commands.includes(key)) return null
+  return key
+}
+
+/** Whether the environment lets oclif's output equal the stored texts (see the file comment). */
+export function storedHelpApplies(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean, platform: string, osRelease: string): boolean {
+  if (/^(0|off|false|no)$/i.test(env.FLEETOPS_FAST_PATHS?.trim() ?? '')) return false
+  // DEBUG: oclif would also log on stderr.
+  if (stdoutIsTTY || env.OCLIF_COLUMNS || env.FORCE_COLOR !== undefined || env.DEBUG) return false
+  if (platform === 'win32' || (platform === 'linux' && /microsoft/i.test(osRelease))) return false
+  return true
+}
+
+/** oclif's data directory (where a package.json would list user plugins). */
+export function oclifDataDir(env: NodeJS.ProcessEnv, bin: string): string {
+  const scoped = env[`${bin.toUpperCase().replaceAll('-', '_')}_DATA_DIR`]
+  if (scoped) return scoped
+  const home = env.HOME || homedir()
+  return join(env.XDG_DATA_HOME || join(home, '.local/share'), bin)
+}
+
+/** oclif's user agent here: `<name>/<version> <platform>-<arch> node-<version>`. */
+export function userAgentHere(stored: string): string {
+  const cpu = arch() === 'ia32' ? 'x86' : arch()
+  return stored.replace(/ \S+ node-\S+$/, ` ${process.platform}-${cpu} node-${process.version}`)
+}
+
+/**
+ * Prints the stored help that answers argv and returns true; false (nothing printed) when the
+ * fast path declines. `distDir` holds help.json.
+ */
+export function printStoredHelp(distDir: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!storedHelpApplies(env, Boolean(process.stdout.isTTY), process.platform, release())) return false
+  const first = argv[0] ?? ''
+  // A cheap refusal before reading the file: a help request starts with a word (a topic, a
+  // command, `help`) or a help flag, or has no argument at all.
+  if (first.startsWith('-') && first !== '--help' && first !== '-h') return false
+  let store: HelpStore
+  try {
+    store = JSON.parse(readFileSync(join(distDir, 'help.json'), 'utf8')) as HelpStore
+  } catch {
+    return false
+  }
+  const key = helpKey(argv, store)
+  if (key === null) return false
+  if (existsSync(join(oclifDataDir(env, 'fleetops'), 'package.json'))) return false
+  const text = store.texts[key]!
+  // As oclif does: a reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+  })
+  process.stdout.write(key === '' ? text.replace(store.userAgent, userAgentHere(store.userAgent)) : text)
+  return true
+}
