@@ -5,7 +5,7 @@ import {compactFromState, parseClusterState, planRebalanceGeneral, syntheticClus
 import {balanceLeadersFlat} from '../../../src/core/rebalance/leaders-flat.js'
 import {applyPlan, checkPlanShape, clusterArb, leaderCounts, partitionViolations, rackMap, replicaCounts, spread} from './helpers.js'
 
-const RUNS = {numRuns: Number(process.env.PROP_RUNS ?? 150)}
+const RUNS = {numRuns: Number(process.env.PROP_RUNS ?? 150), ...(process.env.PROP_SEED ? {seed: Number(process.env.PROP_SEED)} : {})}
 
 describe('planCompact: the count rebalance on columns', () => {
   test('a plan it returns is valid, moves exactly the bound, and agrees with the general path on every bound and leader spread', () => {
@@ -27,7 +27,10 @@ describe('planCompact: the count rebalance on columns', () => {
         const reference = planRebalanceGeneral(state, options)
         const s = plan.summary
         const r = reference.summary
-        for (const key of ['mode', 'balanceBy', 'rackAware', 'partitionsConsidered', 'moves', 'lowerBound', 'lowerBoundWithRacks', 'leaderLowerBound', 'bytesLowerBound', 'rackViolationsBefore'] as const) {
+        // The general path may spend a move more where racks bind (seed 1851672144: 16 against a
+        // bound of 15); the compact one plans to the bound, so it never moves more.
+        expect(s.moves).toBeLessThanOrEqual(r.moves)
+        for (const key of ['mode', 'balanceBy', 'rackAware', 'partitionsConsidered', 'lowerBound', 'lowerBoundWithRacks', 'leaderLowerBound', 'bytesLowerBound', 'rackViolationsBefore'] as const) {
           expect(s[key], key).toEqual(r[key])
         }
         expect(spread(leaderCounts(after, ids))).toBeLessThanOrEqual(spread(leaderCounts(applyPlan(state, reference), ids)))
