@@ -42,10 +42,13 @@ export class FeedChunkBuilder {
     }
     const length = stop - start
     if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, this.used + length)
-    this.bytes.set(data.subarray(start, stop), this.used)
-    this.starts[i] = this.used
-    this.used += length
-    this.stops[i] = this.used
+    // A loop, not set(data.subarray()): a subarray of a Buffer is a new Buffer per record.
+    const bytes = this.bytes
+    let used = this.used
+    this.starts[i] = used
+    for (let k = start; k < stop; k++) bytes[used++] = data[k]!
+    this.used = used
+    this.stops[i] = used
   }
 
   unreadable(offset: number, records: number, detail: string): void {

@@ -54,7 +54,10 @@ export class KafkaSourceReader implements SourceReader {
     fetchBytes?: number,
     decoder: RegistryDecoder | null = null,
   ): KafkaSourceReader {
-    return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes, decoder)
+    const source = new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes, decoder)
+    // Workers start now: loading them overlaps the first fetches instead of delaying the first unit.
+    source.startWorkers()
+    return source
   }
 
   /** Start offsets by timestamp, end offsets now, and the retention check. */
@@ -137,12 +140,15 @@ export class KafkaSourceReader implements SourceReader {
    */
   private feedFor(unit: FeedUnit): UnitFeed {
     if (this.decoder !== null) return new LocalFeed(unit, this.decoder)
-    if (this.pool === undefined) {
-      const file = aggregatorWorkerFile()
-      const size = file === null ? 0 : aggregatorWorkerCount(KAFKA_UNITS_AT_ONCE)
-      this.pool = file === null || size === 0 ? null : new AggregatorPool(file, size)
-    }
-    return this.pool === null ? new LocalFeed(unit) : this.pool.open(unit)
+    this.startWorkers()
+    return this.pool ? this.pool.open(unit) : new LocalFeed(unit)
+  }
+
+  private startWorkers(): void {
+    if (this.pool !== undefined || this.decoder !== null) return
+    const file = aggregatorWorkerFile()
+    const size = file === null ? 0 : aggregatorWorkerCount(KAFKA_UNITS_AT_ONCE)
+    this.pool = file === null || size === 0 ? null : new AggregatorPool(file, size)
   }
 
   async close(): Promise<void> {
