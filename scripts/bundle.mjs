@@ -28,7 +28,15 @@ function commandFiles(dir) {
   })
 }
 
-const input = {cli: join(from, 'cli.js'), 'compile-cache': join(from, 'compile-cache.js'), 'fast-path': join(from, 'fast-path.js')}
+// fast-path: help answered from dist/help.json without oclif (bin/run.js).
+// lookback-aggregator-worker: the entry of the look-back run's aggregation worker threads
+// (services/lookback/aggregator-pool.ts finds it next to dist/chunks/).
+const input = {
+  cli: join(from, 'cli.js'),
+  'compile-cache': join(from, 'compile-cache.js'),
+  'fast-path': join(from, 'fast-path.js'),
+  'lookback-aggregator-worker': join(from, 'services', 'lookback', 'aggregator-worker.js'),
+}
 for (const file of [...commandFiles(join(from, 'commands')), ...commandFiles(join(from, 'hooks'))]) {
   input[relative(from, file).slice(0, -'.js'.length).split(sep).join('/')] = file
 }

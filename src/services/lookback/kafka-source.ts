@@ -1,19 +1,22 @@
 import type {PartitionBounds} from '../../adapters/kafka/range-reader.js'
 import {FleetopsError} from '../../core/errors.js'
 import type {Checkpoint} from '../../core/lookback/checkpoint.js'
-import type {EventRef} from '../../core/lookback/event-ref.js'
 import type {KafkaSource, LookbackJobSpec} from '../../core/lookback/job-spec.js'
 import {incompleteDaysForRetention} from '../../core/lookback/outcome.js'
 import type {LookbackWindow} from '../../core/lookback/window.js'
 import {kafkaUnitPartition} from '../../core/lookback/work-units.js'
 import type {SourceReader, UnitHooks, UnitOutcome, UnitWork} from './source.js'
 import type {KafkaRange} from './store.js'
-import {recordSinkFor} from './record-sink.js'
-import {DecodingFeed, type RegistryDecoder} from './schema-decoder.js'
+import {AggregatorPool, aggregatorWorkerCount, aggregatorWorkerFile} from './aggregator-pool.js'
+import type {RegistryDecoder} from './schema-decoder.js'
+import {type FeedUnit, LocalFeed, type UnitFeed} from './unit-feed.js'
 
 
 /** Producer clocks (CreateTime) may run ahead of event time: start the timestamp lookup this much earlier. */
 export const KAFKA_SKEW_MARGIN_MS = 3_600_000
+
+/** Kafka units (partitions) a run reads at once (the unit runner's width). */
+export const KAFKA_UNITS_AT_ONCE = 4
 
 export interface KafkaPlan {
   partitions: number[]
@@ -29,6 +32,9 @@ export interface KafkaPlan {
  * events can sit anywhere in [start, end) and per-day units would re-read the same range.
  */
 export class KafkaSourceReader implements SourceReader {
+  /** The run's aggregation workers: undefined until the first unit, null when aggregating in this thread. */
+  private pool: AggregatorPool | null | undefined
+
   private constructor(
     private readonly reader: KafkaRange,
     private readonly job: LookbackJobSpec,
@@ -48,7 +54,10 @@ export class KafkaSourceReader implements SourceReader {
     fetchBytes?: number,
     decoder: RegistryDecoder | null = null,
   ): KafkaSourceReader {
-    return new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes, decoder)
+    const source = new KafkaSourceReader(reader, job, job.source as KafkaSource, window, checkpoint, fetchBytes, decoder)
+    // Workers start now: loading them overlaps the first fetches instead of delaying the first unit.
+    source.startWorkers()
+    return source
   }
 
   /** Start offsets by timestamp, end offsets now, and the retention check. */
@@ -75,54 +84,75 @@ export class KafkaSourceReader implements SourceReader {
     if (partition === null || work.nextOffset === undefined || work.endOffset === undefined) {
       throw new FleetopsError('INTERNAL', `unit ${work.unitId} is not a planned Kafka partition`)
     }
-    const sink = recordSinkFor(this.job, this.window, this.checkpoint.previousRunBoundaryMs, work.partial)
-    const acc = sink.acc
-    const feed = this.decoder === null ? null : new DecodingFeed(this.decoder, sink)
-    const addBytes = feed === null ? sink.addBytes : feed.add.bind(feed)
     const prevEndText = this.checkpoint.previousEndOffsets?.[String(partition)]
-    const prevEnd = prevEndText === undefined ? -1 : Number(prevEndText)
-    const topic = this.source.topic
-    let from = Number(work.nextOffset)
+    const feed = this.feedFor({
+      job: this.job,
+      window: this.window,
+      previousRunBoundaryMs: this.checkpoint.previousRunBoundaryMs,
+      partial: work.partial,
+      topic: this.source.topic,
+      partition,
+      prevEnd: prevEndText === undefined ? -1 : Number(prevEndText),
+    })
     const end = Number(work.endOffset)
-    let lastOffset: string | undefined = from > Number(work.nextOffset) ? String(from - 1) : work.partial ? String(from - 1) : undefined
+    let from = Number(work.nextOffset)
+    let lastOffset: string | undefined = work.partial ? String(from - 1) : undefined
     let chunkEvents = 0
-    let currentOffset = 0
-    const ref = (): EventRef => ({kind: 'kafka', topic, partition, offset: String(currentOffset)})
-    if (from < end) {
-      const reached = await this.reader.read({
-        partition,
-        from,
-        end,
-        maxBytes: this.fetchBytes,
-        visit: (offset, timestampMs, data, start, stop) => {
-          currentOffset = offset
-          addBytes(data, start, stop, timestampMs, offset < prevEnd, ref)
-          chunkEvents++
-        },
-        onUndecodable: (bad) => {
-          // The header's record count; a compacted batch may hold fewer, and the part of a
-          // batch outside [from, end) is not this unit's.
-          const inRange = Math.min(bad.lastOffset, end - 1) - Math.max(bad.baseOffset, from) + 1
-          currentOffset = Math.max(bad.baseOffset, from)
-          acc.addUnreadable(Math.min(bad.records, inRange), `offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`, ref)
-          chunkEvents += Math.min(bad.records, inRange)
-        },
-        afterChunk: async (nextOffset) => {
-          await feed?.flush()
-          const n = chunkEvents
-          chunkEvents = 0
-          lastOffset = String(nextOffset - 1)
-          const verdict = await hooks.afterChunk(() => acc.partial(), lastOffset, n)
-          return verdict
-        },
-      })
-      from = reached
+    try {
+      if (from < end) {
+        from = await this.reader.read({
+          partition,
+          from,
+          end,
+          maxBytes: this.fetchBytes,
+          visit: (offset, timestampMs, data, start, stop) => {
+            feed.record(offset, timestampMs, data, start, stop)
+            chunkEvents++
+          },
+          onUndecodable: (bad) => {
+            // The header's record count; a compacted batch may hold fewer, and the part of a
+            // batch outside [from, end) is not this unit's.
+            const inRange = Math.min(bad.lastOffset, end - 1) - Math.max(bad.baseOffset, from) + 1
+            feed.unreadable(Math.max(bad.baseOffset, from), Math.min(bad.records, inRange), `offsets ${bad.baseOffset}-${bad.lastOffset}: ${bad.reason}`)
+            chunkEvents += Math.min(bad.records, inRange)
+          },
+          afterChunk: async (nextOffset) => {
+            await feed.endChunk()
+            const n = chunkEvents
+            chunkEvents = 0
+            lastOffset = String(nextOffset - 1)
+            return hooks.afterChunk(() => feed.snapshot(), lastOffset, n)
+          },
+        })
+      }
+    } catch (error) {
+      feed.discard()
+      throw error
     }
+    const result = await feed.finish()
     const finished = from >= end
-    return {finished, partial: acc.partial(), live: acc, lastOffset: finished ? (end > 0 ? String(end - 1) : undefined) : lastOffset, events: acc.events}
+    return {finished, partial: result.partial, live: result.live, lastOffset: finished ? (end > 0 ? String(end - 1) : undefined) : lastOffset, events: result.events}
+  }
+
+  /**
+   * Where a unit's records are aggregated: in a worker thread when the run has workers (JSON
+   * records; a registry decoder's schema fetches stay in this thread), else here.
+   */
+  private feedFor(unit: FeedUnit): UnitFeed {
+    if (this.decoder !== null) return new LocalFeed(unit, this.decoder)
+    this.startWorkers()
+    return this.pool ? this.pool.open(unit) : new LocalFeed(unit)
+  }
+
+  private startWorkers(): void {
+    if (this.pool !== undefined || this.decoder !== null) return
+    const file = aggregatorWorkerFile()
+    const size = file === null ? 0 : aggregatorWorkerCount(KAFKA_UNITS_AT_ONCE)
+    this.pool = file === null || size === 0 ? null : new AggregatorPool(file, size)
   }
 
   async close(): Promise<void> {
+    await this.pool?.close()
     await this.reader.close()
   }
 }

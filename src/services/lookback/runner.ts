@@ -23,7 +23,7 @@ import {readInputText} from '../read-input-file.js'
 import type {ClusterOpeners, LookbackAdapters} from './adapter-factory.js'
 import {CassandraSourceReader} from './cassandra-source.js'
 import {CheckpointFile} from './checkpoint-store.js'
-import {KafkaSourceReader} from './kafka-source.js'
+import {KAFKA_UNITS_AT_ONCE, KafkaSourceReader} from './kafka-source.js'
 import type {RegistryDecoder} from './schema-decoder.js'
 import {Lease} from './lease.js'
 import type {LookbackReport} from './report.js'
@@ -414,7 +414,7 @@ class LookbackRun {
         source,
         lease: this.lease,
         instance,
-        width: clusters.kafka ? 4 : 8,
+        width: clusters.kafka ? KAFKA_UNITS_AT_ONCE : 8,
         deadline: opts.maxRuntimeMs ? startedAt + opts.maxRuntimeMs : Infinity,
         maxRate: opts.maxRate,
         dryRun: opts.dryRun,

@@ -14,14 +14,14 @@ export interface UnitHooks {
    * checkpoint is due) and the last offset the snapshot covers (Kafka). 'stop' pauses the
    * unit (signal, --max-runtime); it stays pending and resumes from the snapshot.
    */
-  afterChunk(snapshot: () => UnitPartial, lastOffset: string | undefined, newEvents: number): Promise<'continue' | 'stop'>
+  afterChunk(snapshot: () => UnitPartial | Promise<UnitPartial>, lastOffset: string | undefined, newEvents: number): Promise<'continue' | 'stop'>
 }
 
 export interface UnitOutcome {
   finished: boolean
   partial: UnitPartial
-  /** The objects `partial` was serialised from, for merging without rebuilding them. */
-  live: UnitPieces
+  /** The objects `partial` was serialised from, for merging without rebuilding them (absent when a worker thread aggregated the unit). */
+  live?: UnitPieces
   lastOffset?: string
   events: number
 }

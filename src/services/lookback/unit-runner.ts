@@ -179,7 +179,9 @@ export class UnitRunner {
         if (this.limiter) await this.limiter.take(n)
         if (clock.now() >= this.settings.deadline) this.maxRuntimeReached = true
         if (saveProgress && lastOffset !== undefined && file.due()) {
-          this.checkpoint = recordUnitProgress(this.checkpoint, unitId, {partial: snapshot(), lastOffset})
+          // Awaited before reading this.checkpoint: other units may save while a worker answers.
+          const partial = await snapshot()
+          this.checkpoint = recordUnitProgress(this.checkpoint, unitId, {partial, lastOffset})
           file.save(this.checkpoint)
         }
         if (clock.now() - this.lastProgress > 500) {

@@ -45,15 +45,26 @@ interface Cell {
   measures: Measure[]
 }
 
+/** Cells by dimension value, one level per dimension (Map keys keep null, "" and "null" apart); the last level holds the cell. */
+type CellIndex = Map<string | null, CellIndex | Cell>
+
+/** One bucket's cells: in a list to iterate, and in an index looked up per event without building a key string. */
+interface BucketCells {
+  list: Cell[]
+  index: CellIndex
+}
+
 /**
  * Per (bucket, dimension values): event and late counts and every measure of
  * the job. Every part merges commutatively and associatively, so the rows do
  * not depend on event order or on how events were split across work units,
- * instances and checkpoints. Cells are keyed by the JSON text of the dimension
- * tuple, which keeps null, "" and "null" apart and cannot collide across positions.
+ * instances and checkpoints. Cells are found through a per-bucket index by dimension
+ * value, position by position: it keeps null, "" and "null" apart, cannot collide across
+ * positions, and builds no key per event (the dimension values come from AsciiStrings, so
+ * each Map lookup reuses the string's cached hash).
  */
 export class BucketAggregator extends WindowedAggregation {
-  private readonly buckets = new Map<string, Map<string, Cell>>()
+  private readonly buckets = new Map<string, BucketCells>()
 
   constructor(readonly shape: AggregatorShape) {
     super()
@@ -83,7 +94,7 @@ export class BucketAggregator extends WindowedAggregation {
   }
 
   protected *cellEventCounts(): Iterable<number> {
-    for (const cells of this.buckets.values()) for (const cell of cells.values()) yield cell.events
+    for (const cells of this.buckets.values()) for (const cell of cells.list) yield cell.events
   }
 
   merge(other: BucketAggregator): void {
@@ -93,7 +104,7 @@ export class BucketAggregator extends WindowedAggregation {
     }
     this.mergeOutOfWindow(other)
     for (const [bucket, cells] of other.buckets) {
-      for (const theirs of cells.values()) {
+      for (const theirs of cells.list) {
         const mine = this.cell(bucket, theirs.dims)
         mine.events += theirs.events
         mine.late += theirs.late
@@ -145,7 +156,7 @@ export class BucketAggregator extends WindowedAggregation {
   private sortedCells(): [string, Cell][] {
     const out: [string, Cell][] = []
     for (const bucket of [...this.buckets.keys()].sort()) {
-      const cells = [...this.buckets.get(bucket)!.values()].sort((a, b) => compareDims(a.dims, b.dims))
+      const cells = [...this.buckets.get(bucket)!.list].sort((a, b) => compareDims(a.dims, b.dims))
       for (const cell of cells) out.push([bucket, cell])
     }
     return out
@@ -154,15 +165,31 @@ export class BucketAggregator extends WindowedAggregation {
   private cell(bucket: string, dims: DimensionValues): Cell {
     let cells = this.buckets.get(bucket)
     if (cells === undefined) {
-      cells = new Map()
+      cells = {list: [], index: new Map()}
       this.buckets.set(bucket, cells)
     }
-    const key = JSON.stringify(dims)
-    let cell = cells.get(key)
-    if (cell === undefined) {
-      cell = {dims: [...dims], events: 0, late: 0, measures: this.shape.measures.map((spec) => createMeasure(spec))}
-      cells.set(key, cell)
+    if (dims.length === 0) return cells.list[0] ?? this.newCell(cells, dims)
+    let level = cells.index
+    const last = dims.length - 1
+    for (let i = 0; i < last; i++) {
+      let next = level.get(dims[i]!) as CellIndex | undefined
+      if (next === undefined) {
+        next = new Map()
+        level.set(dims[i]!, next)
+      }
+      level = next
     }
+    let cell = level.get(dims[last]!) as Cell | undefined
+    if (cell === undefined) {
+      cell = this.newCell(cells, dims)
+      level.set(dims[last]!, cell)
+    }
+    return cell
+  }
+
+  private newCell(cells: BucketCells, dims: DimensionValues): Cell {
+    const cell: Cell = {dims: [...dims], events: 0, late: 0, measures: this.shape.measures.map((spec) => createMeasure(spec))}
+    cells.list.push(cell)
     return cell
   }
 }

@@ -66,6 +66,31 @@ describe('BucketAggregator', () => {
     expect(a.eventCount).toBe(6)
   })
 
+  it('finds cells as grouping by the JSON text of (bucket, dims) does, for 0 to 3 dimensions (the per-event index against the obvious key)', () => {
+    const dimValue = fc.constantFrom(null, '', 'null', '"', '["a"]', 'a', '__proto__', 'constructor')
+    fc.assert(
+      fc.property(
+        fc.integer({min: 0, max: 3}).chain((n) => fc.array(fc.record({bucket: fc.constantFrom('b1', 'b2'), dims: fc.array(dimValue, {minLength: n, maxLength: n}), late: fc.boolean()}), {maxLength: 60}).map((events) => ({n, events}))),
+        ({n, events}) => {
+          const aggregator = new BucketAggregator({dimensions: ['x', 'y', 'z'].slice(0, n), measures: [{name: 'seen', kind: 'count', field: null}]})
+          const expected = new Map<string, [string, (string | null)[], number, number]>()
+          for (const e of events) {
+            aggregator.add(e.bucket, e.dims, () => null, e.late)
+            const key = JSON.stringify([e.bucket, e.dims])
+            const row = expected.get(key) ?? [e.bucket, [...e.dims], 0, 0]
+            row[2]++
+            if (e.late) row[3]++
+            expected.set(key, row)
+          }
+          const want = [...expected.values()].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : compareDims(a[1], b[1])))
+          expect(aggregator.rows().map((r) => [r.bucket, r.dims, r.events, r.late])).toEqual(want)
+          expect(aggregator.rows().every((r) => r.measures.seen === r.events)).toBe(true)
+        },
+      ),
+      {numRuns: 100},
+    )
+  })
+
   it('computes every measure of a cell; missing fields count as no value', () => {
     const a = new BucketAggregator(SHAPE)
     const events: [number | null, string | null][] = [[10, 'u1'], [20, 'u2'], [null, 'u1'], [30, null], [0.1, 'u3']]
