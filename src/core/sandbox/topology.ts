@@ -59,13 +59,13 @@ export function validateNetwork(network: string): string {
 }
 
 export function validateVersion(version: string, product: 'kafka' | 'cassandra'): string {
+  if (product === 'cassandra') {
+    cassandraLine(version)
+    return version
+  }
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw badInput(`--${product}-version "${version}" must look like 4.1.1`)
-  if (product === 'kafka') {
     const [major, minor] = version.split('.').map(Number)
     if (major < 3 || (major === 3 && minor < 9)) throw badInput(`--kafka-version ${version} is too old; the sandbox runs KRaft from 3.9.0 on`)
-  } else {
-    cassandraLine(version)
-  }
   return version
 }
 
@@ -333,6 +333,13 @@ export function cassandraPom(version: string): string {
 `
 }
 
+/**
+ * 6.0 (Transactional Cluster Metadata): the first node initialises the CMS with a Paxos write to
+ * its distributed metadata log; under the default 1 s contention timeout that write timed out on
+ * a loaded 2-core host and the node refused to start.
+ */
+const TCM_YAML = 'cas_contention_timeout: 10000ms\n'
+
 /** cassandra.yaml for one node; `securityYaml` (from cassandraSecurityYaml) turns on auth and client TLS. */
 export function cassandraYaml(spec: SandboxSpec, node: CassandraNodeSpec, dir: string, securityYaml = ''): string {
   const cass = spec.cassandra!
@@ -365,7 +372,7 @@ max_hint_window: 3h
 hints_flush_period: 2000ms
 # Several JVMs share a few cores here; the 2 s default write timeout trips on one GC pause.
 write_request_timeout: 5000ms
-${securityYaml}`
+${cassandraLine(cass.version) === '6.0' ? TCM_YAML : ''}${securityYaml}`
 }
 
 /** Explicit tokens, or the allocator settings 4.1's and 5.0's cassandra.yaml ship (same key names in both). */

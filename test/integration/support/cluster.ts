@@ -48,6 +48,9 @@ export function testCassandraClient(opts: {readTimeoutMs?: number} = {}): cassan
     contactPoints: cassandraContactPoints(),
     localDataCenter: cassandraLocalDc(),
     socketOptions: {readTimeout: opts.readTimeoutMs ?? 20_000},
+    // A schema change waits for every node to agree (default 10 s) before the next statement: on a loaded
+    // host a table just created was not yet known to the next coordinator ("table kv does not exist").
+    protocolOptions: {maxSchemaAgreementWaitSeconds: 60},
     policies: {retry: new IdempotentRetryPolicy()},
     queryOptions: {isIdempotent: true},
   })
