@@ -6,6 +6,7 @@ import {portOpen} from '../../../src/services/sandbox/processes.js'
 import {canaryCases} from '../lag/canary-cases.js'
 import {cassandraSourceCases} from '../lookback/cassandra-source-cases.js'
 import {measuresCassandraSourceCases} from '../lookback/measures-cassandra-source-cases.js'
+import {nodetoolStatusCases} from '../ring/nodetool-status-cases.js'
 import {ringCases} from '../ring/ring-cases.js'
 import {runCli} from '../support/cli.js'
 
@@ -25,7 +26,8 @@ import {runCli} from '../support/cli.js'
 const NAME = process.env.FLEETOPS_TEST_C41_SANDBOX ?? 'c41-test'
 const NETWORK = process.env.FLEETOPS_TEST_C41_NETWORK ?? '127.0.60'
 const VERSION = '4.1.10'
-const TOKENS = 4
+// The sandbox's defaults, as 4.1 clusters run: 16 tokens per node chosen by Cassandra's allocator.
+const TOKENS = 16
 const sandbox = ['--name', NAME]
 process.env.FLEETOPS_TEST_CONTACT_POINTS = `${NETWORK}.1,${NETWORK}.2`
 process.env.FLEETOPS_TEST_LOCAL_DC = 'datacenter1'
@@ -45,7 +47,7 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
     const t0 = Date.now()
     const r = await runCli([
       'sandbox', 'up', '--name', NAME, '--network', NETWORK, '--no-kafka',
-      '--cassandra-nodes', '2', '--cassandra-version', VERSION, '--tokens-per-node', String(TOKENS), '--token-allocation', 'even', '--json',
+      '--cassandra-nodes', '2', '--cassandra-version', VERSION, '--json',
     ])
     if (r.code !== 0) throw new Error(`sandbox up of Cassandra ${VERSION} failed (exit ${r.code}): ${r.stderr || r.stdout}`)
     process.stderr.write(`[cassandra-4.1] 2 nodes of Cassandra ${VERSION} started in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`)
@@ -114,10 +116,11 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
       [`${NETWORK}.1`, 'UP', TOKENS],
       [`${NETWORK}.2`, 'UP', TOKENS],
     ])
-    // --tokens-per-node interleaves the tokens evenly: each node owns exactly half.
+    // The allocator's 16 tokens each: raw ownership sums to 1, and neither node is starved (it splits the largest
+    // ranges, so two nodes land near halves; ring-cases checks the tokens against the allocator's own log line).
     const owned = r.json.ownership.nodes.map((n: any) => n.raw)
     expect(owned.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9)
-    for (const share of owned) expect(share).toBeCloseTo(0.5, 9)
+    for (const share of owned) expect(share).toBeGreaterThan(0.3)
   })
 
   it('answers CQL writes and reads at QUORUM across both 4.1 nodes', async () => {
@@ -156,5 +159,6 @@ describe(`Cassandra ${VERSION} on Java 11`, () => {
   describe('lag cassandra', () => canaryCases(sandbox, 2))
   describe('look-back from a Cassandra source', () => cassandraSourceCases())
   describe('look-back measures from a Cassandra source', () => measuresCassandraSourceCases())
+  describe('ring show against nodetool status', () => nodetoolStatusCases(sandbox))
   describe('ring show and ring plan', () => ringCases(sandbox))
 })

