@@ -79,6 +79,15 @@ export function userAgentHere(stored: string): string {
 }
 
 /**
+ * The stored text of `key` as oclif would print it here: the user agent (with this Node's
+ * version) goes wherever it was rendered, in the root help and in texts that show the root
+ * help (`help --help`).
+ */
+export function storedHelpText(store: Pick<HelpStore, 'texts' | 'userAgent'>, key: string): string {
+  return store.texts[key]!.replaceAll(store.userAgent, userAgentHere(store.userAgent))
+}
+
+/**
  * Prints the stored help that answers argv and returns true; false (nothing printed) when the
  * fast path declines. `distDir` holds help.json.
  */
@@ -97,11 +106,11 @@ export function printStoredHelp(distDir: string, argv: readonly string[], env: N
   const key = helpKey(argv, store)
   if (key === null) return false
   if (existsSync(join(oclifDataDir(env, 'fleetops'), 'package.json'))) return false
-  const text = store.texts[key]!
+  const text = storedHelpText(store, key)
   // As oclif does: a reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err
   })
-  process.stdout.write(key === '' ? text.replace(store.userAgent, userAgentHere(store.userAgent)) : text)
+  process.stdout.write(text)
   return true
 }

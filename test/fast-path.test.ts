@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 
 import {describe, expect, it} from 'vitest'
 
-import {helpKey, type HelpStore, oclifDataDir, storedHelpApplies, userAgentHere} from '../src/fast-path.js'
+import {helpKey, type HelpStore, oclifDataDir, storedHelpApplies, storedHelpText, userAgentHere} from '../src/fast-path.js'
 import {runCli} from './integration/support/cli.js'
 
 /**
@@ -103,7 +103,7 @@ describe('the stored help texts', () => {
       }
     }
     for (const key of keys) {
-      const stored = key === '' ? store.texts[key]!.replace(store.userAgent, userAgentHere(store.userAgent)) : store.texts[key]
+      const stored = storedHelpText(store, key)
       expect(stored, `help of "${key}"`).toBe(live.get(key))
     }
   }, 300_000)

@@ -40,19 +40,26 @@ export interface LiveDataSizes {
   unread: {address: string; reason: string}[]
 }
 
-/** Asks each node the driver knows, in turn, for its own disk usage per keyspace. */
+/**
+ * Asks each node the driver knows, in turn, for its own disk usage per keyspace. A driver
+ * connected for one local DC keeps no connections to other DCs' nodes (the DC-aware policy
+ * ignores them), so each other DC is asked through a client of its own, as the canary does.
+ */
 export async function readDataSizes(conn: CassandraConnection): Promise<LiveDataSizes> {
-  const client = await connectCassandra(conn)
+  const main = await connectCassandra(conn)
+  const byDc = new Map<string, Client | Error>()
   try {
     const out: LiveDataSizes = {source: DATA_SIZES_SOURCE, nodes: {}, unread: []}
-    for (const host of client.hosts.values()) {
+    for (const host of main.hosts.values()) {
       const address = endpointHost(host.address)
-      if (!host.isUp()) {
-        out.unread.push({address, reason: 'node is down'})
+      const client = await clientForDc(conn, main, host.datacenter, byDc)
+      const pinned = client instanceof Error ? undefined : client.hosts.get(host.address)
+      if (!host.isUp() || !pinned?.isUp()) {
+        out.unread.push({address, reason: client instanceof Error ? client.message : 'node is down'})
         continue
       }
       try {
-        out.nodes[address] = await nodeSizes(client, host)
+        out.nodes[address] = await nodeSizes(client as Client, pinned)
       } catch (error) {
         out.unread.push({address, reason: classifySdkError(error, `Cassandra ${DATA_SIZES_SOURCE} on ${address}`).message})
       }
@@ -61,8 +68,20 @@ export async function readDataSizes(conn: CassandraConnection): Promise<LiveData
   } catch (error) {
     throw classifySdkError(error, 'Cassandra data sizes')
   } finally {
-    await client.shutdown().catch(() => {})
+    const others = [...byDc.values()].filter((c): c is Client => !(c instanceof Error) && c !== main)
+    await Promise.all([main, ...others].map((c) => c.shutdown().catch(() => {})))
   }
+}
+
+/** The client whose local DC is `dc` (the main one for its own DC), connected once; an Error when none connects. */
+async function clientForDc(conn: CassandraConnection, main: Client, dc: string, byDc: Map<string, Client | Error>): Promise<Client | Error> {
+  let client = byDc.get(dc)
+  if (client === undefined) {
+    const mainDc = conn.localDc ?? main.hosts.values().find((h) => h.isUp())?.datacenter
+    client = dc === mainDc ? main : await connectCassandra({...conn, localDc: dc}).catch((error: unknown) => classifySdkError(error, `Cassandra DC ${dc}`))
+    byDc.set(dc, client)
+  }
+  return client
 }
 
 async function nodeSizes(client: Client, host: Host): Promise<Record<string, number>> {

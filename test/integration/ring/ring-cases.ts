@@ -164,9 +164,17 @@ export function ringCases(sandbox: string[]): void {
       expect(added.code, added.stderr || added.stdout).toBe(0)
       const newAddress = added.json.host as string
 
-      const shown = await runCli(['ring', 'show', '--keyspace', ksProof, '--json'], {env})
+      // The node is NORMAL on its own once add-node returns; the node ring show reads from learns
+      // that by gossip, a moment later on a loaded host (a read too early lists it as joining).
+      let shown = await runCli(['ring', 'show', '--keyspace', ksProof, '--json'], {env})
+      const listed = () => shown.json?.nodes?.some((n: {address: string; tokens: string[]}) => n.address === newAddress && n.tokens.length === proposal.tokens.length)
+      for (let i = 0; i < 60 && !listed(); i++) {
+        await new Promise((r) => setTimeout(r, 1000))
+        shown = await runCli(['ring', 'show', '--keyspace', ksProof, '--json'], {env})
+      }
       expect(shown.code, shown.stdout + shown.stderr).toBe(0)
       const node = shown.json.nodes.find((n: {address: string}) => n.address === newAddress)
+      expect(node, `${newAddress} in ring show after 60 s: ${JSON.stringify(shown.json.status)}`).toBeDefined()
       expect(node.tokens).toEqual(proposal.tokens)
       expect(node.rack).toBe('rack1')
       const predicted = new Map(planned.json.ownership.after.map((o: {address: string}) => [o.address === 'new-1' ? newAddress : o.address, o]))
