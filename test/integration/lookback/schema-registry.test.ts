@@ -18,7 +18,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runCli} from '../support/cli.js'
 import '../support/codecs.js'
 import {schemaRegistryUrl} from '../support/cluster.js'
-import {DAY, cassandraClient, clusterEnv, kafka, rng, tempDir, writeJob} from './support.js'
+import {DAY, cassandraClient, clusterEnv, kafka, produceInTransactions, rng, tempDir, writeJob, type TestRecord} from './support.js'
 import {createTopicsReady} from '../support/topics.js'
 
 const suffix = Date.now().toString(36)
@@ -165,28 +165,9 @@ async function createTopic(topic: string): Promise<void> {
   await admin.disconnect()
 }
 
-/**
- * Records as production writes them: committed transactions of up to 500 records in compressed
- * batches; `aborted` records go in between, in a transaction that is aborted.
- */
-async function produce(topic: string, messages: Message[], compression: CompressionTypes, aborted: Message[] = []): Promise<void> {
-  const producer = kafka().producer({transactionalId: `sr-${topic}`, idempotent: true, maxInFlightRequests: 1})
-  await producer.connect()
-  const inOrder = (list: Message[]) => [...list].sort((a, b) => a.timestamp - b.timestamp).map((m) => ({...m, timestamp: String(m.timestamp)}))
-  const send = async (batch: ReturnType<typeof inOrder>, outcome: 'commit' | 'abort') => {
-    const tx = await producer.transaction()
-    await tx.send({topic, acks: -1, compression, messages: batch})
-    await (outcome === 'commit' ? tx.commit() : tx.abort())
-  }
-  const sorted = inOrder(messages)
-  for (let i = 0; i < sorted.length; i += 500) {
-    await send(sorted.slice(i, i + 500), 'commit')
-    if (i === 0 && aborted.length > 0) await send(inOrder(aborted), 'abort')
-  }
-  await producer.disconnect()
-}
-
-type Message = {key: string; value: Buffer; timestamp: number}
+/** Records as production writes them (produceInTransactions): compressed batches in committed transactions, `aborted` in between. */
+const produce = (topic: string, messages: TestRecord[], compression: CompressionTypes, aborted: TestRecord[] = []): Promise<void> =>
+  produceInTransactions(topic, messages, [compression], aborted)
 
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 

@@ -197,35 +197,50 @@ export async function dropTestData(client: cassandra.Client, ks: string, topic: 
   await admin.disconnect()
 }
 
-/** Produces JSON events (all but arrivalMs) keyed by user, with record timestamp = arrival, idempotently and in arrival order. */
+/** A record to produce: record timestamp = the event's arrival (ms). */
+export interface TestRecord {
+  key: string
+  value: string | Buffer
+  timestamp: number
+}
+
 /**
- * Events as JSON records, shaped as production writes them: in committed transactions of up to
- * 500 records, each batch compressed with the next codec in turn (zstd, lz4, snappy, gzip, as
- * after codec changes), in arrival order. `aborted` events go in between, in a transaction that
- * is aborted: a reader that is not read_committed would count them.
+ * Records shaped as production writes them: in arrival order, in committed transactions of up
+ * to 500 records, batch k compressed with codecs[k mod n] (several codecs: as after codec
+ * changes). `aborted` records go in between, after the first batch, in a transaction that is
+ * aborted (compressed with codecs[0]): a reader that is not read_committed would count them.
  */
+export async function produceInTransactions(
+  topic: string,
+  records: readonly TestRecord[],
+  codecs: readonly CompressionTypes[],
+  aborted: readonly TestRecord[] = [],
+): Promise<void> {
+  const producer = kafka().producer({transactionalId: `fleetops-test-${topic}-${Date.now().toString(36)}`, idempotent: true, maxInFlightRequests: 1})
+  await producer.connect()
+  const inOrder = (list: readonly TestRecord[]) => [...list].sort((a, b) => a.timestamp - b.timestamp).map((r) => ({...r, timestamp: String(r.timestamp)}))
+  const send = async (messages: ReturnType<typeof inOrder>, compression: CompressionTypes, outcome: 'commit' | 'abort') => {
+    const tx = await producer.transaction()
+    await tx.send({topic, acks: -1, compression, messages})
+    await (outcome === 'commit' ? tx.commit() : tx.abort())
+  }
+  const messages = inOrder(records)
+  for (let i = 0, k = 0; i < messages.length; i += 500, k++) {
+    await send(messages.slice(i, i + 500), codecs[k % codecs.length]!, 'commit')
+    if (k === 0 && aborted.length > 0) await send(inOrder(aborted), codecs[0]!, 'abort')
+  }
+  await producer.disconnect()
+}
+
+/** Events as JSON records keyed by user (all fields but arrivalMs), through produceInTransactions with every codec in turn. */
 export async function produceJson(
   topic: string,
   events: readonly {arrivalMs: number; user: string}[],
   aborted: readonly {arrivalMs: number; user: string}[] = [],
 ): Promise<void> {
-  const producer = kafka().producer({transactionalId: `fleetops-test-${topic}-${Date.now().toString(36)}`, idempotent: true, maxInFlightRequests: 1})
-  await producer.connect()
   const records = (list: readonly {arrivalMs: number; user: string}[]) =>
-    [...list]
-      .sort((a, b) => a.arrivalMs - b.arrivalMs)
-      .map(({arrivalMs, ...event}) => ({key: event.user, value: JSON.stringify(event), timestamp: String(arrivalMs)}))
-  const send = async (messages: ReturnType<typeof records>, compression: CompressionTypes, outcome: 'commit' | 'abort') => {
-    const tx = await producer.transaction()
-    await tx.send({topic, acks: -1, compression, messages})
-    await (outcome === 'commit' ? tx.commit() : tx.abort())
-  }
-  const messages = records(events)
-  for (let i = 0, k = 0; i < messages.length; i += 500, k++) {
-    await send(messages.slice(i, i + 500), PRODUCER_TYPE[CODEC_TURN[k % CODEC_TURN.length]!], 'commit')
-    if (k === 0 && aborted.length > 0) await send(records(aborted), CompressionTypes.ZSTD, 'abort')
-  }
-  await producer.disconnect()
+    list.map(({arrivalMs, ...event}) => ({key: event.user, value: JSON.stringify(event), timestamp: arrivalMs}))
+  await produceInTransactions(topic, records(events), CODEC_TURN.map((c) => PRODUCER_TYPE[c]), records(aborted))
 }
 
 const CODEC_TURN = ['zstd', 'lz4', 'snappy', 'gzip'] as const
