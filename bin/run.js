@@ -4,13 +4,31 @@
 // first, so that everything loaded after it, the CommonJS bundle and the SDKs, runs from the
 // code compiled by an earlier run.
 import {createRequire} from 'node:module'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const require = createRequire(import.meta.url)
-// A help request printed from the texts oclif rendered at build time (dist/help.json), when
-// they are exactly what it would print here; otherwise oclif runs (src/fast-path.ts).
-if (!require('../dist/fast-path.cjs').printStoredHelp(fileURLToPath(new URL('../dist', import.meta.url)), process.argv.slice(2))) {
-  require('../dist/compile-cache.cjs').enableCompileCache()
+const dist = fileURLToPath(new URL('../dist', import.meta.url))
+const argv = process.argv.slice(2)
+const fastPath = require('../dist/fast-path.cjs')
+const enableCompileCache = () => require('../dist/compile-cache.cjs').enableCompileCache()
+
+/**
+ * Without oclif when that gives the same answer (src/fast-path.ts): a help request printed from
+ * the texts oclif rendered at build time (dist/help.json), or an offline command run from its
+ * lean bundle (dist/lean/), which declines whatever it does not answer exactly as oclif would.
+ * A lean bundle runs without the code cache: it is one small file, which compiles in less time
+ * than opening the cache takes.
+ */
+function answeredWithoutOclif() {
+  if (fastPath.printStoredHelp(dist, argv)) return true
+  const lean = fastPath.leanCommandToRun(argv)
+  if (lean === null) return false
+  return require(join(dist, lean.bundle)).runLean(lean.rest)
+}
+
+if (!answeredWithoutOclif()) {
+  enableCompileCache()
   const {execute, settings} = require('../dist/cli.cjs')
   // dist/ is already compiled: oclif must never look for TypeScript sources, which it otherwise
   // tries whenever NODE_ENV is development or test (and then warns, from an installed package,

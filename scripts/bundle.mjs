@@ -28,7 +28,7 @@ function commandFiles(dir) {
   })
 }
 
-// fast-path: help answered from dist/help.json without oclif (bin/run.js).
+// fast-path: help answered from dist/help.json, and the lean commands' choice, without oclif (bin/run.js).
 // lookback-aggregator-worker: the entry of the look-back run's aggregation worker threads
 // (services/lookback/aggregator-pool.ts finds it next to dist/chunks/).
 const input = {
@@ -77,3 +77,15 @@ await build({
     minify: {compress: false, mangle: false},
   },
 })
+
+// The lean commands (offline commands run without oclif when the command line allows,
+// src/fast-path.ts): each one file with everything it uses, no shared chunks, because for a
+// command this short, finding and reading a module more is a measurable share of its start-up.
+for (const name of ['hash-simulate']) {
+  await build({
+    input: join(from, 'lean', `${name}.js`),
+    platform: 'node',
+    logLevel: 'warn',
+    output: {file: join(to, 'lean', `${name}.cjs`), format: 'cjs', exports: 'named', codeSplitting: false, minify: {compress: false, mangle: false}},
+  })
+}

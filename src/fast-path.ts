@@ -14,6 +14,10 @@
  * - not Windows nor WSL (oclif names the platform in the root help's VERSION line).
  * FLEETOPS_FAST_PATHS=off turns it off (the tests compare both ways).
  *
+ * The same file runs the lean commands (runLeanCommand): offline commands bundled without oclif,
+ * which answer only a command line they parse exactly as oclif would, and print what the oclif
+ * command would print.
+ *
  * No imports but node built-ins: this runs before the code cache is on.
  */
 import {existsSync, readFileSync} from 'node:fs'
@@ -113,4 +117,32 @@ export function printStoredHelp(distDir: string, argv: readonly string[], env: N
   })
   process.stdout.write(text)
   return true
+}
+
+/** Offline commands that have a lean bundle (dist/lean/*.cjs, exporting runLean(argv): boolean). */
+const LEAN_COMMANDS: Readonly<Record<string, string>> = {'hash simulate': 'lean/hash-simulate.cjs'}
+
+/** The lean bundle of argv's command and the rest of argv, or null when there is none. */
+export function leanCommandOf(argv: readonly string[]): {bundle: string; rest: string[]} | null {
+  const id = argv.slice(0, 2).join(' ')
+  return Object.hasOwn(LEAN_COMMANDS, id) ? {bundle: LEAN_COMMANDS[id]!, rest: argv.slice(2)} : null
+}
+
+/** Whether the environment lets a lean command print what oclif's command would. */
+export function leanCommandApplies(env: NodeJS.ProcessEnv): boolean {
+  if (/^(0|off|false|no)$/i.test(env.FLEETOPS_FAST_PATHS?.trim() ?? '')) return false
+  // DEBUG: oclif would also log on stderr; FLEETOPS_CONTENT_TYPE=json: oclif's other way to ask for JSON.
+  return !env.DEBUG && env.FLEETOPS_CONTENT_TYPE === undefined
+}
+
+/**
+ * The lean command to run for argv (bin/run.js loads its bundle from dist/ and calls
+ * runLean(rest), which returns false when it declines), or null when oclif runs the command.
+ */
+export function leanCommandToRun(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): {bundle: string; rest: string[]} | null {
+  const lean = leanCommandOf(argv)
+  if (lean === null || !leanCommandApplies(env)) return null
+  // User plugins may add hooks to any command.
+  if (existsSync(join(oclifDataDir(env, 'fleetops'), 'package.json'))) return null
+  return lean
 }

@@ -3,7 +3,8 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {integerFlag} from '../../flags.js'
 import {renderSimulation} from '../../output/hash.js'
-import {CLI_SCHEMES, runSimulation, schemeFromCli, type SimulateReport} from '../../services/hash/simulate.js'
+import {SIMULATE_FLAGS} from '../../lean/hash-simulate-flags.js'
+import {runSimulation, schemeFromCli, type SimulateReport} from '../../services/hash/simulate.js'
 
 export default class HashSimulate extends BaseCommand {
   static override summary = 'Simulate a consistent-hashing scheme: balance, keys moved on add/remove, lookup time and memory.'
@@ -16,15 +17,14 @@ export default class HashSimulate extends BaseCommand {
   ]
 
   static override flags = {
-    scheme: Flags.string({description: `Scheme: ${CLI_SCHEMES.join(', ')}.`, default: 'ring'}),
-    nodes: integerFlag({description: 'Nodes (2 or more).', default: '10', min: 2, max: 100_000}),
-    vnodes: integerFlag({description: 'Points per node on the ring (ring, bounded).', default: '100', min: 1, max: 10_000}),
-    keys: integerFlag({description: 'Keys to place.', default: '100000', min: 1, max: 10_000_000}),
-    add: integerFlag({description: 'Nodes added for the movement-on-add figure.', default: '1', min: 1, max: 100_000}),
-    // At most --nodes minus one: checked with the other settings in runSimulation.
-    remove: integerFlag({description: 'Nodes removed for the movement-on-remove figure.', default: '1', min: 1, max: 100_000}),
-    seed: integerFlag({description: 'Seed for key and node hashes (same seed, same result).', default: '1', min: 0, max: 0xffffffff}),
-    compare: Flags.boolean({description: 'Run every scheme side by side.', default: false}),
+    scheme: Flags.string({description: SIMULATE_FLAGS.scheme.description, default: SIMULATE_FLAGS.scheme.default}),
+    nodes: integerFlag(SIMULATE_FLAGS.nodes),
+    vnodes: integerFlag(SIMULATE_FLAGS.vnodes),
+    keys: integerFlag(SIMULATE_FLAGS.keys),
+    add: integerFlag(SIMULATE_FLAGS.add),
+    remove: integerFlag(SIMULATE_FLAGS.remove),
+    seed: integerFlag(SIMULATE_FLAGS.seed),
+    compare: Flags.boolean({description: SIMULATE_FLAGS.compare.description, default: false}),
   }
 
   async run(): Promise<SimulateReport> {
