@@ -194,6 +194,8 @@ describe('lookback: --from/--to, status, --fill-gaps, lateness and --share-work 
     const resumed = await run(...range, '--resume')
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
     expect(resumed.json).toMatchObject({resumed: true, asOf: DAYS[1]!.day, window: {days: [FIRST, DAYS[1]!.day]}})
+    // Every record of the topic, each once (a producer that wrote some twice would show here first).
+    expect(resumed.json.events).toBe(produced.length)
     expectMeasuresMatch(await readSink(client), truth(produced, [FIRST, DAYS[1]!.day]), 'p95')
   })
 
