@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/*.test.ts', 'test/core/**/*.test.ts', 'test/commands/**/*.test.ts', 'test/services/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/lean/**/*.test.ts'],
+          include: ['test/*.test.ts', 'test/core/**/*.test.ts', 'test/commands/**/*.test.ts', 'test/services/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/lean/**/*.test.ts', 'test/output/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

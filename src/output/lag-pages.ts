@@ -2,6 +2,7 @@ import {LagSummaryTally, type GroupResult, type LagThresholds} from '../core/lag
 import {redactValue} from '../core/redact.js'
 import type {KafkaLagReport} from '../services/lag/kafka.js'
 import {kafkaLagGroupLines, kafkaLagHeadLines} from './lag.js'
+import {TextSpool} from './text-spool.js'
 
 /**
  * The output of a lag sweep built page by page (services/lag/kafka.ts hands over each page's
@@ -12,7 +13,8 @@ import {kafkaLagGroupLines, kafkaLagHeadLines} from './lag.js'
  * - JSON: JSON.stringify(report, null, 2) of the redacted report, groups in place.
  */
 export class LagSweepPages {
-  private readonly texts: string[] = []
+  /** Each page's text, with what separates it from the page before (the JSON array's comma, the table's newline). */
+  private readonly texts = new TextSpool()
   private readonly tally = new LagSummaryTally()
 
   constructor(
@@ -22,7 +24,7 @@ export class LagSweepPages {
 
   /** Pages added (a probe that was not a sweep adds none). */
   get count(): number {
-    return this.texts.length
+    return this.texts.count
   }
 
   /** One page of groups, in order. */
@@ -30,16 +32,21 @@ export class LagSweepPages {
     if (groups.length === 0) return
     if (this.format === 'table') {
       this.tally.add(groups)
-      this.texts.push(groups.flatMap((g) => kafkaLagGroupLines(g, this.mode)).join('\n'))
+      for (const g of groups) this.texts.add(`\n${kafkaLagGroupLines(g, this.mode).join('\n')}`)
     } else {
-      this.texts.push(redactValue(groups).map((g) => indent(JSON.stringify(g, null, 2))).join(',\n'))
+      // A group at a time: converting a page's text at once for the file took native buffers of
+      // megabytes, which the allocator kept after they were freed.
+      for (const g of redactValue(groups)) {
+        const text = indent(JSON.stringify(g, null, 2))
+        this.texts.add(this.texts.count === 0 ? text : `,\n${text}`)
+      }
     }
   }
 
   /** console.log(renderKafkaLag(report with every group)), in pieces: `report` has no groups. */
   *table(report: KafkaLagReport, thresholds: LagThresholds): Generator<string> {
     yield kafkaLagHeadLines(report, this.tally.line(report.status, thresholds)).join('\n')
-    for (const text of this.texts) yield `\n${text}`
+    yield* this.texts.drain()
     yield '\n'
   }
 
@@ -51,12 +58,12 @@ export class LagSweepPages {
     const text = JSON.stringify(doc, null, 2)
     const empty = '\n  "groups": []'
     const at = text.indexOf(empty)
-    if (at < 0 || this.texts.length === 0) {
+    if (at < 0 || this.texts.count === 0) {
       yield `${text}\n`
       return
     }
     yield `${text.slice(0, at)}\n  "groups": [\n`
-    for (let i = 0; i < this.texts.length; i++) yield i === 0 ? this.texts[i]! : `,\n${this.texts[i]!}`
+    yield* this.texts.drain()
     yield `\n  ]${text.slice(at + empty.length)}\n`
   }
 }

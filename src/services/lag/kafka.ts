@@ -21,10 +21,11 @@ import {
   type LagThresholds,
 } from '../../core/lag/index.js'
 import {InOrder, mapLimited, pagesOf} from '../../core/map-limited.js'
-import {partitionKey} from '../../core/partition-index.js'
+import {partitionKey, partitionOffsetKey} from '../../core/partition-index.js'
 import {printable} from '../../core/units.js'
 import type {GroupInfo, KafkaLagReader, MetadataSnapshot, TopicPartitionsMeta} from '../../adapters/kafka/lag-reader.js'
 import type {CommittedOffset, RecordTimestampResult} from '../../adapters/kafka/protocol/index.js'
+import {collectGarbage, keepYoungGenerationSmall} from '../../memory.js'
 import {systemClock, type Clock} from './clock.js'
 import {asProbeUnknown} from './unknown.js'
 
@@ -131,6 +132,7 @@ async function probe(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
  * and it is judged; only its judged result is kept. Topic metadata is shared by the pages.
  */
 async function sweep(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock, groups: ResolvedGroups, pageSize: number): Promise<KafkaLagReport> {
+  keepYoungGenerationSmall()
   const topics = new TopicMetadata(reader)
   const pages = pagesOf(groups.groupIds, pageSize)
   const onPage = opts.onPage
@@ -143,18 +145,24 @@ async function sweep(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
     const sample = await run.buildSample(at, offsets, true)
     run.requireGroupsExist(sample)
     const result = run.evaluate(sample, null, 'single')
-    if (!handOver) return result
-    handOver.put(index, result.groups)
-    return {...result, groups: []}
+    // Memory flat in the number of groups: the page's garbage goes now (services/memory.ts).
+    const kept = handOver ? {...result, groups: []} : result
+    handOver?.put(index, result.groups)
+    collectGarbage()
+    return kept
   })
   const now = clock.now()
   const merged = mergeLagResults(results, {now, isolation: opts.isolation, endOffsetKind: endOffsetKindOf(opts.isolation)})
   return {...merged, timeLagIsolation: opts.isolation, mode: 'single', samples: 1, intervalMs: null}
 }
 
-/** Partition metadata of the topics seen so far: one Metadata request for the new ones. */
+/**
+ * What a probe has learnt of its topics, shared by a sweep's pages and a watch's samples:
+ * partition metadata (one Metadata request for the new topics) and record timestamps.
+ */
 class TopicMetadata {
   readonly topics = new Map<string, TopicPartitionsMeta>()
+  readonly recordTimestamps = new RecordTimestampCache()
   private readonly missing = new Set<string>()
 
   constructor(private readonly reader: KafkaLagReader) {}
@@ -375,10 +383,14 @@ async function readEndOffsets(
   const toStamp = committedOffsetsToStamp(committed, withTimestamps)
   const ends = new Map<string, number>()
   const stamps = new Map<string, RecordTimestampResult>()
+  const known = topics.recordTimestamps
   const collect = async (list: {topic: string; partition: number}[]): Promise<{failed: {topic: string; partition: number}[]; reason: string}> => {
-    const request = list.map(({topic, partition}) => ({topic, partition, leader: leaderOf(topics.topics, topic, partition), committed: toStamp.get(partitionKey(topic, partition))?.committed ?? []}))
+    const request = list.map(({topic, partition}) => ({topic, partition, leader: leaderOf(topics.topics, topic, partition), committed: known.unknownOf(topic, partition, toStamp.get(partitionKey(topic, partition))?.committed ?? [], stamps)}))
     const res = await reader.endOffsetsAndTimestamps(request, isolation)
-    for (const [k, v] of res.stamps) stamps.set(k, v)
+    for (const [k, v] of res.stamps) {
+      stamps.set(k, v)
+      known.remember(k, v)
+    }
     const failed: {topic: string; partition: number}[] = []
     let reason = ''
     for (const r of res.ends) {
@@ -402,4 +414,35 @@ async function readEndOffsets(
     }
   }
   return {ends, stamps}
+}
+
+/**
+ * Record timestamps by partition and offset. A record's timestamp never changes, and a fleet's
+ * groups mostly sit on the same few offsets, so without this each page of a sweep fetched the
+ * same records again. Only found records are kept, at most `limit` (the oldest go first), so the
+ * memory stays bounded however many groups a sweep has.
+ */
+export class RecordTimestampCache {
+  private readonly found = new Map<string, RecordTimestampResult>()
+
+  constructor(private readonly limit = 100_000) {}
+
+  /** The offsets of `committed` not known yet; the known ones go into `out`. */
+  unknownOf(topic: string, partition: number, committed: number[], out: Map<string, RecordTimestampResult>): number[] {
+    if (this.found.size === 0) return committed
+    const unknown: number[] = []
+    for (const offset of committed) {
+      const key = partitionOffsetKey(topic, partition, offset)
+      const stamp = this.found.get(key)
+      if (stamp === undefined) unknown.push(offset)
+      else out.set(key, stamp)
+    }
+    return unknown
+  }
+
+  remember(key: string, stamp: RecordTimestampResult): void {
+    if (stamp.kind !== 'found' || this.found.has(key)) return
+    if (this.found.size >= this.limit) this.found.delete(this.found.keys().next().value!)
+    this.found.set(key, stamp)
+  }
 }
