@@ -81,9 +81,17 @@ export abstract class BaseCommand extends Command {
     else process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`)
   }
 
-  /** A JSON document already redacted, as text in pieces (a lag sweep's pages, output/lag-pages.ts); never coloured. */
-  protected writeRedactedText(pieces: Iterable<string>): void {
-    for (const piece of pieces) process.stdout.write(piece)
+  /**
+   * Text already redacted (a lag sweep's pages, output/lag-pages.ts; never coloured), at the pace
+   * stdout takes it: a write that the pipe cannot
+   * take at once is queued in memory, so the whole of a 1,000-group sweep's document waited
+   * there when its reader was slower; here each piece waits for the queue to drain first.
+   * `redact`: the pieces are not redacted yet.
+   */
+  protected async writeRedactedTextPaced(pieces: Iterable<string>, opts: {redact?: boolean} = {}): Promise<void> {
+    for (const piece of pieces) {
+      if (!process.stdout.write(opts.redact ? redact(piece) : piece)) await drained(process.stdout)
+    }
   }
 
   /** Machine text other than JSON (Prometheus exposition), exactly as given but redacted. */
@@ -130,6 +138,17 @@ export abstract class BaseCommand extends Command {
       cause = (cause as Error & {cause?: unknown}).cause
     }
   }
+}
+
+/** Resolves when `stream`'s queue has drained, or it closed or failed (the write's error surfaces elsewhere). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done).off('close', done).off('error', done)
+      resolve()
+    }
+    stream.on('drain', done).on('close', done).on('error', done)
+  })
 }
 
 /** How a JSON document is written: pretty, one compact line, or pretty in pieces (very large documents). */

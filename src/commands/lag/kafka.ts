@@ -58,6 +58,8 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
   /** What an UNKNOWN document states about the probe, once the flags are read. */
   /** A sweep's output, rendered page by page. */
   private pages?: LagSweepPages
+  /** run() wrote the sweep's JSON document itself (oclif's logJson after run() then writes nothing). */
+  private pagedWritten = false
   private probeSettings: Pick<KafkaLagReport, 'isolation' | 'mode' | 'samples' | 'intervalMs'> = {isolation: 'read_uncommitted', mode: 'single', samples: 1, intervalMs: null}
 
   async run(): Promise<KafkaLagReport | undefined> {
@@ -121,21 +123,27 @@ Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. UNKNOWN means the p
       report = await probeKafkaLag(conn, {groups, groupRegex, topic, pageSize: flags['page-size'], onPage, isolation: flags.isolation, samples, intervalMs, thresholds, verbose: this.verbose})
       if (pages?.count) this.pages = pages
       if (format === 'prometheus') this.writeText(renderLagPrometheus(report, {now: report.evaluatedAt}))
+      else if (format === 'json' && this.pages) await this.writePagedJson(this.jsonEnabled() ? this.toSuccessJson(report) : redactValue(report))
       else if (format === 'json' && !this.jsonEnabled()) this.logJson(redactValue(report))
-      else if (format === 'table') this.writeTable(report, thresholds)
+      else if (format === 'table') await this.writeTable(report, thresholds)
     }
     process.exitCode = report.exitCode
     return report
   }
 
-  /** Under --watch every evaluation was already written as one JSON line; a sweep's groups come from its pages. */
+  /** Under --watch every evaluation was already written as one JSON line, and a sweep's document by run(). */
   override logJson(json: unknown): void {
-    if (this.pages) this.writeRedactedText(this.pages.json(json as object))
-    else if (!this.streaming) super.logJson(json)
+    if (!this.streaming && !this.pagedWritten) super.logJson(json)
   }
 
-  private writeTable(report: KafkaLagReport, thresholds: LagThresholds): void {
-    if (this.pages) for (const piece of this.pages.table(report, thresholds)) this.writeText(piece)
+  /** A sweep's document, its groups from the pages, written at the pace stdout takes it (see writeRedactedTextPaced). */
+  private async writePagedJson(doc: unknown): Promise<void> {
+    this.pagedWritten = true
+    await this.writeRedactedTextPaced(this.pages!.json(doc as object))
+  }
+
+  private async writeTable(report: KafkaLagReport, thresholds: LagThresholds): Promise<void> {
+    if (this.pages) await this.writeRedactedTextPaced(this.pages.table(report, thresholds), {redact: true})
     else this.log(renderKafkaLag(report, thresholds))
   }
 
