@@ -28,11 +28,13 @@ function gcFunction(): (() => void) | null {
 }
 
 /**
- * Keeps V8's young generation at its starting size for the rest of the process. V8 doubles
- * it while a long run allocates (up to 16 MiB a semi-space, 3 of them), and does not give the
- * memory back, so a lag sweep of 1,000 groups peaked 40 MiB above one of 200 although both
- * hold two pages at a time. The flag is read whenever V8 considers growing; a few more scavenges
- * cost less than that memory. For the process's one long-running command only.
+ * Keeps V8's young generation at its starting size for the rest of the process (worker threads
+ * included: V8's flags are the process's). V8 doubles it while a long run allocates (up to
+ * 16 MiB a semi-space, 3 of them) and does not give the memory back, so a lag sweep of 1,000
+ * groups peaked 40 MiB above one of 200 although both hold two pages at a time. The flag is
+ * read whenever V8 considers growing. A small young generation is scavenged while it is in the
+ * CPU's caches: the look-back run, which allocates short-lived objects per record, read faster
+ * with it. Set by the process's one long-running command (a lag sweep, a look-back run).
  */
 export function keepYoungGenerationSmall(): void {
   try {

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 
 import type {SourceTableInfo} from '../../adapters/cassandra/lookback-store.js'
+import {keepYoungGenerationSmall} from '../../memory.js'
 import {ExitCode, FleetopsError, badInput, isFleetopsError} from '../../core/errors.js'
 import {type BucketState, bucketStatus, gapBuckets, jobBucketsOfDays, writtenBucketStates} from '../../core/lookback/bucket-status.js'
 import {type Checkpoint, checkResume, checkSameJob, mergeDoneMeasuresUnits, mergeDoneUnits, newCheckpoint} from '../../core/lookback/checkpoint.js'
@@ -159,6 +160,9 @@ async function openClusters(openers: ClusterOpeners, log: RunLog): Promise<OpenC
  * source for deadlines, checkpoint intervals and waits.
  */
 export async function runLookback(opts: LookbackRunOptions, adapters: LookbackAdapters, clock: Clock = systemClock): Promise<LookbackReport> {
+  // Aggregation allocates many short-lived objects per record: a young generation that stays
+  // small (scavenged while in the CPU's caches) read 1.2x faster on the bench (memory.ts).
+  keepYoungGenerationSmall()
   const startedAt = clock.now()
   const job = loadJob(opts.jobPath, opts.window)
   checkFlags(opts)
