@@ -11,7 +11,6 @@ const require = createRequire(import.meta.url)
 const dist = fileURLToPath(new URL('../dist', import.meta.url))
 const argv = process.argv.slice(2)
 const fastPath = require('../dist/fast-path.cjs')
-const enableCompileCache = () => require('../dist/compile-cache.cjs').enableCompileCache()
 
 /**
  * Without oclif when that gives the same answer (src/fast-path.ts): a help request printed from
@@ -28,7 +27,7 @@ function answeredWithoutOclif() {
 }
 
 if (!answeredWithoutOclif()) {
-  enableCompileCache()
+  require('../dist/compile-cache.cjs').enableCompileCache()
   const {execute, settings} = require('../dist/cli.cjs')
   // dist/ is already compiled: oclif must never look for TypeScript sources, which it otherwise
   // tries whenever NODE_ENV is development or test (and then warns, from an installed package,

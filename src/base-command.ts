@@ -83,10 +83,9 @@ export abstract class BaseCommand extends Command {
 
   /**
    * Text already redacted (a lag sweep's pages, output/lag-pages.ts; never coloured), at the pace
-   * stdout takes it: a write that the pipe cannot
-   * take at once is queued in memory, so the whole of a 1,000-group sweep's document waited
-   * there when its reader was slower; here each piece waits for the queue to drain first.
-   * `redact`: the pieces are not redacted yet.
+   * stdout takes it: a write that a pipe cannot take at once is queued in memory, so the whole
+   * of a 1,000-group sweep's document waited there when its reader was slower; here each piece
+   * waits for the queue to drain first. `redact`: the pieces are not redacted yet.
    */
   protected async writeRedactedTextPaced(pieces: Iterable<string>, opts: {redact?: boolean} = {}): Promise<void> {
     for (const piece of pieces) {

@@ -14,7 +14,7 @@
  * - not Windows nor WSL (oclif names the platform in the root help's VERSION line).
  * FLEETOPS_FAST_PATHS=off turns it off (the tests compare both ways).
  *
- * The same file runs the lean commands (runLeanCommand): offline commands bundled without oclif,
+ * The same file chooses the lean commands (leanCommandToRun): offline commands bundled without oclif,
  * which answer only a command line they parse exactly as oclif would, and print what the oclif
  * command would print.
  *
@@ -61,11 +61,21 @@ export function helpKey(argv: readonly string[], store: Pick<HelpStore, 'command
 
 /** Whether the environment lets oclif's output equal the stored texts (see the file comment). */
 export function storedHelpApplies(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean, platform: string, osRelease: string): boolean {
-  if (/^(0|off|false|no)$/i.test(env.FLEETOPS_FAST_PATHS?.trim() ?? '')) return false
+  if (fastPathsTurnedOff(env)) return false
   // DEBUG: oclif would also log on stderr.
   if (stdoutIsTTY || env.OCLIF_COLUMNS || env.FORCE_COLOR !== undefined || env.DEBUG) return false
   if (platform === 'win32' || (platform === 'linux' && /microsoft/i.test(osRelease))) return false
   return true
+}
+
+/** FLEETOPS_FAST_PATHS=off (or 0, false, no): oclif answers everything. */
+function fastPathsTurnedOff(env: NodeJS.ProcessEnv): boolean {
+  return /^(0|off|false|no)$/i.test(env.FLEETOPS_FAST_PATHS?.trim() ?? '')
+}
+
+/** Whether the user installed oclif plugins (their commands show in help, their hooks run on any command). */
+function hasUserPlugins(env: NodeJS.ProcessEnv): boolean {
+  return existsSync(join(oclifDataDir(env, 'fleetops'), 'package.json'))
 }
 
 /** oclif's data directory (where a package.json would list user plugins). */
@@ -109,7 +119,7 @@ export function printStoredHelp(distDir: string, argv: readonly string[], env: N
   }
   const key = helpKey(argv, store)
   if (key === null) return false
-  if (existsSync(join(oclifDataDir(env, 'fleetops'), 'package.json'))) return false
+  if (hasUserPlugins(env)) return false
   const text = storedHelpText(store, key)
   // As oclif does: a reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -130,7 +140,7 @@ export function leanCommandOf(argv: readonly string[]): {bundle: string; rest: s
 
 /** Whether the environment lets a lean command print what oclif's command would. */
 export function leanCommandApplies(env: NodeJS.ProcessEnv): boolean {
-  if (/^(0|off|false|no)$/i.test(env.FLEETOPS_FAST_PATHS?.trim() ?? '')) return false
+  if (fastPathsTurnedOff(env)) return false
   // DEBUG: oclif would also log on stderr; FLEETOPS_CONTENT_TYPE=json: oclif's other way to ask for JSON.
   return !env.DEBUG && env.FLEETOPS_CONTENT_TYPE === undefined
 }
@@ -142,7 +152,6 @@ export function leanCommandApplies(env: NodeJS.ProcessEnv): boolean {
 export function leanCommandToRun(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): {bundle: string; rest: string[]} | null {
   const lean = leanCommandOf(argv)
   if (lean === null || !leanCommandApplies(env)) return null
-  // User plugins may add hooks to any command.
-  if (existsSync(join(oclifDataDir(env, 'fleetops'), 'package.json'))) return null
+  if (hasUserPlugins(env)) return null
   return lean
 }

@@ -13,7 +13,7 @@ import {TextSpool} from './text-spool.js'
  * - JSON: JSON.stringify(report, null, 2) of the redacted report, groups in place.
  */
 export class LagSweepPages {
-  /** Each page's text, with what separates it from the page before (the JSON array's comma, the table's newline). */
+  /** Each group's text, with what separates it from the group before (the JSON array's comma, the table's newline). */
   private readonly texts = new TextSpool()
   private readonly tally = new LagSummaryTally()
 
@@ -22,7 +22,7 @@ export class LagSweepPages {
     private readonly mode: KafkaLagReport['mode'],
   ) {}
 
-  /** Pages added (a probe that was not a sweep adds none). */
+  /** Groups added (a probe that was not a sweep adds none). */
   get count(): number {
     return this.texts.count
   }

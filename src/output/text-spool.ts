@@ -13,11 +13,12 @@ import {collectGarbage} from '../memory.js'
  */
 export class TextSpool {
   private readonly held: string[] = []
-  private heldBytes = 0
+  /** UTF-16 code units held (a byte each for ASCII text). */
+  private heldChars = 0
   private file: {dir: string; fd: number} | null = null
   private pieces = 0
 
-  constructor(private readonly memoryBytes = 4 * 1024 * 1024) {}
+  constructor(private readonly memoryChars = 4 * 1024 * 1024) {}
 
   get count(): number {
     return this.pieces
@@ -25,9 +26,9 @@ export class TextSpool {
 
   add(text: string): void {
     this.pieces++
-    if (this.file === null && this.heldBytes + text.length <= this.memoryBytes) {
+    if (this.file === null && this.heldChars + text.length <= this.memoryChars) {
       this.held.push(text)
-      this.heldBytes += text.length
+      this.heldChars += text.length
       return
     }
     writeSync(this.spillFile(), text)
@@ -36,7 +37,7 @@ export class TextSpool {
   /** The pieces' text in order, as one or more strings (a piece read back from the file may be split); the spool is then empty. */
   *drain(): Generator<string> {
     yield* this.held.splice(0)
-    this.heldBytes = 0
+    this.heldChars = 0
     if (this.file === null) return
     const {dir, fd} = this.file
     this.file = null

@@ -145,7 +145,7 @@ async function sweep(reader: KafkaLagReader, opts: KafkaLagOptions, clock: Clock
     const sample = await run.buildSample(at, offsets, true)
     run.requireGroupsExist(sample)
     const result = run.evaluate(sample, null, 'single')
-    // Memory flat in the number of groups: the page's garbage goes now (services/memory.ts).
+    // Memory flat in the number of groups: the page's garbage goes now (src/memory.ts).
     const kept = handOver ? {...result, groups: []} : result
     handOver?.put(index, result.groups)
     collectGarbage()
